@@ -1,0 +1,221 @@
+//! A blueprint at one version, held in memory: its manifest plus the files of its folder
+//! (template files, partials, example answer sets, changelog). Every source (built-in, local
+//! folder, git tree) produces a flat [`FileTree`] and [`Blueprint::from_tree`] splits it.
+
+use crate::manifest::{self, Manifest, ManifestError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One file of a tree: bytes with an executable bit, or a symbolic link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file.
+    File {
+        /// The contents.
+        data: Vec<u8>,
+        /// Whether it is executable.
+        executable: bool,
+    },
+    /// A symbolic link; the target is relative to the link's folder.
+    Symlink {
+        /// Where it points.
+        target: String,
+    },
+}
+
+impl Entry {
+    /// A regular, non-executable file.
+    pub fn file(data: impl Into<Vec<u8>>) -> Self {
+        Entry::File {
+            data: data.into(),
+            executable: false,
+        }
+    }
+}
+
+/// Files by path relative to a root, `/`-separated, sorted.
+pub type FileTree = BTreeMap<String, Entry>;
+
+/// One example answer set of a blueprint (`tests/<case>.yaml`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    /// What the case exercises.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The answers, as in an answers file.
+    #[serde(default)]
+    pub answers: serde_json::Map<String, serde_json::Value>,
+    /// When set, the case passes only if rendering fails with a message containing this.
+    #[serde(default)]
+    pub expect_error: Option<String>,
+}
+
+/// A blueprint at one version.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    /// The parsed `blueprint.yaml`.
+    pub manifest: Manifest,
+    /// Files under `template/`, relative to it.
+    pub template: FileTree,
+    /// Partials by name (`partials/<name>.hbs`).
+    pub partials: BTreeMap<String, String>,
+    /// Example answer sets by case name (`tests/<case>.yaml`), unparsed.
+    pub tests: BTreeMap<String, String>,
+    /// Recorded snapshots by case name (`snapshots/<case>.snap`).
+    pub snapshots: BTreeMap<String, String>,
+    /// `CHANGELOG.md`, when present.
+    pub changelog: Option<String>,
+    /// Where it came from, for messages (`builtin:cloudfront-static-site`, a folder, a URL).
+    pub origin: String,
+}
+
+/// A blueprint folder that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BlueprintError {
+    /// `blueprint.yaml` is missing.
+    #[error("{origin}: no blueprint.yaml (a blueprint folder holds blueprint.yaml and template/)")]
+    NoManifest {
+        /// Where the folder came from.
+        origin: String,
+    },
+    /// `blueprint.yaml` is invalid.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// A file that must be text is not UTF-8.
+    #[error("{origin}: {path} is not UTF-8 text")]
+    NotText {
+        /// Where the folder came from.
+        origin: String,
+        /// The file.
+        path: String,
+    },
+    /// A symlink in the blueprint points outside its folder.
+    #[error(
+        "{origin}: {path} is a symbolic link to `{target}`, which is outside the blueprint; blueprints may only link to their own files"
+    )]
+    SymlinkOut {
+        /// Where the folder came from.
+        origin: String,
+        /// The link.
+        path: String,
+        /// Its target.
+        target: String,
+    },
+}
+
+impl Blueprint {
+    /// Splits a blueprint folder's files (paths relative to the folder) into a blueprint.
+    pub fn from_tree(origin: &str, files: FileTree) -> Result<Self, BlueprintError> {
+        let text = |path: &str, entry: &Entry| -> Result<String, BlueprintError> {
+            match entry {
+                Entry::File { data, .. } => {
+                    String::from_utf8(data.clone()).map_err(|_| BlueprintError::NotText {
+                        origin: origin.to_string(),
+                        path: path.to_string(),
+                    })
+                }
+                Entry::Symlink { .. } => Err(BlueprintError::NotText {
+                    origin: origin.to_string(),
+                    path: path.to_string(),
+                }),
+            }
+        };
+        let manifest_entry =
+            files
+                .get("blueprint.yaml")
+                .ok_or_else(|| BlueprintError::NoManifest {
+                    origin: origin.to_string(),
+                })?;
+        let manifest_src = text("blueprint.yaml", manifest_entry)?;
+        let manifest =
+            manifest::parse_manifest(&manifest_src, &format!("{origin}/blueprint.yaml"))?;
+
+        let mut bp = Blueprint {
+            manifest,
+            template: FileTree::new(),
+            partials: BTreeMap::new(),
+            tests: BTreeMap::new(),
+            snapshots: BTreeMap::new(),
+            changelog: None,
+            origin: origin.to_string(),
+        };
+        for (path, entry) in files {
+            if let Entry::Symlink { target } = &entry {
+                if !link_stays_inside(&path, target) {
+                    return Err(BlueprintError::SymlinkOut {
+                        origin: origin.to_string(),
+                        path,
+                        target: target.clone(),
+                    });
+                }
+            }
+            if let Some(rel) = path.strip_prefix("template/") {
+                bp.template.insert(rel.to_string(), entry);
+            } else if let Some(name) = path
+                .strip_prefix("partials/")
+                .and_then(|p| p.strip_suffix(".hbs"))
+            {
+                bp.partials.insert(name.to_string(), text(&path, &entry)?);
+            } else if let Some(case) = path
+                .strip_prefix("tests/")
+                .and_then(|p| p.strip_suffix(".yaml"))
+            {
+                bp.tests.insert(case.to_string(), text(&path, &entry)?);
+            } else if let Some(case) = path
+                .strip_prefix("snapshots/")
+                .and_then(|p| p.strip_suffix(".snap"))
+            {
+                bp.snapshots.insert(case.to_string(), text(&path, &entry)?);
+            } else if path == "CHANGELOG.md" {
+                bp.changelog = Some(text(&path, &entry)?);
+            }
+        }
+        Ok(bp)
+    }
+
+    /// The blueprint's name.
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    /// The blueprint's version.
+    pub fn version(&self) -> &semver::Version {
+        &self.manifest.version
+    }
+}
+
+/// Whether a link at `path` (relative to a root) pointing to `target` resolves inside the root.
+pub fn link_stays_inside(path: &str, target: &str) -> bool {
+    if target.starts_with('/') || target.contains('\\') {
+        return false;
+    }
+    let mut depth: i64 = path.split('/').count() as i64 - 1;
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_stays_inside;
+
+    #[test]
+    fn links() {
+        assert!(link_stays_inside("template/a/link", "../b"));
+        assert!(link_stays_inside("template/link", "b"));
+        assert!(!link_stays_inside("link", "../x"));
+        assert!(!link_stays_inside("template/link", "../../x"));
+        assert!(!link_stays_inside("template/link", "/etc/passwd"));
+    }
+}

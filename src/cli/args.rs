@@ -1,0 +1,99 @@
+//! The command line, as clap types. Only the CLI sees these; commands turn them into library
+//! calls.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// The paved road for serverless: AWS SAM projects from versioned blueprints.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pave",
+    version,
+    about,
+    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers)."
+)]
+pub struct Cli {
+    /// Print only errors and the essential result.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the blueprints of a registry.
+    #[command(after_help = "Examples:\n  pave list\n  pave list --tag cloudfront --json")]
+    List(ListArgs),
+    /// Show a blueprint: summary, versions, parameters, changelog.
+    #[command(
+        after_help = "Examples:\n  pave show cloudfront-http-api\n  pave show cloudfront-http-api --json | jq '.parameters[].name'"
+    )]
+    Show(ShowArgs),
+    /// Create a project from a blueprint.
+    #[command(
+        after_help = "Examples:\n  pave new cloudfront-static-site my-site                 # asks on a terminal\n  pave new cloudfront-static-site my-site --set project_name=my-site --defaults\n  pave new cloudfront-http-api api --answers answers.yaml --dry-run\n  pave new ./blueprints/my-blueprint out --set project_name=demo   # a blueprint folder\n\nWithout a terminal nothing is asked: defaults are taken and every missing answer is\nlisted with the --set that fixes it."
+    )]
+    New(NewArgs),
+    /// Print shell completions.
+    #[command(
+        after_help = "Examples:\n  pave completions bash > ~/.local/share/bash-completion/completions/pave\n  pave completions zsh > ~/.zfunc/_pave"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `pave list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only blueprints with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pave show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The blueprint: NAME, NAME@REQ, or a blueprint folder (./path).
+    pub blueprint: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pave new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The blueprint: NAME, NAME@REQ (e.g. cloudfront-http-api@^1.2), or a blueprint folder (./path).
+    pub blueprint: String,
+    /// The folder to create (default: the project_name answer, else the blueprint's name).
+    pub dir: Option<PathBuf>,
+    /// Answer a parameter: --set key=value (repeatable; lists as a,b).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read answers from a YAML file (a mapping, or a file with an `answers:` mapping such as
+    /// another project's .pave.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Accept every default without asking.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write into a non-empty folder (files not in the blueprint are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Make the project a git repository with one initial commit.
+    #[arg(long)]
+    pub git: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

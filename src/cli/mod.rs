@@ -1,0 +1,93 @@
+//! The only shell: parses the command line, prompts, prints, and maps errors to exit codes
+//! (0 success, 1 error, 2 usage). One module per command group.
+
+mod args;
+mod list;
+mod new;
+mod prompt;
+mod show;
+mod source;
+
+use anyhow::Result;
+use args::{Cli, Command};
+use clap::{CommandFactory, Parser};
+use std::process::ExitCode;
+
+pub use args::Cli as Arguments;
+
+/// An error the user's command line caused: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs pave with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn exit_code(err: &anyhow::Error) -> u8 {
+    let usage = err.chain().any(|e| {
+        e.is::<UsageError>()
+            || e.downcast_ref::<crate::answers::AnswerError>()
+                .is_some_and(|a| a.is_usage())
+            || e.downcast_ref::<crate::generate::GenerateError>()
+                .is_some_and(
+                    |g| matches!(g, crate::generate::GenerateError::Answers(a) if a.is_usage()),
+                )
+            || matches!(
+                e.downcast_ref::<crate::registry::RegistryError>(),
+                Some(crate::registry::RegistryError::BadRequirement { .. })
+            )
+    });
+    if usage { 2 } else { 1 }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let out = Output { quiet: cli.quiet };
+    match cli.command {
+        Command::List(args) => list::run(&out, args),
+        Command::Show(args) => show::run(&out, args),
+        Command::New(args) => new::run(&out, args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// How much to print.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    pub quiet: bool,
+}
+
+impl Output {
+    /// A progress or hint line on stderr, unless quiet.
+    pub fn note(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! `pave new`: resolve answers (flags, answers file, prompts on a terminal), render, then print
+//! the plan (`--dry-run`) or apply it atomically, Ctrl-C included.
+
+use super::{Output, UsageError, args::NewArgs, print_json, prompt::TerminalPrompter, source};
+use crate::answers::{self, Prompter, Supplied};
+use crate::blueprint::Entry;
+use crate::generate;
+use crate::plan::{self, Action, ApplyOptions, WritePlan};
+use anyhow::{Context, Result};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+static APPLYING: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
+    install_interrupt_handler();
+    let loaded = source::load(&args.blueprint)?;
+    let mut supplied = Supplied {
+        defaults: args.defaults,
+        ..Supplied::default()
+    };
+    for pair in &args.set {
+        supplied.set.push(answers::parse_set(pair)?);
+    }
+    if let Some(file) = &args.answers {
+        let text = fs_err::read_to_string(file).map_err(|e| UsageError(e.to_string()))?;
+        supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut terminal = TerminalPrompter::new();
+    let prompter: Option<&mut dyn Prompter> = if interactive {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    let generated = generate::generate(&loaded, &supplied, prompter)?;
+
+    let target = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => PathBuf::from(
+            generated
+                .answers
+                .get("project_name")
+                .and_then(|v| v.as_str())
+                .unwrap_or(loaded.blueprint.name()),
+        ),
+    };
+    let plan = plan::plan(&target, generated.tree, args.force)?;
+    let bp = &loaded.blueprint;
+    if args.dry_run {
+        if args.json {
+            print_json(&plan_json(
+                &plan,
+                bp.name(),
+                &bp.version().to_string(),
+                true,
+            ))?;
+        } else {
+            print_plan(&plan);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let message = format!(
+        "Create {} from {} {}",
+        target.display(),
+        bp.name(),
+        bp.version()
+    );
+    let git_init = |dir: &std::path::Path| {
+        crate::vcs::init_and_commit(dir, &message).map_err(|e| format!("git init failed: {e}"))
+    };
+    let options = ApplyOptions {
+        cancel: Some(&CANCEL),
+        finish: if args.git { Some(&git_init) } else { None },
+    };
+    APPLYING.store(true, Ordering::SeqCst);
+    let applied = plan.apply(&options);
+    APPLYING.store(false, Ordering::SeqCst);
+    applied.with_context(|| format!("nothing was written to {}", target.display()))?;
+
+    if args.json {
+        print_json(&plan_json(
+            &plan,
+            bp.name(),
+            &bp.version().to_string(),
+            false,
+        ))?;
+    } else {
+        let (created, overwritten, _) = plan.counts();
+        println!(
+            "Created {} from {} {} ({}): {} file(s) written{}.",
+            target.display(),
+            bp.name(),
+            bp.version(),
+            loaded.registry,
+            created + overwritten,
+            if overwritten > 0 {
+                format!(", {overwritten} overwritten")
+            } else {
+                String::new()
+            }
+        );
+        out.note(format!("Next: cd {} && make test", target.display()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C while files are being written cancels the apply (which undoes itself); at any other
+/// time it ends the process at once, since nothing has been written.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if APPLYING.load(Ordering::SeqCst) {
+            CANCEL.store(true, Ordering::SeqCst);
+        } else {
+            let _ = console::Term::stderr().show_cursor();
+            std::process::exit(130);
+        }
+    });
+}
+
+fn plan_json(plan: &WritePlan, name: &str, version: &str, dry_run: bool) -> serde_json::Value {
+    let files: Vec<_> = plan
+        .files
+        .iter()
+        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": size(&f.entry)}))
+        .collect();
+    json!({
+        "target": plan.target.display().to_string(), "blueprint": name, "version": version,
+        "dry_run": dry_run, "files": files,
+    })
+}
+
+fn size(entry: &Entry) -> usize {
+    match entry {
+        Entry::File { data, .. } => data.len(),
+        Entry::Symlink { target } => target.len(),
+    }
+}
+
+fn print_plan(plan: &WritePlan) {
+    println!(
+        "Plan for {} (dry run: nothing is written)",
+        plan.target.display()
+    );
+    for file in &plan.files {
+        println!(
+            "  {:9}  {}  ({} bytes)",
+            file.action.as_str(),
+            file.path,
+            size(&file.entry)
+        );
+        if file.action == Action::Overwrite {
+            if let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry) {
+                let old = String::from_utf8_lossy(old);
+                let new = String::from_utf8_lossy(data);
+                let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+                let text = diff
+                    .unified_diff()
+                    .context_radius(2)
+                    .header(&file.path, &file.path)
+                    .to_string();
+                for line in text.lines() {
+                    println!("      {line}");
+                }
+            }
+        }
+    }
+    let (c, o, u) = plan.counts();
+    println!("{c} to create, {o} to overwrite, {u} unchanged.");
+}

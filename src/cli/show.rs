@@ -1,0 +1,97 @@
+//! `pave show`: one blueprint's summary, versions, parameters and changelog.
+
+use super::{Output, args::ShowArgs, print_json, source};
+use crate::manifest::Parameter;
+use crate::registry::BlueprintRef;
+use anyhow::Result;
+use serde_json::{Value, json};
+use std::process::ExitCode;
+
+pub(crate) fn run(_out: &Output, args: ShowArgs) -> Result<ExitCode> {
+    let loaded = source::load(&args.blueprint)?;
+    let versions: Vec<String> = if source::is_folder(&args.blueprint) {
+        vec![loaded.blueprint.version().to_string()]
+    } else {
+        let reference = BlueprintRef::parse(&args.blueprint)?;
+        let registry = source::registry_for(&reference)?;
+        registry
+            .versions(&reference.name)?
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let m = &loaded.blueprint.manifest;
+    if args.json {
+        let params: Vec<Value> = m.parameters.iter().map(param_json).collect();
+        return print_json(&json!({
+            "registry": loaded.registry, "name": m.name, "version": m.version.to_string(),
+            "summary": m.summary, "description": m.description, "tags": m.tags,
+            "versions": versions, "parameters": params,
+            "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
+            "changelog": loaded.blueprint.changelog,
+        }))
+        .map(|()| ExitCode::SUCCESS);
+    }
+    println!("{} {}  ({})", m.name, m.version, loaded.registry);
+    println!("{}", m.summary);
+    if let Some(description) = &m.description {
+        println!("\n{}", description.trim_end());
+    }
+    if !m.tags.is_empty() {
+        println!("\ntags: {}", m.tags.join(", "));
+    }
+    println!("versions: {}", versions.join(", "));
+    println!("\nParameters (asked in this order):");
+    for p in &m.parameters {
+        println!("  {}  ({}){}", p.name, describe_type(p), default_text(p));
+        if let Some(help) = p.help.as_deref().or(p.prompt.as_deref()) {
+            println!("      {help}");
+        }
+        if let Some(when) = &p.when {
+            println!("      only when {when}");
+        }
+    }
+    if !m.rules.is_empty() {
+        println!("\nRules:");
+        for rule in &m.rules {
+            println!("  - {}", rule.error.trim());
+        }
+    }
+    if let Some(changelog) = &loaded.blueprint.changelog {
+        println!("\n{}", changelog.trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_type(p: &Parameter) -> String {
+    let mut text = p.kind.as_str().to_string();
+    if !p.choices.is_empty() {
+        text.push_str(&format!(": {}", p.choices.join(" | ")));
+    }
+    if let Some(pattern) = &p.pattern {
+        text.push_str(&format!(", pattern {pattern}"));
+    }
+    match (p.min, p.max) {
+        (Some(min), Some(max)) => text.push_str(&format!(", {min}..={max}")),
+        (Some(min), None) => text.push_str(&format!(", >= {min}")),
+        (None, Some(max)) => text.push_str(&format!(", <= {max}")),
+        (None, None) => {}
+    }
+    text
+}
+
+fn default_text(p: &Parameter) -> String {
+    match &p.default {
+        Some(Value::String(s)) => format!(" default: {s}"),
+        Some(other) => format!(" default: {other}"),
+        None => String::from(" required"),
+    }
+}
+
+fn param_json(p: &Parameter) -> Value {
+    json!({
+        "name": p.name, "type": p.kind.as_str(), "prompt": p.prompt_text(), "help": p.help,
+        "default": p.default, "required": p.default.is_none(), "pattern": p.pattern,
+        "min": p.min, "max": p.max, "choices": p.choices, "when": p.when,
+    })
+}

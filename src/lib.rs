@@ -1,0 +1,34 @@
+//! pave: the paved road for serverless. Scaffolds AWS SAM projects from versioned blueprints.
+//!
+//! The pipeline, one way:
+//!
+//! ```text
+//! source (registry) -> manifest -> answers -> rendered tree -> write plan -> disk
+//! ```
+//!
+//! - [`registry`]: where blueprints come from ([`registry::BlueprintSource`]: built-in, folder).
+//! - [`manifest`]: `registry.yaml` and `blueprint.yaml`, parsed and validated.
+//! - [`blueprint`]: a blueprint at a version, in memory.
+//! - [`answers`]: resolving answers from flags, files, defaults and prompts.
+//! - [`render`]: the pure rendering of a blueprint with answers into a file tree.
+//! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
+//! - [`plan`]: the write plan and its atomic application.
+//! - [`project`]: the `.pave.yaml` model.
+//! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
+//!
+//! Everything except [`cli`] is a library that never prints.
+
+pub mod answers;
+pub mod blueprint;
+pub mod cli;
+pub mod generate;
+pub mod manifest;
+pub mod plan;
+pub mod project;
+pub mod registry;
+pub mod render;
+pub mod vcs;
+pub mod yaml;
+
+/// pave's own version, recorded in every `.pave.yaml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

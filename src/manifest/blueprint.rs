@@ -1,0 +1,481 @@
+//! `blueprint.yaml`: a blueprint's name, version, parameters (with types and validation),
+//! conditional files, cross-parameter rules and author checks; plus the typing of one answer
+//! (parsing `--set` text, coercing YAML values, validating against the parameter).
+
+use super::{API_VERSION, ManifestError, Problems};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A blueprint manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always `pave/v1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// The blueprint's name.
+    pub name: String,
+    /// Its version.
+    pub version: semver::Version,
+    /// One line for `pave list`.
+    pub summary: String,
+    /// Longer text for `pave show`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Free-form tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Parameters, in prompt order.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// Conditions on template files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRule>,
+    /// Checks across answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// Commands `pave blueprint test` runs inside each rendered example.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+}
+
+/// One question a blueprint asks.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// The answer's key, as used in templates and `--set`.
+    pub name: String,
+    /// How the answer is typed.
+    #[serde(rename = "type", default)]
+    pub kind: ParamType,
+    /// The question shown on a terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// A longer explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The default; a string default is a template over earlier answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// A regular expression the whole value must match (string and secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Smallest allowed value (integer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest allowed value (integer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Allowed values (choice and multichoice).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// A condition over earlier answers; when false the parameter is neither asked nor recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+}
+
+/// The type of a parameter.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    /// Free text, optionally matched against `pattern`.
+    #[default]
+    String,
+    /// A whole number within `min`..=`max`.
+    Integer,
+    /// true or false.
+    Boolean,
+    /// One of `choices`.
+    Choice,
+    /// Any subset of `choices`.
+    Multichoice,
+    /// Text asked with hidden input and never recorded.
+    Secret,
+}
+
+impl ParamType {
+    /// The lower-case name used in manifests and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Integer => "integer",
+            ParamType::Boolean => "boolean",
+            ParamType::Choice => "choice",
+            ParamType::Multichoice => "multichoice",
+            ParamType::Secret => "secret",
+        }
+    }
+}
+
+/// A condition on template files.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileRule {
+    /// A glob over paths under `template/`, before rendering.
+    pub path: String,
+    /// The files are rendered only when this is true.
+    pub when: String,
+}
+
+/// A check across answers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The answers are rejected when this is true.
+    pub when: String,
+    /// What the user is told.
+    pub error: String,
+}
+
+pub(crate) fn is_blueprint_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && name.len() <= 63
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
+}
+
+fn is_param_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+fn template_problem(expr: &str) -> Option<String> {
+    handlebars::Template::compile(expr)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// Parses and validates a `blueprint.yaml`.
+pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> {
+    let manifest: Manifest = crate::yaml::parse(src, file)?;
+    let mut problems = Problems::new(src);
+    if manifest.api_version != API_VERSION {
+        problems.push(
+            "apiVersion",
+            format!(
+                "apiVersion `{}` is not supported; use `{API_VERSION}`",
+                manifest.api_version
+            ),
+        );
+    }
+    if !is_blueprint_name(&manifest.name) {
+        problems.push(
+            "name:",
+            format!(
+                "name `{}` must be lower-case letters, digits and dashes, starting with a letter (at most 63)",
+                manifest.name
+            ),
+        );
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for param in &manifest.parameters {
+        let at = format!("name: {}", param.name);
+        check_parameter(param, &seen, &at, &mut problems);
+        seen.push(&param.name);
+    }
+    for rule in &manifest.files {
+        if let Err(e) = globset::Glob::new(&rule.path) {
+            problems.push(
+                &rule.path,
+                format!("files: `{}` is not a valid glob: {e}", rule.path),
+            );
+        }
+        if let Some(e) = template_problem(&rule.when) {
+            problems.push(
+                &rule.when,
+                format!("files: `when` of `{}` does not parse: {e}", rule.path),
+            );
+        }
+    }
+    for rule in &manifest.rules {
+        if let Some(e) = template_problem(&rule.when) {
+            problems.push(&rule.when, format!("rules: `when` does not parse: {e}"));
+        }
+        if rule.error.trim().is_empty() {
+            problems.push(
+                "error:",
+                "rules: `error` must say why the answers are rejected",
+            );
+        }
+    }
+    problems.finish(file)?;
+    Ok(manifest)
+}
+
+fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut Problems<'_>) {
+    let name = &param.name;
+    if !is_param_name(name) {
+        problems.push(
+            at,
+            format!("parameter `{name}`: names are lower-case letters, digits and `_`, starting with a letter"),
+        );
+    }
+    if name == "answers" {
+        problems.push(
+            at,
+            "parameter name `answers` is reserved (answers files use it as a key)",
+        );
+    }
+    if earlier.contains(&name.as_str()) {
+        problems.push(at, format!("parameter `{name}` is declared twice"));
+    }
+    let kind = param.kind;
+    let has_choices = matches!(kind, ParamType::Choice | ParamType::Multichoice);
+    if has_choices && param.choices.is_empty() {
+        problems.push(
+            at,
+            format!("parameter `{name}`: type {} needs `choices`", kind.as_str()),
+        );
+    }
+    if !has_choices && !param.choices.is_empty() {
+        problems.push(
+            at,
+            format!("parameter `{name}`: `choices` only applies to choice and multichoice"),
+        );
+    }
+    if param.pattern.is_some() && !matches!(kind, ParamType::String | ParamType::Secret) {
+        problems.push(
+            at,
+            format!("parameter `{name}`: `pattern` only applies to string and secret"),
+        );
+    }
+    if let Some(pattern) = &param.pattern {
+        if let Err(e) = anchored(pattern) {
+            problems.push(
+                at,
+                format!("parameter `{name}`: pattern does not compile: {e}"),
+            );
+        }
+    }
+    if (param.min.is_some() || param.max.is_some()) && kind != ParamType::Integer {
+        problems.push(
+            at,
+            format!("parameter `{name}`: `min`/`max` only apply to integer"),
+        );
+    }
+    if let (Some(min), Some(max)) = (param.min, param.max) {
+        if min > max {
+            problems.push(
+                at,
+                format!("parameter `{name}`: min {min} is greater than max {max}"),
+            );
+        }
+    }
+    if let Some(when) = &param.when {
+        if let Some(e) = template_problem(when) {
+            problems.push(
+                at,
+                format!("parameter `{name}`: `when` does not parse: {e}"),
+            );
+        }
+    }
+    match &param.default {
+        Some(Value::String(s)) if s.contains("{{") => {
+            if let Some(e) = template_problem(s) {
+                problems.push(
+                    at,
+                    format!("parameter `{name}`: default does not parse: {e}"),
+                );
+            }
+        }
+        Some(value) => {
+            if kind == ParamType::Secret {
+                problems.push(
+                    at,
+                    format!("parameter `{name}`: a secret cannot have a default"),
+                );
+            } else if let Err(e) = param.coerce(value).and_then(|v| param.validate(&v)) {
+                problems.push(at, format!("parameter `{name}`: default is not valid: {e}"));
+            }
+        }
+        None => {}
+    }
+}
+
+fn anchored(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::Regex::new(&format!("^(?:{pattern})$"))
+}
+
+impl Parameter {
+    /// The question to show.
+    pub fn prompt_text(&self) -> &str {
+        self.prompt.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Parses text typed on the command line or at a prompt into a typed value.
+    pub fn parse_input(&self, text: &str) -> Result<Value, String> {
+        match self.kind {
+            ParamType::String | ParamType::Secret | ParamType::Choice => {
+                Ok(Value::String(text.to_string()))
+            }
+            ParamType::Integer => text
+                .trim()
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| format!("`{text}` is not a whole number")),
+            ParamType::Boolean => parse_bool(text)
+                .map(Value::Bool)
+                .ok_or_else(|| format!("`{text}` is not a boolean (use true or false)")),
+            ParamType::Multichoice => Ok(Value::Array(
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.to_string()))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Turns a value from an answers file (or a default) into this parameter's type.
+    pub fn coerce(&self, value: &Value) -> Result<Value, String> {
+        match (self.kind, value) {
+            (_, Value::String(s)) => self.parse_input(s),
+            (ParamType::Integer, Value::Number(n)) if n.is_i64() => Ok(value.clone()),
+            (ParamType::Boolean, Value::Bool(_)) => Ok(value.clone()),
+            (ParamType::Multichoice, Value::Array(items)) if items.iter().all(Value::is_string) => {
+                Ok(value.clone())
+            }
+            (ParamType::String | ParamType::Choice, Value::Number(_) | Value::Bool(_)) => {
+                Ok(Value::String(value.to_string()))
+            }
+            _ => Err(format!(
+                "expected {}, found {}",
+                self.kind.as_str(),
+                describe(value)
+            )),
+        }
+    }
+
+    /// Checks a typed value against pattern, bounds and choices.
+    pub fn validate(&self, value: &Value) -> Result<(), String> {
+        match (self.kind, value) {
+            (ParamType::String | ParamType::Secret, Value::String(s)) => {
+                if let Some(pattern) = &self.pattern {
+                    let re = anchored(pattern).map_err(|e| e.to_string())?;
+                    if !re.is_match(s) {
+                        let shown = if self.kind == ParamType::Secret {
+                            "the value"
+                        } else {
+                            s
+                        };
+                        return Err(format!("`{shown}` does not match the pattern {pattern}"));
+                    }
+                }
+                Ok(())
+            }
+            (ParamType::Integer, Value::Number(n)) => {
+                let n = n.as_i64().ok_or("expected a whole number")?;
+                if let Some(min) = self.min.filter(|min| n < *min) {
+                    return Err(format!("{n} is less than the minimum {min}"));
+                }
+                if let Some(max) = self.max.filter(|max| n > *max) {
+                    return Err(format!("{n} is greater than the maximum {max}"));
+                }
+                Ok(())
+            }
+            (ParamType::Boolean, Value::Bool(_)) => Ok(()),
+            (ParamType::Choice, Value::String(s)) => self.check_choice(s),
+            (ParamType::Multichoice, Value::Array(items)) => items
+                .iter()
+                .try_for_each(|item| self.check_choice(item.as_str().unwrap_or_default())),
+            _ => Err(format!(
+                "expected {}, found {}",
+                self.kind.as_str(),
+                describe(value)
+            )),
+        }
+    }
+
+    fn check_choice(&self, s: &str) -> Result<(), String> {
+        if self.choices.iter().any(|c| c == s) {
+            return Ok(());
+        }
+        let mut msg = format!("`{s}` is not one of: {}", self.choices.join(", "));
+        if let Some(best) = crate::yaml::closest(s, self.choices.iter().map(String::as_str)) {
+            msg.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        Err(msg)
+    }
+}
+
+/// Checks a typed value against its parameter (see [`Parameter::validate`]).
+pub fn validate_value(param: &Parameter, value: &Value) -> Result<(), String> {
+    param.validate(value)
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "on" | "1" => Some(true),
+        "false" | "no" | "n" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(kind: ParamType) -> Parameter {
+        Parameter {
+            name: "p".into(),
+            kind,
+            prompt: None,
+            help: None,
+            default: None,
+            pattern: None,
+            min: Some(1),
+            max: Some(10),
+            choices: vec!["a".into(), "b".into()],
+            when: None,
+        }
+    }
+
+    #[test]
+    fn typed_inputs() {
+        assert_eq!(
+            param(ParamType::Integer).parse_input("7"),
+            Ok(Value::from(7))
+        );
+        assert!(param(ParamType::Integer).parse_input("seven").is_err());
+        assert_eq!(
+            param(ParamType::Boolean).parse_input("yes"),
+            Ok(Value::Bool(true))
+        );
+        assert!(param(ParamType::Boolean).parse_input("maybe").is_err());
+        let multi = param(ParamType::Multichoice).parse_input("a, b").unwrap();
+        assert_eq!(multi, serde_json::json!(["a", "b"]));
+    }
+
+    #[test]
+    fn validation() {
+        assert!(
+            param(ParamType::Integer)
+                .validate(&Value::from(11))
+                .is_err()
+        );
+        assert!(param(ParamType::Integer).validate(&Value::from(10)).is_ok());
+        let err = param(ParamType::Choice)
+            .validate(&Value::from("c"))
+            .unwrap_err();
+        assert!(err.contains("not one of: a, b"), "{err}");
+        let mut s = param(ParamType::String);
+        s.pattern = Some("[a-z]+".into());
+        assert!(s.validate(&Value::from("abc")).is_ok());
+        assert!(
+            s.validate(&Value::from("abc1")).is_err(),
+            "pattern is anchored"
+        );
+    }
+}

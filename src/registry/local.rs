@@ -1,0 +1,77 @@
+//! A blueprint folder on disk (`pave new ./my-blueprint`, `pave blueprint lint/test <path>`):
+//! read as it is, its one version being the manifest's. Symbolic links are kept as links and
+//! checked by [`Blueprint::from_tree`]; nothing outside the folder is read.
+
+use super::{Loaded, RegistryError};
+use crate::blueprint::{Blueprint, Entry, FileTree};
+use std::path::Path;
+
+/// Reads every file under `dir` into a tree (skipping `.git`).
+pub fn read_tree(dir: &Path) -> Result<FileTree, RegistryError> {
+    let mut files = FileTree::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name();
+    for item in walker.into_iter().filter_entry(|e| e.file_name() != ".git") {
+        let item =
+            item.map_err(|e| std::io::Error::other(format!("cannot read {}: {e}", dir.display())))?;
+        let Ok(rel) = item.path().strip_prefix(dir) else {
+            continue;
+        };
+        let key = rel.to_string_lossy().replace('\\', "/");
+        let file_type = item.file_type();
+        if file_type.is_symlink() {
+            let target = fs_err::read_link(item.path())?;
+            files.insert(
+                key,
+                Entry::Symlink {
+                    target: target.to_string_lossy().into_owned(),
+                },
+            );
+        } else if file_type.is_file() {
+            let data = fs_err::read(item.path())?;
+            files.insert(
+                key,
+                Entry::File {
+                    data,
+                    executable: is_executable(&item),
+                },
+            );
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(unix)]
+fn is_executable(item: &walkdir::DirEntry) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    item.metadata()
+        .map(|m| m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &walkdir::DirEntry) -> bool {
+    false
+}
+
+/// Loads the blueprint in folder `dir`.
+pub fn load(dir: &Path) -> Result<Loaded, RegistryError> {
+    if !dir.is_dir() {
+        return Err(RegistryError::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "{} is not a folder (a blueprint folder holds blueprint.yaml and template/)",
+                dir.display()
+            ),
+        )));
+    }
+    let files = read_tree(dir)?;
+    let blueprint = Blueprint::from_tree(&dir.display().to_string(), files)?;
+    let registry = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    Ok(Loaded {
+        blueprint,
+        registry: registry.display().to_string(),
+        commit: None,
+    })
+}

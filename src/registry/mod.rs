@@ -1,0 +1,200 @@
+//! Where blueprints come from. [`BlueprintSource`] is the seam: the built-in registry embedded
+//! in the binary ([`builtin`]), a blueprint folder on disk ([`local`]), and git registries
+//! (later). A source lists its index and versions and loads a blueprint at a version.
+
+pub mod builtin;
+pub mod local;
+
+use crate::blueprint::{Blueprint, BlueprintError};
+use crate::manifest::{IndexEntry, ManifestError, RegistryIndex};
+use semver::{Version, VersionReq};
+
+/// Errors of finding and loading blueprints.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// No blueprint of that name.
+    #[error("no blueprint `{name}` in registry `{registry}`{}", hint_suffix(.closest, .known))]
+    UnknownBlueprint {
+        /// The name asked for.
+        name: String,
+        /// The registry searched.
+        registry: String,
+        /// The closest known name.
+        closest: Option<String>,
+        /// All known names.
+        known: Vec<String>,
+    },
+    /// No version satisfies the requirement.
+    #[error("blueprint `{name}` has no version matching `{req}`; available: {}", if .available.is_empty() { String::from("none") } else { .available.join(", ") })]
+    NoMatchingVersion {
+        /// The blueprint.
+        name: String,
+        /// The requirement.
+        req: String,
+        /// What exists.
+        available: Vec<String>,
+    },
+    /// `name@req` with a requirement that does not parse.
+    #[error(
+        "`{spec}` is not a valid version requirement: {reason} (examples: cloudfront-http-api@1.2.0, @^1.2, @~1.2, @*)"
+    )]
+    BadRequirement {
+        /// The text given.
+        spec: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// The registry's index is invalid.
+    #[error(transparent)]
+    Index(#[from] ManifestError),
+    /// The blueprint folder is invalid.
+    #[error(transparent)]
+    Blueprint(#[from] BlueprintError),
+    /// The index and the blueprint disagree.
+    #[error("{0}")]
+    Inconsistent(String),
+    /// Reading a local folder failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn hint_suffix(closest: &Option<String>, known: &[String]) -> String {
+    match closest {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None if known.is_empty() => String::from("; the registry is empty"),
+        None => format!("; known: {}", known.join(", ")),
+    }
+}
+
+/// A blueprint loaded at a version, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The blueprint.
+    pub blueprint: Blueprint,
+    /// The registry's location as recorded in `.pave.yaml` (`builtin`, a URL without
+    /// credentials, or a folder).
+    pub registry: String,
+    /// The git commit the version was read from, for git sources.
+    pub commit: Option<String>,
+}
+
+/// A place blueprints come from.
+pub trait BlueprintSource {
+    /// The registry's name in messages and qualified names (`builtin`, a configured name).
+    fn name(&self) -> &str;
+    /// The index.
+    fn index(&self) -> Result<RegistryIndex, RegistryError>;
+    /// Every released version of a blueprint, oldest first.
+    fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError>;
+    /// The blueprint at a version.
+    fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError>;
+
+    /// The index entry of a blueprint, or an error naming the closest known one.
+    fn entry(&self, blueprint: &str) -> Result<IndexEntry, RegistryError> {
+        let index = self.index()?;
+        if let Some(entry) = index.blueprints.iter().find(|e| e.name == blueprint) {
+            return Ok(entry.clone());
+        }
+        let known: Vec<String> = index.blueprints.iter().map(|e| e.name.clone()).collect();
+        Err(RegistryError::UnknownBlueprint {
+            name: blueprint.to_string(),
+            registry: self.name().to_string(),
+            closest: crate::yaml::closest(blueprint, known.iter().map(String::as_str))
+                .map(str::to_string),
+            known,
+        })
+    }
+
+    /// The newest version matching `req` (pre-releases only when `req` names one).
+    fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
+        let versions = self.versions(blueprint)?;
+        pick_version(blueprint, req, &versions)
+    }
+}
+
+/// The newest of `versions` that matches `req`.
+pub fn pick_version(
+    blueprint: &str,
+    req: &VersionReq,
+    versions: &[Version],
+) -> Result<Version, RegistryError> {
+    versions
+        .iter()
+        .filter(|v| req.matches(v))
+        .max()
+        .cloned()
+        .ok_or_else(|| RegistryError::NoMatchingVersion {
+            name: blueprint.to_string(),
+            req: req.to_string(),
+            available: versions.iter().map(Version::to_string).collect(),
+        })
+}
+
+/// A blueprint reference from the command line: `name`, `name@req`, `registry/name@req`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlueprintRef {
+    /// The registry named in the reference, if any.
+    pub registry: Option<String>,
+    /// The blueprint's name.
+    pub name: String,
+    /// The version requirement (`*` when none was given).
+    pub req: VersionReq,
+}
+
+impl BlueprintRef {
+    /// Parses `[registry/]name[@req]`.
+    pub fn parse(spec: &str) -> Result<Self, RegistryError> {
+        let (path, req) = match spec.split_once('@') {
+            Some((path, req)) => {
+                let parsed = VersionReq::parse(req).map_err(|e| RegistryError::BadRequirement {
+                    spec: spec.to_string(),
+                    reason: e.to_string(),
+                })?;
+                (path, parsed)
+            }
+            None => (spec, VersionReq::STAR),
+        };
+        let (registry, name) = match path.split_once('/') {
+            Some((registry, name)) => (Some(registry.to_string()), name.to_string()),
+            None => (None, path.to_string()),
+        };
+        Ok(BlueprintRef {
+            registry,
+            name,
+            req,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn picks_newest_matching_and_skips_prereleases() {
+        let all = [v("1.0.0"), v("1.1.0"), v("2.0.0-rc.1")];
+        let pick = |r: &str| {
+            pick_version("b", &VersionReq::parse(r).unwrap(), &all).map(|v| v.to_string())
+        };
+        assert_eq!(pick("*").unwrap(), "1.1.0");
+        assert_eq!(pick("^1.0").unwrap(), "1.1.0");
+        assert_eq!(pick("~1.0").unwrap(), "1.0.0");
+        assert_eq!(pick("=1.0.0").unwrap(), "1.0.0");
+        assert_eq!(pick("^2.0.0-rc.1").unwrap(), "2.0.0-rc.1");
+        let err = pick("^3").unwrap_err().to_string();
+        assert!(err.contains("available: 1.0.0, 1.1.0, 2.0.0-rc.1"), "{err}");
+    }
+
+    #[test]
+    fn parses_references() {
+        let r = BlueprintRef::parse("acme/api@^1.2").unwrap();
+        assert_eq!(r.registry.as_deref(), Some("acme"));
+        assert_eq!(r.name, "api");
+        assert_eq!(r.req, VersionReq::parse("^1.2").unwrap());
+        assert!(BlueprintRef::parse("api@not-a-version").is_err());
+    }
+}

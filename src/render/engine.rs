@@ -1,0 +1,129 @@
+//! The handlebars adapter: one registry per render with strict mode on, HTML escaping off, the
+//! blueprint's partials and pave's helpers. Templates are compiled once each; errors carry the
+//! template's name and position.
+
+use handlebars::{Handlebars, handlebars_helper};
+use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+use super::RenderError;
+
+handlebars_helper!(starts_with: |s: str, prefix: str| s.starts_with(prefix));
+handlebars_helper!(ends_with: |s: str, suffix: str| s.ends_with(suffix));
+handlebars_helper!(contains: |haystack: Json, needle: Json| match haystack {
+    Json::String(s) => needle.as_str().is_some_and(|n| s.contains(n)),
+    Json::Array(items) => items.contains(needle),
+    _ => false,
+});
+handlebars_helper!(upper: |s: str| s.to_uppercase());
+handlebars_helper!(lower: |s: str| s.to_lowercase());
+handlebars_helper!(kebab: |s: str| s.to_kebab_case());
+handlebars_helper!(snake: |s: str| s.to_snake_case());
+handlebars_helper!(pascal: |s: str| s.to_upper_camel_case());
+handlebars_helper!(camel: |s: str| s.to_lower_camel_case());
+handlebars_helper!(json: |v: Json| serde_json::to_string(v).unwrap_or_default());
+handlebars_helper!(join: |items: array, sep: str| items
+    .iter()
+    .map(|item| match item { Json::String(s) => s.clone(), other => other.to_string() })
+    .collect::<Vec<_>>()
+    .join(sep));
+handlebars_helper!(split: |s: str, sep: str| Json::Array(
+    s.split(sep).map(str::trim).filter(|p| !p.is_empty()).map(|p| Json::String(p.to_string())).collect()
+));
+
+/// A configured handlebars registry.
+pub struct Engine {
+    hb: Handlebars<'static>,
+}
+
+impl Engine {
+    /// A registry with pave's helpers and the given partials.
+    pub fn new(partials: &BTreeMap<String, String>) -> Result<Self, RenderError> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        hb.register_helper("startsWith", Box::new(starts_with));
+        hb.register_helper("endsWith", Box::new(ends_with));
+        hb.register_helper("contains", Box::new(contains));
+        hb.register_helper("upper", Box::new(upper));
+        hb.register_helper("lower", Box::new(lower));
+        hb.register_helper("kebabCase", Box::new(kebab));
+        hb.register_helper("snakeCase", Box::new(snake));
+        hb.register_helper("pascalCase", Box::new(pascal));
+        hb.register_helper("camelCase", Box::new(camel));
+        hb.register_helper("json", Box::new(json));
+        hb.register_helper("join", Box::new(join));
+        hb.register_helper("split", Box::new(split));
+        for (name, src) in partials {
+            hb.register_partial(name, src)
+                .map_err(|e| template_error(&format!("partials/{name}.hbs"), &e))?;
+        }
+        Ok(Engine { hb })
+    }
+
+    /// Compiles a template under `name` (the name errors will show).
+    pub fn compile(&mut self, name: &str, src: &str) -> Result<(), RenderError> {
+        self.hb
+            .register_template_string(name, src)
+            .map_err(|e| template_error(name, &e))
+    }
+
+    /// Renders a compiled template.
+    pub fn render(&self, name: &str, ctx: &Json) -> Result<String, RenderError> {
+        self.hb
+            .render(name, ctx)
+            .map_err(|e| render_error(name, &e))
+    }
+
+    /// Compiles and renders a one-off template (a path, a default, a condition).
+    pub fn render_str(&self, what: &str, src: &str, ctx: &Json) -> Result<String, RenderError> {
+        if !src.contains("{{") {
+            return Ok(src.to_string());
+        }
+        self.hb
+            .render_template(src, ctx)
+            .map_err(|e| render_error(what, &e))
+    }
+
+    /// Evaluates a condition: rendered, trimmed, and false when it is `""`, `false`, `0`,
+    /// `null` or `[]`.
+    pub fn truthy(&self, what: &str, expr: &str, ctx: &Json) -> Result<bool, RenderError> {
+        let out = self.render_str(what, expr, ctx)?;
+        Ok(!matches!(out.trim(), "" | "false" | "0" | "null" | "[]"))
+    }
+}
+
+fn template_error(name: &str, err: &handlebars::TemplateError) -> RenderError {
+    let (line, column) = match err.pos() {
+        Some((line, column)) => (Some(line), Some(column)),
+        None => (None, None),
+    };
+    RenderError::Template {
+        file: name.to_string(),
+        line,
+        column,
+        message: err.reason().to_string(),
+    }
+}
+
+fn render_error(name: &str, err: &handlebars::RenderError) -> RenderError {
+    let message = match err.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(var)) => format!(
+            "`{var}` is not defined (strict mode: every variable must be a declared parameter)"
+        ),
+        handlebars::RenderErrorReason::TemplateError(inner) => {
+            return template_error(inner.name().map_or(name, String::as_str), inner);
+        }
+        other => other.to_string(),
+    };
+    RenderError::Template {
+        file: err
+            .template_name
+            .clone()
+            .unwrap_or_else(|| name.to_string()),
+        line: err.line_no,
+        column: err.column_no,
+        message,
+    }
+}

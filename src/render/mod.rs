@@ -1,0 +1,178 @@
+//! Rendering: a pure function from a blueprint and answers to an in-memory tree of files.
+//! Only `*.hbs` files are rendered (the suffix dropped); others are copied byte for byte; path
+//! segments are templated and confined ([`paths`]); `files` rules include or leave out files.
+//! No I/O happens here.
+
+pub mod engine;
+pub mod paths;
+
+use crate::answers::Answers;
+use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
+pub use engine::Engine;
+use std::fmt;
+
+/// The suffix of files that are rendered.
+pub const TEMPLATE_SUFFIX: &str = ".hbs";
+
+/// Why a blueprint could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not parse or fails to render.
+    #[error("{}", TemplateAt { file, line: *line, column: *column, message })]
+    Template {
+        /// The blueprint file (`template/...`, `partials/...`) or expression.
+        file: String,
+        /// 1-based line.
+        line: Option<usize>,
+        /// 1-based column.
+        column: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A rendered path would leave the project.
+    #[error("template/{file} renders to the path `{rendered}`, which is refused: {reason}")]
+    Path {
+        /// The template path.
+        file: String,
+        /// What it rendered to.
+        rendered: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// Two template files render to the same path.
+    #[error("template/{first} and template/{second} both render to `{path}`")]
+    Duplicate {
+        /// One template.
+        first: String,
+        /// The other.
+        second: String,
+        /// The path.
+        path: String,
+    },
+    /// A symbolic link would point outside the project.
+    #[error(
+        "template/{file} is a symbolic link to `{target}`, outside the rendered project; links may only point inside it"
+    )]
+    SymlinkOut {
+        /// The link.
+        file: String,
+        /// Its target.
+        target: String,
+    },
+}
+
+struct TemplateAt<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+impl fmt::Display for TemplateAt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Renders `blueprint` with `answers` into a tree of project files.
+pub fn render(blueprint: &Blueprint, answers: &Answers) -> Result<FileTree, RenderError> {
+    let mut engine = Engine::new(&blueprint.partials)?;
+    render_with(&mut engine, blueprint, answers)
+}
+
+/// [`render`] with an engine the caller made (and may reuse for answers).
+pub fn render_with(
+    engine: &mut Engine,
+    blueprint: &Blueprint,
+    answers: &Answers,
+) -> Result<FileTree, RenderError> {
+    let ctx = answers.context();
+    let rules = file_rules(engine, blueprint, &ctx)?;
+    let mut out = FileTree::new();
+    let mut sources: std::collections::BTreeMap<String, String> = Default::default();
+    for (path, entry) in &blueprint.template {
+        if !rules
+            .iter()
+            .all(|(glob, holds)| *holds || !glob.is_match(path.as_str()))
+        {
+            continue;
+        }
+        let out_path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
+        let rendered_path =
+            engine.render_str(&format!("template/{path} (file name)"), out_path, &ctx)?;
+        let rendered_path = paths::confine(path, &rendered_path)?;
+        let rendered = match entry {
+            Entry::File { data, executable } if path.ends_with(TEMPLATE_SUFFIX) => {
+                let name = format!("template/{path}");
+                let src = std::str::from_utf8(data).map_err(|_| RenderError::Template {
+                    file: name.clone(),
+                    line: None,
+                    column: None,
+                    message: String::from("a .hbs template must be UTF-8 text"),
+                })?;
+                engine.compile(&name, src)?;
+                let text = engine.render(&name, &ctx)?;
+                Entry::File {
+                    data: text.into_bytes(),
+                    executable: *executable,
+                }
+            }
+            Entry::Symlink { target } => {
+                if !link_stays_inside(&rendered_path, target) {
+                    return Err(RenderError::SymlinkOut {
+                        file: path.clone(),
+                        target: target.clone(),
+                    });
+                }
+                entry.clone()
+            }
+            Entry::File { .. } => entry.clone(),
+        };
+        if let Some(first) = sources.get(&rendered_path) {
+            return Err(RenderError::Duplicate {
+                first: first.clone(),
+                second: path.clone(),
+                path: rendered_path,
+            });
+        }
+        sources.insert(rendered_path.clone(), path.clone());
+        out.insert(rendered_path, rendered);
+    }
+    Ok(out)
+}
+
+/// Evaluates the manifest's `files` rules once each: a template file is included when every
+/// rule whose glob matches it holds.
+fn file_rules(
+    engine: &Engine,
+    blueprint: &Blueprint,
+    ctx: &serde_json::Value,
+) -> Result<Vec<(globset::GlobMatcher, bool)>, RenderError> {
+    let mut rules = Vec::with_capacity(blueprint.manifest.files.len());
+    for rule in &blueprint.manifest.files {
+        let glob = globset::GlobBuilder::new(&rule.path)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| RenderError::Template {
+                file: String::from("blueprint.yaml (files)"),
+                line: None,
+                column: None,
+                message: format!("`{}` is not a valid glob: {e}", rule.path),
+            })?
+            .compile_matcher();
+        let holds = engine.truthy(
+            &format!("blueprint.yaml files[{}].when", rule.path),
+            &rule.when,
+            ctx,
+        )?;
+        rules.push((glob, holds));
+    }
+    Ok(rules)
+}
