@@ -1,0 +1,1 @@
+//! cli_list_show tests.

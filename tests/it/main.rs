@@ -1,0 +1,10 @@
+//! pave's one integration test binary. `support` holds the builders (temp homes, blueprint
+//! folders); each other module covers one area of behaviour through the real binary or the
+//! library.
+
+mod support;
+
+mod cli_list_show;
+mod cli_new;
+mod render;
+mod security;
