@@ -192,8 +192,8 @@ pub fn resolve(
     let mut missing = Vec::new();
     for param in &manifest.parameters {
         let ctx = answers.context();
-        if let Some(when) = &param.when {
-            if !engine.truthy(
+        if let Some(when) = &param.when
+            && !engine.truthy(
                 &format!("blueprint.yaml parameter `{}` when", param.name),
                 when,
                 &ctx,
@@ -201,7 +201,6 @@ pub fn resolve(
                 answers.values.insert(param.name.clone(), Value::Null);
                 continue;
             }
-        }
         if param.kind == ParamType::Secret {
             answers.secrets.insert(param.name.clone());
         }

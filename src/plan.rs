@@ -185,13 +185,16 @@ fn current(
     ))
 }
 
+/// A step run on the staged project before it is moved into place.
+pub type FinishHook<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+
 /// Options for [`WritePlan::apply`].
 #[derive(Default)]
 pub struct ApplyOptions<'a> {
     /// Checked between files; when set, the apply stops and undoes its work.
     pub cancel: Option<&'a AtomicBool>,
     /// Runs on the complete staged project before it is moved into place (e.g. `git init`).
-    pub finish: Option<&'a dyn Fn(&Path) -> Result<(), String>>,
+    pub finish: Option<FinishHook<'a>>,
 }
 
 impl WritePlan {

@@ -155,8 +155,8 @@ fn print_plan(plan: &WritePlan) {
             file.path,
             size(&file.entry)
         );
-        if file.action == Action::Overwrite {
-            if let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry) {
+        if file.action == Action::Overwrite
+            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry) {
                 let old = String::from_utf8_lossy(old);
                 let new = String::from_utf8_lossy(data);
                 let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
@@ -169,7 +169,6 @@ fn print_plan(plan: &WritePlan) {
                     println!("      {line}");
                 }
             }
-        }
     }
     let (c, o, u) = plan.counts();
     println!("{c} to create, {o} to overwrite, {u} unchanged.");

@@ -2,6 +2,9 @@
 //! folders); each other module covers one area of behaviour through the real binary or the
 //! library.
 
+// Test code panics on failure by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod cli_list_show;
