@@ -6,7 +6,9 @@
 //! source (registry) -> manifest -> answers -> rendered tree -> write plan -> disk
 //! ```
 //!
-//! - [`registry`]: where blueprints come from ([`registry::BlueprintSource`]: built-in, folder).
+//! - [`registry`]: where blueprints come from ([`registry::BlueprintSource`]: built-in, folder,
+//!   git registries with their cache).
+//! - [`config`]: the user's configuration (registries, fetch interval) and where it lives.
 //! - [`manifest`]: `registry.yaml` and `blueprint.yaml`, parsed and validated.
 //! - [`blueprint`]: a blueprint at a version, in memory.
 //! - [`answers`]: resolving answers from flags, files, defaults and prompts.
@@ -21,6 +23,7 @@
 pub mod answers;
 pub mod blueprint;
 pub mod cli;
+pub mod config;
 pub mod generate;
 pub mod manifest;
 pub mod plan;

@@ -127,7 +127,8 @@ pub struct Rule {
     pub error: String,
 }
 
-pub(crate) fn is_blueprint_name(name: &str) -> bool {
+/// Whether `name` can name a blueprint: `^[a-z][a-z0-9-]{0,62}$`.
+pub fn is_blueprint_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some('a'..='z'))
         && name.len() <= 63

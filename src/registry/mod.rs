@@ -1,9 +1,18 @@
 //! Where blueprints come from. [`BlueprintSource`] is the seam: the built-in registry embedded
 //! in the binary ([`builtin`]), a blueprint folder on disk ([`local`]), and git registries
-//! (later). A source lists its index and versions and loads a blueprint at a version.
+//! ([`git`], with its [`cache`], [`auth`] and [`url`] handling). A source lists its index and
+//! versions and loads a blueprint at a version; [`select`] finds a blueprint among several
+//! sources and [`integrity`] checks a project's recorded commit against its tag.
 
+pub mod auth;
 pub mod builtin;
+pub mod cache;
+pub mod events;
+pub mod git;
+pub mod integrity;
 pub mod local;
+pub mod select;
+pub mod url;
 
 use crate::blueprint::{Blueprint, BlueprintError};
 use crate::manifest::{IndexEntry, ManifestError, RegistryIndex};
@@ -56,6 +65,29 @@ pub enum RegistryError {
     /// Reading a local folder failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A git registry could not be used.
+    #[error(transparent)]
+    Git(#[from] git::GitError),
+    /// A blueprint name found in several registries.
+    #[error("blueprint `{name}` is in several registries: {}; name the one you mean (e.g. `{}`), or pass --registry", .qualified.join(", "), .qualified.first().map(String::as_str).unwrap_or(""))]
+    Ambiguous {
+        /// The name asked for.
+        name: String,
+        /// `<registry>/<blueprint>` for each registry holding it.
+        qualified: Vec<String>,
+    },
+    /// A registry could not be searched for a blueprint, so the name's owner is unknown.
+    #[error("cannot tell whether registry `{registry}` holds `{name}`: {cause}{}", .found.as_ref().map(|f| format!("\n  hint: name the registry to skip this one: `{f}`")).unwrap_or_default())]
+    Unsearchable {
+        /// The registry that failed.
+        registry: String,
+        /// The blueprint asked for.
+        name: String,
+        /// Where the blueprint was found, qualified, if somewhere.
+        found: Option<String>,
+        /// Why it failed.
+        cause: Box<RegistryError>,
+    },
 }
 
 fn hint_suffix(closest: &Option<String>, known: &[String]) -> String {
@@ -92,17 +124,28 @@ pub trait BlueprintSource {
     /// The index entry of a blueprint, or an error naming the closest known one.
     fn entry(&self, blueprint: &str) -> Result<IndexEntry, RegistryError> {
         let index = self.index()?;
-        if let Some(entry) = index.blueprints.iter().find(|e| e.name == blueprint) {
-            return Ok(entry.clone());
-        }
-        let known: Vec<String> = index.blueprints.iter().map(|e| e.name.clone()).collect();
-        Err(RegistryError::UnknownBlueprint {
-            name: blueprint.to_string(),
-            registry: self.name().to_string(),
-            closest: crate::yaml::closest(blueprint, known.iter().map(String::as_str))
-                .map(str::to_string),
-            known,
-        })
+        find_entry(self.name(), &index, blueprint)
+    }
+
+    /// Brings the source up to date when something asked for was missing (a git registry
+    /// fetches, at most once per process); whether anything was done. Others do nothing.
+    fn refresh(&self) -> Result<bool, RegistryError> {
+        Ok(false)
+    }
+
+    /// The commit a version was released at, for sources that have commits (git).
+    fn commit(
+        &self,
+        _blueprint: &str,
+        _version: &Version,
+    ) -> Result<Option<String>, RegistryError> {
+        Ok(None)
+    }
+
+    /// The registry's location as recorded in `.pave.yaml` (`builtin`, a URL without
+    /// credentials).
+    fn location(&self) -> String {
+        self.name().to_string()
     }
 
     /// The newest version matching `req` (pre-releases only when `req` names one).
@@ -110,6 +153,25 @@ pub trait BlueprintSource {
         let versions = self.versions(blueprint)?;
         pick_version(blueprint, req, &versions)
     }
+}
+
+/// The entry named `blueprint` in `index`, or an error naming the closest known one.
+pub fn find_entry(
+    registry: &str,
+    index: &RegistryIndex,
+    blueprint: &str,
+) -> Result<IndexEntry, RegistryError> {
+    if let Some(entry) = index.blueprints.iter().find(|e| e.name == blueprint) {
+        return Ok(entry.clone());
+    }
+    let known: Vec<String> = index.blueprints.iter().map(|e| e.name.clone()).collect();
+    Err(RegistryError::UnknownBlueprint {
+        name: blueprint.to_string(),
+        registry: registry.to_string(),
+        closest: crate::yaml::closest(blueprint, known.iter().map(String::as_str))
+            .map(str::to_string),
+        known,
+    })
 }
 
 /// The newest of `versions` that matches `req`.

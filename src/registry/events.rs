@@ -1,0 +1,73 @@
+//! What a git registry tells its caller while it works: transfer progress of a clone or fetch,
+//! and notices (waiting for another process's lock, going on with an old cache). The library
+//! reports through the [`Reporter`] trait and never prints; the command line draws and prints.
+
+use std::time::Duration;
+
+/// A clone or a fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKind {
+    /// The first download of a registry into the cache.
+    Clone,
+    /// Bringing a cached registry up to date.
+    Fetch,
+}
+
+/// How far a transfer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TransferProgress {
+    /// Objects the server will send.
+    pub total_objects: usize,
+    /// Objects received so far.
+    pub received_objects: usize,
+    /// Objects indexed so far.
+    pub indexed_objects: usize,
+    /// Bytes received so far.
+    pub received_bytes: usize,
+}
+
+/// Something the user should know that is not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Another process holds the registry's cache lock; this one waits for it.
+    WaitingForLock {
+        /// The registry's name.
+        registry: String,
+    },
+    /// The registry could not be fetched; the cached copy is used as it is.
+    UsingCache {
+        /// The registry's name.
+        registry: String,
+        /// Its URL, without credentials.
+        url: String,
+        /// How long ago the cache was last fetched, when known.
+        age: Option<Duration>,
+        /// Why the fetch failed (no credentials in it).
+        cause: String,
+    },
+    /// The cached copy was damaged and is being cloned again.
+    Recloning {
+        /// The registry's name.
+        registry: String,
+        /// What was wrong with it.
+        cause: String,
+    },
+}
+
+/// Receives progress and notices. Every method has an empty default.
+pub trait Reporter: Send + Sync {
+    /// A clone or fetch starts.
+    fn transfer_started(&self, _registry: &str, _url: &str, _kind: TransferKind) {}
+    /// A clone or fetch advanced.
+    fn transfer_progress(&self, _registry: &str, _progress: &TransferProgress) {}
+    /// A clone or fetch ended (successfully or not).
+    fn transfer_finished(&self, _registry: &str) {}
+    /// Something to tell the user.
+    fn notice(&self, _notice: &Notice) {}
+}
+
+/// A reporter that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Reporter for Silent {}
