@@ -197,10 +197,11 @@ pub fn resolve(
                 &format!("blueprint.yaml parameter `{}` when", param.name),
                 when,
                 &ctx,
-            )? {
-                answers.values.insert(param.name.clone(), Value::Null);
-                continue;
-            }
+            )?
+        {
+            answers.values.insert(param.name.clone(), Value::Null);
+            continue;
+        }
         if param.kind == ParamType::Secret {
             answers.secrets.insert(param.name.clone());
         }

@@ -142,13 +142,14 @@ impl Blueprint {
         };
         for (path, entry) in files {
             if let Entry::Symlink { target } = &entry
-                && !link_stays_inside(&path, target) {
-                    return Err(BlueprintError::SymlinkOut {
-                        origin: origin.to_string(),
-                        path,
-                        target: target.clone(),
-                    });
-                }
+                && !link_stays_inside(&path, target)
+            {
+                return Err(BlueprintError::SymlinkOut {
+                    origin: origin.to_string(),
+                    path,
+                    target: target.clone(),
+                });
+            }
             if let Some(rel) = path.strip_prefix("template/") {
                 bp.template.insert(rel.to_string(), entry);
             } else if let Some(name) = path

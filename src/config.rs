@@ -226,10 +226,9 @@ pub fn is_registry_name(name: &str) -> bool {
 pub fn normalize_url(url: &str) -> String {
     let clean = RemoteUrl::parse(url).clean().to_string();
     let is_path = !clean.contains("://") && !RemoteUrl::parse(&clean).is_ssh();
-    if is_path
-        && let Ok(abs) = std::path::absolute(&clean) {
-            return abs.display().to_string();
-        }
+    if is_path && let Ok(abs) = std::path::absolute(&clean) {
+        return abs.display().to_string();
+    }
     clean
 }
 

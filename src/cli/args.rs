@@ -10,12 +10,15 @@ use std::path::PathBuf;
     name = "pave",
     version,
     about,
-    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers)."
+    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n  pave registry add acme https://git.example.com/platform/blueprints.git\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers)."
 )]
 pub struct Cli {
     /// Print only errors and the essential result.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Never use the network: git registries are read from the cache as it is.
+    #[arg(long, global = true)]
+    pub offline: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,18 +27,25 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the blueprints of a registry.
-    #[command(after_help = "Examples:\n  pave list\n  pave list --tag cloudfront --json")]
+    #[command(
+        after_help = "Examples:\n  pave list                      # every registry: builtin and the configured ones\n  pave list --tag cloudfront --json\n  pave list --registry acme\n  pave list --registry https://git.example.com/platform/blueprints.git"
+    )]
     List(ListArgs),
     /// Show a blueprint: summary, versions, parameters, changelog.
     #[command(
-        after_help = "Examples:\n  pave show cloudfront-http-api\n  pave show cloudfront-http-api --json | jq '.parameters[].name'"
+        after_help = "Examples:\n  pave show cloudfront-http-api\n  pave show acme/cloudfront-http-api@^1.2   # a registry's blueprint at a version\n  pave show cloudfront-http-api --json | jq '.parameters[].name'"
     )]
     Show(ShowArgs),
     /// Create a project from a blueprint.
     #[command(
-        after_help = "Examples:\n  pave new cloudfront-static-site my-site                 # asks on a terminal\n  pave new cloudfront-static-site my-site --set project_name=my-site --defaults\n  pave new cloudfront-http-api api --answers answers.yaml --dry-run\n  pave new ./blueprints/my-blueprint out --set project_name=demo   # a blueprint folder\n\nWithout a terminal nothing is asked: defaults are taken and every missing answer is\nlisted with the --set that fixes it."
+        after_help = "Examples:\n  pave new cloudfront-static-site my-site                 # asks on a terminal\n  pave new acme/cloudfront-http-api@^1.2 api --defaults  # from registry acme, newest 1.x\n  pave new cloudfront-http-api --registry acme --offline  # from the cache only\n  pave new cloudfront-static-site my-site --set project_name=my-site --defaults\n  pave new cloudfront-http-api api --answers answers.yaml --dry-run\n  pave new ./blueprints/my-blueprint out --set project_name=demo   # a blueprint folder\n\nWithout a terminal nothing is asked: defaults are taken and every missing answer is\nlisted with the --set that fixes it."
     )]
     New(NewArgs),
+    /// Manage git registries: add, list, remove, sync, verify.
+    #[command(
+        after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry list --json\n  pave registry sync\n  pave registry verify my-service\n  pave registry remove acme\n\nA registry is a git repository with registry.yaml and blueprints/<name>/; a version is the\ntag <blueprint>/v<semver>. Registries are kept in the config file (PAVE_CONFIG overrides\nits path) and cached as bare clones (PAVE_CACHE_DIR overrides the cache folder)."
+    )]
+    Registry(RegistryArgs),
     /// Print shell completions.
     #[command(
         after_help = "Examples:\n  pave completions bash > ~/.local/share/bash-completion/completions/pave\n  pave completions zsh > ~/.zfunc/_pave"
@@ -49,6 +59,9 @@ pub enum Command {
 /// `pave list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only this registry: a configured name, `builtin`, or a git URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
     /// Only blueprints with this tag.
     #[arg(long)]
     pub tag: Option<String>,
@@ -60,8 +73,11 @@ pub struct ListArgs {
 /// `pave show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The blueprint: NAME, NAME@REQ, or a blueprint folder (./path).
+    /// The blueprint: NAME, NAME@REQ, REGISTRY/NAME@REQ, or a blueprint folder (./path).
     pub blueprint: String,
+    /// Look only in this registry: a configured name, `builtin`, or a git URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -70,8 +86,12 @@ pub struct ShowArgs {
 /// `pave new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The blueprint: NAME, NAME@REQ (e.g. cloudfront-http-api@^1.2), or a blueprint folder (./path).
+    /// The blueprint: NAME, NAME@REQ (e.g. cloudfront-http-api@^1.2), REGISTRY/NAME@REQ, or a
+    /// blueprint folder (./path).
     pub blueprint: String,
+    /// Look only in this registry: a configured name, `builtin`, or a git URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
     /// The folder to create (default: the project_name answer, else the blueprint's name).
     pub dir: Option<PathBuf>,
     /// Answer a parameter: --set key=value (repeatable; lists as a,b).
@@ -96,4 +116,56 @@ pub struct NewArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `pave registry`.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    #[command(subcommand)]
+    pub command: RegistryCommand,
+}
+
+/// The `pave registry` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Add a git registry and clone it into the cache.
+    #[command(
+        after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry add acme git@git.example.com:platform/blueprints.git\n  pave registry add local /srv/git/blueprints.git\n  pave registry add acme https://git.example.com/platform/blueprints.git --offline   # no clone now\n\nCredentials in the URL are used for the first clone only and never stored: later fetches\nuse ssh-agent or ~/.ssh keys (ssh), or the git credential helper, then $PAVE_GIT_TOKEN\n(https). The registry is not added if the first clone fails."
+    )]
+    Add {
+        /// The name to use in --registry and NAME/BLUEPRINT (lower-case letters, digits, dashes).
+        name: String,
+        /// The git URL (https, ssh, git, file) or a local repository path.
+        url: String,
+    },
+    /// List the registries: builtin and the configured ones, with their cache's age.
+    #[command(after_help = "Examples:\n  pave registry list\n  pave registry list --json")]
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a registry from the config (and its cache).
+    #[command(after_help = "Examples:\n  pave registry remove acme")]
+    Remove {
+        /// The registry's name.
+        name: String,
+    },
+    /// Fetch registries now, whatever the age of their cache.
+    #[command(
+        after_help = "Examples:\n  pave registry sync          # every configured registry\n  pave registry sync acme\n\nWithout sync, a command fetches a registry when its cache is older than\nfetch_interval_secs in the config file (default 300), or lacks what was asked for."
+    )]
+    Sync {
+        /// One registry (default: all configured ones).
+        name: Option<String>,
+    },
+    /// Check that a project's release tag still points to the commit it was made from.
+    #[command(
+        after_help = "Examples:\n  pave registry verify            # the project in the current folder\n  pave registry verify services/api\n\nExit code 1 when the tag was moved or deleted since the project was made (the version\nwas re-released with other content), 0 when it still matches."
+    )]
+    Verify {
+        /// The project folder (holding .pave.yaml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }

@@ -1,17 +1,86 @@
-//! `pave list`: the blueprints of a registry, as a table or JSON.
+//! `pave list`: the blueprints of the registries (or of the one `--registry` names), as a table
+//! or JSON. With several registries the table qualifies each name (`<registry>/<blueprint>`);
+//! a registry that cannot be read is reported and skipped, and the command then exits 1.
 
-use super::{Output, args::ListArgs, print_json};
-use crate::registry::{BlueprintSource, builtin::Builtin};
+use super::{Output, args::ListArgs, print_json, source::Registries};
+use crate::manifest::IndexEntry;
+use crate::registry::BlueprintSource;
 use anyhow::Result;
 use serde_json::json;
 use std::process::ExitCode;
 
-pub(crate) fn run(_out: &Output, args: ListArgs) -> Result<ExitCode> {
-    let source = Builtin;
+struct Row {
+    registry: String,
+    entry: IndexEntry,
+    version: String,
+}
+
+pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
+    let registries = Registries::new(out)?;
+    let sources = registries.selected(args.registry.as_deref())?;
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for source in &sources {
+        match rows_of(source.as_ref(), args.tag.as_deref()) {
+            Ok(mut found) => rows.append(&mut found),
+            Err(e) if sources.len() > 1 => {
+                eprintln!("error: skipping registry `{}`: {e}", source.name());
+                failed = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let code = if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    };
+    if args.json {
+        let items: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let e = &r.entry;
+                json!({
+                    "registry": r.registry, "name": e.name, "version": r.version, "summary": e.summary,
+                    "tags": e.tags, "maturity": e.maturity.as_str(), "owners": e.owners,
+                })
+            })
+            .collect();
+        return print_json(&json!(items)).map(|()| code);
+    }
+    let qualify = sources.len() > 1 && rows.iter().any(|r| r.registry != rows[0].registry);
+    let name = |r: &Row| {
+        if qualify {
+            format!("{}/{}", r.registry, r.entry.name)
+        } else {
+            r.entry.name.clone()
+        }
+    };
+    let width = rows.iter().map(|r| name(r).len()).max().unwrap_or(4).max(4);
+    let mut text = format!(
+        "{:width$}  {:9}  {:12}  SUMMARY\n",
+        "NAME", "VERSION", "MATURITY"
+    );
+    for row in &rows {
+        text.push_str(&format!(
+            "{:width$}  {:9}  {:12}  {}\n",
+            name(row),
+            row.version,
+            row.entry.maturity.as_str(),
+            row.entry.summary
+        ));
+    }
+    print!("{text}");
+    Ok(code)
+}
+
+/// One registry's rows: names and summaries from its index, the newest release from its
+/// versions (tags, for git registries: no manifest is read).
+fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> {
     let index = source.index()?;
     let mut rows = Vec::new();
-    for entry in &index.blueprints {
-        if args.tag.as_ref().is_some_and(|t| !entry.tags.contains(t)) {
+    for entry in index.blueprints {
+        if tag.is_some_and(|t| !entry.tags.iter().any(|x| x == t)) {
             continue;
         }
         let versions = source.versions(&entry.name)?;
@@ -20,43 +89,13 @@ pub(crate) fn run(_out: &Output, args: ListArgs) -> Result<ExitCode> {
             .filter(|v| v.pre.is_empty())
             .max()
             .or(versions.iter().max());
-        rows.push((
-            entry,
-            latest
+        rows.push(Row {
+            registry: source.name().to_string(),
+            version: latest
                 .map(ToString::to_string)
                 .unwrap_or_else(|| String::from("-")),
-        ));
+            entry,
+        });
     }
-    if args.json {
-        let items: Vec<_> = rows
-            .iter()
-            .map(|(e, v)| {
-                json!({
-                    "registry": source.name(), "name": e.name, "version": v, "summary": e.summary,
-                    "tags": e.tags, "maturity": e.maturity.as_str(), "owners": e.owners,
-                })
-            })
-            .collect();
-        return print_json(&json!(items)).map(|()| ExitCode::SUCCESS);
-    }
-    let width = rows
-        .iter()
-        .map(|(e, _)| e.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    println!(
-        "{:width$}  {:9}  {:12}  SUMMARY",
-        "NAME", "VERSION", "MATURITY"
-    );
-    for (entry, version) in &rows {
-        println!(
-            "{:width$}  {:9}  {:12}  {}",
-            entry.name,
-            version,
-            entry.maturity.as_str(),
-            entry.summary
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(rows)
 }

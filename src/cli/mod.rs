@@ -2,9 +2,12 @@
 //! (0 success, 1 error, 2 usage). One module per command group.
 
 mod args;
+mod credentials;
 mod list;
 mod new;
+mod progress;
 mod prompt;
+mod registry;
 mod show;
 mod source;
 
@@ -54,16 +57,28 @@ fn exit_code(err: &anyhow::Error) -> u8 {
                 e.downcast_ref::<crate::registry::RegistryError>(),
                 Some(crate::registry::RegistryError::BadRequirement { .. })
             )
+            || matches!(
+                e.downcast_ref::<crate::config::ConfigError>(),
+                Some(
+                    crate::config::ConfigError::BadName(_)
+                        | crate::config::ConfigError::Reserved
+                        | crate::config::ConfigError::Unknown { .. }
+                )
+            )
     });
     if usage { 2 } else { 1 }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let out = Output { quiet: cli.quiet };
+    let out = Output {
+        quiet: cli.quiet,
+        offline: cli.offline,
+    };
     match cli.command {
         Command::List(args) => list::run(&out, args),
         Command::Show(args) => show::run(&out, args),
         Command::New(args) => new::run(&out, args),
+        Command::Registry(args) => registry::run(&out, args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -71,10 +86,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// How much to print.
+/// The global flags: how much to print, and whether the network may be used.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Output {
     pub quiet: bool,
+    pub offline: bool,
 }
 
 impl Output {

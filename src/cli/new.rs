@@ -18,7 +18,7 @@ static APPLYING: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     install_interrupt_handler();
-    let loaded = source::load(&args.blueprint)?;
+    let loaded = source::load(out, &args.blueprint, args.registry.as_deref())?;
     let mut supplied = Supplied {
         defaults: args.defaults,
         ..Supplied::default()
@@ -156,19 +156,20 @@ fn print_plan(plan: &WritePlan) {
             size(&file.entry)
         );
         if file.action == Action::Overwrite
-            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry) {
-                let old = String::from_utf8_lossy(old);
-                let new = String::from_utf8_lossy(data);
-                let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
-                let text = diff
-                    .unified_diff()
-                    .context_radius(2)
-                    .header(&file.path, &file.path)
-                    .to_string();
-                for line in text.lines() {
-                    println!("      {line}");
-                }
+            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry)
+        {
+            let old = String::from_utf8_lossy(old);
+            let new = String::from_utf8_lossy(data);
+            let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+            let text = diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&file.path, &file.path)
+                .to_string();
+            for line in text.lines() {
+                println!("      {line}");
             }
+        }
     }
     let (c, o, u) = plan.counts();
     println!("{c} to create, {o} to overwrite, {u} unchanged.");

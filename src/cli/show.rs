@@ -2,23 +2,24 @@
 
 use super::{Output, args::ShowArgs, print_json, source};
 use crate::manifest::Parameter;
-use crate::registry::BlueprintRef;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
-pub(crate) fn run(_out: &Output, args: ShowArgs) -> Result<ExitCode> {
-    let loaded = source::load(&args.blueprint)?;
-    let versions: Vec<String> = if source::is_folder(&args.blueprint) {
-        vec![loaded.blueprint.version().to_string()]
+pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
+    let (loaded, versions) = if source::is_folder(&args.blueprint) {
+        let loaded = source::load(out, &args.blueprint, None)?;
+        let version = loaded.blueprint.version().to_string();
+        (loaded, vec![version])
     } else {
-        let reference = BlueprintRef::parse(&args.blueprint)?;
-        let registry = source::registry_for(&reference)?;
-        registry
-            .versions(&reference.name)?
+        let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
+        let versions: Vec<String> = resolved
+            .source()
+            .versions(&resolved.name)?
             .iter()
             .map(ToString::to_string)
-            .collect()
+            .collect();
+        (resolved.load()?, versions)
     };
     let m = &loaded.blueprint.manifest;
     if args.json {

@@ -242,12 +242,13 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
         );
     }
     if let Some(pattern) = &param.pattern
-        && let Err(e) = anchored(pattern) {
-            problems.push(
-                at,
-                format!("parameter `{name}`: pattern does not compile: {e}"),
-            );
-        }
+        && let Err(e) = anchored(pattern)
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: pattern does not compile: {e}"),
+        );
+    }
     if (param.min.is_some() || param.max.is_some()) && kind != ParamType::Integer {
         problems.push(
             at,
@@ -255,19 +256,21 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
         );
     }
     if let (Some(min), Some(max)) = (param.min, param.max)
-        && min > max {
-            problems.push(
-                at,
-                format!("parameter `{name}`: min {min} is greater than max {max}"),
-            );
-        }
+        && min > max
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: min {min} is greater than max {max}"),
+        );
+    }
     if let Some(when) = &param.when
-        && let Some(e) = template_problem(when) {
-            problems.push(
-                at,
-                format!("parameter `{name}`: `when` does not parse: {e}"),
-            );
-        }
+        && let Some(e) = template_problem(when)
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: `when` does not parse: {e}"),
+        );
+    }
     match &param.default {
         Some(Value::String(s)) if s.contains("{{") => {
             if let Some(e) = template_problem(s) {

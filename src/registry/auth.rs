@@ -158,18 +158,19 @@ impl<'a> Attempt<'a> {
                 }
             }
             if allowed.contains(CredentialType::SSH_KEY)
-                && let Some(inner) = ssh_inner.as_mut() {
-                    let label = ssh_labels.pop();
-                    match inner(url, username, allowed) {
-                        Ok(cred) => {
-                            if let Some(label) = label {
-                                self.tried.borrow_mut().push(label);
-                            }
-                            return Ok(cred);
+                && let Some(inner) = ssh_inner.as_mut()
+            {
+                let label = ssh_labels.pop();
+                match inner(url, username, allowed) {
+                    Ok(cred) => {
+                        if let Some(label) = label {
+                            self.tried.borrow_mut().push(label);
                         }
-                        Err(_) => ssh_labels.clear(),
+                        return Ok(cred);
                     }
+                    Err(_) => ssh_labels.clear(),
                 }
+            }
             if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
                 if url_creds_left {
                     url_creds_left = false;

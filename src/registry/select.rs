@@ -5,11 +5,8 @@
 
 use super::{BlueprintSource, RegistryError};
 
-/// The source among `sources` that holds `name`.
-pub fn find<'a>(
-    sources: &'a [Box<dyn BlueprintSource + 'a>],
-    name: &str,
-) -> Result<&'a dyn BlueprintSource, RegistryError> {
+/// The position of the source among `sources` that holds `name`.
+pub fn find(sources: &[Box<dyn BlueprintSource + '_>], name: &str) -> Result<usize, RegistryError> {
     let mut outcome = search(sources, name);
     if outcome.found.is_empty() && outcome.failed.is_empty() {
         let mut refreshed = false;
@@ -37,7 +34,7 @@ pub fn find<'a>(
         });
     }
     match outcome.found.as_slice() {
-        [one] => Ok(sources[*one].as_ref()),
+        [one] => Ok(*one),
         [] => Err(not_found(sources, name, outcome.unknown)),
         _ => Err(RegistryError::Ambiguous {
             name: name.to_string(),
@@ -102,10 +99,9 @@ mod tests {
     fn one_source_holding_the_name_is_chosen() {
         let sources: Vec<Box<dyn BlueprintSource>> = vec![Box::new(Builtin)];
         let found = find(&sources, "cloudfront-static-site").unwrap();
-        assert_eq!(found.name(), "builtin");
+        assert_eq!(sources[found].name(), "builtin");
         let err = find(&sources, "cloudfront-static-sit")
-            .err()
-            .unwrap()
+            .unwrap_err()
             .to_string();
         assert!(
             err.contains("did you mean `cloudfront-static-site`"),
@@ -117,8 +113,7 @@ mod tests {
     fn a_name_in_two_sources_is_ambiguous() {
         let sources: Vec<Box<dyn BlueprintSource>> = vec![Box::new(Builtin), Box::new(Builtin)];
         let err = find(&sources, "cloudfront-static-site")
-            .err()
-            .unwrap()
+            .unwrap_err()
             .to_string();
         assert!(
             err.contains("builtin/cloudfront-static-site, builtin/cloudfront-static-site"),

@@ -1,0 +1,123 @@
+//! How the command line shows what git registries report: an indicatif progress bar on stderr
+//! for clones and fetches (only on a terminal and without `--quiet`), and notices as lines on
+//! stderr (waiting for another process, going on with an old cache).
+
+use crate::registry::events::{Notice, Reporter, TransferKind, TransferProgress};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Draws progress and prints notices on stderr.
+pub(crate) struct TerminalReporter {
+    quiet: bool,
+    draw: bool,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl TerminalReporter {
+    pub(crate) fn new(quiet: bool) -> Self {
+        TerminalReporter {
+            quiet,
+            draw: !quiet && std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
+    }
+
+    fn with_bar(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
+        if let Ok(mut bar) = self.bar.lock() {
+            f(&mut bar);
+        }
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn transfer_started(&self, registry: &str, url: &str, kind: TransferKind) {
+        if !self.draw {
+            return;
+        }
+        let verb = match kind {
+            TransferKind::Clone => "cloning",
+            TransferKind::Fetch => "fetching",
+        };
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(
+            "{spinner} {msg} {wide_bar} {pos}/{len} objects, {binary_bytes}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_message(format!("{verb} {registry} ({url})"));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        self.with_bar(|slot| *slot = Some(bar));
+    }
+
+    fn transfer_progress(&self, _registry: &str, progress: &TransferProgress) {
+        self.with_bar(|slot| {
+            if let Some(bar) = slot {
+                bar.set_length(progress.total_objects as u64);
+                bar.set_position(progress.received_objects as u64);
+            }
+        });
+    }
+
+    fn transfer_finished(&self, _registry: &str) {
+        self.with_bar(|slot| {
+            if let Some(bar) = slot.take() {
+                bar.finish_and_clear();
+            }
+        });
+    }
+
+    fn notice(&self, notice: &Notice) {
+        match notice {
+            Notice::WaitingForLock { registry } => {
+                if !self.quiet {
+                    eprintln!(
+                        "pave: waiting for another pave process that is updating the cache of registry `{registry}`..."
+                    );
+                }
+            }
+            Notice::UsingCache { age, cause, .. } => {
+                let age = match age {
+                    Some(age) => format!("last fetched {} ago", human_duration(*age)),
+                    None => String::from("of unknown age"),
+                };
+                eprintln!("warning: {cause}\n  going on offline with the cached copy, {age}");
+            }
+            Notice::Recloning { registry, cause } => {
+                if !self.quiet {
+                    eprintln!(
+                        "note: the cached copy of registry `{registry}` is damaged ({cause}); cloning it again"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `42 seconds`, `5 minutes`, `3 hours`, `2 days`.
+pub(crate) fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (n, unit) = match secs {
+        0..=119 => (secs, "second"),
+        120..=7_199 => (secs / 60, "minute"),
+        7_200..=172_799 => (secs / 3_600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(Duration::from_secs(1)), "1 second");
+        assert_eq!(human_duration(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(human_duration(Duration::from_secs(600)), "10 minutes");
+        assert_eq!(human_duration(Duration::from_secs(3 * 3600)), "3 hours");
+        assert_eq!(human_duration(Duration::from_secs(5 * 86_400)), "5 days");
+    }
+}
