@@ -100,9 +100,7 @@ impl CacheEntry {
     /// Moves a finished clone into place. Call with the exclusive lock held.
     pub fn install(&self, clone: tempfile::TempDir) -> Result<(), CacheError> {
         let target = self.repo_dir();
-        if target.exists() {
-            self.discard()?;
-        }
+        self.remove_repo()?;
         let made = clone.keep();
         std::fs::rename(&made, &target).map_err(|source| {
             let _ = std::fs::remove_dir_all(&made);
@@ -116,6 +114,13 @@ impl CacheEntry {
     /// Removes the entry (damaged, or no longer wanted) and any clone a killed process left
     /// behind. Call with the exclusive lock held.
     pub fn discard(&self) -> Result<(), CacheError> {
+        self.remove_repo()?;
+        self.remove_leftovers();
+        Ok(())
+    }
+
+    /// Removes the entry's repository folder.
+    fn remove_repo(&self) -> Result<(), CacheError> {
         let target = self.repo_dir();
         if target.exists() {
             // Rename first so that a half-removed folder never sits under the real name.
@@ -125,7 +130,6 @@ impl CacheEntry {
             std::fs::rename(&target, &trash).map_err(at(&target))?;
             std::fs::remove_dir_all(&trash).map_err(at(&trash))?;
         }
-        self.remove_leftovers();
         Ok(())
     }
 

@@ -9,5 +9,6 @@ mod support;
 
 mod cli_list_show;
 mod cli_new;
+mod git_registry;
 mod render;
 mod security;

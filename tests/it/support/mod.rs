@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod git;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -42,7 +44,7 @@ impl Env {
             .env("HOME", self.path("home"))
             .env("XDG_CONFIG_HOME", self.path("home/.config"))
             .env("XDG_CACHE_HOME", self.path("home/.cache"))
-            .env("PAVE_CONFIG", self.path("home/pave.toml"))
+            .env("PAVE_CONFIG", self.path("home/pave.yaml"))
             .env("PAVE_CACHE_DIR", self.path("cache"))
             .env("NO_COLOR", "1")
             .write_stdin("");

@@ -1,0 +1,723 @@
+//! Git registries end to end, with real repositories made by `git`, served over `file://`, by a
+//! real `git daemon`, and (for authentication) by an HTTP server that refuses everyone.
+
+use crate::support::git::{GitRegistry, RefusingServer};
+use crate::support::{Env, list_files, text};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Registers `url` as `name` and checks it worked.
+fn add(env: &Env, name: &str, url: &str) {
+    let out = env
+        .pave()
+        .args(["registry", "add", name, url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// Writes the config file with a fetch interval and registries.
+fn config(env: &Env, interval: u64, registries: &[(&str, &str)]) {
+    let mut yaml = format!("fetch_interval_secs: {interval}\nregistries:\n");
+    for (name, url) in registries {
+        yaml.push_str(&format!("  - name: {name}\n    url: {url}\n"));
+    }
+    if registries.is_empty() {
+        yaml = format!("fetch_interval_secs: {interval}\n");
+    }
+    std::fs::write(env.path("home/pave.yaml"), yaml).unwrap();
+}
+
+/// The registry cache entries (bare clones) in the environment's cache.
+fn cache_entries(env: &Env) -> Vec<PathBuf> {
+    let dir = env.path("cache/git");
+    let Ok(items) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = items
+        .flatten()
+        .map(|i| i.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "git"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Sets the last-fetched time of every cache entry to `ago`.
+fn age_cache(env: &Env, ago: Duration) {
+    for entry in cache_entries(env) {
+        let stamp = std::fs::File::options()
+            .write(true)
+            .open(entry.join("pave-fetched"))
+            .unwrap();
+        stamp.set_modified(SystemTime::now() - ago).unwrap();
+    }
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `pave show <spec> --json`'s version, or the error text.
+fn resolved(env: &Env, spec: &str) -> Result<String, String> {
+    let out = env.pave().args(["show", spec, "--json"]).output().unwrap();
+    if out.status.success() {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        Ok(doc["version"].as_str().unwrap().to_string())
+    } else {
+        Err(text(&out))
+    }
+}
+
+fn demo_registry() -> GitRegistry {
+    let reg = GitRegistry::new();
+    for version in ["1.0.0", "1.0.5", "1.1.0", "2.0.0-rc.1"] {
+        reg.release("demo", version);
+    }
+    reg
+}
+
+#[test]
+fn resolution_table_over_file_url() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let table = [
+        ("acme/demo", "1.1.0"),
+        ("acme/demo@*", "1.1.0"),
+        ("acme/demo@=1.0.0", "1.0.0"),
+        ("acme/demo@1.0.0", "1.1.0"), // a bare version is a caret requirement
+        ("acme/demo@^1.0", "1.1.0"),
+        ("acme/demo@~1.0", "1.0.5"),
+        ("acme/demo@=1.0.5", "1.0.5"),
+        ("acme/demo@>=1.1.0", "1.1.0"), // pre-releases only when the requirement names one
+        ("acme/demo@^2.0.0-rc.1", "2.0.0-rc.1"),
+        ("acme/demo@=2.0.0-rc.1", "2.0.0-rc.1"),
+    ];
+    for (spec, want) in table {
+        assert_eq!(resolved(&env, spec).as_deref(), Ok(want), "{spec}");
+    }
+    let err = resolved(&env, "acme/demo@^3").unwrap_err();
+    assert!(
+        err.contains("no version matching `^3`")
+            && err.contains("available: 1.0.0, 1.0.5, 1.1.0, 2.0.0-rc.1"),
+        "{err}"
+    );
+    // `show` lists every version, the pre-release included.
+    let out = env.pave().args(["show", "acme/demo"]).output().unwrap();
+    assert!(
+        text(&out).contains("versions: 1.0.0, 1.0.5, 1.1.0, 2.0.0-rc.1"),
+        "{}",
+        text(&out)
+    );
+    // The files come from the tag's tree, not from the branch.
+    let out = env
+        .pave()
+        .args(["new", "acme/demo@~1.0", "p", "--set", "project_name=p1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(read(&env.work().join("p/version.txt")), "1.0.5\n");
+    assert_eq!(read(&env.work().join("p/hello.txt")), "hello p1\n");
+    let record = read(&env.work().join("p/.pave.yaml"));
+    let tag_commit = reg.git(&["rev-parse", "demo/v1.0.5^{commit}"]);
+    assert!(
+        record.contains(&format!("registry: {}", reg.file_url())),
+        "{record}"
+    );
+    assert!(
+        record.contains(&format!("commit: {tag_commit}")),
+        "{record}"
+    );
+    assert!(record.contains("version: 1.0.5"), "{record}");
+}
+
+#[test]
+fn builtin_and_git_render_byte_identical_projects() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = repo.join("blueprints/cloudfront-static-site");
+    let version = read(&src.join("blueprint.yaml"))
+        .lines()
+        .find_map(|l| l.strip_prefix("version: ").map(|v| v.trim().to_string()))
+        .unwrap();
+    let reg = GitRegistry::new();
+    reg.import(&src, "cloudfront-static-site", "static site", &version);
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let mut compared = 0;
+    for case in std::fs::read_dir(src.join("tests")).unwrap().flatten() {
+        let answers = case.path();
+        if read(&answers).contains("expect_error") {
+            continue;
+        }
+        let stem = answers.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut trees = Vec::new();
+        for registry in ["builtin", "acme"] {
+            let dir = format!("{registry}-{stem}");
+            let out = env
+                .pave()
+                .args(["new", &format!("{registry}/cloudfront-static-site"), &dir])
+                .arg("--answers")
+                .arg(&answers)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{registry} {stem}: {}", text(&out));
+            let root = env.work().join(&dir);
+            let files: Vec<(String, Vec<u8>)> = list_files(&root)
+                .into_iter()
+                .filter(|f| f != ".pave.yaml" && root.join(f).is_file())
+                .map(|f| {
+                    let data = std::fs::read(root.join(&f)).unwrap();
+                    (f, data)
+                })
+                .collect();
+            trees.push(files);
+        }
+        assert!(trees[0].len() > 10, "{stem}: too few files");
+        assert_eq!(trees[0], trees[1], "{stem}: builtin and git differ");
+        compared += 1;
+    }
+    assert!(compared >= 3, "only {compared} cases compared");
+}
+
+#[test]
+fn offline_after_the_daemon_stops_uses_the_cache_and_says_how_old() {
+    let reg = demo_registry();
+    let mut daemon = reg.serve();
+    let env = Env::new();
+    add(&env, "acme", &daemon.url());
+    let url = daemon.url();
+    daemon.stop();
+    age_cache(&env, Duration::from_secs(3 * 3600));
+    let out = env
+        .pave()
+        .args(["new", "acme/demo", "p", "--set", "project_name=p"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(stderr.contains(&url), "{stderr}");
+    assert!(stderr.contains("last fetched 3 hours ago"), "{stderr}");
+    assert_eq!(read(&env.work().join("p/version.txt")), "1.1.0\n");
+
+    // --offline does not even try: no warning.
+    let out = env
+        .pave()
+        .args(["--offline", "show", "acme/demo"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn unreachable_without_cache_names_the_url_and_the_cause() {
+    let port = crate::support::git::free_port();
+    let url = format!("git://127.0.0.1:{port}/reg");
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(all.contains(&url) && all.contains("cannot reach"), "{all}");
+    assert!(all.contains("was not added"), "{all}");
+    let list = env.pave().args(["registry", "list"]).output().unwrap();
+    assert!(!text(&list).contains("acme"), "{}", text(&list));
+}
+
+#[test]
+fn offline_without_cache_is_a_clear_error() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["--offline", "registry", "add", "acme", &reg.file_url()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = env
+        .pave()
+        .args([
+            "--offline",
+            "new",
+            "acme/demo",
+            "p",
+            "--set",
+            "project_name=p",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("registry `acme`")
+            && err.contains(&reg.file_url())
+            && err.contains("not in the cache")
+            && err.contains("--offline")
+            && err.contains("pave registry sync acme"),
+        "{err}"
+    );
+    assert!(cache_entries(&env).is_empty());
+    assert!(!env.work().join("p").exists());
+    // Online, the same command clones and works.
+    let out = env
+        .pave()
+        .args(["new", "acme/demo", "p", "--set", "project_name=p"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // sync cannot run offline (usage error).
+    let out = env
+        .pave()
+        .args(["--offline", "registry", "sync"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn eight_concurrent_news_on_a_cold_cache_all_succeed() {
+    let reg = demo_registry();
+    let daemon = reg.serve();
+    let env = Env::new();
+    config(&env, 300, &[("acme", &daemon.url())]);
+    let bin = assert_cmd::cargo::cargo_bin("pave");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut cmd = std::process::Command::new(&bin);
+            cmd.current_dir(env.work())
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", env.path("home"))
+                .env("PAVE_CONFIG", env.path("home/pave.yaml"))
+                .env("PAVE_CACHE_DIR", env.path("cache"))
+                .args(["new", "acme/demo", &format!("p{i}")])
+                .args(["--set", &format!("project_name=p{i}")])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "process {i}: {}", text(&out));
+        assert_eq!(
+            read(&env.work().join(format!("p{i}/hello.txt"))),
+            format!("hello p{i}\n")
+        );
+    }
+    // One entry, no half-made clones left.
+    assert_eq!(cache_entries(&env).len(), 1);
+    let leftovers: Vec<_> = list_files(&env.path("cache/git"))
+        .into_iter()
+        .filter(|f| f.contains(".tmp-") || f.contains(".trash-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_waiting_process_says_it_waits() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    age_cache(&env, Duration::from_secs(3600));
+    let lock_path = cache_entries(&env)[0].with_extension("lock");
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("pave");
+    let child = std::process::Command::new(bin)
+        .current_dir(env.work())
+        .env("HOME", env.path("home"))
+        .env("PAVE_CONFIG", env.path("home/pave.yaml"))
+        .env("PAVE_CACHE_DIR", env.path("cache"))
+        .args(["show", "acme/demo"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("waiting for another pave process").count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_damaged_cache_entry_is_cloned_again() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let entry = cache_entries(&env).remove(0);
+    // Truncate every pack file to half its size.
+    let packs: Vec<PathBuf> = list_files(&entry.join("objects/pack"))
+        .into_iter()
+        .filter(|f| f.ends_with(".pack"))
+        .map(|f| entry.join("objects/pack").join(f))
+        .collect();
+    assert!(!packs.is_empty(), "the clone holds a pack");
+    for pack in &packs {
+        let len = std::fs::metadata(pack).unwrap().len();
+        let file = std::fs::File::options().write(true).open(pack).unwrap();
+        file.set_len(len / 2).unwrap();
+    }
+    // Offline, it cannot be repaired: a clear error.
+    let out = env
+        .pave()
+        .args(["--offline", "show", "acme/demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("damaged"), "{}", text(&out));
+    // Online, it is cloned again and works.
+    let out = env
+        .pave()
+        .args(["new", "acme/demo", "p", "--set", "project_name=p"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(read(&env.work().join("p/version.txt")), "1.1.0\n");
+
+    // An entry whose objects vanished altogether is recovered too.
+    std::fs::remove_dir_all(entry.join("objects")).unwrap();
+    std::fs::create_dir_all(entry.join("objects")).unwrap();
+    let out = env
+        .pave()
+        .args(["show", "acme/demo@=1.0.0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn a_moved_tag_is_warned_about() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let out = env
+        .pave()
+        .args(["new", "acme/demo@=1.0.0", "p", "--set", "project_name=p"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let verify = |env: &Env| {
+        env.pave()
+            .args(["registry", "verify", "p"])
+            .output()
+            .unwrap()
+    };
+    let out = verify(&env);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("still points to"), "{}", text(&out));
+
+    // Re-release 1.0.0 with other content: the tag moves.
+    reg.write(&[("blueprints/demo/template/version.txt", "1.0.0 again\n")]);
+    let moved_to = reg.commit("Re-release demo 1.0.0");
+    reg.tag("demo/v1.0.0");
+    let out = verify(&env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: tag demo/v1.0.0") && err.contains(&moved_to[..12]),
+        "{err}"
+    );
+
+    // A deleted tag is reported as well.
+    reg.git(&["tag", "-d", "demo/v1.0.0"]);
+    let out = verify(&env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no longer exists"), "{}", text(&out));
+}
+
+#[test]
+fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    reg.release("demo", "3.0.0");
+    // The cache is fresh, so `list` does not fetch...
+    let out = env
+        .pave()
+        .args(["list", "--registry", "acme"])
+        .output()
+        .unwrap();
+    assert!(text(&out).contains("1.1.0"), "{}", text(&out));
+    // ...but a requirement the cache cannot meet fetches.
+    assert_eq!(resolved(&env, "acme/demo@^3").as_deref(), Ok("3.0.0"));
+    reg.release("demo", "3.1.0");
+    let out = env
+        .pave()
+        .args(["registry", "sync", "acme"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("acme: up to date"), "{}", text(&out));
+    let out = env
+        .pave()
+        .args(["list", "--registry", "acme"])
+        .output()
+        .unwrap();
+    assert!(text(&out).contains("3.1.0"), "{}", text(&out));
+    // A stale cache is fetched by any command.
+    reg.release("demo", "3.2.0");
+    age_cache(&env, Duration::from_secs(301));
+    let out = env
+        .pave()
+        .args(["list", "--registry", "acme", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("\"version\": \"3.2.0\""),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_token_in_a_url_never_shows_up() {
+    let secret = "secret-token";
+    let env = Env::new();
+    let mut outputs = Vec::new();
+
+    // https to a closed port: registered offline, then used.
+    let https = format!("https://user:{secret}@127.0.0.1:1/x.git");
+    let out = env
+        .pave()
+        .args(["--offline", "registry", "add", "closed", &https])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    outputs.push(text(&out));
+    for args in [
+        vec!["new", "closed/demo", "p"],
+        vec!["list", "--registry", &https],
+        vec!["show", "demo", "--registry", &https],
+        vec!["registry", "sync", "closed"],
+        vec!["registry", "add", "again", &https],
+    ] {
+        let out = env.pave().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let all = text(&out);
+        assert!(all.contains("https://127.0.0.1:1/x.git"), "{args:?}: {all}");
+        outputs.push(all);
+    }
+
+    // A file URL with user info works, and records the URL without it.
+    let reg = demo_registry();
+    let file = format!("file://user:{secret}@{}", reg.path().display());
+    let out = env
+        .pave()
+        .args(["registry", "add", "local", &file])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    outputs.push(text(&out));
+    let out = env
+        .pave()
+        .args(["new", "local/demo", "q", "--set", "project_name=q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    outputs.push(text(&out));
+    let out = env
+        .pave()
+        .args(["registry", "list", "--json"])
+        .output()
+        .unwrap();
+    outputs.push(text(&out));
+    assert!(
+        read(&env.work().join("q/.pave.yaml")).contains(&format!("registry: {}", reg.file_url()))
+    );
+
+    // A server that asks for credentials: each is tried once, the failure says what was tried,
+    // and neither the URL's token nor $PAVE_GIT_TOKEN shows.
+    let server = RefusingServer::start(50);
+    let url = server.url_with(&format!("user:{secret}@"));
+    let out = env
+        .pave()
+        .env("PAVE_GIT_TOKEN", "secret-env-token")
+        .args(["list", "--registry", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains("authentication to http://127.0.0.1:")
+            && all.contains("the credentials in the URL")
+            && all.contains("$PAVE_GIT_TOKEN")
+            && all.contains("git credential helper"),
+        "{all}"
+    );
+    assert!(!all.contains("secret-env-token"), "{all}");
+    outputs.push(all);
+    let sent = server.authorizations.lock().unwrap().clone();
+    assert_eq!(
+        sent.len(),
+        2,
+        "URL credentials and the token, once each: {sent:?}"
+    );
+    assert_ne!(sent[0], sent[1]);
+
+    for output in &outputs {
+        assert!(!output.contains(secret), "{output}");
+    }
+    // Nothing written holds it: config, cache (names and contents), projects.
+    for root in [env.path("home"), env.path("cache"), env.work()] {
+        for item in walkdir::WalkDir::new(&root).into_iter().flatten() {
+            let path = item.path().display().to_string();
+            assert!(!path.contains(secret), "{path}");
+            if item.file_type().is_file() {
+                let data = std::fs::read(item.path()).unwrap();
+                let found = data.windows(secret.len()).any(|w| w == secret.as_bytes())
+                    || data.windows(16).any(|w| w == b"secret-env-token");
+                assert!(!found, "{path} holds a secret");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_name_in_two_registries_is_ambiguous() {
+    let first = demo_registry();
+    let second = GitRegistry::new();
+    second.release("demo", "5.0.0");
+    second.release("other", "1.0.0");
+    let env = Env::new();
+    add(&env, "acme", &first.file_url());
+    add(&env, "team", &second.file_url());
+    let out = env
+        .pave()
+        .args(["new", "demo", "p", "--set", "project_name=p"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("acme/demo") && err.contains("team/demo"),
+        "{err}"
+    );
+    assert!(!env.work().join("p").exists());
+    // Naming the registry settles it, either way.
+    assert_eq!(resolved(&env, "team/demo").as_deref(), Ok("5.0.0"));
+    let out = env
+        .pave()
+        .args(["show", "demo", "--registry", "acme", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("\"version\": \"1.1.0\""),
+        "{}",
+        text(&out)
+    );
+    // A name in one registry only needs no qualification.
+    assert_eq!(resolved(&env, "other").as_deref(), Ok("1.0.0"));
+    // list qualifies names when several registries are listed.
+    let out = env.pave().arg("list").output().unwrap();
+    let all = text(&out);
+    assert!(
+        all.contains("acme/demo") && all.contains("team/demo") && all.contains("builtin/"),
+        "{all}"
+    );
+}
+
+#[test]
+fn registry_commands_add_list_remove() {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let out = env
+        .pave()
+        .args(["registry", "list", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[0]["name"], "builtin");
+    assert_eq!(doc[1]["name"], "acme");
+    assert_eq!(doc[1]["url"], reg.file_url().as_str());
+    assert_eq!(doc[1]["cached"], true);
+    for (args, code) in [
+        (vec!["registry", "add", "acme", "file:///x"], 1),
+        (vec!["registry", "add", "Bad/Name", "file:///x"], 2),
+        (vec!["registry", "add", "builtin", "file:///x"], 2),
+        (vec!["registry", "remove", "nope"], 2),
+        (vec!["registry", "sync", "nope"], 2),
+        (vec!["list", "--registry", "nope"], 2),
+    ] {
+        let out = env.pave().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", text(&out));
+    }
+    assert_eq!(cache_entries(&env).len(), 1);
+    let out = env
+        .pave()
+        .args(["registry", "remove", "acme"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(cache_entries(&env).is_empty());
+    let out = env.pave().args(["registry", "list"]).output().unwrap();
+    assert!(!text(&out).contains("acme"), "{}", text(&out));
+    let help = env
+        .pave()
+        .args(["registry", "add", "--help"])
+        .output()
+        .unwrap();
+    assert!(text(&help).contains("Examples:"), "{}", text(&help));
+}
+
+#[test]
+fn modes_and_symlinks_come_from_the_tree() {
+    let reg = GitRegistry::new();
+    reg.write(&[
+        (
+            "blueprints/tools/blueprint.yaml",
+            &crate::support::git::manifest("tools", "1.0.0"),
+        ),
+        ("blueprints/tools/template/run.sh", "#!/bin/sh\necho hi\n"),
+        ("blueprints/tools/template/notes.txt", "notes\n"),
+    ]);
+    std::os::unix::fs::symlink(
+        "notes.txt",
+        reg.path().join("blueprints/tools/template/link.txt"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let script = reg.path().join("blueprints/tools/template/run.sh");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    reg.list("tools", "tools");
+    reg.commit("tools");
+    reg.tag("tools/v1.0.0");
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let out = env
+        .pave()
+        .args(["new", "acme/tools", "t", "--set", "project_name=t"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let root = env.work().join("t");
+    let mode = std::fs::metadata(root.join("run.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_ne!(mode & 0o111, 0, "run.sh is executable");
+    let mode = std::fs::metadata(root.join("notes.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o111, 0, "notes.txt is not");
+    let link = std::fs::read_link(root.join("link.txt")).unwrap();
+    assert_eq!(link, Path::new("notes.txt"));
+}

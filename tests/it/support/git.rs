@@ -1,0 +1,326 @@
+//! Git registry builders for tests: a real repository made with the `git` command line, holding
+//! `registry.yaml` and `blueprints/<name>/`, with versions released as tags `<name>/v<semver>`;
+//! served over `file://` or by a real `git daemon` on 127.0.0.1 (killed on drop), and a tiny
+//! HTTP server that refuses every request with 401 to exercise authentication.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// A registry repository in a temp folder (`<tmp>/reg`).
+pub struct GitRegistry {
+    root: TempDir,
+    entries: RefCell<BTreeMap<String, String>>,
+}
+
+impl GitRegistry {
+    /// An empty registry with one commit holding `registry.yaml`, on branch `main`.
+    pub fn new() -> Self {
+        let root = tempfile::Builder::new()
+            .prefix("pave-reg-")
+            .tempdir()
+            .expect("temp dir");
+        let reg = GitRegistry {
+            root,
+            entries: RefCell::new(BTreeMap::new()),
+        };
+        std::fs::create_dir_all(reg.path()).expect("mkdir");
+        reg.git(&["init", "-q", "-b", "main"]);
+        reg.write_index();
+        reg.commit("Start the registry");
+        reg
+    }
+
+    /// The repository's folder.
+    pub fn path(&self) -> PathBuf {
+        self.root.path().join("reg")
+    }
+
+    /// The folder `git daemon` serves (holding `reg`).
+    pub fn base(&self) -> PathBuf {
+        self.root.path().to_path_buf()
+    }
+
+    /// `file://` URL of the repository.
+    pub fn file_url(&self) -> String {
+        format!("file://{}", self.path().display())
+    }
+
+    /// Runs git in the repository, with no user or system configuration; panics on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = git_command(&self.path())
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// Writes files under the repository.
+    pub fn write(&self, files: &[(&str, &str)]) {
+        super::write_files(&self.path(), files);
+    }
+
+    /// Commits everything.
+    pub fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Tags HEAD (annotated), moving the tag if it exists.
+    pub fn tag(&self, tag: &str) {
+        self.git(&["tag", "-f", "-a", "-m", tag, tag]);
+    }
+
+    /// Lists a blueprint in `registry.yaml` (committed with the next commit).
+    pub fn list(&self, name: &str, summary: &str) {
+        self.entries
+            .borrow_mut()
+            .insert(name.to_string(), summary.to_string());
+        self.write_index();
+    }
+
+    fn write_index(&self) {
+        let mut text = String::from(
+            "apiVersion: pave/v1\nname: test-registry\ndescription: made by a test\nblueprints:\n",
+        );
+        for (name, summary) in self.entries.borrow().iter() {
+            text.push_str(&format!(
+                "  - name: {name}\n    path: blueprints/{name}\n    summary: {summary}\n    tags: [test]\n    maturity: recommended\n"
+            ));
+        }
+        if self.entries.borrow().is_empty() {
+            text.push_str("  []\n");
+            text = text.replace("blueprints:\n  []\n", "blueprints: []\n");
+        }
+        std::fs::write(self.path().join("registry.yaml"), text).expect("write index");
+    }
+
+    /// Releases `name` at `version`: a small blueprint whose `version.txt` says the version
+    /// and whose `hello.txt.hbs` greets `project_name`; listed, committed and tagged.
+    pub fn release(&self, name: &str, version: &str) -> String {
+        let dir = format!("blueprints/{name}");
+        self.write(&[
+            (&format!("{dir}/blueprint.yaml"), &manifest(name, version)),
+            (
+                &format!("{dir}/template/version.txt"),
+                &format!("{version}\n"),
+            ),
+            (
+                &format!("{dir}/template/hello.txt.hbs"),
+                "hello {{project_name}}\n",
+            ),
+        ]);
+        self.list(name, &format!("{name} for tests"));
+        let commit = self.commit(&format!("Release {name} {version}"));
+        self.tag(&format!("{name}/v{version}"));
+        commit
+    }
+
+    /// Copies a blueprint folder into `blueprints/<name>`, lists it, commits and tags the
+    /// manifest's version.
+    pub fn import(&self, src: &Path, name: &str, summary: &str, version: &str) {
+        copy_dir(src, &self.path().join("blueprints").join(name));
+        self.list(name, summary);
+        self.commit(&format!("Import {name}"));
+        self.tag(&format!("{name}/v{version}"));
+    }
+
+    /// Serves the registry with `git daemon` on a free 127.0.0.1 port.
+    pub fn serve(&self) -> GitDaemon {
+        GitDaemon::start(&self.base())
+    }
+}
+
+/// A minimal valid manifest at a version with one required parameter.
+pub fn manifest(name: &str, version: &str) -> String {
+    format!(
+        "apiVersion: pave/v1\nname: {name}\nversion: {version}\nsummary: {name} for tests\nparameters:\n  - name: project_name\n    pattern: '^[a-z][a-z0-9-]*$'\n"
+    )
+}
+
+/// `git` with no user or system configuration and a fixed identity.
+pub fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Copies a folder tree, keeping executable bits.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for item in walkdir::WalkDir::new(src) {
+        let item = item.expect("walk");
+        let rel = item.path().strip_prefix(src).expect("prefix");
+        let target = dst.join(rel);
+        if item.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(item.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A `git daemon` serving a folder; killed on drop.
+pub struct GitDaemon {
+    child: Option<Child>,
+    pub port: u16,
+}
+
+impl GitDaemon {
+    fn start(base: &Path) -> Self {
+        for _ in 0..5 {
+            let port = free_port();
+            // git-daemon itself: killing a `git daemon` wrapper would leave its child serving.
+            let child = Command::new(git_exec_path().join("git-daemon"))
+                .args([
+                    "--export-all",
+                    &format!("--base-path={}", base.display()),
+                    "--reuseaddr",
+                    "--listen=127.0.0.1",
+                    &format!("--port={port}"),
+                    &base.display().to_string(),
+                ])
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start git daemon");
+            let mut daemon = GitDaemon {
+                child: Some(child),
+                port,
+            };
+            if daemon.wait_ready() {
+                return daemon;
+            }
+            daemon.stop();
+        }
+        panic!("git daemon did not start");
+    }
+
+    fn wait_ready(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(child) = self.child.as_mut()
+                && matches!(child.try_wait(), Ok(Some(_)))
+            {
+                return false;
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// The URL of the registry repository it serves.
+    pub fn url(&self) -> String {
+        format!("git://127.0.0.1:{}/reg", self.port)
+    }
+
+    /// Kills the daemon and waits until the port refuses connections.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// git's helper programs folder (`git --exec-path`).
+fn git_exec_path() -> PathBuf {
+    let out = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .expect("git --exec-path");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// An HTTP server on 127.0.0.1 that answers every request with 401 (Basic auth wanted) and
+/// records the `Authorization` headers it got. Stops after `limit` requests or on drop.
+pub struct RefusingServer {
+    pub port: u16,
+    pub authorizations: Arc<Mutex<Vec<String>>>,
+    pub requests: Arc<Mutex<usize>>,
+}
+
+impl RefusingServer {
+    pub fn start(limit: usize) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let authorizations = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(Mutex::new(0));
+        let (auths, count) = (authorizations.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(limit) {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+                let mut line = String::new();
+                while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Authorization: ") {
+                        auths.lock().expect("lock").push(value.trim().to_string());
+                    }
+                    line.clear();
+                }
+                *count.lock().expect("lock") += 1;
+                let _ = stream.write_all(
+                    b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        RefusingServer {
+            port,
+            authorizations,
+            requests,
+        }
+    }
+
+    pub fn url_with(&self, userinfo: &str) -> String {
+        format!(
+            "http://{userinfo}127.0.0.1:{}/team/blueprints.git",
+            self.port
+        )
+    }
+}
