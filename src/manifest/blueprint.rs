@@ -294,8 +294,20 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
     }
 }
 
+/// The pattern as a whole-value regex. Compiled once per pattern and thread: a manifest's
+/// pattern is checked at parse time and again for every default and answer, and a counted
+/// repetition of a Unicode class (`[^\r\n]{1,1783}`) takes milliseconds to compile.
 fn anchored(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(&format!("^(?:{pattern})$"))
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(&format!("^(?:{pattern})$"))?;
+    COMPILED.with(|c| c.borrow_mut().insert(pattern.to_string(), re.clone()));
+    Ok(re)
 }
 
 impl Parameter {
