@@ -73,7 +73,7 @@ impl Reporter for TerminalReporter {
             Notice::WaitingForLock { registry } => {
                 if !self.quiet {
                     eprintln!(
-                        "pave: waiting for another pave process that is updating the cache of registry `{registry}`..."
+                        "pave: waiting for another pave process using the cache of registry `{registry}`..."
                     );
                 }
             }
