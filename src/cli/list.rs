@@ -48,7 +48,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
             .collect();
         return print_json(&json!(items)).map(|()| code);
     }
-    let qualify = sources.len() > 1 && rows.iter().any(|r| r.registry != rows[0].registry);
+    let qualify = sources.len() > 1;
     let name = |r: &Row| {
         if qualify {
             format!("{}/{}", r.registry, r.entry.name)

@@ -351,7 +351,14 @@ impl GitSource {
             if let Some(action) = self.decide(&cached, want)? {
                 let age = match &cached {
                     Cached::Ready { age, .. } => *age,
-                    _ => None,
+                    Cached::Damaged(cause) => {
+                        self.options.reporter.notice(&Notice::Recloning {
+                            registry: self.name.clone(),
+                            cause: cause.clone(),
+                        });
+                        None
+                    }
+                    Cached::Missing => None,
                 };
                 drop(cached);
                 self.perform(action, want, age)?;
@@ -363,7 +370,19 @@ impl GitSource {
             Cached::Ready { repo, .. } => {
                 let tags = match read_tags(&repo) {
                     Ok(tags) => tags,
-                    Err(e) => return Err(self.damaged(e.message().to_string()).into()),
+                    Err(e) if self.options.offline || want == Want::Recover => {
+                        return Err(self.damaged(e.message().to_string()).into());
+                    }
+                    Err(e) => {
+                        // Release this lock before taking it again to clone.
+                        drop(repo);
+                        drop(lock);
+                        self.options.reporter.notice(&Notice::Recloning {
+                            registry: self.name.clone(),
+                            cause: e.message().to_string(),
+                        });
+                        return self.prepare(Want::Recover);
+                    }
                 };
                 Ok(Open {
                     repo,

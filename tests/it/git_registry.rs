@@ -333,26 +333,42 @@ fn a_waiting_process_says_it_waits() {
         .unwrap();
     lock.lock().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("pave");
-    let child = std::process::Command::new(bin)
+    let mut child = std::process::Command::new(bin)
         .current_dir(env.work())
         .env("HOME", env.path("home"))
         .env("PAVE_CONFIG", env.path("home/pave.yaml"))
         .env("PAVE_CACHE_DIR", env.path("cache"))
         .args(["show", "acme/demo"])
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    // pave says it waits while the lock is held, and only then is it released.
+    let first = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(
+        first.contains("waiting for another pave process"),
+        "{first}"
+    );
     lock.unlock().unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        err.matches("waiting for another pave process").count(),
-        1,
-        "{err}"
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(status.success(), "{first}\n{rest:?}");
+    assert!(
+        !rest.iter().any(|l| l.contains("waiting")),
+        "said more than once: {rest:?}"
     );
 }
 
@@ -389,6 +405,7 @@ fn a_damaged_cache_entry_is_cloned_again() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("cloning it again"), "{}", text(&out));
     assert_eq!(read(&env.work().join("p/version.txt")), "1.1.0\n");
 
     // An entry whose objects vanished altogether is recovered too.
@@ -400,6 +417,26 @@ fn a_damaged_cache_entry_is_cloned_again() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("cloning it again"), "{}", text(&out));
+    assert_eq!(cache_entries(&env), vec![entry.clone()]);
+
+    // Garbage in the packed refs (where the tags are) as well.
+    std::fs::write(
+        entry.join("packed-refs"),
+        b"\x00\x01garbage\nnot a ref line\n",
+    )
+    .unwrap();
+    let out = env
+        .pave()
+        .args(["show", "acme/demo@=1.0.5", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("\"version\": \"1.0.5\""),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -720,4 +757,86 @@ fn modes_and_symlinks_come_from_the_tree() {
     assert_eq!(mode & 0o111, 0, "notes.txt is not");
     let link = std::fs::read_link(root.join("link.txt")).unwrap();
     assert_eq!(link, Path::new("notes.txt"));
+}
+
+#[test]
+fn clone_progress_is_drawn_on_a_terminal_unless_quiet() {
+    let reg = demo_registry();
+    let daemon = reg.serve();
+    let env = Env::new();
+    let command = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"));
+        cmd.current_dir(env.work())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", env.path("home"))
+            .env("TERM", "xterm")
+            .env("PAVE_CONFIG", env.path("home/pave.yaml"))
+            .env("PAVE_CACHE_DIR", env.path("cache"))
+            .args(args);
+        cmd
+    };
+    let url = daemon.url();
+    let mut session =
+        rexpect::session::spawn_command(command(&["registry", "add", "acme", &url]), Some(20_000))
+            .unwrap();
+    session.exp_string("cloning acme").unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("Added registry `acme`"), "{rest}");
+
+    let mut session = rexpect::session::spawn_command(
+        command(&["--quiet", "registry", "add", "team", &url]),
+        Some(20_000),
+    )
+    .unwrap();
+    let all = session.exp_eof().unwrap();
+    assert!(all.contains("Added registry `team`"), "{all}");
+    assert!(!all.contains("cloning"), "{all}");
+
+    // Without a terminal nothing is drawn either.
+    let out = env.pave().args(["registry", "sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn an_unreadable_registry_blocks_an_unqualified_name_and_says_how_to_skip_it() {
+    let env = Env::new();
+    let port = crate::support::git::free_port();
+    let url = format!("git://127.0.0.1:{port}/reg");
+    let out = env
+        .pave()
+        .args(["--offline", "registry", "add", "down", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = env
+        .pave()
+        .args(["show", "cloudfront-static-site"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = text(&out);
+    assert!(
+        err.contains("cannot tell whether registry `down` holds `cloudfront-static-site`")
+            && err.contains(&url)
+            && err.contains("`builtin/cloudfront-static-site`"),
+        "{err}"
+    );
+    // Qualified, the dead registry is not consulted.
+    let out = env
+        .pave()
+        .args(["show", "builtin/cloudfront-static-site"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // list shows what it can, reports the rest, and exits 1.
+    let out = env.pave().arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("builtin/cloudfront-static-site")
+            && text(&out).contains("skipping registry `down`"),
+        "{}",
+        text(&out)
+    );
 }
