@@ -6,20 +6,25 @@
 //! interval, when a requested version or blueprint is missing, or when asked to sync); with
 //! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
 //! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout). The URL given to libgit2 never carries credentials ([`super::url::RemoteUrl`]).
+//! checkout; [`read`] does that). The URL given to libgit2 never carries credentials
+//! ([`super::url::RemoteUrl`]).
+
+mod read;
+
+use read::read_tags;
+pub use read::{parse_tag, tag_name};
 
 use super::auth::{Attempt, AuthOptions};
 use super::cache::{CacheEntry, CacheError, EntryLock};
 use super::events::{Notice, Reporter, TransferKind, TransferProgress};
 use super::url::{RemoteUrl, scrub};
 use super::{BlueprintSource, Loaded, RegistryError, pick_version};
-use crate::blueprint::{Blueprint, Entry, FileTree};
-use crate::manifest::{IndexEntry, RegistryIndex, parse_index};
+use crate::manifest::{IndexEntry, RegistryIndex};
 use git2::{ErrorClass, ErrorCode, Repository};
 use semver::{Version, VersionReq};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -605,236 +610,6 @@ fn set_head(repo: &Repository, default: Option<&str>) -> Result<(), git2::Error>
         Some(name) => repo.set_head(&name),
         None => Ok(()),
     }
-}
-
-/// Every version tag, by blueprint; tags that are not `<name>/v<semver>` are ignored.
-fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Version>>, git2::Error> {
-    let mut tags: BTreeMap<String, Vec<Version>> = BTreeMap::new();
-    let names = repo.tag_names(Some("*/v*"))?;
-    for name in names.iter().flatten().flatten() {
-        if let Some((blueprint, version)) = parse_tag(name) {
-            tags.entry(blueprint.to_string()).or_default().push(version);
-        }
-    }
-    for versions in tags.values_mut() {
-        versions.sort();
-    }
-    Ok(tags)
-}
-
-/// Splits a tag `<blueprint>/v<semver>`.
-pub fn parse_tag(tag: &str) -> Option<(&str, Version)> {
-    let (blueprint, version) = tag.split_once('/')?;
-    let version = Version::parse(version.strip_prefix('v')?).ok()?;
-    crate::manifest::is_blueprint_name(blueprint).then_some((blueprint, version))
-}
-
-/// The tag of a blueprint's version.
-pub fn tag_name(blueprint: &str, version: &Version) -> String {
-    format!("{blueprint}/v{version}")
-}
-
-impl Open {
-    fn index(&mut self, source: &GitSource) -> Result<RegistryIndex, ReadError> {
-        if let Some(index) = &self.index {
-            return Ok(index.clone());
-        }
-        let no_index = |detail: String| {
-            ReadError::Other(
-                GitError::NoIndex {
-                    registry: source.name.clone(),
-                    url: source.url.clean().to_string(),
-                    detail,
-                }
-                .into(),
-            )
-        };
-        let head = match self.repo.head() {
-            Ok(head) => head,
-            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
-                return Err(no_index(String::from(" (it has no branch)")));
-            }
-            Err(e) => return Err(ReadError::Damaged(e.message().to_string())),
-        };
-        let tree = head
-            .peel_to_tree()
-            .map_err(damage_or(source, "read HEAD"))?;
-        let text = match read_text(&self.repo, &tree, "registry.yaml") {
-            Ok(Some(text)) => text,
-            Ok(None) => return Err(no_index(String::new())),
-            Err(e) => return Err(damage_or(source, "read registry.yaml")(e)),
-        };
-        let index = parse_index(&text, &format!("{}:registry.yaml", source.name))
-            .map_err(|e| ReadError::Other(e.into()))?;
-        self.index = Some(index.clone());
-        Ok(index)
-    }
-
-    fn commit_of(
-        &self,
-        source: &GitSource,
-        blueprint: &str,
-        version: &Version,
-    ) -> Result<git2::Commit<'_>, ReadError> {
-        let refname = format!("refs/tags/{}", tag_name(blueprint, version));
-        let reference = match self.repo.find_reference(&refname) {
-            Ok(r) => r,
-            Err(e) if e.code() == ErrorCode::NotFound => {
-                return Err(ReadError::Other(RegistryError::NoMatchingVersion {
-                    name: blueprint.to_string(),
-                    req: format!("={version}"),
-                    available: self
-                        .tags
-                        .get(blueprint)
-                        .map(|v| v.iter().map(Version::to_string).collect())
-                        .unwrap_or_default(),
-                }));
-            }
-            Err(e) => return Err(damage_or(source, "read a tag")(e)),
-        };
-        reference
-            .peel_to_commit()
-            .map_err(damage_or(source, "read a tag's commit"))
-    }
-
-    fn load(
-        &self,
-        source: &GitSource,
-        blueprint: &str,
-        version: &Version,
-    ) -> Result<Loaded, ReadError> {
-        let tag = tag_name(blueprint, version);
-        let commit = self.commit_of(source, blueprint, version)?;
-        let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
-        let folder = blueprint_folder(&self.repo, &tree, blueprint);
-        let sub = match tree.get_path(Path::new(&folder)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == ErrorCode::NotFound => {
-                return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                    "registry `{}`: tag {tag} has no folder `{folder}`",
-                    source.name
-                ))));
-            }
-            Err(e) => return Err(damage_or(source, "read a tree")(e)),
-        };
-        let subtree = sub
-            .to_object(&self.repo)
-            .and_then(|o| o.peel_to_tree())
-            .map_err(|e| {
-                if e.code() == ErrorCode::InvalidSpec || e.class() == ErrorClass::Object {
-                    ReadError::Other(RegistryError::Inconsistent(format!(
-                        "registry `{}`: `{folder}` at tag {tag} is not a folder",
-                        source.name
-                    )))
-                } else {
-                    damage_or(source, "read a tree")(e)
-                }
-            })?;
-        let mut files = FileTree::new();
-        collect(&self.repo, &subtree, "", &mut files).map_err(damage_or(source, "read files"))?;
-        let origin = format!("{}:{tag}", source.name);
-        let bp = Blueprint::from_tree(&origin, files).map_err(|e| ReadError::Other(e.into()))?;
-        if bp.name() != blueprint {
-            return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                "registry `{}`: tag {tag} holds a blueprint named `{}`",
-                source.name,
-                bp.name()
-            ))));
-        }
-        if bp.version() != version {
-            return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                "registry `{}`: tag {tag} holds blueprint.yaml with version {}; a version's tag and manifest must agree",
-                source.name,
-                bp.version()
-            ))));
-        }
-        Ok(Loaded {
-            blueprint: bp,
-            registry: source.url.clean().to_string(),
-            commit: Some(commit.id().to_string()),
-        })
-    }
-}
-
-/// Maps a libgit2 read error to damage (re-clone) or a plain error.
-fn damage_or<'s>(source: &'s GitSource, what: &'s str) -> impl Fn(git2::Error) -> ReadError + 's {
-    move |e| {
-        if is_damage(&e) {
-            ReadError::Damaged(e.message().to_string())
-        } else {
-            ReadError::Other(source.git_error(what, &e).into())
-        }
-    }
-}
-
-/// The blueprint's folder at a commit: from that commit's `registry.yaml`, else the convention.
-fn blueprint_folder(repo: &Repository, tree: &git2::Tree<'_>, blueprint: &str) -> String {
-    let from_index = read_text(repo, tree, "registry.yaml")
-        .ok()
-        .flatten()
-        .and_then(|text| parse_index(&text, "registry.yaml").ok())
-        .and_then(|index| {
-            index
-                .blueprints
-                .into_iter()
-                .find(|e| e.name == blueprint)
-                .map(|e| e.path)
-        });
-    from_index
-        .map(|p| p.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("blueprints/{blueprint}"))
-}
-
-/// A text file of a tree, `None` when absent.
-fn read_text(
-    repo: &Repository,
-    tree: &git2::Tree<'_>,
-    path: &str,
-) -> Result<Option<String>, git2::Error> {
-    let entry = match tree.get_path(Path::new(path)) {
-        Ok(entry) => entry,
-        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let blob = repo.find_blob(entry.id())?;
-    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
-}
-
-/// Every file under `tree` into `out`, keyed `prefix` + path. Modes: 100755 is executable,
-/// 120000 a symbolic link; submodules are skipped.
-fn collect(
-    repo: &Repository,
-    tree: &git2::Tree<'_>,
-    prefix: &str,
-    out: &mut FileTree,
-) -> Result<(), git2::Error> {
-    for item in tree.iter() {
-        let Ok(name) = item.name() else {
-            continue;
-        };
-        let path = format!("{prefix}{name}");
-        match item.kind() {
-            Some(git2::ObjectType::Tree) => {
-                let sub = repo.find_tree(item.id())?;
-                collect(repo, &sub, &format!("{path}/"), out)?;
-            }
-            Some(git2::ObjectType::Blob) => {
-                let blob = repo.find_blob(item.id())?;
-                let entry = match item.filemode() {
-                    0o120000 => Entry::Symlink {
-                        target: String::from_utf8_lossy(blob.content()).into_owned(),
-                    },
-                    mode => Entry::File {
-                        data: blob.content().to_vec(),
-                        executable: mode == 0o100755,
-                    },
-                };
-                out.insert(path, entry);
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 impl BlueprintSource for GitSource {
