@@ -209,7 +209,8 @@ impl BlueprintRef {
         let (path, req) = match spec.split_once('@') {
             Some((path, req)) => {
                 let parsed = VersionReq::parse(req).map_err(|e| RegistryError::BadRequirement {
-                    spec: spec.to_string(),
+                    // A URL pasted here could carry a token.
+                    spec: url::redact_url(spec),
                     reason: e.to_string(),
                 })?;
                 (path, parsed)
@@ -258,5 +259,9 @@ mod tests {
         assert_eq!(r.name, "api");
         assert_eq!(r.req, VersionReq::parse("^1.2").unwrap());
         assert!(BlueprintRef::parse("api@not-a-version").is_err());
+        let err = BlueprintRef::parse("https://me:secret-token@host/x.git")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("secret-token"), "{err}");
     }
 }

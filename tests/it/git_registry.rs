@@ -552,6 +552,11 @@ fn a_token_in_a_url_never_shows_up() {
         outputs.push(all);
     }
 
+    // A URL pasted where a blueprint name goes is a usage error that does not echo the token.
+    let out = env.pave().args(["new", &https]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    outputs.push(text(&out));
+
     // A file URL with user info works, and records the URL without it.
     let reg = demo_registry();
     let file = format!("file://user:{secret}@{}", reg.path().display());
