@@ -90,6 +90,6 @@ def test_sample_events_work_with_the_local_key(monkeypatch):
 
 def test_template_keys_the_cache_on_the_same_header():
     template = (ROOT / "template.yaml").read_text()
-    assert f"USER_TOKEN_HEADER: {TOKEN_HEADER}\n" in template
-    assert re.search(rf"HeaderBehavior: whitelist\n\s+Headers:\n\s+- {re.escape(TOKEN_HEADER)}\n", template)
+    assert f'USER_TOKEN_HEADER: "{TOKEN_HEADER}"\n' in template
+    assert re.search(rf'HeaderBehavior: whitelist\n\s+Headers:\n\s+- "{re.escape(TOKEN_HEADER)}"\n', template)
     assert TOKEN_HEADER.lower() != "authorization"
