@@ -14,6 +14,7 @@
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
 //! - [`project`]: the `.pave.yaml` model.
+//! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
 //!
 //! Everything except [`cli`] is a library that never prints.
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod project;
 pub mod registry;
 pub mod render;
+pub mod snapshot;
 pub mod vcs;
 pub mod yaml;
 

@@ -6,5 +6,7 @@ mod support;
 
 mod cli_list_show;
 mod cli_new;
+mod pty;
 mod render;
 mod security;
+mod snapshots;

@@ -14,7 +14,10 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Self {
-        let root = tempfile::Builder::new().prefix("pave-it-").tempdir().expect("temp dir");
+        let root = tempfile::Builder::new()
+            .prefix("pave-it-")
+            .tempdir()
+            .expect("temp dir");
         for sub in ["home", "work", "cache"] {
             std::fs::create_dir_all(root.path().join(sub)).expect("mkdir");
         }
@@ -80,7 +83,13 @@ pub fn list_files(dir: &Path) -> Vec<String> {
         .min_depth(1)
         .into_iter()
         .filter_map(Result::ok)
-        .map(|e| e.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     out.sort();
     out
@@ -88,5 +97,9 @@ pub fn list_files(dir: &Path) -> Vec<String> {
 
 /// The combined stdout and stderr of an output, as text.
 pub fn text(output: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
