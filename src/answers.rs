@@ -192,15 +192,15 @@ pub fn resolve(
     let mut missing = Vec::new();
     for param in &manifest.parameters {
         let ctx = answers.context();
-        if let Some(when) = &param.when {
-            if !engine.truthy(
+        if let Some(when) = &param.when
+            && !engine.truthy(
                 &format!("blueprint.yaml parameter `{}` when", param.name),
                 when,
                 &ctx,
-            )? {
-                answers.values.insert(param.name.clone(), Value::Null);
-                continue;
-            }
+            )?
+        {
+            answers.values.insert(param.name.clone(), Value::Null);
+            continue;
         }
         if param.kind == ParamType::Secret {
             answers.secrets.insert(param.name.clone());

@@ -141,14 +141,14 @@ impl Blueprint {
             origin: origin.to_string(),
         };
         for (path, entry) in files {
-            if let Entry::Symlink { target } = &entry {
-                if !link_stays_inside(&path, target) {
-                    return Err(BlueprintError::SymlinkOut {
-                        origin: origin.to_string(),
-                        path,
-                        target: target.clone(),
-                    });
-                }
+            if let Entry::Symlink { target } = &entry
+                && !link_stays_inside(&path, target)
+            {
+                return Err(BlueprintError::SymlinkOut {
+                    origin: origin.to_string(),
+                    path,
+                    target: target.clone(),
+                });
             }
             if let Some(rel) = path.strip_prefix("template/") {
                 bp.template.insert(rel.to_string(), entry);

@@ -185,13 +185,16 @@ fn current(
     ))
 }
 
+/// A last step over the complete staged project (e.g. `git init`), failing with a message.
+pub type FinishFn<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+
 /// Options for [`WritePlan::apply`].
 #[derive(Default)]
 pub struct ApplyOptions<'a> {
     /// Checked between files; when set, the apply stops and undoes its work.
     pub cancel: Option<&'a AtomicBool>,
     /// Runs on the complete staged project before it is moved into place (e.g. `git init`).
-    pub finish: Option<&'a dyn Fn(&Path) -> Result<(), String>>,
+    pub finish: Option<FinishFn<'a>>,
 }
 
 impl WritePlan {

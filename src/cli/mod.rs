@@ -2,6 +2,7 @@
 //! (0 success, 1 error, 2 usage). One module per command group.
 
 mod args;
+mod blueprint;
 mod list;
 mod new;
 mod prompt;
@@ -64,6 +65,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(&out, args),
         Command::Show(args) => show::run(&out, args),
         Command::New(args) => new::run(&out, args),
+        Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -155,19 +155,19 @@ fn print_plan(plan: &WritePlan) {
             file.path,
             size(&file.entry)
         );
-        if file.action == Action::Overwrite {
-            if let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry) {
-                let old = String::from_utf8_lossy(old);
-                let new = String::from_utf8_lossy(data);
-                let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
-                let text = diff
-                    .unified_diff()
-                    .context_radius(2)
-                    .header(&file.path, &file.path)
-                    .to_string();
-                for line in text.lines() {
-                    println!("      {line}");
-                }
+        if file.action == Action::Overwrite
+            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry)
+        {
+            let old = String::from_utf8_lossy(old);
+            let new = String::from_utf8_lossy(data);
+            let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+            let text = diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&file.path, &file.path)
+                .to_string();
+            for line in text.lines() {
+                println!("      {line}");
             }
         }
     }

@@ -240,13 +240,13 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
             format!("parameter `{name}`: `pattern` only applies to string and secret"),
         );
     }
-    if let Some(pattern) = &param.pattern {
-        if let Err(e) = anchored(pattern) {
-            problems.push(
-                at,
-                format!("parameter `{name}`: pattern does not compile: {e}"),
-            );
-        }
+    if let Some(pattern) = &param.pattern
+        && let Err(e) = anchored(pattern)
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: pattern does not compile: {e}"),
+        );
     }
     if (param.min.is_some() || param.max.is_some()) && kind != ParamType::Integer {
         problems.push(
@@ -254,21 +254,21 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
             format!("parameter `{name}`: `min`/`max` only apply to integer"),
         );
     }
-    if let (Some(min), Some(max)) = (param.min, param.max) {
-        if min > max {
-            problems.push(
-                at,
-                format!("parameter `{name}`: min {min} is greater than max {max}"),
-            );
-        }
+    if let (Some(min), Some(max)) = (param.min, param.max)
+        && min > max
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: min {min} is greater than max {max}"),
+        );
     }
-    if let Some(when) = &param.when {
-        if let Some(e) = template_problem(when) {
-            problems.push(
-                at,
-                format!("parameter `{name}`: `when` does not parse: {e}"),
-            );
-        }
+    if let Some(when) = &param.when
+        && let Some(e) = template_problem(when)
+    {
+        problems.push(
+            at,
+            format!("parameter `{name}`: `when` does not parse: {e}"),
+        );
     }
     match &param.default {
         Some(Value::String(s)) if s.contains("{{") => {

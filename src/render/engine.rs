@@ -32,6 +32,45 @@ handlebars_helper!(split: |s: str, sep: str| Json::Array(
     s.split(sep).map(str::trim).filter(|p| !p.is_empty()).map(|p| Json::String(p.to_string())).collect()
 ));
 
+/// Every helper a template may call: handlebars' built-ins, its string helpers, and pave's.
+pub const HELPERS: &[&str] = &[
+    "if",
+    "unless",
+    "each",
+    "with",
+    "lookup",
+    "raw",
+    "log",
+    "eq",
+    "ne",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "and",
+    "or",
+    "not",
+    "len",
+    "lowerCamelCase",
+    "upperCamelCase",
+    "snakeCase",
+    "kebabCase",
+    "shoutySnakeCase",
+    "shoutyKebabCase",
+    "titleCase",
+    "trainCase",
+    "startsWith",
+    "endsWith",
+    "contains",
+    "upper",
+    "lower",
+    "pascalCase",
+    "camelCase",
+    "json",
+    "join",
+    "split",
+];
+
 /// A configured handlebars registry.
 pub struct Engine {
     hb: Handlebars<'static>,

@@ -2,6 +2,8 @@
 //! folders); each other module covers one area of behaviour through the real binary or the
 //! library.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod cli_list_show;
