@@ -6,6 +6,7 @@
 
 mod support;
 
+mod author;
 mod cli_list_show;
 mod cli_new;
 mod pty;
