@@ -249,22 +249,26 @@ impl WritePlan {
                 )))?;
             }
             TargetState::NonEmpty => {
-                self.move_into_place(&root, &staging.path().join("backup"), &cancelled)?;
-                if let Some(finish) = options.finish {
-                    finish(&self.target).map_err(PlanError::Finish)?;
-                }
+                self.move_into_place(
+                    &root,
+                    &staging.path().join("backup"),
+                    &cancelled,
+                    options.finish,
+                )?;
             }
         }
         Ok(())
     }
 
     /// Moves staged files over an existing target one by one, keeping the replaced files in
-    /// `backup`; if any move fails or the run is interrupted, every move so far is undone.
+    /// `backup`, then runs `finish` on the target; if any move or `finish` fails, or the run is
+    /// interrupted, every move so far is undone.
     fn move_into_place(
         &self,
         root: &Path,
         backup: &Path,
         cancelled: &dyn Fn() -> bool,
+        finish: Option<FinishFn<'_>>,
     ) -> Result<(), PlanError> {
         let mut done: Vec<(&PlannedFile, Vec<PathBuf>)> = Vec::new();
         let result = (|| {
@@ -287,7 +291,10 @@ impl WritePlan {
                 fs_err::rename(root.join(&file.path), &dest)
                     .map_err(io_err(format!("cannot write {}", dest.display())))?;
             }
-            Ok(())
+            match finish {
+                Some(finish) => finish(&self.target).map_err(PlanError::Finish),
+                None => Ok(()),
+            }
         })();
         if result.is_err() {
             for (file, created) in done.into_iter().rev() {
