@@ -60,9 +60,9 @@ fn lint_all(paths: &[std::path::PathBuf], deny_warnings: bool, as_json: bool) ->
             continue;
         }
         for finding in &report.findings {
-            println!("{}: {finding}", path.display());
+            say!("{}: {finding}", path.display());
         }
-        println!(
+        say!(
             "{} {}: {} error(s), {} warning(s){}",
             loaded.blueprint.name(),
             loaded.blueprint.version(),
@@ -85,7 +85,7 @@ fn test(out: &Output, path: &Path, options: &testing::Options) -> Result<ExitCod
     let loaded = local::load(path)
         .with_context(|| format!("cannot load the blueprint folder {}", path.display()))?;
     let bp = &loaded.blueprint;
-    println!(
+    say!(
         "{} {}: {} example answer set(s)",
         bp.name(),
         bp.version(),
@@ -106,9 +106,9 @@ fn test(out: &Output, path: &Path, options: &testing::Options) -> Result<ExitCod
         .iter()
         .filter(|r| r.snapshot == Snapshot::Missing)
         .count();
-    println!("{} passed, {} failed", results.len() - failed, failed);
+    say!("{} passed, {} failed", results.len() - failed, failed);
     if missing > 0 {
-        println!(
+        say!(
             "hint: {missing} case(s) have no snapshot; review the render, then run with --update-snapshots"
         );
     }
@@ -157,15 +157,15 @@ fn print_case(r: &testing::CaseResult) {
             c.elapsed.as_secs_f64()
         ));
     }
-    println!("{word}  {}  ({})", r.name, notes.join("; "));
+    say!("{word}  {}  ({})", r.name, notes.join("; "));
     if let Snapshot::Differs(diff) = &r.snapshot {
         for line in diff.lines().take(200) {
-            println!("      {line}");
+            say!("      {line}");
         }
     }
     for c in r.checks.iter().filter(|c| !c.passed) {
         for line in c.output_tail.lines() {
-            println!("      | {line}");
+            say!("      | {line}");
         }
     }
 }
@@ -218,7 +218,7 @@ fn init(out: &Output, path: &Path, summary: &str) -> Result<ExitCode> {
         .collect();
     let plan = crate::plan::plan(path, tree, false)?;
     plan.apply(&crate::plan::ApplyOptions::default())?;
-    println!("Created the blueprint {name} in {}.", path.display());
+    say!("Created the blueprint {name} in {}.", path.display());
     out.note(format!(
         "Next: edit {0}/blueprint.yaml and {0}/template/, then `pave blueprint lint {0}` and `pave blueprint test {0} --update-snapshots`",
         path.display()

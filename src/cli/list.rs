@@ -45,12 +45,14 @@ pub(crate) fn run(_out: &Output, args: ListArgs) -> Result<ExitCode> {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
+    say!(
         "{:width$}  {:9}  {:12}  SUMMARY",
-        "NAME", "VERSION", "MATURITY"
+        "NAME",
+        "VERSION",
+        "MATURITY"
     );
     for (entry, version) in &rows {
-        println!(
+        say!(
             "{:width$}  {:9}  {:12}  {}",
             entry.name,
             version,

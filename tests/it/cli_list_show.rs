@@ -158,3 +158,21 @@ fn unknown_blueprint_names_the_closest_one() {
             "no version matching `^2`; available: 1.0.0",
         ));
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly_instead_of_panicking() {
+    let env = Env::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"))
+        .args(["show", "cloudfront-http-api"])
+        .env("PAVE_CONFIG", env.path("home/pave.toml"))
+        .env("PAVE_CACHE_DIR", env.path("cache"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `pave show ... | head -0`
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+}
