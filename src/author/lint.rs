@@ -3,10 +3,10 @@
 //! exists; every parameter is used (warning); every default satisfies its own validation;
 //! every example answer set is valid. Findings carry file and line.
 
-use super::vars::{self, Refs};
 use crate::answers::{self, Supplied};
 use crate::blueprint::{Blueprint, Entry, TestCase};
 use crate::manifest::ParamType;
+use crate::render::refs::{self as vars, Refs};
 use crate::render::{Engine, TEMPLATE_SUFFIX, engine::HELPERS};
 use handlebars::template::Template;
 use std::collections::BTreeSet;

@@ -4,4 +4,3 @@
 
 pub mod lint;
 pub mod testing;
-pub mod vars;

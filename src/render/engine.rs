@@ -94,9 +94,32 @@ impl Engine {
         hb.register_helper("json", Box::new(json));
         hb.register_helper("join", Box::new(join));
         hb.register_helper("split", Box::new(split));
+        let mut includes = BTreeMap::new();
         for (name, src) in partials {
+            let file = format!("partials/{name}.hbs");
+            let parsed = handlebars::template::Template::compile(src)
+                .map_err(|e| template_error(&file, &e))?;
+            let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
+            includes.insert(
+                name.as_str(),
+                refs.partials
+                    .into_iter()
+                    .map(|u| u.name)
+                    .collect::<Vec<_>>(),
+            );
             hb.register_partial(name, src)
-                .map_err(|e| template_error(&format!("partials/{name}.hbs"), &e))?;
+                .map_err(|e| template_error(&file, &e))?;
+        }
+        if let Some(cycle) = find_cycle(&includes) {
+            return Err(RenderError::Template {
+                file: format!("partials/{}.hbs", cycle[0]),
+                line: None,
+                column: None,
+                message: format!(
+                    "partials include each other in a loop ({}); break the loop",
+                    cycle.join(" -> ")
+                ),
+            });
         }
         Ok(Engine { hb })
     }
@@ -131,6 +154,39 @@ impl Engine {
         let out = self.render_str(what, expr, ctx)?;
         Ok(!matches!(out.trim(), "" | "false" | "0" | "null" | "[]"))
     }
+}
+
+/// A loop in the partial inclusion graph, as the names along it (first repeated at the end).
+fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
+    fn visit<'a>(
+        name: &'a str,
+        includes: &'a BTreeMap<&str, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| *p == name) {
+            let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+            cycle.push(name.to_string());
+            return Some(cycle);
+        }
+        if !done.insert(name) {
+            return None;
+        }
+        path.push(name);
+        for next in includes.get(name).into_iter().flatten() {
+            if let Some((key, _)) = includes.get_key_value(next.as_str()) {
+                if let Some(cycle) = visit(key, includes, path, done) {
+                    return Some(cycle);
+                }
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    includes
+        .keys()
+        .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
 fn template_error(name: &str, err: &handlebars::TemplateError) -> RenderError {

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod paths;
+pub mod refs;
 
 use crate::answers::Answers;
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};

@@ -235,3 +235,28 @@ fn skipped_parameters_are_null_and_not_recorded() {
     assert!(!answers.recorded().contains_key("acl_arn"));
     assert_eq!(text(&render::render(&bp, &answers).unwrap(), "a"), "none");
 }
+
+#[test]
+fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
+    let bp = blueprint(
+        "",
+        &[
+            ("template/a.hbs", "{{> one}}"),
+            ("partials/one.hbs", "1 {{> two}}"),
+            ("partials/two.hbs", "2 {{> one}}"),
+        ],
+    );
+    let err = render_with(&bp, &[]).unwrap_err();
+    assert!(
+        err.contains("partials include each other in a loop (one -> two -> one)"),
+        "{err}"
+    );
+    let bp = blueprint(
+        "",
+        &[
+            ("template/a.hbs", "{{> me}}"),
+            ("partials/me.hbs", "{{#if waf}}{{> me}}{{/if}}"),
+        ],
+    );
+    assert!(render_with(&bp, &[]).unwrap_err().contains("(me -> me)"));
+}

@@ -1,4 +1,4 @@
-//! Which variables and partials a handlebars template refers to, with their positions, by
+//! Which variables, helpers and partials a handlebars template refers to, with their positions, by
 //! walking the parsed template. Bodies of `each` and `with` are skipped (their context is not
 //! the answers); block parameters are local names.
 
