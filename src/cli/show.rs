@@ -71,10 +71,15 @@ fn describe_type(p: &Parameter) -> String {
     if let Some(pattern) = &p.pattern {
         text.push_str(&format!(", pattern {pattern}"));
     }
+    let what = if p.kind == crate::manifest::ParamType::Integer {
+        ""
+    } else {
+        "length "
+    };
     match (p.min, p.max) {
-        (Some(min), Some(max)) => text.push_str(&format!(", {min}..={max}")),
-        (Some(min), None) => text.push_str(&format!(", >= {min}")),
-        (None, Some(max)) => text.push_str(&format!(", <= {max}")),
+        (Some(min), Some(max)) => text.push_str(&format!(", {what}{min}..={max}")),
+        (Some(min), None) => text.push_str(&format!(", {what}>= {min}")),
+        (None, Some(max)) => text.push_str(&format!(", {what}<= {max}")),
         (None, None) => {}
     }
     text

@@ -60,10 +60,10 @@ pub struct Parameter {
     /// A regular expression the whole value must match (string and secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// Smallest allowed value (integer).
+    /// Smallest allowed value (integer), or shortest length in characters (string, secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    /// Largest allowed value (integer).
+    /// Largest allowed value (integer), or longest length in characters (string, secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Allowed values (choice and multichoice).
@@ -248,10 +248,15 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
             format!("parameter `{name}`: pattern does not compile: {e}"),
         );
     }
-    if (param.min.is_some() || param.max.is_some()) && kind != ParamType::Integer {
+    if (param.min.is_some() || param.max.is_some())
+        && !matches!(
+            kind,
+            ParamType::Integer | ParamType::String | ParamType::Secret
+        )
+    {
         problems.push(
             at,
-            format!("parameter `{name}`: `min`/`max` only apply to integer"),
+            format!("parameter `{name}`: `min`/`max` only apply to integer (value) and string or secret (length)"),
         );
     }
     if let (Some(min), Some(max)) = (param.min, param.max)
@@ -293,8 +298,22 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
     }
 }
 
+/// The compiled, anchored form of a parameter pattern. Each distinct pattern is compiled once
+/// per process: a manifest is checked, its defaults validated and its answers validated
+/// against the same few patterns.
 fn anchored(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::Regex::new(&format!("^(?:{pattern})$"))
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(&format!("^(?:{pattern})$"))?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(pattern.to_string(), re.clone());
+    }
+    Ok(re)
 }
 
 impl Parameter {
@@ -351,6 +370,17 @@ impl Parameter {
     pub fn validate(&self, value: &Value) -> Result<(), String> {
         match (self.kind, value) {
             (ParamType::String | ParamType::Secret, Value::String(s)) => {
+                let length = s.chars().count() as i64;
+                if let Some(min) = self.min.filter(|min| length < *min) {
+                    return Err(format!(
+                        "is {length} characters long, shorter than the minimum {min}"
+                    ));
+                }
+                if let Some(max) = self.max.filter(|max| length > *max) {
+                    return Err(format!(
+                        "is {length} characters long, longer than the maximum {max}"
+                    ));
+                }
                 if let Some(pattern) = &self.pattern {
                     let re = anchored(pattern).map_err(|e| e.to_string())?;
                     if !re.is_match(s) {

@@ -131,6 +131,58 @@ impl Engine {
             .map_err(|e| template_error(name, &e))
     }
 
+    /// Compiles many templates (name, source), spread over the machine's cores: parsing is
+    /// most of the cost of a render. The first error in name order is returned.
+    pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), RenderError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sources.len())
+            .max(1);
+        // Balance by size: the largest sources first, each to the least loaded thread.
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
+        let mut buckets: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+        for i in order {
+            if let Some(bucket) = buckets.iter_mut().min_by_key(|b| b.0) {
+                bucket.0 += sources[i].1.len();
+                bucket.1.push(i);
+            }
+        }
+        let compile = |i: usize| {
+            let (name, src) = &sources[i];
+            (
+                i,
+                handlebars::template::Template::compile_with_name(src, name.clone())
+                    .map_err(|e| template_error(name, &e)),
+            )
+        };
+        let mut compiled: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = buckets
+                .iter()
+                .map(|(_, indices)| {
+                    scope.spawn(|| indices.iter().map(|&i| compile(i)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        if compiled.len() != sources.len() {
+            return Err(RenderError::Template {
+                file: String::from("(compiler)"),
+                line: None,
+                column: None,
+                message: String::from("the template compiler failed"),
+            });
+        }
+        compiled.sort_by_key(|(i, _)| *i);
+        for (i, template) in compiled {
+            self.hb.register_template(&sources[i].0, template?);
+        }
+        Ok(())
+    }
+
     /// Renders a compiled template.
     pub fn render(&self, name: &str, ctx: &Json) -> Result<String, RenderError> {
         self.hb
@@ -174,10 +226,10 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         }
         path.push(name);
         for next in includes.get(name).into_iter().flatten() {
-            if let Some((key, _)) = includes.get_key_value(next.as_str()) {
-                if let Some(cycle) = visit(key, includes, path, done) {
-                    return Some(cycle);
-                }
+            if let Some((key, _)) = includes.get_key_value(next.as_str())
+                && let Some(cycle) = visit(key, includes, path, done)
+            {
+                return Some(cycle);
             }
         }
         path.pop();
