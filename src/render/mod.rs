@@ -71,13 +71,7 @@ struct TemplateAt<'a> {
 
 impl fmt::Display for TemplateAt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
+        crate::yaml::write_position(f, self.file, self.line, self.column)?;
         write!(f, ": {}", self.message)
     }
 }

@@ -4,6 +4,16 @@
 use crate::support::{Env, list_files, manifest, text};
 use predicates::prelude::*;
 
+/// Answers that satisfy the typed blueprint.
+const VALID: [&str; 6] = [
+    "--set",
+    "project_name=ok",
+    "--set",
+    "runtime=python3.12",
+    "--set",
+    "api_key=k",
+];
+
 /// A blueprint with typed parameters, a rule and a conditional file.
 fn typed_blueprint(env: &Env) -> String {
     let params = "  - name: memory\n    type: integer\n    min: 128\n    max: 1024\n    default: 256\n  - name: runtime\n    type: choice\n    choices: [nodejs22.x, python3.12]\n  - name: waf\n    type: choice\n    choices: [none, create]\n    default: none\n  - name: region\n    default: eu-west-1\n  - name: api_key\n    type: secret\n    default: ''\n";
@@ -113,19 +123,9 @@ fn a_rule_violation_is_an_error_and_writes_nothing() {
     let env = Env::new();
     let bp = typed_blueprint(&env);
     env.pave()
-        .args([
-            "new",
-            &bp,
-            "out",
-            "--set",
-            "project_name=ok",
-            "--set",
-            "runtime=python3.12",
-            "--set",
-            "api_key=k",
-            "--set",
-            "waf=create",
-        ])
+        .args(["new", &bp, "out"])
+        .args(VALID)
+        .args(["--set", "waf=create"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
@@ -133,17 +133,8 @@ fn a_rule_violation_is_an_error_and_writes_nothing() {
         ));
     assert!(!env.work().join("out").exists());
     env.pave()
-        .args([
-            "new",
-            &bp,
-            "out",
-            "--set",
-            "project_name=ok",
-            "--set",
-            "runtime=python3.12",
-            "--set",
-            "api_key=k",
-        ])
+        .args(["new", &bp, "out"])
+        .args(VALID)
         .args(["--set", "waf=create", "--set", "region=us-east-1"])
         .assert()
         .success();
@@ -218,25 +209,17 @@ fn non_empty_target_is_refused_and_force_keeps_unrelated_files() {
     std::fs::create_dir_all(&target).unwrap();
     std::fs::write(target.join("mine.txt"), "keep me").unwrap();
     std::fs::write(target.join("README.md"), "old readme").unwrap();
-    let args = [
-        "new",
-        &bp,
-        "out",
-        "--set",
-        "project_name=ok",
-        "--set",
-        "runtime=python3.12",
-        "--set",
-        "api_key=k",
-    ];
+    let args = ["new", &bp, "out"];
     env.pave()
         .args(args)
+        .args(VALID)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("is not empty").and(predicate::str::contains("--force")));
     assert_eq!(list_files(&target), ["README.md", "mine.txt"]);
     env.pave()
         .args(args)
+        .args(VALID)
         .arg("--force")
         .assert()
         .success()
@@ -261,18 +244,8 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     let bp = typed_blueprint(&env);
     let before = list_files(&env.work());
     env.pave()
-        .args([
-            "new",
-            &bp,
-            "out",
-            "--dry-run",
-            "--set",
-            "project_name=ok",
-            "--set",
-            "runtime=python3.12",
-            "--set",
-            "api_key=k",
-        ])
+        .args(["new", &bp, "out", "--dry-run"])
+        .args(VALID)
         .assert()
         .success()
         .stdout(
@@ -289,19 +262,8 @@ fn dry_run_with_force_shows_a_diff_of_overwritten_files() {
     std::fs::create_dir_all(env.work().join("out")).unwrap();
     std::fs::write(env.work().join("out/README.md"), "old readme\n").unwrap();
     env.pave()
-        .args([
-            "new",
-            &bp,
-            "out",
-            "--dry-run",
-            "--force",
-            "--set",
-            "project_name=ok",
-            "--set",
-            "runtime=python3.12",
-            "--set",
-            "api_key=k",
-        ])
+        .args(["new", &bp, "out", "--dry-run", "--force"])
+        .args(VALID)
         .assert()
         .success()
         .stdout(predicate::str::contains("-old readme").and(predicate::str::contains("+# readme")));
@@ -316,18 +278,8 @@ fn git_flag_makes_a_repository_with_one_commit() {
     let env = Env::new();
     let bp = typed_blueprint(&env);
     env.pave()
-        .args([
-            "new",
-            &bp,
-            "out",
-            "--git",
-            "--set",
-            "project_name=ok",
-            "--set",
-            "runtime=python3.12",
-            "--set",
-            "api_key=k",
-        ])
+        .args(["new", &bp, "out", "--git"])
+        .args(VALID)
         .assert()
         .success();
     let repo = git2::Repository::open(env.work().join("out")).expect("a git repository");

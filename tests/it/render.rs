@@ -260,3 +260,24 @@ fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
     );
     assert!(render_with(&bp, &[]).unwrap_err().contains("(me -> me)"));
 }
+
+#[test]
+fn every_blueprint_ships_the_same_offline_sam_transform_script() {
+    // Each rendered project carries its own copy for `make lint`; the suite runs the one in
+    // scripts/. They must not drift apart.
+    let reference = include_str!("../../scripts/sam-translate.py");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/blueprints")).unwrap() {
+        let copy = entry
+            .unwrap()
+            .path()
+            .join("template/scripts/sam-translate.py");
+        let text =
+            std::fs::read_to_string(&copy).unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+        assert_eq!(
+            text,
+            reference,
+            "{} differs from scripts/sam-translate.py",
+            copy.display()
+        );
+    }
+}
