@@ -508,4 +508,20 @@ mod tests {
             "pattern is anchored"
         );
     }
+
+    #[test]
+    fn min_and_max_bound_the_length_of_strings() {
+        let mut s = param(ParamType::String);
+        s.min = Some(2);
+        s.max = Some(4);
+        assert!(s.validate(&Value::from("ab")).is_ok());
+        assert!(
+            s.validate(&Value::from("éééé")).is_ok(),
+            "characters, not bytes"
+        );
+        let short = s.validate(&Value::from("a")).unwrap_err();
+        assert!(short.contains("shorter than the minimum 2"), "{short}");
+        let long = s.validate(&Value::from("abcde")).unwrap_err();
+        assert!(long.contains("longer than the maximum 4"), "{long}");
+    }
 }
