@@ -16,11 +16,14 @@
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
 //! - [`project`]: the `.pave.yaml` model.
+//! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
+//! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
 //!
 //! Everything except [`cli`] is a library that never prints.
 
 pub mod answers;
+pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod config;
@@ -30,6 +33,7 @@ pub mod plan;
 pub mod project;
 pub mod registry;
 pub mod render;
+pub mod snapshot;
 pub mod vcs;
 pub mod yaml;
 

@@ -185,8 +185,8 @@ fn current(
     ))
 }
 
-/// A step run on the staged project before it is moved into place.
-pub type FinishHook<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+/// A last step over the complete staged project (e.g. `git init`), failing with a message.
+pub type FinishFn<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
 
 /// Options for [`WritePlan::apply`].
 #[derive(Default)]
@@ -194,7 +194,7 @@ pub struct ApplyOptions<'a> {
     /// Checked between files; when set, the apply stops and undoes its work.
     pub cancel: Option<&'a AtomicBool>,
     /// Runs on the complete staged project before it is moved into place (e.g. `git init`).
-    pub finish: Option<FinishHook<'a>>,
+    pub finish: Option<FinishFn<'a>>,
 }
 
 impl WritePlan {
@@ -249,22 +249,26 @@ impl WritePlan {
                 )))?;
             }
             TargetState::NonEmpty => {
-                self.move_into_place(&root, &staging.path().join("backup"), &cancelled)?;
-                if let Some(finish) = options.finish {
-                    finish(&self.target).map_err(PlanError::Finish)?;
-                }
+                self.move_into_place(
+                    &root,
+                    &staging.path().join("backup"),
+                    &cancelled,
+                    options.finish,
+                )?;
             }
         }
         Ok(())
     }
 
     /// Moves staged files over an existing target one by one, keeping the replaced files in
-    /// `backup`; if any move fails or the run is interrupted, every move so far is undone.
+    /// `backup`, then runs `finish` on the target; if any move or `finish` fails, or the run is
+    /// interrupted, every move so far is undone.
     fn move_into_place(
         &self,
         root: &Path,
         backup: &Path,
         cancelled: &dyn Fn() -> bool,
+        finish: Option<FinishFn<'_>>,
     ) -> Result<(), PlanError> {
         let mut done: Vec<(&PlannedFile, Vec<PathBuf>)> = Vec::new();
         let result = (|| {
@@ -287,7 +291,10 @@ impl WritePlan {
                 fs_err::rename(root.join(&file.path), &dest)
                     .map_err(io_err(format!("cannot write {}", dest.display())))?;
             }
-            Ok(())
+            match finish {
+                Some(finish) => finish(&self.target).map_err(PlanError::Finish),
+                None => Ok(()),
+            }
         })();
         if result.is_err() {
             for (file, created) in done.into_iter().rev() {

@@ -1,20 +1,42 @@
-//! Making a new project a git repository with one initial commit (`pave new --git`), with
-//! libgit2; the author comes from the user's git configuration.
+//! Committing a new project with git (`pave new --git`), with libgit2: a new repository gets
+//! one initial commit; an existing one gets a commit on top of its HEAD. The author comes from
+//! the user's git configuration.
 
 use std::path::Path;
 
-/// Initialises a repository at `dir` and commits every file in it.
+/// Commits every file in `dir`, creating the repository when there is none. If the repository
+/// was created here and the commit fails, the repository is removed again.
 pub fn init_and_commit(dir: &Path, message: &str) -> Result<(), git2::Error> {
-    let repo = git2::Repository::init(dir)?;
+    let existed = dir.join(".git").exists();
+    let result = commit_all(dir, message);
+    if result.is_err() && !existed {
+        let _ = std::fs::remove_dir_all(dir.join(".git"));
+    }
+    result
+}
+
+fn commit_all(dir: &Path, message: &str) -> Result<(), git2::Error> {
+    let repo = match git2::Repository::open(dir) {
+        Ok(repo) => repo,
+        Err(_) => git2::Repository::init(dir)?,
+    };
     let mut index = repo.index()?;
     index.add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)?;
     index.write()?;
-    let tree_id = index.write_tree()?;
-    let tree = repo.find_tree(tree_id)?;
+    let tree = repo.find_tree(index.write_tree()?)?;
     let signature = match repo.signature() {
         Ok(sig) => sig,
         Err(_) => git2::Signature::now("pave", "pave@localhost")?,
     };
-    repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])?;
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        message,
+        &tree,
+        &parents,
+    )?;
     Ok(())
 }

@@ -41,6 +41,9 @@ pub enum Command {
         after_help = "Examples:\n  pave new cloudfront-static-site my-site                 # asks on a terminal\n  pave new acme/cloudfront-http-api@^1.2 api --defaults  # from registry acme, newest 1.x\n  pave new cloudfront-http-api --registry acme --offline  # from the cache only\n  pave new cloudfront-static-site my-site --set project_name=my-site --defaults\n  pave new cloudfront-http-api api --answers answers.yaml --dry-run\n  pave new ./blueprints/my-blueprint out --set project_name=demo   # a blueprint folder\n\nWithout a terminal nothing is asked: defaults are taken and every missing answer is\nlisted with the --set that fixes it."
     )]
     New(NewArgs),
+    /// Write, lint and test blueprints (for blueprint authors).
+    #[command(subcommand)]
+    Blueprint(BlueprintCommand),
     /// Manage git registries: add, list, remove, sync, verify.
     #[command(
         after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry list --json\n  pave registry sync\n  pave registry verify my-service\n  pave registry remove acme\n\nA registry is a git repository with registry.yaml and blueprints/<name>/; a version is the\ntag <blueprint>/v<semver>. Registries are kept in the config file (PAVE_CONFIG overrides\nits path) and cached as bare clones (PAVE_CACHE_DIR overrides the cache folder)."
@@ -116,6 +119,65 @@ pub struct NewArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `pave blueprint ...`.
+#[derive(Debug, Subcommand)]
+pub enum BlueprintCommand {
+    /// Start a new blueprint folder with a manifest, a template, an example answer set and a
+    /// changelog.
+    #[command(
+        after_help = "Examples:\n  pave blueprint init blueprints/my-api\n  pave blueprint init my-api --summary \"Team X's API pattern\""
+    )]
+    Init {
+        /// The folder to create; its last segment is the blueprint's name.
+        path: PathBuf,
+        /// One line for `pave list`.
+        #[arg(
+            long,
+            default_value = "Describe what this blueprint builds in one line"
+        )]
+        summary: String,
+    },
+    /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
+    #[command(
+        after_help = "Examples:\n  pave blueprint lint blueprints/cloudfront-http-api\n  pave blueprint lint blueprints/* --deny-warnings\n\nExit 1 when any error is found (or any warning, with --deny-warnings)."
+    )]
+    Lint {
+        /// Blueprint folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Render every example answer set (tests/<case>.yaml), compare with its snapshot and run
+    /// the manifest's checks inside the rendered project.
+    #[command(
+        after_help = "Examples:\n  pave blueprint test blueprints/cloudfront-static-site\n  pave blueprint test blueprints/my-api --update-snapshots\n  pave blueprint test blueprints/my-api --case 03 --out build/cases\n\nChecks run with `sh -c` in the rendered project; they are the blueprint author's own\ncommands and never run on `pave new` or `pave update`. Exit 1 when any case fails."
+    )]
+    Test {
+        /// The blueprint folder.
+        path: PathBuf,
+        /// Record the rendered trees as the new snapshots.
+        #[arg(long)]
+        update_snapshots: bool,
+        /// Skip the manifest's checks.
+        #[arg(long)]
+        no_checks: bool,
+        /// Longest a check may run, in seconds.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Keep each rendered case in DIR/<case>.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Only cases whose name contains this text.
+        #[arg(long = "case", value_name = "TEXT")]
+        case: Option<String>,
+    },
 }
 
 /// `pave registry`.

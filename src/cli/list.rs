@@ -70,7 +70,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
             row.entry.summary
         ));
     }
-    print!("{text}");
+    say!("{}", text.trim_end_matches('\n'));
     Ok(code)
 }
 

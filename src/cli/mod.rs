@@ -1,7 +1,14 @@
 //! The only shell: parses the command line, prompts, prints, and maps errors to exit codes
 //! (0 success, 1 error, 2 usage). One module per command group.
 
+/// Prints a line on stdout; a closed pipe (`pave list | head -1`) ends the process quietly.
+macro_rules! say {
+    () => { $crate::cli::write_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::cli::write_line(format_args!($($arg)*)) };
+}
+
 mod args;
+mod blueprint;
 mod credentials;
 mod list;
 mod new;
@@ -36,8 +43,14 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");
+            let mut shown = err.to_string();
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let text = cause.to_string();
+                // Errors that wrap another often print it already; say each cause once.
+                if !shown.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                    shown.push_str(&text);
+                }
             }
             ExitCode::from(exit_code(&err))
         }
@@ -78,6 +91,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(&out, args),
         Command::Show(args) => show::run(&out, args),
         Command::New(args) => new::run(&out, args),
+        Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
@@ -104,6 +118,19 @@ impl Output {
 
 /// Prints `value` as pretty JSON on stdout.
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+/// Writes one line on stdout. A reader that went away is not an error of pave's: exit 0.
+pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
 }

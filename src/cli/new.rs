@@ -93,7 +93,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         ))?;
     } else {
         let (created, overwritten, _) = plan.counts();
-        println!(
+        say!(
             "Created {} from {} {} ({}): {} file(s) written{}.",
             target.display(),
             bp.name(),
@@ -144,12 +144,12 @@ fn size(entry: &Entry) -> usize {
 }
 
 fn print_plan(plan: &WritePlan) {
-    println!(
+    say!(
         "Plan for {} (dry run: nothing is written)",
         plan.target.display()
     );
     for file in &plan.files {
-        println!(
+        say!(
             "  {:9}  {}  ({} bytes)",
             file.action.as_str(),
             file.path,
@@ -167,10 +167,10 @@ fn print_plan(plan: &WritePlan) {
                 .header(&file.path, &file.path)
                 .to_string();
             for line in text.lines() {
-                println!("      {line}");
+                say!("      {line}");
             }
         }
     }
     let (c, o, u) = plan.counts();
-    println!("{c} to create, {o} to overwrite, {u} unchanged.");
+    say!("{c} to create, {o} to overwrite, {u} unchanged.");
 }

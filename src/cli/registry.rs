@@ -42,7 +42,7 @@ fn add(out: &Output, name: &str, url: &str) -> Result<ExitCode> {
         format!("{blueprints} blueprint(s), {versions} version(s)")
     };
     registries.save()?;
-    println!("Added registry `{name}` ({stored}): {summary}.");
+    say!("Added registry `{name}` ({stored}): {summary}.");
     if given.had_credentials() {
         out.note(
             "note: the credentials in the URL were used for this command only and are not stored; \
@@ -85,7 +85,7 @@ fn list(out: &Output, json: bool) -> Result<ExitCode> {
     }
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(4).max(4);
     let url_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(3).max(3);
-    println!("{:width$}  {:url_width$}  CACHE", "NAME", "URL");
+    say!("{:width$}  {:url_width$}  CACHE", "NAME", "URL");
     for (name, url, age, cached) in &rows {
         let cache = if name == builtin::NAME {
             String::from("built in")
@@ -96,7 +96,7 @@ fn list(out: &Output, json: bool) -> Result<ExitCode> {
         } else {
             String::from("not cached")
         };
-        println!("{name:width$}  {url:url_width$}  {cache}");
+        say!("{name:width$}  {url:url_width$}  {cache}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -116,7 +116,7 @@ fn remove(out: &Output, name: &str) -> Result<ExitCode> {
             .remove_cache()
             .context("the registry was removed from the config, but its cache was not")?;
     }
-    println!("Removed registry `{name}` ({}).", removed.url);
+    say!("Removed registry `{name}` ({}).", removed.url);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -131,7 +131,7 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
     let config = registries.config();
     let chosen: Vec<_> = match name {
         Some(builtin::NAME) => {
-            println!("`builtin` is compiled into pave; there is nothing to sync.");
+            say!("`builtin` is compiled into pave; there is nothing to sync.");
             return Ok(ExitCode::SUCCESS);
         }
         Some(name) => match config.registry(name) {
@@ -147,9 +147,7 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
         None => config.registries.clone(),
     };
     if chosen.is_empty() {
-        println!(
-            "No git registries are configured; add one with `pave registry add <name> <url>`."
-        );
+        say!("No git registries are configured; add one with `pave registry add <name> <url>`.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut failed = false;
@@ -158,7 +156,7 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
         match source.sync() {
             Ok(versions) => {
                 let blueprints = source.index().map(|i| i.blueprints.len()).unwrap_or(0);
-                println!(
+                say!(
                     "{}: up to date ({blueprints} blueprint(s), {versions} version(s)).",
                     registry.name
                 );
@@ -182,7 +180,7 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
         .with_context(|| format!("{} is not a pave project", dir.display()))?;
     let project = ProjectFile::parse(&text, &file.display().to_string())?;
     if project.commit.is_none() {
-        println!(
+        say!(
             "{}: made from `{}`, which has no commits to verify.",
             dir.display(),
             project.registry
@@ -203,7 +201,7 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
     let tag = format!("{}/v{}", project.blueprint, project.version);
     match check_tag_moved(&project, &source)? {
         None => {
-            println!(
+            say!(
                 "ok: tag {tag} of {} still points to commit {}.",
                 project.registry,
                 project.commit.as_deref().unwrap_or_default()

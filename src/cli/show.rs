@@ -33,33 +33,33 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
         }))
         .map(|()| ExitCode::SUCCESS);
     }
-    println!("{} {}  ({})", m.name, m.version, loaded.registry);
-    println!("{}", m.summary);
+    say!("{} {}  ({})", m.name, m.version, loaded.registry);
+    say!("{}", m.summary);
     if let Some(description) = &m.description {
-        println!("\n{}", description.trim_end());
+        say!("\n{}", description.trim_end());
     }
     if !m.tags.is_empty() {
-        println!("\ntags: {}", m.tags.join(", "));
+        say!("\ntags: {}", m.tags.join(", "));
     }
-    println!("versions: {}", versions.join(", "));
-    println!("\nParameters (asked in this order):");
+    say!("versions: {}", versions.join(", "));
+    say!("\nParameters (asked in this order):");
     for p in &m.parameters {
-        println!("  {}  ({}){}", p.name, describe_type(p), default_text(p));
+        say!("  {}  ({}){}", p.name, describe_type(p), default_text(p));
         if let Some(help) = p.help.as_deref().or(p.prompt.as_deref()) {
-            println!("      {help}");
+            say!("      {help}");
         }
         if let Some(when) = &p.when {
-            println!("      only when {when}");
+            say!("      only when {when}");
         }
     }
     if !m.rules.is_empty() {
-        println!("\nRules:");
+        say!("\nRules:");
         for rule in &m.rules {
-            println!("  - {}", rule.error.trim());
+            say!("  - {}", rule.error.trim());
         }
     }
     if let Some(changelog) = &loaded.blueprint.changelog {
-        println!("\n{}", changelog.trim_end());
+        say!("\n{}", changelog.trim_end());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -72,10 +72,15 @@ fn describe_type(p: &Parameter) -> String {
     if let Some(pattern) = &p.pattern {
         text.push_str(&format!(", pattern {pattern}"));
     }
+    let what = if p.kind == crate::manifest::ParamType::Integer {
+        ""
+    } else {
+        "length "
+    };
     match (p.min, p.max) {
-        (Some(min), Some(max)) => text.push_str(&format!(", {min}..={max}")),
-        (Some(min), None) => text.push_str(&format!(", >= {min}")),
-        (None, Some(max)) => text.push_str(&format!(", <= {max}")),
+        (Some(min), Some(max)) => text.push_str(&format!(", {what}{min}..={max}")),
+        (Some(min), None) => text.push_str(&format!(", {what}>= {min}")),
+        (None, Some(max)) => text.push_str(&format!(", {what}<= {max}")),
         (None, None) => {}
     }
     text

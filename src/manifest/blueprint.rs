@@ -60,10 +60,10 @@ pub struct Parameter {
     /// A regular expression the whole value must match (string and secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// Smallest allowed value (integer).
+    /// Smallest allowed value (integer), or shortest length in characters (string, secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    /// Largest allowed value (integer).
+    /// Largest allowed value (integer), or longest length in characters (string, secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Allowed values (choice and multichoice).
@@ -249,10 +249,15 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
             format!("parameter `{name}`: pattern does not compile: {e}"),
         );
     }
-    if (param.min.is_some() || param.max.is_some()) && kind != ParamType::Integer {
+    if (param.min.is_some() || param.max.is_some())
+        && !matches!(
+            kind,
+            ParamType::Integer | ParamType::String | ParamType::Secret
+        )
+    {
         problems.push(
             at,
-            format!("parameter `{name}`: `min`/`max` only apply to integer"),
+            format!("parameter `{name}`: `min`/`max` only apply to integer (value) and string or secret (length)"),
         );
     }
     if let (Some(min), Some(max)) = (param.min, param.max)
@@ -294,19 +299,21 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
     }
 }
 
-/// The pattern as a whole-value regex. Compiled once per pattern and thread: a manifest's
-/// pattern is checked at parse time and again for every default and answer, and a counted
-/// repetition of a Unicode class (`[^\r\n]{1,1783}`) takes milliseconds to compile.
+/// The compiled, anchored form of a parameter pattern. Each distinct pattern is compiled once
+/// per process: a manifest is checked, its defaults validated and its answers validated
+/// against the same few patterns.
 fn anchored(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    thread_local! {
-        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
         return Ok(re);
     }
     let re = regex::Regex::new(&format!("^(?:{pattern})$"))?;
-    COMPILED.with(|c| c.borrow_mut().insert(pattern.to_string(), re.clone()));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(pattern.to_string(), re.clone());
+    }
     Ok(re)
 }
 
@@ -364,6 +371,17 @@ impl Parameter {
     pub fn validate(&self, value: &Value) -> Result<(), String> {
         match (self.kind, value) {
             (ParamType::String | ParamType::Secret, Value::String(s)) => {
+                let length = s.chars().count() as i64;
+                if let Some(min) = self.min.filter(|min| length < *min) {
+                    return Err(format!(
+                        "is {length} characters long, shorter than the minimum {min}"
+                    ));
+                }
+                if let Some(max) = self.max.filter(|max| length > *max) {
+                    return Err(format!(
+                        "is {length} characters long, longer than the maximum {max}"
+                    ));
+                }
                 if let Some(pattern) = &self.pattern {
                     let re = anchored(pattern).map_err(|e| e.to_string())?;
                     if !re.is_match(s) {
@@ -490,5 +508,21 @@ mod tests {
             s.validate(&Value::from("abc1")).is_err(),
             "pattern is anchored"
         );
+    }
+
+    #[test]
+    fn min_and_max_bound_the_length_of_strings() {
+        let mut s = param(ParamType::String);
+        s.min = Some(2);
+        s.max = Some(4);
+        assert!(s.validate(&Value::from("ab")).is_ok());
+        assert!(
+            s.validate(&Value::from("éééé")).is_ok(),
+            "characters, not bytes"
+        );
+        let short = s.validate(&Value::from("a")).unwrap_err();
+        assert!(short.contains("shorter than the minimum 2"), "{short}");
+        let long = s.validate(&Value::from("abcde")).unwrap_err();
+        assert!(long.contains("longer than the maximum 4"), "{long}");
     }
 }

@@ -32,6 +32,45 @@ handlebars_helper!(split: |s: str, sep: str| Json::Array(
     s.split(sep).map(str::trim).filter(|p| !p.is_empty()).map(|p| Json::String(p.to_string())).collect()
 ));
 
+/// Every helper a template may call: handlebars' built-ins, its string helpers, and pave's.
+pub const HELPERS: &[&str] = &[
+    "if",
+    "unless",
+    "each",
+    "with",
+    "lookup",
+    "raw",
+    "log",
+    "eq",
+    "ne",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "and",
+    "or",
+    "not",
+    "len",
+    "lowerCamelCase",
+    "upperCamelCase",
+    "snakeCase",
+    "kebabCase",
+    "shoutySnakeCase",
+    "shoutyKebabCase",
+    "titleCase",
+    "trainCase",
+    "startsWith",
+    "endsWith",
+    "contains",
+    "upper",
+    "lower",
+    "pascalCase",
+    "camelCase",
+    "json",
+    "join",
+    "split",
+];
+
 /// A configured handlebars registry.
 pub struct Engine {
     hb: Handlebars<'static>,
@@ -55,9 +94,32 @@ impl Engine {
         hb.register_helper("json", Box::new(json));
         hb.register_helper("join", Box::new(join));
         hb.register_helper("split", Box::new(split));
+        let mut includes = BTreeMap::new();
         for (name, src) in partials {
+            let file = format!("partials/{name}.hbs");
+            let parsed = handlebars::template::Template::compile(src)
+                .map_err(|e| template_error(&file, &e))?;
+            let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
+            includes.insert(
+                name.as_str(),
+                refs.partials
+                    .into_iter()
+                    .map(|u| u.name)
+                    .collect::<Vec<_>>(),
+            );
             hb.register_partial(name, src)
-                .map_err(|e| template_error(&format!("partials/{name}.hbs"), &e))?;
+                .map_err(|e| template_error(&file, &e))?;
+        }
+        if let Some(cycle) = find_cycle(&includes) {
+            return Err(RenderError::Template {
+                file: format!("partials/{}.hbs", cycle[0]),
+                line: None,
+                column: None,
+                message: format!(
+                    "partials include each other in a loop ({}); break the loop",
+                    cycle.join(" -> ")
+                ),
+            });
         }
         Ok(Engine { hb })
     }
@@ -67,6 +129,58 @@ impl Engine {
         self.hb
             .register_template_string(name, src)
             .map_err(|e| template_error(name, &e))
+    }
+
+    /// Compiles many templates (name, source), spread over the machine's cores: parsing is
+    /// most of the cost of a render. The first error in name order is returned.
+    pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), RenderError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sources.len())
+            .max(1);
+        // Balance by size: the largest sources first, each to the least loaded thread.
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
+        let mut buckets: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+        for i in order {
+            if let Some(bucket) = buckets.iter_mut().min_by_key(|b| b.0) {
+                bucket.0 += sources[i].1.len();
+                bucket.1.push(i);
+            }
+        }
+        let compile = |i: usize| {
+            let (name, src) = &sources[i];
+            (
+                i,
+                handlebars::template::Template::compile_with_name(src, name.clone())
+                    .map_err(|e| template_error(name, &e)),
+            )
+        };
+        let mut compiled: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = buckets
+                .iter()
+                .map(|(_, indices)| {
+                    scope.spawn(|| indices.iter().map(|&i| compile(i)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        if compiled.len() != sources.len() {
+            return Err(RenderError::Template {
+                file: String::from("(compiler)"),
+                line: None,
+                column: None,
+                message: String::from("the template compiler failed"),
+            });
+        }
+        compiled.sort_by_key(|(i, _)| *i);
+        for (i, template) in compiled {
+            self.hb.register_template(&sources[i].0, template?);
+        }
+        Ok(())
     }
 
     /// Renders a compiled template.
@@ -92,6 +206,39 @@ impl Engine {
         let out = self.render_str(what, expr, ctx)?;
         Ok(!matches!(out.trim(), "" | "false" | "0" | "null" | "[]"))
     }
+}
+
+/// A loop in the partial inclusion graph, as the names along it (first repeated at the end).
+fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
+    fn visit<'a>(
+        name: &'a str,
+        includes: &'a BTreeMap<&str, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| *p == name) {
+            let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+            cycle.push(name.to_string());
+            return Some(cycle);
+        }
+        if !done.insert(name) {
+            return None;
+        }
+        path.push(name);
+        for next in includes.get(name).into_iter().flatten() {
+            if let Some((key, _)) = includes.get_key_value(next.as_str())
+                && let Some(cycle) = visit(key, includes, path, done)
+            {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    includes
+        .keys()
+        .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
 fn template_error(name: &str, err: &handlebars::TemplateError) -> RenderError {

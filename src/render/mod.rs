@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod paths;
+pub mod refs;
 
 use crate::answers::Answers;
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
@@ -70,13 +71,7 @@ struct TemplateAt<'a> {
 
 impl fmt::Display for TemplateAt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
+        crate::yaml::write_position(f, self.file, self.line, self.column)?;
         write!(f, ": {}", self.message)
     }
 }
@@ -95,8 +90,9 @@ pub fn render_with(
 ) -> Result<FileTree, RenderError> {
     let ctx = answers.context();
     let rules = file_rules(engine, blueprint, &ctx)?;
-    let mut out = FileTree::new();
-    let mut sources: std::collections::BTreeMap<String, String> = Default::default();
+    // First pass: which files, at which paths; the templates among them compile together.
+    let mut planned = Vec::new();
+    let mut sources = Vec::new();
     for (path, entry) in &blueprint.template {
         if !rules
             .iter()
@@ -108,17 +104,28 @@ pub fn render_with(
         let rendered_path =
             engine.render_str(&format!("template/{path} (file name)"), out_path, &ctx)?;
         let rendered_path = paths::confine(path, &rendered_path)?;
+        if let Entry::File { data, .. } = entry
+            && path.ends_with(TEMPLATE_SUFFIX)
+        {
+            let name = format!("template/{path}");
+            let src = std::str::from_utf8(data).map_err(|_| RenderError::Template {
+                file: name.clone(),
+                line: None,
+                column: None,
+                message: String::from("a .hbs template must be UTF-8 text"),
+            })?;
+            sources.push((name, src));
+        }
+        planned.push((path, entry, rendered_path));
+    }
+    engine.compile_many(&sources)?;
+
+    let mut out = FileTree::new();
+    let mut origins: std::collections::BTreeMap<String, &String> = Default::default();
+    for (path, entry, rendered_path) in planned {
         let rendered = match entry {
-            Entry::File { data, executable } if path.ends_with(TEMPLATE_SUFFIX) => {
-                let name = format!("template/{path}");
-                let src = std::str::from_utf8(data).map_err(|_| RenderError::Template {
-                    file: name.clone(),
-                    line: None,
-                    column: None,
-                    message: String::from("a .hbs template must be UTF-8 text"),
-                })?;
-                engine.compile(&name, src)?;
-                let text = engine.render(&name, &ctx)?;
+            Entry::File { executable, .. } if path.ends_with(TEMPLATE_SUFFIX) => {
+                let text = engine.render(&format!("template/{path}"), &ctx)?;
                 Entry::File {
                     data: text.into_bytes(),
                     executable: *executable,
@@ -135,14 +142,14 @@ pub fn render_with(
             }
             Entry::File { .. } => entry.clone(),
         };
-        if let Some(first) = sources.get(&rendered_path) {
+        if let Some(first) = origins.get(&rendered_path) {
             return Err(RenderError::Duplicate {
-                first: first.clone(),
+                first: (*first).clone(),
                 second: path.clone(),
                 path: rendered_path,
             });
         }
-        sources.insert(rendered_path.clone(), path.clone());
+        origins.insert(rendered_path.clone(), path);
         out.insert(rendered_path, rendered);
     }
     Ok(out)

@@ -2,13 +2,18 @@
 //! folders); each other module covers one area of behaviour through the real binary or the
 //! library.
 
-// Test code panics on failure by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
+mod author;
 mod cli_list_show;
 mod cli_new;
 mod git_registry;
+mod parsers;
+mod plan;
+mod pty;
 mod render;
 mod security;
+mod snapshots;
+mod structure;

@@ -1,0 +1,6 @@
+//! Tools for blueprint authors: [`lint`] (static checks of a blueprint folder) and
+//! [`testing`] (render the example answer sets, compare snapshots, run the manifest's checks).
+//! These are the only places where a blueprint's own commands run.
+
+pub mod lint;
+pub mod testing;

@@ -1,0 +1,217 @@
+//! Which variables, helpers and partials a handlebars template refers to, with their positions, by
+//! walking the parsed template. Bodies of `each` and `with` are skipped (their context is not
+//! the answers); block parameters are local names.
+
+use handlebars::template::{BlockParam, HelperTemplate, Parameter, Template, TemplateElement};
+use handlebars::{Path, PathSeg};
+
+/// A name a template uses, with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    /// The variable (first path segment) or partial name.
+    pub name: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Everything a template refers to.
+#[derive(Debug, Default, Clone)]
+pub struct Refs {
+    /// Variables read from the answers.
+    pub variables: Vec<Use>,
+    /// Helpers called.
+    pub helpers: Vec<Use>,
+    /// Partials included.
+    pub partials: Vec<Use>,
+}
+
+/// Collects the references of a compiled template.
+pub fn refs(template: &Template, is_helper: &dyn Fn(&str) -> bool) -> Refs {
+    let mut out = Refs::default();
+    walk(template, is_helper, &[], &mut out, (1, 1));
+    out
+}
+
+fn walk(
+    template: &Template,
+    is_helper: &dyn Fn(&str) -> bool,
+    locals: &[String],
+    out: &mut Refs,
+    at: (usize, usize),
+) {
+    for (i, element) in template.elements.iter().enumerate() {
+        let pos = template.mapping.get(i).map_or(at, |m| (m.0, m.1));
+        match element {
+            TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h) => {
+                helper(h, is_helper, locals, out, pos);
+            }
+            TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos),
+            TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+                if let Some(name) = d.name.as_name() {
+                    out.partials.push(Use {
+                        name: name.to_string(),
+                        line: pos.0,
+                        column: pos.1,
+                    });
+                } else if let Parameter::Path(p) = &d.name {
+                    out.partials.push(Use {
+                        name: raw(p),
+                        line: pos.0,
+                        column: pos.1,
+                    });
+                }
+                for p in &d.params {
+                    param(p, is_helper, locals, out, pos);
+                }
+                if let Some(t) = &d.template {
+                    walk(t, is_helper, locals, out, pos);
+                }
+            }
+            TemplateElement::DecoratorExpression(_)
+            | TemplateElement::DecoratorBlock(_)
+            | TemplateElement::RawString(_)
+            | TemplateElement::Comment(_) => {}
+            _ => {}
+        }
+    }
+}
+
+fn helper(
+    h: &HelperTemplate,
+    is_helper: &dyn Fn(&str) -> bool,
+    locals: &[String],
+    out: &mut Refs,
+    pos: (usize, usize),
+) {
+    let name = match &h.name {
+        Parameter::Name(n) => Some(n.clone()),
+        Parameter::Path(p) => Some(raw(p)),
+        _ => None,
+    };
+    let called = name.as_deref().filter(|n| is_helper(n));
+    match (&h.name, called) {
+        (_, Some(n)) => out.helpers.push(Use {
+            name: n.to_string(),
+            line: pos.0,
+            column: pos.1,
+        }),
+        (Parameter::Path(p), None) => variable(p, locals, out, pos),
+        (Parameter::Name(n), None) => push_var(n, locals, out, pos),
+        (other, None) => param(other, is_helper, locals, out, pos),
+    }
+    for p in h.params.iter().chain(h.hash.values()) {
+        param(p, is_helper, locals, out, pos);
+    }
+    let changes_context = matches!(called, Some("each" | "with"));
+    let mut inner: Vec<String> = locals.to_vec();
+    match &h.block_param {
+        Some(BlockParam::Single(p)) => inner.extend(p_name(p)),
+        Some(BlockParam::Pair((a, b))) => inner.extend(p_name(a).into_iter().chain(p_name(b))),
+        _ => {}
+    }
+    if let Some(t) = &h.template
+        && !changes_context
+    {
+        walk(t, is_helper, &inner, out, pos);
+    }
+    if let Some(t) = &h.inverse {
+        walk(t, is_helper, locals, out, pos);
+    }
+}
+
+fn p_name(p: &Parameter) -> Option<String> {
+    match p {
+        Parameter::Name(n) => Some(n.clone()),
+        Parameter::Path(path) => Some(raw(path)),
+        _ => None,
+    }
+}
+
+fn param(
+    p: &Parameter,
+    is_helper: &dyn Fn(&str) -> bool,
+    locals: &[String],
+    out: &mut Refs,
+    pos: (usize, usize),
+) {
+    match p {
+        Parameter::Path(path) => variable(path, locals, out, pos),
+        Parameter::Name(n) => push_var(n, locals, out, pos),
+        Parameter::Subexpression(sub) => {
+            if let TemplateElement::Expression(h) = sub.as_element() {
+                helper(h, is_helper, locals, out, pos);
+            }
+        }
+        Parameter::Literal(_) => {}
+        _ => {}
+    }
+}
+
+fn raw(path: &Path) -> String {
+    match path {
+        Path::Relative((_, raw)) => raw.clone(),
+        Path::Local((_, name, _)) => format!("@{name}"),
+    }
+}
+
+fn variable(path: &Path, locals: &[String], out: &mut Refs, pos: (usize, usize)) {
+    if let Path::Relative((segs, _)) = path
+        && let Some(PathSeg::Named(first)) = segs.first()
+    {
+        push_var(first, locals, out, pos);
+    }
+}
+
+fn push_var(name: &str, locals: &[String], out: &mut Refs, pos: (usize, usize)) {
+    let first = name.split(['.', '/']).next().unwrap_or(name);
+    if first.is_empty()
+        || first == "this"
+        || first.starts_with('@')
+        || locals.iter().any(|l| l == first)
+    {
+        return;
+    }
+    out.variables.push(Use {
+        name: first.to_string(),
+        line: pos.0,
+        column: pos.1,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(src: &str) -> (Vec<String>, Vec<String>) {
+        let t = Template::compile(src).unwrap();
+        let helpers = ["if", "unless", "each", "with", "eq", "upper", "and"];
+        let r = refs(&t, &|n| helpers.contains(&n));
+        (
+            r.variables.into_iter().map(|u| u.name).collect(),
+            r.partials.into_iter().map(|u| u.name).collect(),
+        )
+    }
+
+    #[test]
+    fn finds_variables_in_expressions_helpers_and_blocks() {
+        let (vars, partials) =
+            names("{{a}} {{upper b}} {{#if (eq c 'x')}}{{d}}{{else}}{{e}}{{/if}}\n{{> part}}");
+        assert_eq!(vars, ["a", "b", "c", "d", "e"]);
+        assert_eq!(partials, ["part"]);
+    }
+
+    #[test]
+    fn skips_each_bodies_and_block_params() {
+        let (vars, _) = names("{{#each items as |item|}}{{item}} {{name}}{{/each}}{{@root}}");
+        assert_eq!(vars, ["items"]);
+    }
+
+    #[test]
+    fn positions_are_lines_and_columns() {
+        let t = Template::compile("x\n  {{missing}}").unwrap();
+        let r = refs(&t, &|_| false);
+        assert_eq!((r.variables[0].line, r.variables[0].column), (2, 3));
+    }
+}

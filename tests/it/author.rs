@@ -1,0 +1,270 @@
+//! `pave blueprint init | lint | test` for blueprint authors: findings with positions, snapshot
+//! recording and diffs, expected errors, checks that fail or hang.
+
+use crate::support::{Env, manifest, text};
+use predicates::prelude::*;
+
+#[test]
+fn lint_reports_every_kind_of_mistake_with_file_and_line() {
+    let env = Env::new();
+    let params = "  - name: memory\n    type: integer\n    min: 128\n    default: 256\n  - name: queue\n    pattern: '^[a-z]+$'\n    default: \"Q{{project_name}}\"\n  - name: unused_flag\n    type: boolean\n    default: false\n";
+    let bp = env.blueprint(
+        "sloppy",
+        &[
+            (
+                "blueprint.yaml",
+                &manifest(
+                    "sloppy",
+                    params,
+                    "files:\n  - path: 'nothing/*'\n    when: \"{{memory}}\"\n",
+                ),
+            ),
+            (
+                "template/a.txt.hbs",
+                "{{project_name}}\n{{memroy}}\n{{> missing_part}}\n{{queue}}\n",
+            ),
+            ("template/{{projct_name}}.txt", "x"),
+            ("template/b.hbs", "{{#if memory}}\n"),
+            ("tests/01-ok.yaml", "answers:\n  project_name: demo\n"),
+            (
+                "tests/02-bad.yaml",
+                "answers:\n  project_name: demo\n  memory: lots\n",
+            ),
+            ("tests/03-typo.yaml", "anwsers:\n  project_name: demo\n"),
+        ],
+    );
+    let out = env
+        .pave()
+        .args(["blueprint", "lint", &bp])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let msg = text(&out);
+    for expected in [
+        "template/a.txt.hbs:2:1: `memroy` is not a declared parameter; did you mean `memory`?",
+        "template/a.txt.hbs:3:1: partial `missing_part` does not exist",
+        "template/{{projct_name}}.txt (path):1:1: `projct_name` is not a declared parameter; did you mean `project_name`?",
+        "error: template/b.hbs:",
+        "parameter `queue`: the default does not satisfy its own validation: `Q` does not match the pattern",
+        "tests/02-bad.yaml: the answers are not valid",
+        "tests/03-typo.yaml: ",
+        "warning: blueprint.yaml: parameter `unused_flag` is never used",
+        "warning: blueprint.yaml: files: `nothing/*` matches no file under template/",
+    ] {
+        assert!(msg.contains(expected), "missing {expected:?} in:\n{msg}");
+    }
+}
+
+#[test]
+fn lint_refuses_a_manifest_whose_literal_default_breaks_its_own_bounds() {
+    let env = Env::new();
+    let params = "  - name: memory\n    type: integer\n    min: 128\n    default: 64\n";
+    let bp = env.blueprint(
+        "bounds",
+        &[
+            ("blueprint.yaml", &manifest("bounds", params, "")),
+            ("template/a.txt", "x"),
+        ],
+    );
+    env.pave()
+        .args(["blueprint", "lint", &bp])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("blueprint.yaml: 1 problem(s):\n  - 8:5: parameter `memory`: default is not valid: 64 is less than the minimum 128"));
+}
+
+#[test]
+fn lint_passes_a_clean_blueprint_and_deny_warnings_fails_on_warnings() {
+    let env = Env::new();
+    let bp = env.blueprint(
+        "clean",
+        &[
+            ("blueprint.yaml", &manifest("clean", "", "")),
+            ("template/a.txt.hbs", "{{project_name}}\n"),
+            ("tests/01.yaml", "answers:\n  project_name: demo\n"),
+        ],
+    );
+    env.pave()
+        .args(["blueprint", "lint", &bp])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 error(s), 0 warning(s) - ok"));
+    std::fs::remove_file(env.work().join("clean/tests/01.yaml")).unwrap();
+    env.pave()
+        .args(["blueprint", "lint", &bp])
+        .assert()
+        .success();
+    env.pave()
+        .args(["blueprint", "lint", "--deny-warnings", &bp])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no example answer sets"));
+}
+
+#[test]
+fn init_creates_a_blueprint_that_lints_and_tests_clean() {
+    let env = Env::new();
+    env.pave()
+        .args(["blueprint", "init", "fresh-bp"])
+        .assert()
+        .success();
+    env.pave()
+        .args(["blueprint", "lint", "--deny-warnings", "fresh-bp"])
+        .assert()
+        .success();
+    env.pave()
+        .args(["blueprint", "test", "fresh-bp", "--update-snapshots"])
+        .assert()
+        .success();
+    env.pave()
+        .args(["blueprint", "test", "fresh-bp"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("snapshot matches"));
+    env.pave()
+        .args(["blueprint", "init", "Bad_Name"])
+        .assert()
+        .code(2);
+    env.pave()
+        .args(["blueprint", "init", "fresh-bp"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not empty"));
+}
+
+fn testable(env: &Env, checks: &str) -> String {
+    let rules = format!(
+        "rules:\n  - when: \"{{{{eq project_name 'forbidden'}}}}\"\n    error: the name forbidden is reserved\nchecks:\n{checks}"
+    );
+    env.blueprint(
+        "tested",
+        &[
+            ("blueprint.yaml", &manifest("tested", "", &rules)),
+            ("template/name.txt.hbs", "{{project_name}}\n"),
+            ("tests/01-ok.yaml", "answers:\n  project_name: demo\n"),
+            (
+                "tests/02-rejected.yaml",
+                "answers:\n  project_name: forbidden\nexpect_error: is reserved\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn test_records_snapshots_then_shows_a_diff_when_the_render_changes() {
+    let env = Env::new();
+    let bp = testable(&env, "  - test -f name.txt\n");
+    env.pave()
+        .args(["blueprint", "test", &bp])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("no snapshot recorded")
+                .and(predicate::str::contains("--update-snapshots")),
+        );
+    env.pave()
+        .args(["blueprint", "test", &bp, "--update-snapshots"])
+        .assert()
+        .success();
+    let snap = std::fs::read_to_string(env.work().join("tested/snapshots/01-ok.snap")).unwrap();
+    assert_eq!(snap, "--- name.txt\ndemo\n");
+    env.pave()
+        .args(["blueprint", "test", &bp])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ok    01-ok  (snapshot matches; `test -f name.txt` ok").and(
+                predicate::str::contains("ok    02-rejected  (rejected as expected: is reserved)"),
+            ),
+        );
+    std::fs::write(
+        env.work().join("tested/template/name.txt.hbs"),
+        "name: {{project_name}}\n",
+    )
+    .unwrap();
+    env.pave()
+        .args(["blueprint", "test", &bp])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("snapshot differs")
+                .and(predicate::str::contains("-demo\n"))
+                .and(predicate::str::contains("+name: demo\n")),
+        );
+}
+
+#[test]
+fn an_expected_error_that_does_not_happen_fails_the_case() {
+    let env = Env::new();
+    let bp = testable(&env, "  - 'true'\n");
+    std::fs::write(
+        env.work().join("tested/tests/02-rejected.yaml"),
+        "answers:\n  project_name: allowed\nexpect_error: is reserved\n",
+    )
+    .unwrap();
+    env.pave()
+        .args(["blueprint", "test", &bp, "--update-snapshots"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "FAIL  02-rejected  (expected an error containing `is reserved`, but it rendered)",
+        ));
+}
+
+#[test]
+fn a_failing_check_shows_its_output_and_a_hanging_one_is_killed() {
+    let env = Env::new();
+    let bp = testable(&env, "  - echo broken-on-purpose >&2; exit 3\n");
+    env.pave()
+        .args(["blueprint", "test", &bp, "--update-snapshots"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("exit 3").and(predicate::str::contains("| broken-on-purpose")),
+        );
+    let bp = testable(&env, "  - sleep 30\n");
+    let started = std::time::Instant::now();
+    env.pave()
+        .args(["blueprint", "test", &bp, "--timeout", "1", "--case", "01"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("`sleep 30` timed out"));
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "the check was killed at its timeout"
+    );
+}
+
+#[test]
+fn out_keeps_rendered_cases_and_refuses_foreign_folders() {
+    let env = Env::new();
+    let bp = testable(&env, "  - 'true'\n");
+    env.pave()
+        .args([
+            "blueprint",
+            "test",
+            &bp,
+            "--update-snapshots",
+            "--out",
+            "cases",
+        ])
+        .assert()
+        .success();
+    assert!(env.work().join("cases/01-ok/name.txt").exists());
+    assert!(!env.work().join("cases/02-rejected").exists());
+    env.pave()
+        .args(["blueprint", "test", &bp, "--out", "cases"])
+        .assert()
+        .success();
+    std::fs::remove_file(env.work().join("cases/01-ok/.pave.yaml")).unwrap();
+    env.pave()
+        .args(["blueprint", "test", &bp, "--out", "cases"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a rendered project"));
+    assert!(
+        env.work().join("cases/01-ok/name.txt").exists(),
+        "a foreign folder is never deleted"
+    );
+}
