@@ -15,7 +15,7 @@ repo=$(cd "$here/.." && pwd)
 runs=${RUNS:-30}
 cold_runs=${COLD_RUNS:-5}
 
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+cargo build --release --locked --quiet --manifest-path "$repo/Cargo.toml"
 bin=${CARGO_TARGET_DIR:-$repo/target}/release/pave
 [ -x "$bin" ] || { echo "no release binary at $bin" >&2; exit 1; }
 
