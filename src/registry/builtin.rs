@@ -69,7 +69,17 @@ impl BlueprintSource for Builtin {
     }
 
     fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        Ok(vec![self.read(blueprint)?.version().clone()])
+        // Only the manifest says the version: parse it alone, not the whole folder.
+        let dir = self.folder(blueprint)?;
+        let file = format!("{NAME}:{blueprint}/blueprint.yaml");
+        let text = dir
+            .get_file(dir.path().join("blueprint.yaml"))
+            .and_then(|f| f.contents_utf8())
+            .ok_or_else(|| {
+                RegistryError::Inconsistent(format!("{file} is missing or not UTF-8"))
+            })?;
+        let manifest = crate::manifest::parse_manifest(text, &file)?;
+        Ok(vec![manifest.version])
     }
 
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {
