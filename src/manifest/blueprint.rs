@@ -430,11 +430,6 @@ impl Parameter {
     }
 }
 
-/// Checks a typed value against its parameter (see [`Parameter::validate`]).
-pub fn validate_value(param: &Parameter, value: &Value) -> Result<(), String> {
-    param.validate(value)
-}
-
 fn parse_bool(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "on" | "1" => Some(true),

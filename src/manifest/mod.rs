@@ -7,7 +7,6 @@ mod index;
 
 pub use blueprint::{
     FileRule, Manifest, ParamType, Parameter, Rule, is_blueprint_name, parse_manifest,
-    validate_value,
 };
 pub use index::{FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index};
 

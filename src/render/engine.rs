@@ -124,13 +124,6 @@ impl Engine {
         Ok(Engine { hb })
     }
 
-    /// Compiles a template under `name` (the name errors will show).
-    pub fn compile(&mut self, name: &str, src: &str) -> Result<(), RenderError> {
-        self.hb
-            .register_template_string(name, src)
-            .map_err(|e| template_error(name, &e))
-    }
-
     /// Compiles many templates (name, source), spread over the machine's cores: parsing is
     /// most of the cost of a render. The first error in name order is returned.
     pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), RenderError> {
