@@ -3,10 +3,9 @@
 //! inside each rendered project with a timeout. Cases marked `expect_error` pass only when
 //! rendering fails with that text. Progress is reported through a callback; nothing prints.
 
-use crate::answers::{self, Supplied};
+use crate::answers::Supplied;
 use crate::blueprint::{Blueprint, TestCase};
 use crate::registry::Loaded;
-use crate::render::Engine;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -230,16 +229,14 @@ fn run_case(
 }
 
 fn render_case(loaded: &Loaded, case: TestCase) -> Result<crate::blueprint::FileTree, String> {
-    let bp = &loaded.blueprint;
-    let mut engine = Engine::new(&bp.partials).map_err(|e| e.to_string())?;
     let supplied = Supplied {
         file: case.answers,
         defaults: true,
         ..Supplied::default()
     };
-    let answers =
-        answers::resolve(&bp.manifest, &engine, &supplied, None).map_err(|e| e.to_string())?;
-    crate::generate::render_project(&mut engine, loaded, &answers).map_err(|e| e.to_string())
+    crate::generate::generate(loaded, &supplied, None)
+        .map(|generated| generated.tree)
+        .map_err(|e| e.to_string())
 }
 
 fn compare_snapshot(

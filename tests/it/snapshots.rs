@@ -1,10 +1,9 @@
 //! Snapshots of the built-in static-site blueprint rendered for two of its example answer sets;
 //! a change to any rendered byte shows up here for review.
 
-use pave::answers::{self, Supplied};
+use pave::answers::Supplied;
 use pave::blueprint::TestCase;
 use pave::registry::{BlueprintSource, builtin::Builtin};
-use pave::render::Engine;
 
 fn render_case(blueprint: &str, case: &str) -> String {
     let source = Builtin;
@@ -12,15 +11,16 @@ fn render_case(blueprint: &str, case: &str) -> String {
         .resolve(blueprint, &semver::VersionReq::STAR)
         .unwrap();
     let loaded = source.load(blueprint, &version).unwrap();
-    let bp = &loaded.blueprint;
-    let case: TestCase = pave::yaml::parse(&bp.tests[case], case).unwrap();
-    let mut engine = Engine::new(&bp.partials).unwrap();
+    let case: TestCase = pave::yaml::parse(&loaded.blueprint.tests[case], case).unwrap();
     let supplied = Supplied {
         file: case.answers,
         ..Supplied::default()
     };
-    let answers = answers::resolve(&bp.manifest, &engine, &supplied, None).unwrap();
-    let tree = pave::render::render_with(&mut engine, bp, &answers).unwrap();
+    let mut tree = pave::generate::generate(&loaded, &supplied, None)
+        .unwrap()
+        .tree;
+    // .pave.yaml carries pave's own version; the snapshot is the blueprint's output.
+    tree.remove(pave::project::FILE_NAME);
     pave::snapshot::tree_text(&tree)
 }
 
