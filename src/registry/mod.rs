@@ -148,10 +148,16 @@ pub trait BlueprintSource {
         self.name().to_string()
     }
 
-    /// The newest version matching `req` (pre-releases only when `req` names one).
+    /// The newest version matching `req` (pre-releases only when `req` names one). When none
+    /// matches, the source is refreshed once (a version may have been released since the last
+    /// fetch) and asked again.
     fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        let versions = self.versions(blueprint)?;
-        pick_version(blueprint, req, &versions)
+        match pick_version(blueprint, req, &self.versions(blueprint)?) {
+            Err(RegistryError::NoMatchingVersion { .. }) if self.refresh()? => {
+                pick_version(blueprint, req, &self.versions(blueprint)?)
+            }
+            other => other,
+        }
     }
 }
 

@@ -18,10 +18,10 @@ use super::auth::{Attempt, AuthOptions};
 use super::cache::{CacheEntry, CacheError, EntryLock};
 use super::events::{Notice, Reporter, TransferKind, TransferProgress};
 use super::url::{RemoteUrl, scrub};
-use super::{BlueprintSource, Loaded, RegistryError, pick_version};
-use crate::manifest::{IndexEntry, RegistryIndex};
+use super::{BlueprintSource, Loaded, RegistryError};
+use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
-use semver::{Version, VersionReq};
+use semver::Version;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -433,7 +433,7 @@ impl GitSource {
     /// Whether to clone or fetch, or an error when the network is needed but forbidden.
     fn decide(&self, cached: &Cached, want: Want) -> Result<Option<TransferKind>, RegistryError> {
         let offline = self.options.offline;
-        let network_needed = |_: ()| -> Result<Option<TransferKind>, RegistryError> {
+        let network_needed = || -> Result<Option<TransferKind>, RegistryError> {
             if offline {
                 Err(GitError::OfflineNoCache {
                     registry: self.name.clone(),
@@ -445,9 +445,9 @@ impl GitSource {
             }
         };
         match (cached, want) {
-            (Cached::Missing, _) => network_needed(()),
+            (Cached::Missing, _) => network_needed(),
             (Cached::Damaged(cause), _) if offline => Err(self.damaged(cause.clone()).into()),
-            (Cached::Damaged(_), _) | (_, Want::Recover) => network_needed(()),
+            (Cached::Damaged(_), _) | (_, Want::Recover) => network_needed(),
             (Cached::Ready { .. }, _) if offline => Ok(None),
             (Cached::Ready { age, .. }, Want::Use) => {
                 let stale = age.is_none_or(|a| a > self.options.fetch_interval);
@@ -627,21 +627,6 @@ impl BlueprintSource for GitSource {
 
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {
         self.with_open(|open| open.load(self, blueprint, version))
-    }
-
-    fn entry(&self, blueprint: &str) -> Result<IndexEntry, RegistryError> {
-        let index = self.index()?;
-        super::find_entry(self.name(), &index, blueprint)
-    }
-
-    fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        let versions = self.available(blueprint)?;
-        match pick_version(blueprint, req, &versions) {
-            Err(RegistryError::NoMatchingVersion { .. }) if self.refresh_once()? => {
-                pick_version(blueprint, req, &self.available(blueprint)?)
-            }
-            other => other,
-        }
     }
 
     fn refresh(&self) -> Result<bool, RegistryError> {
