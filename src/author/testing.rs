@@ -116,6 +116,9 @@ pub enum TestError {
     /// The output folder for a case holds something that is not a rendered project.
     #[error("{} exists and is not a rendered project (no .pave.yaml); choose another --out folder", .0.display())]
     OutNotOurs(PathBuf),
+    /// A rendered case could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::plan::PlanError),
     /// No case matched the filter.
     #[error("no example answer set matches `{0}`")]
     NoCases(String),
@@ -278,15 +281,8 @@ fn write_case(dir: &Path, tree: crate::blueprint::FileTree) -> Result<(), TestEr
         }
         fs_err::remove_dir_all(dir).map_err(io(format!("cannot clear {}", dir.display())))?;
     }
-    let plan = crate::plan::plan(dir, tree, false).map_err(|e| TestError::Io {
-        context: format!("cannot plan {}", dir.display()),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    plan.apply(&crate::plan::ApplyOptions::default())
-        .map_err(|e| TestError::Io {
-            context: format!("cannot write {}", dir.display()),
-            source: std::io::Error::other(e.to_string()),
-        })
+    crate::plan::plan(dir, tree, false)?.apply(&crate::plan::ApplyOptions::default())?;
+    Ok(())
 }
 
 /// Runs `command` with `sh -c` in `dir`, killing its whole process group at the timeout.
