@@ -69,6 +69,14 @@ fn resolved(env: &Env, spec: &str) -> Result<String, String> {
     }
 }
 
+/// The demo registry, added as `acme` (over file://) to a fresh environment.
+fn acme() -> (GitRegistry, Env) {
+    let reg = demo_registry();
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    (reg, env)
+}
+
 fn demo_registry() -> GitRegistry {
     let reg = GitRegistry::new();
     for version in ["1.0.0", "1.0.5", "1.1.0", "2.0.0-rc.1"] {
@@ -79,9 +87,7 @@ fn demo_registry() -> GitRegistry {
 
 #[test]
 fn resolution_table_over_file_url() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (reg, env) = acme();
     let table = [
         ("acme/demo", "1.1.0"),
         ("acme/demo@*", "1.1.0"),
@@ -321,9 +327,7 @@ fn eight_concurrent_news_on_a_cold_cache_all_succeed() {
 
 #[test]
 fn a_waiting_process_says_it_waits() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (_reg, env) = acme(); // keeps the repository alive
     age_cache(&env, Duration::from_secs(3600));
     let lock_path = cache_entries(&env)[0].with_extension("lock");
     let lock = std::fs::File::options()
@@ -374,9 +378,7 @@ fn a_waiting_process_says_it_waits() {
 
 #[test]
 fn a_damaged_cache_entry_is_cloned_again() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (_reg, env) = acme(); // keeps the repository alive
     let entry = cache_entries(&env).remove(0);
     // Truncate every pack file to half its size.
     let packs: Vec<PathBuf> = list_files(&entry.join("objects/pack"))
@@ -441,9 +443,7 @@ fn a_damaged_cache_entry_is_cloned_again() {
 
 #[test]
 fn a_moved_tag_is_warned_about() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (reg, env) = acme();
     let out = env
         .pave()
         .args(["new", "acme/demo@=1.0.0", "p", "--set", "project_name=p"])
@@ -481,9 +481,7 @@ fn a_moved_tag_is_warned_about() {
 
 #[test]
 fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (reg, env) = acme();
     reg.release("demo", "3.0.0");
     // The cache is fresh, so `list` does not fetch...
     let out = env
@@ -677,9 +675,7 @@ fn a_name_in_two_registries_is_ambiguous() {
 
 #[test]
 fn registry_commands_add_list_remove() {
-    let reg = demo_registry();
-    let env = Env::new();
-    add(&env, "acme", &reg.file_url());
+    let (reg, env) = acme();
     let out = env
         .pave()
         .args(["registry", "list", "--json"])
