@@ -3,7 +3,7 @@
 //! then the manifest's cross-parameter `rules` checked. The result is [`Answers`].
 
 use crate::manifest::{Manifest, ParamType, Parameter};
-use crate::render::{Engine, RenderError};
+use crate::template::{Engine, TemplateError};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -100,7 +100,7 @@ pub enum AnswerError {
     Rules(Vec<String>),
     /// A default or condition failed to render.
     #[error(transparent)]
-    Render(#[from] RenderError),
+    Template(#[from] TemplateError),
     /// The prompt failed (terminal closed, interrupted).
     #[error("prompt failed: {0}")]
     Prompt(String),

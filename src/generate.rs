@@ -5,7 +5,8 @@ use crate::answers::{self, AnswerError, Answers, Prompter, Supplied};
 use crate::blueprint::{Entry, FileTree};
 use crate::project::{self, ProjectFile};
 use crate::registry::Loaded;
-use crate::render::{self, Engine, RenderError};
+use crate::render::{self, RenderError};
+use crate::template::Engine;
 
 /// Why a project could not be generated.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +43,7 @@ pub fn generate(
     supplied: &Supplied,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Generated, GenerateError> {
-    let mut engine = Engine::new(&loaded.blueprint.partials)?;
+    let mut engine = Engine::new(&loaded.blueprint.partials).map_err(RenderError::from)?;
     let answers = answers::resolve(&loaded.blueprint.manifest, &engine, supplied, prompter)?;
     let tree = render_project(&mut engine, loaded, &answers)?;
     Ok(Generated { answers, tree })
@@ -54,7 +55,7 @@ pub fn render_project(
     loaded: &Loaded,
     answers: &Answers,
 ) -> Result<FileTree, GenerateError> {
-    let mut tree = render::render_with(engine, &loaded.blueprint, answers)?;
+    let mut tree = render::render_with(engine, &loaded.blueprint, &answers.context())?;
     if tree.contains_key(project::FILE_NAME) {
         return Err(GenerateError::ReservedPath);
     }

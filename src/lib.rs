@@ -12,6 +12,7 @@
 //! - [`manifest`]: `registry.yaml` and `blueprint.yaml`, parsed and validated.
 //! - [`blueprint`]: a blueprint at a version, in memory.
 //! - [`answers`]: resolving answers from flags, files, defaults and prompts.
+//! - [`template`]: the handlebars engine shared by answers, rendering and lint.
 //! - [`render`]: the pure rendering of a blueprint with answers into a file tree.
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
@@ -34,6 +35,7 @@ pub mod project;
 pub mod registry;
 pub mod render;
 pub mod snapshot;
+pub mod template;
 pub mod vcs;
 pub mod yaml;
 

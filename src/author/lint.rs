@@ -6,8 +6,9 @@
 use crate::answers::{self, Supplied};
 use crate::blueprint::{Blueprint, Entry, TestCase};
 use crate::manifest::ParamType;
-use crate::render::refs::{self as vars, Refs};
-use crate::render::{Engine, TEMPLATE_SUFFIX, engine::HELPERS};
+use crate::render::TEMPLATE_SUFFIX;
+use crate::template::refs::{self as vars, Refs};
+use crate::template::{Engine, HELPERS};
 use handlebars::template::Template;
 use std::collections::BTreeSet;
 use std::fmt;

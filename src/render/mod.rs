@@ -3,14 +3,10 @@
 //! segments are templated and confined ([`paths`]); `files` rules include or leave out files.
 //! No I/O happens here.
 
-pub mod engine;
 pub mod paths;
-pub mod refs;
 
-use crate::answers::Answers;
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
-pub use engine::Engine;
-use std::fmt;
+use crate::template::{Engine, TemplateError};
 
 /// The suffix of files that are rendered.
 pub const TEMPLATE_SUFFIX: &str = ".hbs";
@@ -19,17 +15,8 @@ pub const TEMPLATE_SUFFIX: &str = ".hbs";
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template does not parse or fails to render.
-    #[error("{}", TemplateAt { file, line: *line, column: *column, message })]
-    Template {
-        /// The blueprint file (`template/...`, `partials/...`) or expression.
-        file: String,
-        /// 1-based line.
-        line: Option<usize>,
-        /// 1-based column.
-        column: Option<usize>,
-        /// What is wrong.
-        message: String,
-    },
+    #[error(transparent)]
+    Template(#[from] TemplateError),
     /// A rendered path would leave the project.
     #[error("template/{file} renders to the path `{rendered}`, which is refused: {reason}")]
     Path {
@@ -62,34 +49,20 @@ pub enum RenderError {
     },
 }
 
-struct TemplateAt<'a> {
-    file: &'a str,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: &'a str,
-}
-
-impl fmt::Display for TemplateAt<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::yaml::write_position(f, self.file, self.line, self.column)?;
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Renders `blueprint` with `answers` into a tree of project files.
-pub fn render(blueprint: &Blueprint, answers: &Answers) -> Result<FileTree, RenderError> {
+/// Renders `blueprint` with a context (the answers as a JSON object, every parameter present,
+/// `null` where skipped) into a tree of project files.
+pub fn render(blueprint: &Blueprint, ctx: &serde_json::Value) -> Result<FileTree, RenderError> {
     let mut engine = Engine::new(&blueprint.partials)?;
-    render_with(&mut engine, blueprint, answers)
+    render_with(&mut engine, blueprint, ctx)
 }
 
 /// [`render`] with an engine the caller made (and may reuse for answers).
 pub fn render_with(
     engine: &mut Engine,
     blueprint: &Blueprint,
-    answers: &Answers,
+    ctx: &serde_json::Value,
 ) -> Result<FileTree, RenderError> {
-    let ctx = answers.context();
-    let rules = file_rules(engine, blueprint, &ctx)?;
+    let rules = file_rules(engine, blueprint, ctx)?;
     // First pass: which files, at which paths; the templates among them compile together.
     let mut planned = Vec::new();
     let mut sources = Vec::new();
@@ -102,17 +75,14 @@ pub fn render_with(
         }
         let out_path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
         let rendered_path =
-            engine.render_str(&format!("template/{path} (file name)"), out_path, &ctx)?;
+            engine.render_str(&format!("template/{path} (file name)"), out_path, ctx)?;
         let rendered_path = paths::confine(path, &rendered_path)?;
         if let Entry::File { data, .. } = entry
             && path.ends_with(TEMPLATE_SUFFIX)
         {
             let name = format!("template/{path}");
-            let src = std::str::from_utf8(data).map_err(|_| RenderError::Template {
-                file: name.clone(),
-                line: None,
-                column: None,
-                message: String::from("a .hbs template must be UTF-8 text"),
+            let src = std::str::from_utf8(data).map_err(|_| {
+                TemplateError::new(name.clone(), "a .hbs template must be UTF-8 text")
             })?;
             sources.push((name, src));
         }
@@ -125,7 +95,7 @@ pub fn render_with(
     for (path, entry, rendered_path) in planned {
         let rendered = match entry {
             Entry::File { executable, .. } if path.ends_with(TEMPLATE_SUFFIX) => {
-                let text = engine.render(&format!("template/{path}"), &ctx)?;
+                let text = engine.render(&format!("template/{path}"), ctx)?;
                 Entry::File {
                     data: text.into_bytes(),
                     executable: *executable,
@@ -167,11 +137,11 @@ fn file_rules(
         let glob = globset::GlobBuilder::new(&rule.path)
             .literal_separator(true)
             .build()
-            .map_err(|e| RenderError::Template {
-                file: String::from("blueprint.yaml (files)"),
-                line: None,
-                column: None,
-                message: format!("`{}` is not a valid glob: {e}", rule.path),
+            .map_err(|e| {
+                TemplateError::new(
+                    "blueprint.yaml (files)",
+                    format!("`{}` is not a valid glob: {e}", rule.path),
+                )
             })?
             .compile_matcher();
         let holds = engine.truthy(

@@ -135,14 +135,14 @@ fn templates_paths_and_set_flags() {
         .into_iter()
         .collect();
         if let Ok(bp) = Blueprint::from_tree("fuzz", files)
-            && let Ok(engine) = pave::render::Engine::new(&bp.partials)
+            && let Ok(engine) = pave::template::Engine::new(&bp.partials)
         {
             let supplied = pave::answers::Supplied {
                 set: vec![("x".into(), s.into())],
                 ..Default::default()
             };
             if let Ok(answers) = pave::answers::resolve(&bp.manifest, &engine, &supplied, None) {
-                let _ = pave::render::render(&bp, &answers);
+                let _ = pave::render::render(&bp, &answers.context());
             }
         }
         let _ = parse_set(s);

@@ -4,7 +4,8 @@
 use pave::answers::{self, Supplied};
 use pave::blueprint::{Blueprint, Entry, FileTree};
 use pave::manifest::{parse_index, parse_manifest};
-use pave::render::{self, Engine};
+use pave::render;
+use pave::template::Engine;
 
 fn tree(files: &[(&str, &str)]) -> FileTree {
     files
@@ -33,7 +34,7 @@ fn render_with(bp: &Blueprint, set: &[(&str, &str)]) -> Result<FileTree, String>
     };
     let answers =
         answers::resolve(&bp.manifest, &engine, &supplied, None).map_err(|e| e.to_string())?;
-    render::render(bp, &answers).map_err(|e| e.to_string())
+    render::render(bp, &answers.context()).map_err(|e| e.to_string())
 }
 
 fn text(tree: &FileTree, path: &str) -> String {
@@ -233,7 +234,10 @@ fn skipped_parameters_are_null_and_not_recorded() {
     let engine = Engine::new(&bp.partials).unwrap();
     let answers = answers::resolve(&bp.manifest, &engine, &Supplied::default(), None).unwrap();
     assert!(!answers.recorded().contains_key("acl_arn"));
-    assert_eq!(text(&render::render(&bp, &answers).unwrap(), "a"), "none");
+    assert_eq!(
+        text(&render::render(&bp, &answers.context()).unwrap(), "a"),
+        "none"
+    );
 }
 
 #[test]

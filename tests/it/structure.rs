@@ -13,7 +13,7 @@
 use pave::answers::{self, Supplied};
 use pave::blueprint::{Blueprint, Entry, FileTree, TestCase};
 use pave::registry::{BlueprintSource, builtin::Builtin};
-use pave::render::Engine;
+use pave::template::Engine;
 use serde_json::Value as Json;
 use serde_yaml::Value;
 use std::collections::BTreeSet;
@@ -93,7 +93,8 @@ fn render_example(
     };
     let answers =
         answers::resolve(&bp.manifest, &engine, &supplied, None).map_err(|e| e.to_string())?;
-    let tree = pave::render::render_with(&mut engine, bp, &answers).map_err(|e| e.to_string())?;
+    let tree = pave::render::render_with(&mut engine, bp, &answers.context())
+        .map_err(|e| e.to_string())?;
     let Json::Object(context) = answers.context() else {
         return Err(String::from("the answers context is not a mapping"));
     };

@@ -7,7 +7,7 @@ use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
-use super::RenderError;
+use super::TemplateError;
 
 handlebars_helper!(starts_with: |s: str, prefix: str| s.starts_with(prefix));
 handlebars_helper!(ends_with: |s: str, suffix: str| s.ends_with(suffix));
@@ -78,7 +78,7 @@ pub struct Engine {
 
 impl Engine {
     /// A registry with pave's helpers and the given partials.
-    pub fn new(partials: &BTreeMap<String, String>) -> Result<Self, RenderError> {
+    pub fn new(partials: &BTreeMap<String, String>) -> Result<Self, TemplateError> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
@@ -111,7 +111,7 @@ impl Engine {
                 .map_err(|e| template_error(&file, &e))?;
         }
         if let Some(cycle) = find_cycle(&includes) {
-            return Err(RenderError::Template {
+            return Err(TemplateError {
                 file: format!("partials/{}.hbs", cycle[0]),
                 line: None,
                 column: None,
@@ -126,7 +126,7 @@ impl Engine {
 
     /// Compiles many templates (name, source), spread over the machine's cores: parsing is
     /// most of the cost of a render. The first error in name order is returned.
-    pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), RenderError> {
+    pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), TemplateError> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(sources.len())
@@ -162,7 +162,7 @@ impl Engine {
                 .collect()
         });
         if compiled.len() != sources.len() {
-            return Err(RenderError::Template {
+            return Err(TemplateError {
                 file: String::from("(compiler)"),
                 line: None,
                 column: None,
@@ -177,14 +177,14 @@ impl Engine {
     }
 
     /// Renders a compiled template.
-    pub fn render(&self, name: &str, ctx: &Json) -> Result<String, RenderError> {
+    pub fn render(&self, name: &str, ctx: &Json) -> Result<String, TemplateError> {
         self.hb
             .render(name, ctx)
             .map_err(|e| render_error(name, &e))
     }
 
     /// Compiles and renders a one-off template (a path, a default, a condition).
-    pub fn render_str(&self, what: &str, src: &str, ctx: &Json) -> Result<String, RenderError> {
+    pub fn render_str(&self, what: &str, src: &str, ctx: &Json) -> Result<String, TemplateError> {
         if !src.contains("{{") {
             return Ok(src.to_string());
         }
@@ -195,7 +195,7 @@ impl Engine {
 
     /// Evaluates a condition: rendered, trimmed, and false when it is `""`, `false`, `0`,
     /// `null` or `[]`.
-    pub fn truthy(&self, what: &str, expr: &str, ctx: &Json) -> Result<bool, RenderError> {
+    pub fn truthy(&self, what: &str, expr: &str, ctx: &Json) -> Result<bool, TemplateError> {
         let out = self.render_str(what, expr, ctx)?;
         Ok(!matches!(out.trim(), "" | "false" | "0" | "null" | "[]"))
     }
@@ -234,12 +234,12 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
-fn template_error(name: &str, err: &handlebars::TemplateError) -> RenderError {
+fn template_error(name: &str, err: &handlebars::TemplateError) -> TemplateError {
     let (line, column) = match err.pos() {
         Some((line, column)) => (Some(line), Some(column)),
         None => (None, None),
     };
-    RenderError::Template {
+    TemplateError {
         file: name.to_string(),
         line,
         column,
@@ -247,7 +247,7 @@ fn template_error(name: &str, err: &handlebars::TemplateError) -> RenderError {
     }
 }
 
-fn render_error(name: &str, err: &handlebars::RenderError) -> RenderError {
+fn render_error(name: &str, err: &handlebars::RenderError) -> TemplateError {
     let message = match err.reason() {
         handlebars::RenderErrorReason::MissingVariable(Some(var)) => format!(
             "`{var}` is not defined (strict mode: every variable must be a declared parameter)"
@@ -257,7 +257,7 @@ fn render_error(name: &str, err: &handlebars::RenderError) -> RenderError {
         }
         other => other.to_string(),
     };
-    RenderError::Template {
+    TemplateError {
         file: err
             .template_name
             .clone()
