@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod builtin;
 pub mod git;
 
 use assert_cmd::Command;
