@@ -212,6 +212,16 @@ impl BlueprintBuilder {
         &self.manifest.version
     }
 
+    /// The manifest's summary.
+    pub fn summary_text(&self) -> &str {
+        &self.manifest.summary
+    }
+
+    /// The manifest's tags.
+    pub fn tags(&self) -> &[String] {
+        &self.manifest.tags
+    }
+
     /// Sets `version:` (any text, so a test can write an invalid one).
     pub fn version(mut self, version: &str) -> Self {
         self.manifest.version = version.to_string();
