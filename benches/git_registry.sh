@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Performance budgets of git registries (DESIGN.md section 5), on the release binary:
+# Performance budgets of git registries, on the release binary:
 #
 #   1. warm cache `pave new` of cloudfront-static-site from a git registry   budget < 25 ms
 #   2. `pave list --registry big`, 500 blueprints x 20 versions (warm)        budget < 100 ms

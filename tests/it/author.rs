@@ -1,8 +1,9 @@
 //! `pave blueprint init | lint | test` for blueprint authors: findings with positions, snapshot
 //! recording and diffs, expected errors, checks that fail or hang.
 
-use crate::support::{Env, manifest, text};
+use crate::support::{BlueprintBuilder, Env, Param, manifest, text};
 use predicates::prelude::*;
+use serde_json::json;
 
 #[test]
 fn lint_reports_every_kind_of_mistake_with_file_and_line() {
@@ -77,13 +78,11 @@ fn lint_refuses_a_manifest_whose_literal_default_breaks_its_own_bounds() {
 #[test]
 fn lint_passes_a_clean_blueprint_and_deny_warnings_fails_on_warnings() {
     let env = Env::new();
-    let bp = env.blueprint(
-        "clean",
-        &[
-            ("blueprint.yaml", &manifest("clean", "", "")),
-            ("template/a.txt.hbs", "{{project_name}}\n"),
-            ("tests/01.yaml", "answers:\n  project_name: demo\n"),
-        ],
+    let bp = env.write_blueprint(
+        &BlueprintBuilder::new("clean")
+            .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+            .file("template/a.txt.hbs", "{{project_name}}\n")
+            .example("01", json!({"project_name": "demo"})),
     );
     env.pave()
         .args(["blueprint", "lint", &bp])
@@ -133,28 +132,29 @@ fn init_creates_a_blueprint_that_lints_and_tests_clean() {
         .stderr(predicate::str::contains("is not empty"));
 }
 
-fn testable(env: &Env, checks: &str) -> String {
-    let rules = format!(
-        "rules:\n  - when: \"{{{{eq project_name 'forbidden'}}}}\"\n    error: the name forbidden is reserved\nchecks:\n{checks}"
-    );
-    env.blueprint(
-        "tested",
-        &[
-            ("blueprint.yaml", &manifest("tested", "", &rules)),
-            ("template/name.txt.hbs", "{{project_name}}\n"),
-            ("tests/01-ok.yaml", "answers:\n  project_name: demo\n"),
-            (
-                "tests/02-rejected.yaml",
-                "answers:\n  project_name: forbidden\nexpect_error: is reserved\n",
-            ),
-        ],
-    )
+/// A blueprint with a rule, one check command, an example that renders and one the rule
+/// rejects.
+fn testable(env: &Env, check: &str) -> String {
+    let bp = BlueprintBuilder::new("tested")
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .rule(
+            "{{eq project_name 'forbidden'}}",
+            "the name forbidden is reserved",
+        )
+        .check(check)
+        .file("template/name.txt.hbs", "{{project_name}}\n")
+        .example("01-ok", json!({"project_name": "demo"}))
+        .file(
+            "tests/02-rejected.yaml",
+            "answers:\n  project_name: forbidden\nexpect_error: is reserved\n",
+        );
+    env.write_blueprint(&bp)
 }
 
 #[test]
 fn test_records_snapshots_then_shows_a_diff_when_the_render_changes() {
     let env = Env::new();
-    let bp = testable(&env, "  - test -f name.txt\n");
+    let bp = testable(&env, "test -f name.txt");
     env.pave()
         .args(["blueprint", "test", &bp])
         .assert()
@@ -197,7 +197,7 @@ fn test_records_snapshots_then_shows_a_diff_when_the_render_changes() {
 #[test]
 fn an_expected_error_that_does_not_happen_fails_the_case() {
     let env = Env::new();
-    let bp = testable(&env, "  - 'true'\n");
+    let bp = testable(&env, "true");
     std::fs::write(
         env.work().join("tested/tests/02-rejected.yaml"),
         "answers:\n  project_name: allowed\nexpect_error: is reserved\n",
@@ -215,7 +215,7 @@ fn an_expected_error_that_does_not_happen_fails_the_case() {
 #[test]
 fn a_failing_check_shows_its_output_and_a_hanging_one_is_killed() {
     let env = Env::new();
-    let bp = testable(&env, "  - echo broken-on-purpose >&2; exit 3\n");
+    let bp = testable(&env, "echo broken-on-purpose >&2; exit 3");
     env.pave()
         .args(["blueprint", "test", &bp, "--update-snapshots"])
         .assert()
@@ -223,7 +223,7 @@ fn a_failing_check_shows_its_output_and_a_hanging_one_is_killed() {
         .stdout(
             predicate::str::contains("exit 3").and(predicate::str::contains("| broken-on-purpose")),
         );
-    let bp = testable(&env, "  - sleep 30\n");
+    let bp = testable(&env, "sleep 30");
     let started = std::time::Instant::now();
     env.pave()
         .args(["blueprint", "test", &bp, "--timeout", "1", "--case", "01"])
@@ -239,7 +239,7 @@ fn a_failing_check_shows_its_output_and_a_hanging_one_is_killed() {
 #[test]
 fn out_keeps_rendered_cases_and_refuses_foreign_folders() {
     let env = Env::new();
-    let bp = testable(&env, "  - 'true'\n");
+    let bp = testable(&env, "true");
     env.pave()
         .args([
             "blueprint",

@@ -162,10 +162,9 @@ fn unknown_blueprint_names_the_closest_one() {
 #[test]
 fn a_closed_stdout_pipe_ends_quietly_instead_of_panicking() {
     let env = Env::new();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"))
+    let mut child = env
+        .pave_process()
         .args(["show", "cloudfront-http-api"])
-        .env("PAVE_CONFIG", env.path("home/pave.toml"))
-        .env("PAVE_CACHE_DIR", env.path("cache"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

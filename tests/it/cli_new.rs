@@ -1,7 +1,7 @@
 //! `pave new` through the binary without a terminal: answers from flags and files, every kind
 //! of bad input (with exit codes and an untouched disk), --dry-run, --force, --git.
 
-use crate::support::{Env, list_files, manifest, text};
+use crate::support::{BlueprintBuilder, Env, Param, list_files, text};
 use predicates::prelude::*;
 
 /// Answers that satisfy the typed blueprint.
@@ -14,19 +14,30 @@ const VALID: [&str; 6] = [
     "api_key=k",
 ];
 
-/// A blueprint with typed parameters, a rule and a conditional file.
+/// The required `project_name` every test blueprint here asks first.
+fn project_name() -> Param {
+    Param::string("project_name").pattern("^[a-z][a-z0-9-]*$")
+}
+
+/// A blueprint with typed parameters, a rule and a secret.
 fn typed_blueprint(env: &Env) -> String {
-    let params = "  - name: memory\n    type: integer\n    min: 128\n    max: 1024\n    default: 256\n  - name: runtime\n    type: choice\n    choices: [nodejs22.x, python3.12]\n  - name: waf\n    type: choice\n    choices: [none, create]\n    default: none\n  - name: region\n    default: eu-west-1\n  - name: api_key\n    type: secret\n    default: ''\n";
-    let params = params.replace("    default: ''\n", "");
-    let rest = "rules:\n  - when: \"{{and (eq waf 'create') (ne region 'us-east-1')}}\"\n    error: A CloudFront web ACL can only be created in us-east-1\n";
-    env.blueprint(
-        "typed",
-        &[
-            ("blueprint.yaml", &manifest("typed", &params, rest)),
-            ("template/config.json.hbs", "{\"name\": \"{{project_name}}\", \"memory\": {{memory}}, \"key\": \"{{api_key}}\"}\n"),
-            ("template/README.md", "# readme\n"),
-        ],
-    )
+    let bp = BlueprintBuilder::new("typed")
+        .param(project_name())
+        .param(Param::integer("memory").min(128).max(1024).default(256))
+        .param(Param::choice("runtime", &["nodejs22.x", "python3.12"]))
+        .param(Param::choice("waf", &["none", "create"]).default("none"))
+        .param(Param::string("region").default("eu-west-1"))
+        .param(Param::secret("api_key"))
+        .rule(
+            "{{and (eq waf 'create') (ne region 'us-east-1')}}",
+            "A CloudFront web ACL can only be created in us-east-1",
+        )
+        .file(
+            "template/config.json.hbs",
+            "{\"name\": \"{{project_name}}\", \"memory\": {{memory}}, \"key\": \"{{api_key}}\"}\n",
+        )
+        .file("template/README.md", "# readme\n");
+    env.write_blueprint(&bp)
 }
 
 #[test]
@@ -296,14 +307,12 @@ fn git_flag_makes_a_repository_with_one_commit() {
 #[test]
 fn a_template_failing_half_way_leaves_no_target() {
     let env = Env::new();
-    let bp = env.blueprint(
-        "broken",
-        &[
-            ("blueprint.yaml", &manifest("broken", "", "")),
-            ("template/a.txt.hbs", "{{project_name}}\n"),
-            ("template/m/ok.txt.hbs", "{{project_name}}\n"),
-            ("template/z.txt.hbs", "fine\n{{missing_variable}}\n"),
-        ],
+    let bp = env.write_blueprint(
+        &BlueprintBuilder::new("broken")
+            .param(project_name())
+            .file("template/a.txt.hbs", "{{project_name}}\n")
+            .file("template/m/ok.txt.hbs", "{{project_name}}\n")
+            .file("template/z.txt.hbs", "fine\n{{missing_variable}}\n"),
     );
     env.pave()
         .args(["new", &bp, "out", "--set", "project_name=ok"])

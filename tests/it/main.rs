@@ -1,6 +1,6 @@
-//! pave's one integration test binary. `support` holds the builders (temp homes, blueprint
-//! folders); each other module covers one area of behaviour through the real binary or the
-//! library.
+//! pave's one integration test binary. `support` holds the builders (isolated environments,
+//! blueprints and git registries described in Rust, the built-in examples); each other module
+//! covers one area of behaviour through the real binary or the library.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,3 +17,4 @@ mod render;
 mod security;
 mod snapshots;
 mod structure;
+mod versions;

@@ -18,13 +18,8 @@ fn prompts_answer_every_widget_on_a_terminal() {
             ),
         ],
     );
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"));
-    cmd.current_dir(env.work())
-        .env("HOME", env.path("home"))
-        .env("PAVE_CONFIG", env.path("home/pave.toml"))
-        .env("PAVE_CACHE_DIR", env.path("cache"))
-        .env("TERM", "xterm")
-        .args(["new", &bp, "out"]);
+    let mut cmd = env.pave_process();
+    cmd.env("TERM", "xterm").args(["new", &bp, "out"]);
     let mut p = spawn_command(cmd, Some(20_000)).expect("spawn on a pty");
     // The prompt library switches the terminal to raw mode after drawing, discarding typed-ahead
     // input, so each answer waits a moment after its prompt appears, as a person would.

@@ -1,26 +1,28 @@
 //! Rendering through the library: parser errors with positions, strict mode, escapes in copied
 //! and rendered files, path templating, conditional files, partials and determinism.
 
+use crate::support::{BlueprintBuilder, Param};
 use pave::answers::{self, Supplied};
 use pave::blueprint::{Blueprint, Entry, FileTree};
 use pave::manifest::{parse_index, parse_manifest};
 use pave::render;
 use pave::template::Engine;
 
-fn tree(files: &[(&str, &str)]) -> FileTree {
-    files
-        .iter()
-        .map(|(p, t)| (p.to_string(), Entry::file(t.as_bytes())))
-        .collect()
+/// Blueprint `t` asking `project_name` (default demo), `runtime` (nodejs22.x or python3.12)
+/// and `waf` (default false), with no files yet.
+fn base() -> BlueprintBuilder {
+    BlueprintBuilder::new("t")
+        .param(Param::string("project_name").default("demo"))
+        .param(Param::choice("runtime", &["nodejs22.x", "python3.12"]).default("nodejs22.x"))
+        .param(Param::boolean("waf").default(false))
 }
 
-fn blueprint(manifest_rest: &str, files: &[(&str, &str)]) -> Blueprint {
-    let manifest = format!(
-        "apiVersion: pave/v1\nname: t\nversion: 1.0.0\nsummary: s\nparameters:\n  - name: project_name\n    default: demo\n  - name: runtime\n    type: choice\n    choices: [nodejs22.x, python3.12]\n    default: nodejs22.x\n  - name: waf\n    type: boolean\n    default: false\n{manifest_rest}"
-    );
-    let mut all = vec![("blueprint.yaml", manifest.as_str())];
-    all.extend_from_slice(files);
-    Blueprint::from_tree("test", tree(&all)).expect("valid blueprint")
+/// [`base`] with `files` (paths relative to the blueprint's root), parsed.
+fn blueprint(files: &[(&str, &str)]) -> Blueprint {
+    files
+        .iter()
+        .fold(base(), |bp, (path, text)| bp.file(path, text))
+        .build()
 }
 
 fn render_with(bp: &Blueprint, set: &[(&str, &str)]) -> Result<FileTree, String> {
@@ -97,16 +99,13 @@ fn semantic_manifest_errors_are_all_listed_with_lines() {
 
 #[test]
 fn strict_mode_error_names_template_file_and_line() {
-    let bp = blueprint(
-        "",
-        &[
-            ("template/ok.txt", "x"),
-            (
-                "template/src/app.js.hbs",
-                "line one\nconst x = '{{undeclared}}';\n",
-            ),
-        ],
-    );
+    let bp = blueprint(&[
+        ("template/ok.txt", "x"),
+        (
+            "template/src/app.js.hbs",
+            "line one\nconst x = '{{undeclared}}';\n",
+        ),
+    ]);
     let err = render_with(&bp, &[]).unwrap_err();
     assert!(err.contains("template/src/app.js.hbs:2:"), "{err}");
     assert!(err.contains("`undeclared` is not defined"), "{err}");
@@ -114,7 +113,7 @@ fn strict_mode_error_names_template_file_and_line() {
 
 #[test]
 fn template_syntax_error_names_file_and_position() {
-    let bp = blueprint("", &[("template/a.hbs", "ok\n{{#if waf}}\nno close\n")]);
+    let bp = blueprint(&[("template/a.hbs", "ok\n{{#if waf}}\nno close\n")]);
     let err = render_with(&bp, &[]).unwrap_err();
     assert!(err.starts_with("template/a.hbs:"), "{err}");
 }
@@ -122,7 +121,7 @@ fn template_syntax_error_names_file_and_position() {
 #[test]
 fn copied_files_keep_actions_and_dynamic_references_byte_for_byte() {
     let workflow = "steps:\n  - run: echo ${{ secrets.AWS_ROLE_ARN }}\n    env: {X: '{{resolve:ssm:/p}}', Y: '{{ project_name }}'}\n";
-    let bp = blueprint("", &[("template/.github/workflows/ci.yml", workflow)]);
+    let bp = blueprint(&[("template/.github/workflows/ci.yml", workflow)]);
     let out = render_with(&bp, &[]).unwrap();
     assert_eq!(text(&out, ".github/workflows/ci.yml"), workflow);
 }
@@ -130,7 +129,7 @@ fn copied_files_keep_actions_and_dynamic_references_byte_for_byte() {
 #[test]
 fn escapes_in_rendered_files_produce_literal_braces() {
     let src = "Secret: '\\{{resolve:secretsmanager:s:SecretString:k}}'\nrole: $\\{{ secrets.AWS_ROLE_ARN }}\nname: {{project_name}} & <b>\n";
-    let bp = blueprint("", &[("template/t.yaml.hbs", src)]);
+    let bp = blueprint(&[("template/t.yaml.hbs", src)]);
     let out = render_with(&bp, &[("project_name", "a&b<'\"c>")]).unwrap();
     assert_eq!(
         text(&out, "t.yaml"),
@@ -141,13 +140,10 @@ fn escapes_in_rendered_files_produce_literal_braces() {
 
 #[test]
 fn path_segments_are_templated_and_hbs_suffix_dropped() {
-    let bp = blueprint(
-        "",
-        &[(
-            "template/src/{{snakeCase project_name}}/{{project_name}}.py.hbs",
-            "name = '{{project_name}}'\n",
-        )],
-    );
+    let bp = blueprint(&[(
+        "template/src/{{snakeCase project_name}}/{{project_name}}.py.hbs",
+        "name = '{{project_name}}'\n",
+    )]);
     let out = render_with(&bp, &[("project_name", "my-svc")]).unwrap();
     assert_eq!(out.keys().collect::<Vec<_>>(), ["src/my_svc/my-svc.py"]);
     assert_eq!(text(&out, "src/my_svc/my-svc.py"), "name = 'my-svc'\n");
@@ -155,15 +151,13 @@ fn path_segments_are_templated_and_hbs_suffix_dropped() {
 
 #[test]
 fn file_rules_include_files_only_when_their_condition_holds() {
-    let rules = "files:\n  - path: 'src/*.py'\n    when: \"{{startsWith runtime 'python'}}\"\n  - path: package.json\n    when: \"{{startsWith runtime 'nodejs'}}\"\n";
-    let bp = blueprint(
-        rules,
-        &[
-            ("template/src/app.py", "py"),
-            ("template/package.json", "{}"),
-            ("template/README.md", "r"),
-        ],
-    );
+    let bp = base()
+        .files_when("src/*.py", "{{startsWith runtime 'python'}}")
+        .files_when("package.json", "{{startsWith runtime 'nodejs'}}")
+        .file("template/src/app.py", "py")
+        .file("template/package.json", "{}")
+        .file("template/README.md", "r")
+        .build();
     let node = render_with(&bp, &[]).unwrap();
     assert_eq!(
         node.keys().collect::<Vec<_>>(),
@@ -180,13 +174,10 @@ fn file_rules_include_files_only_when_their_condition_holds() {
 fn conditional_blocks_vanish_with_their_lines_and_partials_indent() {
     let template =
         "Resources:\n{{#if waf}}\n  Acl: x\n{{/if}}\n  Fn:\n    Code: |\n      {{> code}}\n";
-    let bp = blueprint(
-        "",
-        &[
-            ("template/t.yaml.hbs", template),
-            ("partials/code.hbs", "a();\nb();\n"),
-        ],
-    );
+    let bp = blueprint(&[
+        ("template/t.yaml.hbs", template),
+        ("partials/code.hbs", "a();\nb();\n"),
+    ]);
     let out = render_with(&bp, &[]).unwrap();
     assert_eq!(
         text(&out, "t.yaml"),
@@ -199,7 +190,7 @@ fn conditional_blocks_vanish_with_their_lines_and_partials_indent() {
 #[test]
 fn helpers_cover_case_and_string_needs() {
     let src = "{{kebabCase project_name}} {{snakeCase project_name}} {{pascalCase project_name}} {{camelCase project_name}} {{upper runtime}} {{#if (contains runtime 'node')}}node{{/if}} {{json project_name}} {{join (split 'a, b' ',') '+'}}";
-    let bp = blueprint("", &[("template/h.hbs", src)]);
+    let bp = blueprint(&[("template/h.hbs", src)]);
     let out = render_with(&bp, &[("project_name", "my_cool-svc")]).unwrap();
     assert_eq!(
         text(&out, "h"),
@@ -209,13 +200,10 @@ fn helpers_cover_case_and_string_needs() {
 
 #[test]
 fn rendering_is_deterministic() {
-    let bp = blueprint(
-        "",
-        &[
-            ("template/a.hbs", "{{project_name}} {{runtime}}"),
-            ("template/b/{{project_name}}.txt", "x"),
-        ],
-    );
+    let bp = blueprint(&[
+        ("template/a.hbs", "{{project_name}} {{runtime}}"),
+        ("template/b/{{project_name}}.txt", "x"),
+    ]);
     let first = render_with(&bp, &[("project_name", "x")]).unwrap();
     for _ in 0..5 {
         assert_eq!(render_with(&bp, &[("project_name", "x")]).unwrap(), first);
@@ -224,13 +212,13 @@ fn rendering_is_deterministic() {
 
 #[test]
 fn skipped_parameters_are_null_and_not_recorded() {
-    let bp = blueprint(
-        "  - name: acl_arn\n    when: \"{{waf}}\"\n",
-        &[(
+    let bp = base()
+        .param(Param::string("acl_arn").when("{{waf}}"))
+        .file(
             "template/a.hbs",
             "{{#if acl_arn}}{{acl_arn}}{{else}}none{{/if}}",
-        )],
-    );
+        )
+        .build();
     let engine = Engine::new(&bp.partials).unwrap();
     let answers = answers::resolve(&bp.manifest, &engine, &Supplied::default(), None).unwrap();
     assert!(!answers.recorded().contains_key("acl_arn"));
@@ -242,26 +230,20 @@ fn skipped_parameters_are_null_and_not_recorded() {
 
 #[test]
 fn partials_that_include_each_other_are_an_error_not_a_stack_overflow() {
-    let bp = blueprint(
-        "",
-        &[
-            ("template/a.hbs", "{{> one}}"),
-            ("partials/one.hbs", "1 {{> two}}"),
-            ("partials/two.hbs", "2 {{> one}}"),
-        ],
-    );
+    let bp = blueprint(&[
+        ("template/a.hbs", "{{> one}}"),
+        ("partials/one.hbs", "1 {{> two}}"),
+        ("partials/two.hbs", "2 {{> one}}"),
+    ]);
     let err = render_with(&bp, &[]).unwrap_err();
     assert!(
         err.contains("partials include each other in a loop (one -> two -> one)"),
         "{err}"
     );
-    let bp = blueprint(
-        "",
-        &[
-            ("template/a.hbs", "{{> me}}"),
-            ("partials/me.hbs", "{{#if waf}}{{> me}}{{/if}}"),
-        ],
-    );
+    let bp = blueprint(&[
+        ("template/a.hbs", "{{> me}}"),
+        ("partials/me.hbs", "{{#if waf}}{{> me}}{{/if}}"),
+    ]);
     assert!(render_with(&bp, &[]).unwrap_err().contains("(me -> me)"));
 }
 

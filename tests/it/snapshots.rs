@@ -1,26 +1,12 @@
 //! Snapshots of the built-in static-site blueprint rendered for two of its example answer sets;
 //! a change to any rendered byte shows up here for review.
 
-use pave::answers::Supplied;
-use pave::blueprint::TestCase;
-use pave::registry::{BlueprintSource, builtin::Builtin};
+use crate::support::builtin;
 
+/// The blueprint's output for one example, as snapshot text (`.pave.yaml` left out: it carries
+/// pave's own version).
 fn render_case(blueprint: &str, case: &str) -> String {
-    let source = Builtin;
-    let version = source
-        .resolve(blueprint, &semver::VersionReq::STAR)
-        .unwrap();
-    let loaded = source.load(blueprint, &version).unwrap();
-    let case: TestCase = pave::yaml::parse(&loaded.blueprint.tests[case], case).unwrap();
-    let supplied = Supplied {
-        file: case.answers,
-        ..Supplied::default()
-    };
-    let mut tree = pave::generate::generate(&loaded, &supplied, None)
-        .unwrap()
-        .tree;
-    // .pave.yaml carries pave's own version; the snapshot is the blueprint's output.
-    tree.remove(pave::project::FILE_NAME);
+    let tree = builtin::output(builtin::render_case(blueprint, case).tree);
     pave::snapshot::tree_text(&tree)
 }
 

@@ -2,7 +2,13 @@
 //! `registry.yaml` and `blueprints/<name>/`, with versions released as tags `<name>/v<semver>`;
 //! served over `file://` or by a real `git daemon` on 127.0.0.1 (killed on drop), and a tiny
 //! HTTP server that refuses every request with 401 to exercise authentication.
+//!
+//! [`RegistryBuilder`] releases [`BlueprintBuilder`]s (one commit and one tag per release) into
+//! a folder the test chooses; [`GitRegistry`] is the older, string-based builder in a temp
+//! folder.
 
+use super::blueprint::BlueprintBuilder;
+use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -139,7 +145,210 @@ impl GitRegistry {
 
     /// Serves the registry with `git daemon` on a free 127.0.0.1 port.
     pub fn serve(&self) -> GitDaemon {
-        GitDaemon::start(&self.base())
+        GitDaemon::start(&self.base(), "reg")
+    }
+}
+
+/// `registry.yaml` as [`RegistryBuilder`] writes it.
+#[derive(Serialize)]
+struct IndexFile<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    name: &'static str,
+    description: &'static str,
+    blueprints: Vec<&'a IndexItem>,
+}
+
+/// One blueprint of `registry.yaml`.
+#[derive(Clone, Serialize)]
+struct IndexItem {
+    name: String,
+    path: String,
+    summary: String,
+    tags: Vec<String>,
+    maturity: String,
+}
+
+/// A registry repository in a folder the test chooses, filled from [`BlueprintBuilder`]s.
+///
+/// ```ignore
+/// let reg = RegistryBuilder::new(&env.path("reg"))
+///     .blueprint(orders("1.0.0"))
+///     .release()                      // commit "Release orders-api 1.0.0", tag orders-api/v1.0.0
+///     .blueprint(orders("1.1.0"))
+///     .release();
+/// reg.delete_tag("orders-api/v1.0.0");
+/// ```
+///
+/// Every [`blueprint`](Self::blueprint) replaces `blueprints/<name>/` with the builder's files
+/// (so a file dropped from one version is gone in the next) and lists the blueprint in
+/// `registry.yaml` with the builder's summary, its tags (`[test]` when it has none) and
+/// maturity `recommended`. Git runs without user or system configuration; any failure panics.
+pub struct RegistryBuilder {
+    dir: PathBuf,
+    index: BTreeMap<String, IndexItem>,
+    /// The blueprint named by the last `blueprint` call: name and manifest version.
+    staged: Option<(String, String)>,
+}
+
+impl RegistryBuilder {
+    /// Creates `dir` (which must not hold a repository yet) as a registry on branch `main`
+    /// with one commit holding an empty `registry.yaml`.
+    pub fn new(dir: &Path) -> Self {
+        std::fs::create_dir_all(dir).expect("mkdir");
+        let reg = RegistryBuilder {
+            dir: dir.to_path_buf(),
+            index: BTreeMap::new(),
+            staged: None,
+        };
+        reg.git(&["init", "-q", "-b", "main"]);
+        reg.write_index();
+        reg.commit("Start the registry");
+        reg
+    }
+
+    /// The repository's folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `file://` URL of the repository.
+    pub fn file_url(&self) -> String {
+        format!("file://{}", self.dir.display())
+    }
+
+    /// Runs git in the repository; returns its trimmed stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = git_command(&self.dir).args(args).output().expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// Puts `bp` at `blueprints/<name>/` (replacing what was there) and lists it in
+    /// `registry.yaml`; nothing is committed until [`release`](Self::release) or
+    /// [`commit`](Self::commit).
+    pub fn blueprint(mut self, bp: BlueprintBuilder) -> Self {
+        let name = bp.name().to_string();
+        let folder = self.dir.join("blueprints").join(&name);
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder).expect("remove the previous version");
+        }
+        bp.write_to(&folder);
+        let tags = match bp.tags() {
+            [] => vec![String::from("test")],
+            tags => tags.to_vec(),
+        };
+        let maturity = self
+            .index
+            .get(&name)
+            .map_or_else(|| String::from("recommended"), |e| e.maturity.clone());
+        self.index.insert(
+            name.clone(),
+            IndexItem {
+                name: name.clone(),
+                path: format!("blueprints/{name}"),
+                summary: bp.summary_text().to_string(),
+                tags,
+                maturity,
+            },
+        );
+        self.write_index();
+        self.staged = Some((name, bp.version_text().to_string()));
+        self
+    }
+
+    /// Sets the `maturity` of a listed blueprint (`experimental`, `recommended`,
+    /// `deprecated`, or anything else on purpose); kept by later `blueprint` calls.
+    pub fn maturity(mut self, name: &str, maturity: &str) -> Self {
+        let entry = self
+            .index
+            .get_mut(name)
+            .unwrap_or_else(|| panic!("{name} is not listed"));
+        entry.maturity = maturity.to_string();
+        self.write_index();
+        self
+    }
+
+    /// Commits everything as `Release <name> <version>` and tags the commit (annotated)
+    /// `<name>/v<version>`, the version being the manifest's, for the blueprint of the last
+    /// [`blueprint`](Self::blueprint) call. Panics when the tag already exists (see
+    /// [`move_tag`](Self::move_tag)).
+    pub fn release(self) -> Self {
+        let version = self.staged_blueprint().1;
+        self.release_as(&version)
+    }
+
+    /// [`release`](Self::release) under the tag `<name>/v<version>` whatever the manifest
+    /// says (for a tag that disagrees with its `blueprint.yaml`).
+    pub fn release_as(self, version: &str) -> Self {
+        let (name, _) = self.staged_blueprint();
+        self.commit(&format!("Release {name} {version}"));
+        let tag = format!("{name}/v{version}");
+        self.git(&["tag", "-a", "-m", &tag, &tag]);
+        self
+    }
+
+    fn staged_blueprint(&self) -> (String, String) {
+        self.staged
+            .clone()
+            .expect("call blueprint(...) before release()")
+    }
+
+    /// Commits everything (even nothing) with `message`; returns the commit id.
+    pub fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// The commit a tag (or any revision) points to.
+    pub fn commit_of(&self, rev: &str) -> String {
+        self.git(&["rev-parse", &format!("{rev}^{{commit}}")])
+    }
+
+    /// Every tag, sorted by name.
+    pub fn tags(&self) -> Vec<String> {
+        let out = self.git(&["tag", "--list"]);
+        let mut tags: Vec<String> = out.lines().map(str::to_string).collect();
+        tags.sort();
+        tags
+    }
+
+    /// Points `tag` (annotated again) at `rev`: a commit id, another tag, `HEAD`.
+    pub fn move_tag(&self, tag: &str, rev: &str) {
+        let commit = self.commit_of(rev);
+        self.git(&["tag", "-f", "-a", "-m", tag, tag, &commit]);
+    }
+
+    /// Deletes `tag`.
+    pub fn delete_tag(&self, tag: &str) {
+        self.git(&["tag", "-d", tag]);
+    }
+
+    /// Serves the repository with `git daemon` on a free 127.0.0.1 port (killed on drop);
+    /// the daemon exports the repository's parent folder.
+    pub fn serve(&self) -> GitDaemon {
+        let parent = self
+            .dir
+            .parent()
+            .expect("the repository has a parent folder");
+        let name = self.dir.file_name().expect("the repository has a name");
+        GitDaemon::start(parent, &name.to_string_lossy())
+    }
+
+    fn write_index(&self) {
+        let index = IndexFile {
+            api_version: "pave/v1",
+            name: "test-registry",
+            description: "made by a test",
+            blueprints: self.index.values().collect(),
+        };
+        let text = serde_yaml::to_string(&index).expect("registry.yaml");
+        std::fs::write(self.dir.join("registry.yaml"), text).expect("write index");
     }
 }
 
@@ -182,10 +391,12 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 pub struct GitDaemon {
     child: Option<Child>,
     pub port: u16,
+    /// The served repository's folder name under the base path.
+    repo: String,
 }
 
 impl GitDaemon {
-    fn start(base: &Path) -> Self {
+    fn start(base: &Path, repo: &str) -> Self {
         for _ in 0..5 {
             let port = free_port();
             // git-daemon itself: killing a `git daemon` wrapper would leave its child serving.
@@ -208,6 +419,7 @@ impl GitDaemon {
             let mut daemon = GitDaemon {
                 child: Some(child),
                 port,
+                repo: repo.to_string(),
             };
             if daemon.wait_ready() {
                 return daemon;
@@ -235,7 +447,7 @@ impl GitDaemon {
 
     /// The URL of the registry repository it serves.
     pub fn url(&self) -> String {
-        format!("git://127.0.0.1:{}/reg", self.port)
+        format!("git://127.0.0.1:{}/{}", self.port, self.repo)
     }
 
     /// Kills the daemon and waits until the port refuses connections.

@@ -1,9 +1,14 @@
-//! Test builders: a `pave` command with an isolated home, config and cache and no terminal,
-//! and blueprint folders written from a few lines of YAML and template text.
+//! Test builders: a `pave` command with an isolated home, config and cache and no terminal
+//! ([`Env`]), blueprints described in Rust ([`blueprint`]), git registries with tagged
+//! versions ([`git`]) and the built-in registry's examples ([`builtin`]).
 
 #![allow(dead_code)]
 
+pub mod blueprint;
+pub mod builtin;
 pub mod git;
+
+pub use blueprint::{BlueprintBuilder, Param};
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
@@ -35,20 +40,45 @@ impl Env {
         self.path("work")
     }
 
-    /// `pave` with this environment, run in the work folder, stdin closed.
-    pub fn pave(&self) -> Command {
-        let mut cmd = Command::cargo_bin("pave").expect("pave binary");
-        cmd.current_dir(self.work())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("home/.config"))
-            .env("XDG_CACHE_HOME", self.path("home/.cache"))
-            .env("PAVE_CONFIG", self.path("home/pave.yaml"))
-            .env("PAVE_CACHE_DIR", self.path("cache"))
-            .env("NO_COLOR", "1")
-            .write_stdin("");
+    /// The variables every `pave` run gets: `PATH` from the test process, then a home, XDG
+    /// config and cache folders, `PAVE_CONFIG` and `PAVE_CACHE_DIR` inside this environment,
+    /// and `NO_COLOR`. Nothing else of the caller's environment reaches pave.
+    pub fn vars(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", self.path("home").into()),
+            ("XDG_CONFIG_HOME", self.path("home/.config").into()),
+            ("XDG_CACHE_HOME", self.path("home/.cache").into()),
+            ("PAVE_CONFIG", self.path("home/pave.yaml").into()),
+            ("PAVE_CACHE_DIR", self.path("cache").into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
+    /// The `pave` binary as a plain [`std::process::Command`] with this environment ([`vars`]
+    /// only), run in the work folder; for callers that need their own stdio, such as a
+    /// pseudo-terminal.
+    ///
+    /// [`vars`]: Env::vars
+    pub fn pave_process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"));
+        cmd.current_dir(self.work()).env_clear().envs(self.vars());
         cmd
+    }
+
+    /// `pave` with this environment ([`vars`] only), run in the work folder, stdin closed.
+    ///
+    /// [`vars`]: Env::vars
+    pub fn pave(&self) -> Command {
+        let mut cmd = Command::from_std(self.pave_process());
+        cmd.write_stdin("");
+        cmd
+    }
+
+    /// Writes `bp` to `<work>/<name>` and returns its `./`-relative spec.
+    pub fn write_blueprint(&self, bp: &BlueprintBuilder) -> String {
+        bp.write_to(&self.work().join(bp.name()));
+        format!("./{}", bp.name())
     }
 
     /// Writes a blueprint folder under the work folder and returns its `./`-relative spec.
