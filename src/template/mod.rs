@@ -3,7 +3,7 @@
 //! finds which variables, helpers and partials a template uses. It knows nothing of answers or
 //! blueprints: it renders templates against a JSON context.
 
-pub mod engine;
+mod engine;
 pub mod refs;
 
 pub use engine::{Engine, HELPERS};

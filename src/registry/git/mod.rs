@@ -6,7 +6,7 @@
 //! interval, when a requested version or blueprint is missing, or when asked to sync); with
 //! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
 //! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; [`read`] does that). The URL given to libgit2 never carries credentials
+//! checkout; the private `read` module does that). The URL given to libgit2 never carries credentials
 //! ([`super::url::RemoteUrl`]).
 
 mod read;
