@@ -19,6 +19,7 @@ use super::cache::{CacheEntry, CacheError, EntryLock};
 use super::events::{Notice, Reporter, TransferKind, TransferProgress};
 use super::url::{RemoteUrl, scrub};
 use super::{BlueprintSource, Loaded, RegistryError};
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
 use semver::Version;
@@ -642,5 +643,35 @@ impl BlueprintSource for GitSource {
 
     fn location(&self) -> String {
         self.url.clean().to_string()
+    }
+}
+
+impl Classify for GitError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            GitError::Cache(e) => e.kind(),
+            GitError::Unreachable { .. }
+            | GitError::Auth { .. }
+            | GitError::OfflineNoCache { .. }
+            | GitError::Damaged { .. }
+            | GitError::NoIndex { .. }
+            | GitError::Git { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            GitError::OfflineNoCache { registry, .. } => {
+                Some(format!("run `pave registry sync {registry}` while online"))
+            }
+            GitError::Damaged { offline: true, .. } => {
+                Some(String::from("run `pave registry sync` while online"))
+            }
+            GitError::Auth { .. } => Some(format!(
+                "https: configure a git credential helper or set {}; ssh: load a key into the ssh agent or ~/.ssh",
+                super::auth::TOKEN_ENV
+            )),
+            _ => None,
+        }
     }
 }
