@@ -2,6 +2,7 @@
 //! answers) and, on a terminal, a [`Prompter`]; each typed and validated against its parameter,
 //! then the manifest's cross-parameter `rules` checked. The result is [`Answers`].
 
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::{Manifest, ParamType, Parameter};
 use crate::template::{Engine, TemplateError};
 use serde_json::{Map, Value};
@@ -322,5 +323,34 @@ fn missing_entry(param: &Parameter) -> Missing {
             .clone()
             .unwrap_or_else(|| param.prompt_text().to_string()),
         example,
+    }
+}
+
+impl Classify for AnswerError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            AnswerError::Template(e) => e.kind(),
+            _ if self.is_usage() => ErrorKind::Usage,
+            _ => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            AnswerError::Unknown {
+                closest: Some(c), ..
+            } => Some(format!("did you mean `{c}`?")),
+            AnswerError::Unknown { known, .. } => Some(format!("parameters: {}", known.join(", "))),
+            AnswerError::BadSet(_) => Some(String::from("write it as --set key=value")),
+            AnswerError::Missing(missing) => Some(
+                missing
+                    .iter()
+                    .map(|m| format!("--set {}={}", m.name, m.example))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            AnswerError::Template(e) => e.hint(),
+            AnswerError::Invalid(_) | AnswerError::Rules(_) | AnswerError::Prompt(_) => None,
+        }
     }
 }

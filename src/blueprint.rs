@@ -2,6 +2,7 @@
 //! (template files, partials, example answer sets, changelog). Every source (built-in, local
 //! folder, git tree) produces a flat [`FileTree`] and [`Blueprint::from_tree`] splits it.
 
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::{self, Manifest, ManifestError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -204,6 +205,30 @@ pub fn link_stays_inside(path: &str, target: &str) -> bool {
         }
     }
     true
+}
+
+impl Classify for BlueprintError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            BlueprintError::Manifest(e) => e.kind(),
+            BlueprintError::NoManifest { .. }
+            | BlueprintError::NotText { .. }
+            | BlueprintError::SymlinkOut { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            BlueprintError::Manifest(e) => e.hint(),
+            BlueprintError::NoManifest { .. } => Some(String::from(
+                "a blueprint folder holds blueprint.yaml and template/",
+            )),
+            BlueprintError::SymlinkOut { .. } => {
+                Some(String::from("blueprints may only link to their own files"))
+            }
+            BlueprintError::NotText { .. } => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! the XDG cache directory or `PAVE_CACHE_DIR`. Loading a missing file gives the defaults;
 //! saving is atomic (a temporary file beside it, then a rename).
 
+use crate::error::{Classify, ErrorKind};
 use crate::registry::url::RemoteUrl;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -230,6 +231,37 @@ pub fn normalize_url(url: &str) -> String {
         return abs.display().to_string();
     }
     clean
+}
+
+impl Classify for ConfigError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ConfigError::Yaml(e) => e.kind(),
+            ConfigError::BadName(_) | ConfigError::Reserved | ConfigError::Unknown { .. } => {
+                ErrorKind::Usage
+            }
+            ConfigError::Io { .. } | ConfigError::NoHome | ConfigError::Exists { .. } => {
+                ErrorKind::Failure
+            }
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::Yaml(e) => e.hint(),
+            ConfigError::NoHome => {
+                Some(String::from("set HOME, or PAVE_CONFIG and PAVE_CACHE_DIR"))
+            }
+            ConfigError::Exists { name, .. } => Some(format!(
+                "remove it first with `pave registry remove {name}`, or choose another name"
+            )),
+            ConfigError::Unknown { known, .. } if known.is_empty() => Some(String::from(
+                "add one with `pave registry add <name> <url>`",
+            )),
+            ConfigError::Unknown { known, .. } => Some(known_text(known)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

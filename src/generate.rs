@@ -3,6 +3,7 @@
 
 use crate::answers::{self, AnswerError, Answers, Prompter, Supplied};
 use crate::blueprint::{Entry, FileTree};
+use crate::error::{Classify, ErrorKind};
 use crate::project::{self, ProjectFile};
 use crate::registry::Loaded;
 use crate::render::{self, RenderError};
@@ -72,4 +73,24 @@ pub fn render_project(
         Entry::file(record.to_yaml()?),
     );
     Ok(tree)
+}
+
+impl Classify for GenerateError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            GenerateError::Answers(e) => e.kind(),
+            GenerateError::Render(e) => e.kind(),
+            GenerateError::Yaml(e) => e.kind(),
+            GenerateError::ReservedPath => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            GenerateError::Answers(e) => e.hint(),
+            GenerateError::Render(e) => e.hint(),
+            GenerateError::Yaml(e) => e.hint(),
+            GenerateError::ReservedPath => Some(String::from("remove it from the blueprint")),
+        }
+    }
 }

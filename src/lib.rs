@@ -19,6 +19,7 @@
 //! - [`project`]: the `.pave.yaml` model.
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
+//! - [`error`]: what kind an error is (usage or failure) and its hint, for every error above.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
 //!
 //! Everything except [`cli`] is a library that never prints.
@@ -28,6 +29,7 @@ pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod config;
+pub mod error;
 pub mod generate;
 pub mod manifest;
 pub mod plan;

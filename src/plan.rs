@@ -5,6 +5,7 @@
 //! symbolic link.
 
 use crate::blueprint::{Entry, FileTree};
+use crate::error::{Classify, ErrorKind};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -369,4 +370,19 @@ fn make_symlink(_: &str, dest: &Path) -> Result<(), PlanError> {
         "{}: symbolic links are only supported on Unix",
         dest.display()
     )))
+}
+
+impl Classify for PlanError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Failure
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            PlanError::NotEmpty(_) => Some(String::from(
+                "choose a new folder, or pass --force to write into it",
+            )),
+            _ => None,
+        }
+    }
 }

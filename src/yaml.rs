@@ -114,6 +114,16 @@ pub fn locate(src: &str, needle: &str) -> Option<(usize, usize)> {
         .find_map(|(i, line)| line.find(needle).map(|col| (i + 1, col + 1)))
 }
 
+impl crate::error::Classify for YamlError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Failure
+    }
+
+    fn hint(&self) -> Option<String> {
+        self.hint.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 use crate::answers::Supplied;
 use crate::blueprint::{Blueprint, TestCase};
+use crate::error::Classify;
 use crate::registry::Loaded;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -339,4 +340,23 @@ fn kill_group(child: &mut std::process::Child) {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
     }
     let _ = child.kill();
+}
+
+impl Classify for TestError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            TestError::Write(e) => e.kind(),
+            TestError::Io { .. } | TestError::OutNotOurs(_) | TestError::NoCases(_) => {
+                crate::error::ErrorKind::Failure
+            }
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            TestError::Write(e) => e.hint(),
+            TestError::OutNotOurs(_) => Some(String::from("choose another --out folder")),
+            _ => None,
+        }
+    }
 }

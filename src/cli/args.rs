@@ -19,6 +19,7 @@ pub struct Cli {
     /// Never use the network: git registries are read from the cache as it is.
     #[arg(long, global = true)]
     pub offline: bool,
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }

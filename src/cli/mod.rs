@@ -1,6 +1,10 @@
 //! The only shell: parses the command line, prompts, prints, and maps errors to exit codes
 //! (0 success, 1 error, 2 usage). One module per command group.
 
+// The shell is the one place that talks to the terminal and ends the process; the crate denies
+// these lints everywhere else (Cargo.toml), so a library module that prints does not compile.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 /// Prints a line on stdout; a closed pipe (`pave list | head -1`) ends the process quietly.
 macro_rules! say {
     () => { $crate::cli::write_line(format_args!("")) };
@@ -25,61 +29,102 @@ use std::process::ExitCode;
 
 pub use args::Cli as Arguments;
 
-/// An error the user's command line caused: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+pub use crate::error::UsageError;
 
 /// Runs pave with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return parse_failed(&e),
     };
+    let json = wants_json(&cli.command);
     match run(cli) {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err}");
-            let mut shown = err.to_string();
-            for cause in err.chain().skip(1) {
-                let text = cause.to_string();
-                // Errors that wrap another often print it already; say each cause once.
-                if !shown.contains(&text) {
-                    eprintln!("  caused by: {text}");
-                    shown.push_str(&text);
-                }
-            }
-            ExitCode::from(exit_code(&err))
-        }
+        Err(err) => report(&err, json),
     }
 }
 
-fn exit_code(err: &anyhow::Error) -> u8 {
-    let usage = err.chain().any(|e| {
-        e.is::<UsageError>()
-            || e.downcast_ref::<crate::answers::AnswerError>()
-                .is_some_and(|a| a.is_usage())
-            || e.downcast_ref::<crate::generate::GenerateError>()
-                .is_some_and(
-                    |g| matches!(g, crate::generate::GenerateError::Answers(a) if a.is_usage()),
-                )
-            || matches!(
-                e.downcast_ref::<crate::registry::RegistryError>(),
-                Some(crate::registry::RegistryError::BadRequirement { .. })
-            )
-            || matches!(
-                e.downcast_ref::<crate::config::ConfigError>(),
-                Some(
-                    crate::config::ConfigError::BadName(_)
-                        | crate::config::ConfigError::Reserved
-                        | crate::config::ConfigError::Unknown { .. }
-                )
-            )
+/// Whether the command was asked for JSON output, so that its error is JSON too.
+fn wants_json(command: &Command) -> bool {
+    match command {
+        Command::List(args) => args.json,
+        Command::Show(args) => args.json,
+        Command::New(args) => args.json,
+        Command::Blueprint(args::BlueprintCommand::Lint { json, .. }) => *json,
+        Command::Registry(args) => {
+            matches!(args.command, args::RegistryCommand::List { json: true })
+        }
+        Command::Blueprint(_) | Command::Completions { .. } => false,
+    }
+}
+
+/// Prints an error and returns its exit code, which its kind decides (1 failure, 2 usage).
+/// On a terminal: the message, each cause not already said, and the hint when the message
+/// does not hold it. With `--json`: one `{"error": ...}` object on stdout ([`error_json`]).
+fn report(err: &anyhow::Error, json: bool) -> ExitCode {
+    let (kind, hint) = crate::error::classify_chain(err.chain());
+    let mut lines: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        // Errors that wrap another often print it already; say each cause once.
+        if !lines.iter().any(|shown| shown.contains(&text)) {
+            lines.push(text);
+        }
+    }
+    if json {
+        say!("{}", error_json(kind, &lines.join(": "), hint.as_deref()));
+    } else {
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                eprintln!("error: {line}");
+            } else {
+                eprintln!("  caused by: {line}");
+            }
+        }
+        if let Some(hint) = hint.filter(|h| !lines.iter().any(|shown| shown.contains(h))) {
+            eprintln!("  hint: {hint}");
+        }
+    }
+    ExitCode::from(kind.exit_code())
+}
+
+/// The JSON form of an error, pretty-printed like every other `--json` output:
+/// `{"error": {"kind": "usage" | "failure", "message": "...", "hint": "..." | null}}`.
+fn error_json(kind: crate::error::ErrorKind, message: &str, hint: Option<&str>) -> String {
+    let value = serde_json::json!({
+        "error": {"kind": kind.as_str(), "message": message, "hint": hint}
     });
-    if usage { 2 } else { 1 }
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+}
+
+/// A command line clap rejects (exit 2), or `--help`/`--version` (exit 0). When `--json` is
+/// among the arguments, the rejection is a JSON error with clap's first line as the message
+/// and its tip, if any, as the hint.
+fn parse_failed(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    if !json {
+        let _ = e.print();
+        return ExitCode::from(crate::error::ErrorKind::Usage.exit_code());
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let message = lines
+        .next()
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+        .unwrap_or("invalid arguments");
+    let hint = lines.find_map(|l| l.strip_prefix("tip: "));
+    say!(
+        "{}",
+        error_json(crate::error::ErrorKind::Usage, message, hint)
+    );
+    ExitCode::from(crate::error::ErrorKind::Usage.exit_code())
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

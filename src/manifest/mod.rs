@@ -10,6 +10,7 @@ pub use blueprint::{
 };
 pub use index::{FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index};
 
+use crate::error::{Classify, ErrorKind};
 use crate::yaml::YamlError;
 
 /// The only `apiVersion` this release reads.
@@ -63,6 +64,22 @@ impl<'a> Problems<'a> {
                 file: file.to_string(),
                 errors: self.errors,
             })
+        }
+    }
+}
+
+impl Classify for ManifestError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ManifestError::Yaml(e) => e.kind(),
+            ManifestError::Invalid { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ManifestError::Yaml(e) => e.hint(),
+            ManifestError::Invalid { .. } => None,
         }
     }
 }

@@ -236,6 +236,12 @@ impl EntryLock {
     }
 }
 
+impl crate::error::Classify for CacheError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Failure
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ pub mod select;
 pub mod url;
 
 use crate::blueprint::{Blueprint, BlueprintError};
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::{IndexEntry, ManifestError, RegistryIndex};
 use semver::{Version, VersionReq};
 
@@ -232,6 +233,53 @@ impl BlueprintRef {
             name,
             req,
         })
+    }
+}
+
+impl Classify for RegistryError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            RegistryError::BadRequirement { .. } => ErrorKind::Usage,
+            RegistryError::Index(e) => e.kind(),
+            RegistryError::Blueprint(e) => e.kind(),
+            RegistryError::Git(e) => e.kind(),
+            RegistryError::UnknownBlueprint { .. }
+            | RegistryError::NoMatchingVersion { .. }
+            | RegistryError::Inconsistent(_)
+            | RegistryError::Io(_)
+            | RegistryError::Ambiguous { .. }
+            | RegistryError::Unsearchable { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            RegistryError::UnknownBlueprint {
+                closest: Some(c), ..
+            } => Some(format!("did you mean `{c}`?")),
+            RegistryError::UnknownBlueprint { known, .. } if known.is_empty() => None,
+            RegistryError::UnknownBlueprint { known, .. } => {
+                Some(format!("known: {}", known.join(", ")))
+            }
+            RegistryError::NoMatchingVersion { available, .. } if !available.is_empty() => {
+                Some(format!("available versions: {}", available.join(", ")))
+            }
+            RegistryError::BadRequirement { .. } => Some(String::from(
+                "examples: cloudfront-http-api@1.2.0, @^1.2, @~1.2, @*",
+            )),
+            RegistryError::Ambiguous { qualified, .. } => Some(format!(
+                "name the one you mean (e.g. `{}`), or pass --registry",
+                qualified.first().map(String::as_str).unwrap_or("")
+            )),
+            RegistryError::Unsearchable { found: Some(f), .. } => {
+                Some(format!("name the registry to skip this one: `{f}`"))
+            }
+            RegistryError::Unsearchable { cause, .. } => cause.hint(),
+            RegistryError::Index(e) => e.hint(),
+            RegistryError::Blueprint(e) => e.hint(),
+            RegistryError::Git(e) => e.hint(),
+            _ => None,
+        }
     }
 }
 

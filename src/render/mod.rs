@@ -6,6 +6,7 @@
 pub mod paths;
 
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
+use crate::error::{Classify, ErrorKind};
 use crate::template::{Engine, TemplateError};
 
 /// The suffix of files that are rendered.
@@ -152,4 +153,22 @@ fn file_rules(
         rules.push((glob, holds));
     }
     Ok(rules)
+}
+
+impl Classify for RenderError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            RenderError::Template(e) => e.kind(),
+            RenderError::Path { .. }
+            | RenderError::Duplicate { .. }
+            | RenderError::SymlinkOut { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            RenderError::Template(e) => e.hint(),
+            _ => None,
+        }
+    }
 }

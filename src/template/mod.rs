@@ -3,9 +3,10 @@
 //! finds which variables, helpers and partials a template uses. It knows nothing of answers or
 //! blueprints: it renders templates against a JSON context.
 
-pub mod engine;
+mod engine;
 pub mod refs;
 
+use crate::error::{Classify, ErrorKind};
 pub use engine::{Engine, HELPERS};
 use std::fmt;
 
@@ -42,5 +43,11 @@ impl fmt::Display for At<'_> {
         let e = self.0;
         crate::yaml::write_position(f, &e.file, e.line, e.column)?;
         write!(f, ": {}", e.message)
+    }
+}
+
+impl Classify for TemplateError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Failure
     }
 }

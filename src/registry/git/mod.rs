@@ -6,7 +6,7 @@
 //! interval, when a requested version or blueprint is missing, or when asked to sync); with
 //! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
 //! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; [`read`] does that). The URL given to libgit2 never carries credentials
+//! checkout; the private `read` module does that). The URL given to libgit2 never carries credentials
 //! ([`super::url::RemoteUrl`]).
 
 mod read;
@@ -19,6 +19,7 @@ use super::cache::{CacheEntry, CacheError, EntryLock};
 use super::events::{Notice, Reporter, TransferKind, TransferProgress};
 use super::url::{RemoteUrl, scrub};
 use super::{BlueprintSource, Loaded, RegistryError};
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
 use semver::Version;
@@ -642,5 +643,35 @@ impl BlueprintSource for GitSource {
 
     fn location(&self) -> String {
         self.url.clean().to_string()
+    }
+}
+
+impl Classify for GitError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            GitError::Cache(e) => e.kind(),
+            GitError::Unreachable { .. }
+            | GitError::Auth { .. }
+            | GitError::OfflineNoCache { .. }
+            | GitError::Damaged { .. }
+            | GitError::NoIndex { .. }
+            | GitError::Git { .. } => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            GitError::OfflineNoCache { registry, .. } => {
+                Some(format!("run `pave registry sync {registry}` while online"))
+            }
+            GitError::Damaged { offline: true, .. } => {
+                Some(String::from("run `pave registry sync` while online"))
+            }
+            GitError::Auth { .. } => Some(format!(
+                "https: configure a git credential helper or set {}; ssh: load a key into the ssh agent or ~/.ssh",
+                super::auth::TOKEN_ENV
+            )),
+            _ => None,
+        }
     }
 }
