@@ -27,8 +27,9 @@ pub fn variables(what: &str, src: &str) -> Result<Vec<String>, TemplateError> {
     Ok(names)
 }
 
-/// The literal values a condition mentions (`'us-east-1'` in `{{ne region 'us-east-1'}}`): the
-/// answers it is most likely to accept or reject.
+/// The literal values a condition compares an answer with (`'us-east-1'` in
+/// `{{ne region 'us-east-1'}}`): the answers it is most likely to accept or reject. Literals
+/// given to other helpers (`split`'s text) are not answers and are left out.
 pub fn literals(src: &str) -> Vec<Value> {
     let mut out = Vec::new();
     if let Ok(template) = Template::compile(src) {
@@ -42,9 +43,19 @@ pub fn literals(src: &str) -> Vec<Value> {
 }
 
 fn helper_literals(h: &HelperTemplate, out: &mut Vec<Value>) {
+    let comparison = matches!(
+        name_of(&h.name).as_deref(),
+        Some("eq" | "ne" | "gt" | "gte" | "lt" | "lte")
+    );
+    let against_answer = h
+        .params
+        .iter()
+        .any(|p| matches!(p, Parameter::Name(_) | Parameter::Path(_)));
     for p in h.params.iter().chain(h.hash.values()) {
         match p {
-            Parameter::Literal(v) if !out.contains(v) => out.push(v.clone()),
+            Parameter::Literal(v) if comparison && against_answer && !out.contains(v) => {
+                out.push(v.clone());
+            }
             Parameter::Subexpression(sub) => {
                 if let TemplateElement::Expression(inner) = sub.as_element() {
                     helper_literals(inner, out);
@@ -216,5 +227,7 @@ mod tests {
             [Value::from("create"), Value::from("us-east-1")]
         );
         assert!(variables("rule", "{{#if a}}").is_err());
+        let split = "{{and logs (contains (split 'a-1,b-2' ',') region) (eq 'x' 'y')}}";
+        assert!(literals(split).is_empty(), "{:?}", literals(split));
     }
 }
