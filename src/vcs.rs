@@ -1,8 +1,25 @@
 //! Committing a new project with git (`pave new --git`), with libgit2: a new repository gets
 //! one initial commit; an existing one gets a commit on top of its HEAD. The author comes from
-//! the user's git configuration.
+//! the user's git configuration. A folder inside another repository's work tree gets no
+//! repository of its own ([`enclosing_work_tree`] finds that case).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The work tree of another git repository that `dir` (existing or not) lies in, if any. A
+/// folder that is itself the top of a work tree has none: committing there adds to its own
+/// history.
+pub fn enclosing_work_tree(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    let existing = dir.ancestors().find(|a| a.is_dir())?;
+    let repo = git2::Repository::discover(existing).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let own = dir.canonicalize().ok();
+    if own.as_deref() == Some(workdir.as_path()) {
+        None
+    } else {
+        Some(workdir)
+    }
+}
 
 /// Commits every file in `dir`, creating the repository when there is none. If the repository
 /// was created here and the commit fails, the repository is removed again.

@@ -1,15 +1,20 @@
 //! `pave new`: resolve answers (flags, answers file, prompts on a terminal), render, then print
-//! the plan (`--dry-run`) or apply it atomically, Ctrl-C included.
+//! the plan (`--dry-run`) or apply it atomically, Ctrl-C included. It refuses to write over a
+//! pave project (that is `pave update`'s job), and `--git` commits only where it would not
+//! nest a repository in another work tree.
 
 use super::{Output, UsageError, args::NewArgs, print_json, prompt::TerminalPrompter, source};
 use crate::answers::{self, Prompter, Supplied};
 use crate::blueprint::Entry;
 use crate::generate;
+use crate::manifest::Maturity;
 use crate::plan::{self, Action, ApplyOptions, WritePlan};
+use crate::project;
+use crate::registry::Loaded;
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,9 +23,27 @@ static APPLYING: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     install_interrupt_handler();
-    let loaded = source::load(out, &args.blueprint, args.registry.as_deref())?;
+    let (loaded, maturity) = if source::is_folder(&args.blueprint) {
+        (
+            source::load(out, &args.blueprint, args.registry.as_deref())?,
+            None,
+        )
+    } else {
+        let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
+        let maturity = resolved
+            .source()
+            .entry(&resolved.name)
+            .ok()
+            .map(|e| e.maturity);
+        (resolved.load()?, maturity)
+    };
+    warn_maturity(&loaded, maturity);
+    if let Some(dir) = &args.dir {
+        refuse_pave_project(dir)?;
+    }
     let mut supplied = Supplied {
         defaults: args.defaults,
+        folder_name: args.dir.as_deref().and_then(folder_name),
         ..Supplied::default()
     };
     for pair in &args.set {
@@ -39,6 +62,9 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         None
     };
     let generated = generate::generate(&loaded, &supplied, prompter)?;
+    for warning in generated.answers.warnings() {
+        eprintln!("warning: {warning}");
+    }
 
     let target = match &args.dir {
         Some(dir) => dir.clone(),
@@ -50,16 +76,15 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
                 .unwrap_or(loaded.blueprint.name()),
         ),
     };
+    if args.dir.is_none() {
+        refuse_pave_project(&target)?;
+    }
+    let recorded = generated.answers.recorded();
     let plan = plan::plan(&target, generated.tree, args.force)?;
     let bp = &loaded.blueprint;
     if args.dry_run {
         if args.json {
-            print_json(&plan_json(
-                &plan,
-                bp.name(),
-                &bp.version().to_string(),
-                true,
-            ))?;
+            print_json(&plan_json(&plan, &loaded, &recorded, true))?;
         } else {
             print_plan(&plan);
         }
@@ -75,9 +100,25 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     let git_init = |dir: &std::path::Path| {
         crate::vcs::init_and_commit(dir, &message).map_err(|e| format!("git init failed: {e}"))
     };
+    let enclosing = if args.git {
+        crate::vcs::enclosing_work_tree(&target)
+    } else {
+        None
+    };
+    if let Some(outer) = &enclosing {
+        eprintln!(
+            "note: {} is inside the git work tree {}; no repository was made in it (add and commit the files there when ready)",
+            target.display(),
+            outer.display()
+        );
+    }
     let options = ApplyOptions {
         cancel: Some(&CANCEL),
-        finish: if args.git { Some(&git_init) } else { None },
+        finish: if args.git && enclosing.is_none() {
+            Some(&git_init)
+        } else {
+            None
+        },
     };
     APPLYING.store(true, Ordering::SeqCst);
     let applied = plan.apply(&options);
@@ -85,12 +126,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     applied.with_context(|| format!("nothing was written to {}", target.display()))?;
 
     if args.json {
-        print_json(&plan_json(
-            &plan,
-            bp.name(),
-            &bp.version().to_string(),
-            false,
-        ))?;
+        print_json(&plan_json(&plan, &loaded, &recorded, false))?;
     } else {
         let (created, overwritten, _) = plan.counts();
         say!(
@@ -124,15 +160,58 @@ fn install_interrupt_handler() {
     });
 }
 
-fn plan_json(plan: &WritePlan, name: &str, version: &str, dry_run: bool) -> serde_json::Value {
+/// `new` of an experimental or deprecated blueprint says so on stderr.
+fn warn_maturity(loaded: &Loaded, maturity: Option<Maturity>) {
+    let why = match maturity {
+        Some(Maturity::Experimental) => "it may change without notice",
+        Some(Maturity::Deprecated) => {
+            "it is kept for existing projects; new projects should use another blueprint"
+        }
+        Some(Maturity::Recommended) | None => return,
+    };
+    eprintln!(
+        "warning: {} is {} in registry {}: {why}",
+        loaded.blueprint.name(),
+        maturity.map_or("", Maturity::as_str),
+        loaded.registry
+    );
+}
+
+/// A folder that holds `.pave.yaml` is a project: rendering over it with other answers would
+/// leave the old answers' files behind, so `new` refuses (with or without `--force`).
+fn refuse_pave_project(dir: &Path) -> Result<()> {
+    if dir.join(project::FILE_NAME).is_file() {
+        return Err(UsageError(format!(
+            "{} is already a pave project (it has {}); `pave new` does not write over one. To change its answers, run `pave update --set key=value` in it, which also removes files the new answers no longer need",
+            dir.display(),
+            project::FILE_NAME
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The name of the folder a project goes to (`.` is the current folder's name).
+fn folder_name(dir: &Path) -> Option<String> {
+    let absolute = std::path::absolute(dir).ok()?;
+    absolute.file_name()?.to_str().map(str::to_string)
+}
+
+fn plan_json(
+    plan: &WritePlan,
+    loaded: &Loaded,
+    answers: &serde_json::Map<String, serde_json::Value>,
+    dry_run: bool,
+) -> serde_json::Value {
     let files: Vec<_> = plan
         .files
         .iter()
         .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": size(&f.entry)}))
         .collect();
     json!({
-        "target": plan.target.display().to_string(), "blueprint": name, "version": version,
-        "dry_run": dry_run, "files": files,
+        "target": plan.target.display().to_string(), "registry": loaded.registry,
+        "blueprint": loaded.blueprint.name(), "version": loaded.blueprint.version().to_string(),
+        "answers": answers, "dry_run": dry_run, "files": files,
     })
 }
 

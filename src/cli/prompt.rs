@@ -1,5 +1,7 @@
 //! Terminal prompts with dialoguer, one widget per parameter type; re-asks until the answer
-//! validates. Used only when stdin and stderr are terminals.
+//! validates, and says so when an answer breaks a rule. Yes/no questions wait for Enter, so a
+//! typed word never spills into the next question. Used only when stdin and stderr are
+//! terminals.
 
 use crate::answers::{AnswerError, Prompter};
 use crate::manifest::{ParamType, Parameter};
@@ -26,10 +28,7 @@ fn failed(e: dialoguer::Error) -> AnswerError {
 
 impl Prompter for TerminalPrompter {
     fn ask(&mut self, param: &Parameter, default: Option<&Value>) -> Result<Value, AnswerError> {
-        let prompt = match &param.help {
-            Some(help) => format!("{} ({help})", param.prompt_text()),
-            None => param.prompt_text().to_string(),
-        };
+        let prompt = crate::answers::question(param);
         let check = |text: &String| -> Result<(), String> {
             param.parse_input(text).and_then(|v| param.validate(&v))
         };
@@ -38,6 +37,7 @@ impl Prompter for TerminalPrompter {
                 let answer = Confirm::with_theme(&self.theme)
                     .with_prompt(prompt)
                     .default(default.and_then(Value::as_bool).unwrap_or(false))
+                    .wait_for_newline(true)
                     .interact()
                     .map_err(failed)?;
                 Ok(Value::Bool(answer))
@@ -103,5 +103,15 @@ impl Prompter for TerminalPrompter {
                 param.parse_input(&text).map_err(AnswerError::Prompt)
             }
         }
+    }
+
+    fn rejected(&mut self, param: &Parameter, message: &str) -> Result<(), AnswerError> {
+        let term = console::Term::stderr();
+        term.write_line(&format!(
+            "{} {message}; answer `{}` again",
+            console::style("✘").red(),
+            param.name
+        ))
+        .map_err(|e| AnswerError::Prompt(e.to_string()))
     }
 }

@@ -3,6 +3,7 @@
 //! finds which variables, helpers and partials a template uses. It knows nothing of answers or
 //! blueprints: it renders templates against a JSON context.
 
+pub mod condition;
 mod engine;
 pub mod refs;
 

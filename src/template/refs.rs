@@ -149,7 +149,7 @@ fn param(
     }
 }
 
-fn raw(path: &Path) -> String {
+pub(super) fn raw(path: &Path) -> String {
     match path {
         Path::Relative((_, raw)) => raw.clone(),
         Path::Local((_, name, _)) => format!("@{name}"),

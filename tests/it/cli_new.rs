@@ -1,6 +1,8 @@
 //! `pave new` through the binary without a terminal: answers from flags and files, every kind
-//! of bad input (with exit codes and an untouched disk), --dry-run, --force, --git.
+//! of bad input (with exit codes and an untouched disk), --dry-run, --force, --git, the
+//! folder name as default project name, warnings for maturity and unused answers, --json.
 
+use crate::support::git::GitRegistry;
 use crate::support::{BlueprintBuilder, Env, Param, list_files, text};
 use predicates::prelude::*;
 
@@ -25,7 +27,8 @@ fn typed_blueprint(env: &Env) -> String {
         .param(project_name())
         .param(Param::integer("memory").min(128).max(1024).default(256))
         .param(Param::choice("runtime", &["nodejs22.x", "python3.12"]))
-        .param(Param::choice("waf", &["none", "create"]).default("none"))
+        .param(Param::choice("waf", &["none", "create", "existing"]).default("none"))
+        .param(Param::string("web_acl_arn").when("{{eq waf 'existing'}}"))
         .param(Param::string("region").default("eu-west-1"))
         .param(Param::secret("api_key"))
         .rule(
@@ -44,9 +47,10 @@ fn typed_blueprint(env: &Env) -> String {
 fn missing_answers_without_terminal_are_listed_together_with_the_fix() {
     let env = Env::new();
     let bp = typed_blueprint(&env);
+    // `Out` is not a valid project_name, so it is no default for it.
     let out = env
         .pave()
-        .args(["new", &bp, "out"])
+        .args(["new", &bp, "Out"])
         .assert()
         .code(2)
         .get_output()
@@ -60,7 +64,7 @@ fn missing_answers_without_terminal_are_listed_together_with_the_fix() {
         msg.contains("fix: --set project_name=... --set runtime=nodejs22.x --set api_key=..."),
         "{msg}"
     );
-    assert!(list_files(&env.work().join("out")).is_empty());
+    assert!(list_files(&env.work().join("Out")).is_empty());
 }
 
 #[test]
@@ -138,9 +142,9 @@ fn a_rule_violation_is_an_error_and_writes_nothing() {
         .args(VALID)
         .args(["--set", "waf=create"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
-            "A CloudFront web ACL can only be created in us-east-1",
+            "rule failed: A CloudFront web ACL can only be created in us-east-1 (answers: waf=create, region=eu-west-1); fix with --set region=us-east-1 or --set waf=none",
         ));
     assert!(!env.work().join("out").exists());
     env.pave()
@@ -361,4 +365,205 @@ fn usage_errors_exit_2() {
         .args(["new", "cloudfront-static-site@not-a-req"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn set_for_a_parameter_that_is_not_asked_is_a_usage_error_naming_the_condition() {
+    let env = Env::new();
+    let bp = typed_blueprint(&env);
+    env.pave()
+        .args(["new", &bp, "out", "--set", "web_acl_arn=arn:aws:wafv2:x"])
+        .args(VALID)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "web_acl_arn is only used when waf=existing",
+        ));
+    assert!(!env.work().join("out").exists());
+    env.pave()
+        .args(["new", &bp, "out", "--set", "web_acl_arn=arn:aws:wafv2:x"])
+        .args(VALID)
+        .args(["--set", "waf=existing"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_unused_key_in_an_answers_file_is_a_warning_and_still_validated() {
+    let env = Env::new();
+    let bp = typed_blueprint(&env);
+    std::fs::write(
+        env.work().join("answers.yaml"),
+        "web_acl_arn: arn:aws:wafv2:x\nmemory: 512\n",
+    )
+    .unwrap();
+    env.pave()
+        .args(["new", &bp, "out", "--answers", "answers.yaml"])
+        .args(VALID)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: `web_acl_arn` in the answers file is not used: web_acl_arn is only used when waf=existing",
+        ));
+    let record = std::fs::read_to_string(env.work().join("out/.pave.yaml")).unwrap();
+    assert!(!record.contains("web_acl_arn"), "{record}");
+    std::fs::write(
+        env.work().join("answers.yaml"),
+        "web_acl_arn: [not, a, string]\n",
+    )
+    .unwrap();
+    env.pave()
+        .args(["new", &bp, "out2", "--answers", "answers.yaml"])
+        .args(VALID)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("web_acl_arn: expected string"));
+}
+
+#[test]
+fn the_target_folder_name_is_the_default_project_name() {
+    let env = Env::new();
+    env.pave()
+        .args(["new", "cloudfront-static-site", "site3"])
+        .assert()
+        .success();
+    let record = std::fs::read_to_string(env.work().join("site3/.pave.yaml")).unwrap();
+    assert!(record.contains("project_name: site3"), "{record}");
+    // A folder name that is not a valid project name is no default.
+    let bp = typed_blueprint(&env);
+    env.pave()
+        .args([
+            "new",
+            &bp,
+            "Site_4",
+            "--set",
+            "runtime=python3.12",
+            "--set",
+            "api_key=k",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing answer(s) for project_name",
+        ));
+}
+
+#[test]
+fn new_over_a_pave_project_refuses_even_with_force_and_points_to_update() {
+    let env = Env::new();
+    let bp = typed_blueprint(&env);
+    env.pave()
+        .args(["new", &bp, "out"])
+        .args(VALID)
+        .assert()
+        .success();
+    let before = std::fs::read_to_string(env.work().join("out/.pave.yaml")).unwrap();
+    for extra in [&["--force"][..], &["--force", "--dry-run"], &[]] {
+        env.pave()
+            .args(["new", &bp, "out", "--set", "memory=512"])
+            .args(VALID)
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("out is already a pave project")
+                    .and(predicate::str::contains("pave update --set key=value")),
+            );
+    }
+    let after = std::fs::read_to_string(env.work().join("out/.pave.yaml")).unwrap();
+    assert_eq!(before, after);
+    // Without DIR, the target comes from the answers and is checked all the same.
+    env.pave()
+        .args(["new", &bp, "--force"])
+        .args([
+            "--set",
+            "project_name=out",
+            "--set",
+            "runtime=python3.12",
+            "--set",
+            "api_key=k",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pave update"));
+}
+
+#[test]
+fn git_inside_an_existing_work_tree_makes_no_nested_repository() {
+    let env = Env::new();
+    let bp = typed_blueprint(&env);
+    let outer = git2::Repository::init(env.work()).unwrap();
+    env.pave()
+        .args(["new", &bp, "apps/out", "--git"])
+        .args(VALID)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is inside the git work tree"));
+    assert!(env.work().join("apps/out/config.json").exists());
+    assert!(!env.work().join("apps/out/.git").exists());
+    assert!(outer.head().is_err(), "the outer repository gets no commit");
+}
+
+#[test]
+fn new_warns_about_experimental_and_deprecated_blueprints() {
+    let env = Env::new();
+    env.pave()
+        .args(["new", "cloudfront-edge-functions", "edge"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: cloudfront-edge-functions is experimental",
+        ));
+    env.pave()
+        .args(["new", "cloudfront-static-site", "site"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    let reg = GitRegistry::new();
+    reg.release("demo", "1.0.0");
+    let index = std::fs::read_to_string(reg.path().join("registry.yaml")).unwrap();
+    reg.write(&[(
+        "registry.yaml",
+        &index.replace("maturity: recommended", "maturity: deprecated"),
+    )]);
+    reg.commit("Deprecate demo");
+    env.pave()
+        .args(["new", "demo", "old", "--registry", &reg.file_url()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: demo is deprecated"));
+}
+
+#[test]
+fn json_output_includes_the_registry_and_the_recorded_answers() {
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["new", "cloudfront-static-site", "site", "--json"])
+        .args(["--set", "region=us-west-2"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["registry"], "builtin");
+    assert_eq!(doc["blueprint"], "cloudfront-static-site");
+    assert_eq!(doc["answers"]["project_name"], "site");
+    assert_eq!(doc["answers"]["region"], "us-west-2");
+    let bp = typed_blueprint(&env);
+    let out = env
+        .pave()
+        .args(["new", &bp, "out", "--json", "--dry-run"])
+        .args(VALID)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["answers"]["runtime"], "python3.12");
+    assert!(doc["answers"].get("api_key").is_none(), "secrets stay out");
+    assert!(
+        doc["registry"].as_str().unwrap().ends_with("typed"),
+        "{doc}"
+    );
 }

@@ -1,5 +1,6 @@
 //! `pave new` on a real pseudo-terminal: the prompts appear in manifest order with the right
-//! widget per type, invalid input is re-asked, and the answers land in the project.
+//! widget per type, invalid input is re-asked, a yes/no answer waits for Enter, an answer that
+//! breaks a rule is asked again at once, and the answers land in the project.
 
 use crate::support::{Env, manifest};
 use rexpect::session::spawn_command;
@@ -33,7 +34,7 @@ fn prompts_answer_every_widget_on_a_terminal() {
     answer("Project name", "Not Valid\r");
     answer("does not match the pattern", "svc\r");
     answer("Runtime", "\x1b[B\r"); // arrow down: python3.12
-    answer("Attach a web ACL", "y");
+    answer("Attach a web ACL", "y\r");
     answer("svc-acl", "\r"); // the default, rendered from the earlier answer
     answer("API key", "hunter2\r");
     p.exp_string("Created out").unwrap();
@@ -42,4 +43,87 @@ fn prompts_answer_every_widget_on_a_terminal() {
     assert_eq!(out, "svc python3.12 true svc-acl hunter2\n");
     let record = std::fs::read_to_string(env.work().join("out/.pave.yaml")).unwrap();
     assert!(!record.contains("hunter2"), "{record}");
+}
+
+/// `pave new <args>` on a pseudo-terminal, in `env`'s work folder.
+fn pave_on_pty(env: &Env, args: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"));
+    cmd.current_dir(env.work())
+        .env("HOME", env.path("home"))
+        .env("PAVE_CONFIG", env.path("home/pave.toml"))
+        .env("PAVE_CACHE_DIR", env.path("cache"))
+        .env("TERM", "xterm")
+        .args(args);
+    spawn_command(cmd, Some(20_000)).expect("spawn on a pty")
+}
+
+/// Waits for `prompt`, then (after a moment, as a person would) types `keys`.
+fn answer(p: &mut rexpect::session::PtySession, prompt: &str, keys: &str) {
+    p.exp_string(prompt)
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+#[test]
+fn a_yes_no_answer_waits_for_enter_and_never_spills_into_the_next_prompt() {
+    let env = Env::new();
+    let params = "  - name: logs\n    prompt: Keep access logs\n    type: boolean\n    default: false\n  - name: bucket\n    prompt: Log bucket name\n";
+    let bp = env.blueprint(
+        "yesno",
+        &[
+            ("blueprint.yaml", &manifest("yesno", params, "")),
+            (
+                "template/out.txt.hbs",
+                "{{project_name}} {{logs}} {{bucket}}\n",
+            ),
+        ],
+    );
+    let mut p = pave_on_pty(&env, &["new", &bp, "out"]);
+    answer(&mut p, "project_name", "\r"); // the folder's name is offered
+    answer(&mut p, "Keep access logs", "yes");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut shown = String::new();
+    while let Some(c) = p.try_read() {
+        shown.push(c);
+    }
+    assert!(
+        !shown.contains("Log bucket name"),
+        "the next prompt came before Enter: {shown:?}"
+    );
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    answer(&mut p, "Log bucket name", "logs-bucket\r");
+    p.exp_string("Created out").unwrap();
+    p.exp_eof().unwrap();
+    let out = std::fs::read_to_string(env.work().join("out/out.txt")).unwrap();
+    assert_eq!(out, "out true logs-bucket\n");
+}
+
+#[test]
+fn an_answer_that_breaks_a_rule_is_asked_again_at_once() {
+    let env = Env::new();
+    let params = "  - name: waf\n    prompt: Create a web ACL\n    type: boolean\n    default: false\n  - name: region\n    prompt: AWS region\n    default: eu-west-1\n  - name: note\n    prompt: A note\n";
+    let rules = "rules:\n  - when: \"{{and waf (ne region 'us-east-1')}}\"\n    error: A CloudFront web ACL can only be created in us-east-1\n";
+    let bp = env.blueprint(
+        "ruled",
+        &[
+            ("blueprint.yaml", &manifest("ruled", params, rules)),
+            ("template/out.txt.hbs", "{{waf}} {{region}} {{note}}\n"),
+        ],
+    );
+    let mut p = pave_on_pty(&env, &["new", &bp, "out"]);
+    answer(&mut p, "project_name", "\r");
+    answer(&mut p, "Create a web ACL", "y\r");
+    answer(&mut p, "AWS region", "\r"); // the default, eu-west-1, breaks the rule
+    p.exp_string("A CloudFront web ACL can only be created in us-east-1")
+        .unwrap();
+    p.exp_string("answer `region` again").unwrap();
+    answer(&mut p, "AWS region", "us-east-1\r");
+    answer(&mut p, "A note", "kept\r");
+    p.exp_string("Created out").unwrap();
+    p.exp_eof().unwrap();
+    let out = std::fs::read_to_string(env.work().join("out/out.txt")).unwrap();
+    assert_eq!(out, "true us-east-1 kept\n");
 }
