@@ -92,7 +92,11 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
             false,
         ))?;
     } else {
-        let (created, overwritten, _) = plan.counts();
+        let plan::Counts {
+            create: created,
+            overwrite: overwritten,
+            ..
+        } = plan.counts();
         say!(
             "Created {} from {} {} ({}): {} file(s) written{}.",
             target.display(),
@@ -128,7 +132,7 @@ fn plan_json(plan: &WritePlan, name: &str, version: &str, dry_run: bool) -> serd
     let files: Vec<_> = plan
         .files
         .iter()
-        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": size(&f.entry)}))
+        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": f.entry.as_ref().map_or(0, size)}))
         .collect();
     json!({
         "target": plan.target.display().to_string(), "blueprint": name, "version": version,
@@ -153,10 +157,11 @@ fn print_plan(plan: &WritePlan) {
             "  {:9}  {}  ({} bytes)",
             file.action.as_str(),
             file.path,
-            size(&file.entry)
+            file.entry.as_ref().map_or(0, size)
         );
         if file.action == Action::Overwrite
-            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry)
+            && let (Some(Entry::File { data: old, .. }), Some(Entry::File { data, .. })) =
+                (&file.old, &file.entry)
         {
             let old = String::from_utf8_lossy(old);
             let new = String::from_utf8_lossy(data);
@@ -171,6 +176,11 @@ fn print_plan(plan: &WritePlan) {
             }
         }
     }
-    let (c, o, u) = plan.counts();
+    let plan::Counts {
+        create: c,
+        overwrite: o,
+        unchanged: u,
+        ..
+    } = plan.counts();
     say!("{c} to create, {o} to overwrite, {u} unchanged.");
 }
