@@ -407,3 +407,105 @@ fn make_symlink(_: &str, dest: &Path) -> Result<(), PlanError> {
         dest.display()
     )))
 }
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::super::PlannedFile;
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    /// Every path under `dir` with its kind, contents and mode.
+    fn state(dir: &Path) -> Vec<(String, String)> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let meta = e.path().symlink_metadata().unwrap();
+            let what = if meta.is_dir() {
+                format!("dir {:o}", meta.permissions().mode() & 0o777)
+            } else {
+                format!(
+                    "{:o} {}",
+                    meta.permissions().mode() & 0o777,
+                    String::from_utf8_lossy(&std::fs::read(e.path()).unwrap())
+                )
+            };
+            out.push((rel, what));
+        }
+        out
+    }
+
+    fn project(dir: &Path) -> Vec<PlannedFile> {
+        use std::os::unix::fs::PermissionsExt;
+        for (p, t) in [
+            ("over.txt", "old"),
+            ("run.sh", "echo"),
+            ("gone/deep/only.txt", "bye"),
+            ("stays/a.txt", "a"),
+            ("stays/b.txt", "b"),
+            ("both.txt", "mine"),
+        ] {
+            std::fs::create_dir_all(dir.join(p).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(p), t).unwrap();
+        }
+        std::fs::set_permissions(dir.join("gone"), std::fs::Permissions::from_mode(0o700)).unwrap();
+        vec![
+            PlannedFile::write("over.txt", Some(Entry::file("old")), Entry::file("new")),
+            PlannedFile::write(
+                "run.sh",
+                Some(Entry::file("echo")),
+                Entry::File {
+                    data: b"echo".to_vec(),
+                    executable: true,
+                },
+            ),
+            PlannedFile::delete("gone/deep/only.txt", Entry::file("bye")),
+            PlannedFile::delete("stays/a.txt", Entry::file("a")),
+            PlannedFile::conflict("both.txt", Some(Entry::file("mine")), Entry::file("<<<")),
+            PlannedFile::write("made/here/new.txt", None, Entry::file("fresh")),
+        ]
+    }
+
+    #[test]
+    fn an_interrupt_at_any_step_restores_everything() {
+        let mut step = 0;
+        loop {
+            let root = tempfile::tempdir().unwrap();
+            let dir = root.path().join("p");
+            std::fs::create_dir(&dir).unwrap();
+            let files = project(&dir);
+            let before = state(&dir);
+            let plan = WritePlan::in_place(&dir, files).unwrap();
+            let cancel = AtomicBool::new(false);
+            let options = ApplyOptions {
+                cancel: Some(&cancel),
+                finish: None,
+            };
+            let reached = std::cell::Cell::new(false);
+            let result = apply(&plan, &options, &|n| {
+                if n == step {
+                    reached.set(true);
+                    cancel.store(true, Ordering::SeqCst);
+                }
+            });
+            if !reached.get() {
+                assert!(result.is_ok(), "{result:?}");
+                assert!(step > 8, "every step was interrupted once ({step} steps)");
+                break;
+            }
+            assert!(
+                matches!(result, Err(PlanError::Interrupted(_))),
+                "step {step}: {result:?}"
+            );
+            assert_eq!(state(&dir), before, "interrupted at step {step}");
+            assert_eq!(
+                std::fs::read_dir(root.path()).unwrap().count(),
+                1,
+                "no staging folder left at step {step}"
+            );
+            step += 1;
+        }
+    }
+}

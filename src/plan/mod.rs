@@ -7,7 +7,7 @@
 //! `update`). [`WritePlan::apply`] writes a new project into a staging folder beside the target
 //! and renames it into place; over an existing folder it stages every new content, moves each
 //! original into the staging folder's backup area, and restores everything on any error or
-//! interrupt (see [`apply`](self::apply)). Nothing is written through a symbolic link, and
+//! interrupt. Nothing is written through a symbolic link, and
 //! nothing outside the target.
 
 mod apply;
