@@ -128,7 +128,11 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     if args.json {
         print_json(&plan_json(&plan, &loaded, &recorded, false))?;
     } else {
-        let (created, overwritten, _) = plan.counts();
+        let plan::Counts {
+            create: created,
+            overwrite: overwritten,
+            ..
+        } = plan.counts();
         say!(
             "Created {} from {} {} ({}): {} file(s) written{}.",
             target.display(),
@@ -206,7 +210,7 @@ fn plan_json(
     let files: Vec<_> = plan
         .files
         .iter()
-        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": size(&f.entry)}))
+        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": f.entry.as_ref().map_or(0, size)}))
         .collect();
     json!({
         "target": plan.target.display().to_string(), "registry": loaded.registry,
@@ -232,10 +236,11 @@ fn print_plan(plan: &WritePlan) {
             "  {:9}  {}  ({} bytes)",
             file.action.as_str(),
             file.path,
-            size(&file.entry)
+            file.entry.as_ref().map_or(0, size)
         );
         if file.action == Action::Overwrite
-            && let (Some(old), Entry::File { data, .. }) = (&file.old, &file.entry)
+            && let (Some(Entry::File { data: old, .. }), Some(Entry::File { data, .. })) =
+                (&file.old, &file.entry)
         {
             let old = String::from_utf8_lossy(old);
             let new = String::from_utf8_lossy(data);
@@ -250,6 +255,11 @@ fn print_plan(plan: &WritePlan) {
             }
         }
     }
-    let (c, o, u) = plan.counts();
+    let plan::Counts {
+        create: c,
+        overwrite: o,
+        unchanged: u,
+        ..
+    } = plan.counts();
     say!("{c} to create, {o} to overwrite, {u} unchanged.");
 }
