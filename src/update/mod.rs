@@ -304,4 +304,6 @@ impl UpdateResult {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
