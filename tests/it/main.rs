@@ -17,3 +17,4 @@ mod render;
 mod security;
 mod snapshots;
 mod structure;
+mod update_merge;
