@@ -16,6 +16,7 @@
 //! - [`render`]: the pure rendering of a blueprint with answers into a file tree.
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
+//! - [`update`]: the per-file three-way decision of `update` (base, project, new render).
 //! - [`project`]: the `.pave.yaml` model.
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
@@ -38,6 +39,7 @@ pub mod registry;
 pub mod render;
 pub mod snapshot;
 pub mod template;
+pub mod update;
 pub mod vcs;
 pub mod yaml;
 

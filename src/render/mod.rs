@@ -8,6 +8,7 @@ pub mod paths;
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
 use crate::error::{Classify, ErrorKind};
 use crate::template::{Engine, TemplateError};
+use std::collections::BTreeMap;
 
 /// The suffix of files that are rendered.
 pub const TEMPLATE_SUFFIX: &str = ".hbs";
@@ -63,6 +64,19 @@ pub fn render_with(
     blueprint: &Blueprint,
     ctx: &serde_json::Value,
 ) -> Result<FileTree, RenderError> {
+    render_traced(engine, blueprint, ctx).map(|(tree, _)| tree)
+}
+
+/// Where each rendered file came from: rendered path -> template path (relative to
+/// `template/`, e.g. `src/{{name}}/app.py.hbs`). `update` follows a file whose path changed.
+pub type Origins = BTreeMap<String, String>;
+
+/// [`render_with`], also returning the template path each rendered file came from.
+pub fn render_traced(
+    engine: &mut Engine,
+    blueprint: &Blueprint,
+    ctx: &serde_json::Value,
+) -> Result<(FileTree, Origins), RenderError> {
     let rules = file_rules(engine, blueprint, ctx)?;
     // First pass: which files, at which paths; the templates among them compile together.
     let mut planned = Vec::new();
@@ -92,7 +106,7 @@ pub fn render_with(
     engine.compile_many(&sources)?;
 
     let mut out = FileTree::new();
-    let mut origins: std::collections::BTreeMap<String, &String> = Default::default();
+    let mut origins = Origins::new();
     for (path, entry, rendered_path) in planned {
         let rendered = match entry {
             Entry::File { executable, .. } if path.ends_with(TEMPLATE_SUFFIX) => {
@@ -115,15 +129,15 @@ pub fn render_with(
         };
         if let Some(first) = origins.get(&rendered_path) {
             return Err(RenderError::Duplicate {
-                first: (*first).clone(),
+                first: first.clone(),
                 second: path.clone(),
                 path: rendered_path,
             });
         }
-        origins.insert(rendered_path.clone(), path);
+        origins.insert(rendered_path.clone(), path.clone());
         out.insert(rendered_path, rendered);
     }
-    Ok(out)
+    Ok((out, origins))
 }
 
 /// Evaluates the manifest's `files` rules once each: a template file is included when every

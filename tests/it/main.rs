@@ -19,3 +19,4 @@ mod security;
 mod snapshots;
 mod structure;
 mod versions;
+mod update_merge;
