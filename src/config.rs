@@ -73,10 +73,8 @@ pub enum ConfigError {
     )]
     NoHome,
     /// A registry name that cannot be used.
-    #[error(
-        "`{0}` is not a valid registry name: use lower-case letters, digits and dashes, starting with a letter"
-    )]
-    BadName(String),
+    #[error(transparent)]
+    BadName(#[from] crate::names::NameError),
     /// `builtin` is reserved.
     #[error("`{BUILTIN}` is the registry built into pave and cannot be added or removed")]
     Reserved,
@@ -182,9 +180,7 @@ impl Config {
         if name == BUILTIN {
             return Err(ConfigError::Reserved);
         }
-        if !is_registry_name(name) {
-            return Err(ConfigError::BadName(name.to_string()));
-        }
+        crate::names::registry(name)?;
         if let Some(existing) = self.registry(name) {
             return Err(ConfigError::Exists {
                 name: name.to_string(),
@@ -212,14 +208,6 @@ impl Config {
             }),
         }
     }
-}
-
-/// Whether `name` can name a registry: `^[a-z][a-z0-9-]{0,62}$`.
-pub fn is_registry_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && name.len() <= 63
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The form a URL is stored and recorded in: credentials removed, a local path made absolute.

@@ -39,6 +39,7 @@ impl Reporter for TerminalReporter {
         let verb = match kind {
             TransferKind::Clone => "cloning",
             TransferKind::Fetch => "fetching",
+            TransferKind::Push => "pushing to",
         };
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(

@@ -11,6 +11,8 @@ pub enum TransferKind {
     Clone,
     /// Bringing a cached registry up to date.
     Fetch,
+    /// Sending refs to the registry.
+    Push,
 }
 
 /// How far a transfer is.

@@ -31,7 +31,9 @@ pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Versio
 pub fn parse_tag(tag: &str) -> Option<(&str, Version)> {
     let (blueprint, version) = tag.split_once('/')?;
     let version = Version::parse(version.strip_prefix('v')?).ok()?;
-    crate::manifest::is_blueprint_name(blueprint).then_some((blueprint, version))
+    crate::names::blueprint(blueprint)
+        .is_ok()
+        .then_some((blueprint, version))
 }
 
 /// The tag of a blueprint's version.
