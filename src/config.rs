@@ -1,4 +1,4 @@
-//! The user's configuration: the registries they added (name and credential-free URL) and how
+//! The user's configuration: the registries they added (name, credential-free URL, priority) and how
 //! often a git registry's cache is refreshed. A YAML file in the XDG config directory
 //! (`$XDG_CONFIG_HOME/pave/config.yaml`), or wherever `PAVE_CONFIG` points; the cache lives in
 //! the XDG cache directory or `PAVE_CACHE_DIR`. Loading a missing file gives the defaults;
@@ -51,6 +51,10 @@ pub struct RegistryConfig {
     pub name: String,
     /// The git URL, never with credentials.
     pub url: String,
+    /// When several configured registries hold a blueprint name, the one with the highest
+    /// priority is used (none counts as 0); equal priorities are an error naming each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
 }
 
 /// Why the configuration cannot be read, written or changed.
@@ -175,8 +179,14 @@ impl Config {
             .collect()
     }
 
-    /// Adds a registry; the URL is stored without credentials. Returns what was stored.
-    pub fn add(&mut self, name: &str, url: &str) -> Result<&RegistryConfig, ConfigError> {
+    /// Adds a registry (with an optional priority); the URL is stored without credentials.
+    /// Returns what was stored.
+    pub fn add(
+        &mut self,
+        name: &str,
+        url: &str,
+        priority: Option<i32>,
+    ) -> Result<&RegistryConfig, ConfigError> {
         if name == BUILTIN {
             return Err(ConfigError::Reserved);
         }
@@ -190,6 +200,7 @@ impl Config {
         self.registries.push(RegistryConfig {
             name: name.to_string(),
             url: normalize_url(url),
+            priority,
         });
         let last = self.registries.len() - 1;
         Ok(&self.registries[last])
@@ -232,13 +243,14 @@ mod tests {
         assert_eq!(config, Config::default());
         let mut config = Config::default();
         config
-            .add("acme", "https://me:secret@git.example/x.git")
+            .add("acme", "https://me:secret@git.example/x.git", Some(5))
             .unwrap();
         config.save(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains("secret"), "{text}");
         let back = Config::load(&path).unwrap();
         assert_eq!(back.registries[0].url, "https://git.example/x.git");
+        assert_eq!(back.registries[0].priority, Some(5));
         assert_eq!(back.fetch_interval(), Duration::from_secs(300));
     }
 
@@ -246,20 +258,20 @@ mod tests {
     fn rejects_bad_names_and_duplicates() {
         let mut config = Config::default();
         assert!(matches!(
-            config.add("builtin", "x:y"),
+            config.add("builtin", "x:y", None),
             Err(ConfigError::Reserved)
         ));
         assert!(matches!(
-            config.add("Acme", "x:y"),
+            config.add("Acme", "x:y", None),
             Err(ConfigError::BadName(_))
         ));
         assert!(matches!(
-            config.add("a/b", "x:y"),
+            config.add("a/b", "x:y", None),
             Err(ConfigError::BadName(_))
         ));
-        config.add("acme", "git@h:x").unwrap();
+        config.add("acme", "git@h:x", None).unwrap();
         assert!(matches!(
-            config.add("acme", "git@h:y"),
+            config.add("acme", "git@h:y", None),
             Err(ConfigError::Exists { .. })
         ));
         assert!(matches!(

@@ -68,7 +68,12 @@ fn exit_code(err: &anyhow::Error) -> u8 {
                 )
             || matches!(
                 e.downcast_ref::<crate::registry::RegistryError>(),
-                Some(crate::registry::RegistryError::BadRequirement { .. })
+                Some(
+                    crate::registry::RegistryError::BadRequirement { .. }
+                        | crate::registry::RegistryError::UnknownRegistry { .. }
+                        | crate::registry::RegistryError::ConflictingRegistry { .. }
+                        | crate::registry::RegistryError::FolderWithRegistry { .. }
+                )
             )
             || matches!(
                 e.downcast_ref::<crate::config::ConfigError>(),

@@ -85,6 +85,18 @@ impl Reporter for TerminalReporter {
                 };
                 eprintln!("warning: {cause}\n  going on offline with the cached copy, {age}");
             }
+            Notice::Shadowed { used, over } => {
+                if !self.quiet {
+                    let over = over
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    eprintln!(
+                        "note: using `{used}`, which shadows {over}; name the registry to choose another"
+                    );
+                }
+            }
             Notice::Recloning { registry, cause } => {
                 if !self.quiet {
                     eprintln!(

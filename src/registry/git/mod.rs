@@ -29,7 +29,7 @@ use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};
 use super::events::{Notice, Reporter, TransferKind};
 use super::url::{RemoteUrl, scrub};
-use super::{BlueprintSource, Loaded, RegistryError};
+use super::{BlueprintSource, BrokenVersion, Loaded, RegistryError};
 use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
 use semver::Version;
@@ -100,6 +100,19 @@ struct Open {
     /// Versions by blueprint, oldest first.
     tags: BTreeMap<String, Vec<Version>>,
     index: Option<RegistryIndex>,
+    /// What is wrong with each release checked so far (`None`: nothing).
+    checked: BTreeMap<(String, Version), Option<String>>,
+}
+
+/// What `registry sync` brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synced {
+    /// Whether the registry was cloned (it was not cached before).
+    pub cloned: bool,
+    /// Every usable version, all blueprints together.
+    pub versions: usize,
+    /// Usable versions that were not in the cache before, by blueprint then version.
+    pub new: Vec<(String, Version)>,
 }
 
 /// A read failed: because the cache is damaged (recoverable by cloning again) or otherwise.
@@ -165,10 +178,46 @@ impl GitSource {
         }
     }
 
-    /// Fetches now (cloning if needed); a failure is an error. Returns the number of versions.
-    pub fn sync(&self) -> Result<usize, RegistryError> {
+    /// Fetches now (cloning if needed); a failure is an error. Says what it brought.
+    pub fn sync(&self) -> Result<Synced, RegistryError> {
+        let before = self.peek_tags();
         self.reopen(Want::Sync)?;
-        self.with_open(|open| Ok(open.tags.values().map(Vec::len).sum()))
+        self.with_open(|open| {
+            let mut versions = 0;
+            let mut new = Vec::new();
+            let tags = open.tags.clone();
+            for (blueprint, all) in &tags {
+                for version in all {
+                    if open.problem(self, blueprint, version)?.is_some() {
+                        continue;
+                    }
+                    versions += 1;
+                    let known = before
+                        .as_ref()
+                        .and_then(|b| b.get(blueprint))
+                        .is_some_and(|v| v.contains(version));
+                    if before.is_some() && !known {
+                        new.push((blueprint.clone(), version.clone()));
+                    }
+                }
+            }
+            Ok(Synced {
+                cloned: before.is_none(),
+                versions,
+                new,
+            })
+        })
+    }
+
+    /// The version tags in the cache as it is, without fetching; `None` when not cached.
+    fn peek_tags(&self) -> Option<BTreeMap<String, Vec<Version>>> {
+        if !self.entry.exists() {
+            return None;
+        }
+        let mut lock = self.entry.lock().ok()?;
+        lock.shared(&mut || self.tell_waiting()).ok()?;
+        let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
+        read_tags(&repo).ok()
     }
 
     /// Pushes `refspecs` from `repo` (a work tree or clone) to this registry, with the same
@@ -327,6 +376,7 @@ impl GitSource {
                     _lock: lock,
                     tags,
                     index: None,
+                    checked: BTreeMap::new(),
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {
@@ -462,8 +512,22 @@ impl GitSource {
         Ok(true)
     }
 
-    fn available(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        self.with_open(|open| Ok(open.tags.get(blueprint).cloned().unwrap_or_default()))
+    /// The usable versions of a blueprint and its broken releases.
+    fn releases(
+        &self,
+        blueprint: &str,
+    ) -> Result<(Vec<Version>, Vec<BrokenVersion>), RegistryError> {
+        self.with_open(|open| {
+            let mut usable = Vec::new();
+            let mut broken = Vec::new();
+            for version in open.tags.get(blueprint).cloned().unwrap_or_default() {
+                match open.problem(self, blueprint, &version)? {
+                    None => usable.push(version),
+                    Some(reason) => broken.push(BrokenVersion { version, reason }),
+                }
+            }
+            Ok((usable, broken))
+        })
     }
 }
 
@@ -477,7 +541,11 @@ impl BlueprintSource for GitSource {
     }
 
     fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        self.available(blueprint)
+        Ok(self.releases(blueprint)?.0)
+    }
+
+    fn broken(&self, blueprint: &str) -> Result<Vec<BrokenVersion>, RegistryError> {
+        Ok(self.releases(blueprint)?.1)
     }
 
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {
