@@ -147,7 +147,7 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
         );
     }
     if let Err(e) = crate::names::blueprint(&manifest.name) {
-        problems.push("name:", format!("name: {e}"));
+        problems.push("name:", format!("name {e}"));
     }
     let mut seen: Vec<&str> = Vec::new();
     for param in &manifest.parameters {
