@@ -6,12 +6,12 @@
 //! interval, when a requested version or blueprint is missing, or when asked to sync); with
 //! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
 //! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; [`read`] does that). The URL given to libgit2 never carries credentials
+//! checkout; `read.rs` does that). The URL given to libgit2 never carries credentials
 //! ([`super::url::RemoteUrl`]).
 //!
-//! This module orchestrates; the parts are apart: [`error`] (what can go wrong),
-//! [`freshness`] (the pure clone/fetch/use-cache policy), [`transfer`] (libgit2 fetch and
-//! push with the auth and progress callbacks) and [`read`] (tags, index and trees).
+//! This module orchestrates; the parts are apart: `error.rs` (what can go wrong),
+//! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (libgit2 fetch and
+//! push with the auth and progress callbacks) and `read.rs` (tags, index and trees).
 
 mod error;
 mod freshness;
