@@ -1,4 +1,4 @@
-//! The user's configuration: the registries they added (name and credential-free URL) and how
+//! The user's configuration: the registries they added (name, credential-free URL, priority) and how
 //! often a git registry's cache is refreshed. A YAML file in the XDG config directory
 //! (`$XDG_CONFIG_HOME/pave/config.yaml`), or wherever `PAVE_CONFIG` points; the cache lives in
 //! the XDG cache directory or `PAVE_CACHE_DIR`. Loading a missing file gives the defaults;
@@ -52,6 +52,10 @@ pub struct RegistryConfig {
     pub name: String,
     /// The git URL, never with credentials.
     pub url: String,
+    /// When several configured registries hold a blueprint name, the one with the highest
+    /// priority is used (none counts as 0); equal priorities are an error naming each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
 }
 
 /// Why the configuration cannot be read, written or changed.
@@ -74,10 +78,8 @@ pub enum ConfigError {
     )]
     NoHome,
     /// A registry name that cannot be used.
-    #[error(
-        "`{0}` is not a valid registry name: use lower-case letters, digits and dashes, starting with a letter"
-    )]
-    BadName(String),
+    #[error(transparent)]
+    BadName(#[from] crate::names::NameError),
     /// `builtin` is reserved.
     #[error("`{BUILTIN}` is the registry built into pave and cannot be added or removed")]
     Reserved,
@@ -178,14 +180,18 @@ impl Config {
             .collect()
     }
 
-    /// Adds a registry; the URL is stored without credentials. Returns what was stored.
-    pub fn add(&mut self, name: &str, url: &str) -> Result<&RegistryConfig, ConfigError> {
+    /// Adds a registry (with an optional priority); the URL is stored without credentials.
+    /// Returns what was stored.
+    pub fn add(
+        &mut self,
+        name: &str,
+        url: &str,
+        priority: Option<i32>,
+    ) -> Result<&RegistryConfig, ConfigError> {
         if name == BUILTIN {
             return Err(ConfigError::Reserved);
         }
-        if !is_registry_name(name) {
-            return Err(ConfigError::BadName(name.to_string()));
-        }
+        crate::names::registry(name)?;
         if let Some(existing) = self.registry(name) {
             return Err(ConfigError::Exists {
                 name: name.to_string(),
@@ -195,6 +201,7 @@ impl Config {
         self.registries.push(RegistryConfig {
             name: name.to_string(),
             url: normalize_url(url),
+            priority,
         });
         let last = self.registries.len() - 1;
         Ok(&self.registries[last])
@@ -213,14 +220,6 @@ impl Config {
             }),
         }
     }
-}
-
-/// Whether `name` can name a registry: `^[a-z][a-z0-9-]{0,62}$`.
-pub fn is_registry_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && name.len() <= 63
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The form a URL is stored and recorded in: credentials removed, a local path made absolute.
@@ -276,13 +275,14 @@ mod tests {
         assert_eq!(config, Config::default());
         let mut config = Config::default();
         config
-            .add("acme", "https://me:secret@git.example/x.git")
+            .add("acme", "https://me:secret@git.example/x.git", Some(5))
             .unwrap();
         config.save(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains("secret"), "{text}");
         let back = Config::load(&path).unwrap();
         assert_eq!(back.registries[0].url, "https://git.example/x.git");
+        assert_eq!(back.registries[0].priority, Some(5));
         assert_eq!(back.fetch_interval(), Duration::from_secs(300));
     }
 
@@ -290,20 +290,20 @@ mod tests {
     fn rejects_bad_names_and_duplicates() {
         let mut config = Config::default();
         assert!(matches!(
-            config.add("builtin", "x:y"),
+            config.add("builtin", "x:y", None),
             Err(ConfigError::Reserved)
         ));
         assert!(matches!(
-            config.add("Acme", "x:y"),
+            config.add("Acme", "x:y", None),
             Err(ConfigError::BadName(_))
         ));
         assert!(matches!(
-            config.add("a/b", "x:y"),
+            config.add("a/b", "x:y", None),
             Err(ConfigError::BadName(_))
         ));
-        config.add("acme", "git@h:x").unwrap();
+        config.add("acme", "git@h:x", None).unwrap();
         assert!(matches!(
-            config.add("acme", "git@h:y"),
+            config.add("acme", "git@h:y", None),
             Err(ConfigError::Exists { .. })
         ));
         assert!(matches!(

@@ -9,6 +9,7 @@
 //! - [`registry`]: where blueprints come from ([`registry::BlueprintSource`]: built-in, folder,
 //!   git registries with their cache).
 //! - [`config`]: the user's configuration (registries, fetch interval) and where it lives.
+//! - [`names`]: the one validator of each kind of name (blueprint, registry, parameter).
 //! - [`manifest`]: `registry.yaml` and `blueprint.yaml`, parsed and validated.
 //! - [`blueprint`]: a blueprint at a version, in memory.
 //! - [`answers`]: resolving answers from flags, files, defaults and prompts.
@@ -33,6 +34,7 @@ pub mod config;
 pub mod error;
 pub mod generate;
 pub mod manifest;
+pub mod names;
 pub mod plan;
 pub mod project;
 pub mod registry;

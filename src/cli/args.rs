@@ -193,15 +193,19 @@ pub struct RegistryArgs {
 pub enum RegistryCommand {
     /// Add a git registry and clone it into the cache.
     #[command(
-        after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry add acme git@git.example.com:platform/blueprints.git\n  pave registry add local /srv/git/blueprints.git\n  pave registry add acme https://git.example.com/platform/blueprints.git --offline   # no clone now\n\nCredentials in the URL are used for the first clone only and never stored: later fetches\nuse ssh-agent or ~/.ssh keys (ssh), or the git credential helper, then $PAVE_GIT_TOKEN\n(https). The registry is not added if the first clone fails."
+        after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry add acme git@git.example.com:platform/blueprints.git\n  pave registry add local /srv/git/blueprints.git\n  pave registry add acme https://git.example.com/platform/blueprints.git --offline   # no clone now\n\nCredentials in the URL are used for the first clone only and never stored: later fetches\nuse ssh-agent or ~/.ssh keys (ssh), or the git credential helper, then $PAVE_GIT_TOKEN\n(https). The registry is not added if the first clone fails, or if the repository is not a\nregistry: registry.yaml at its root, blueprints/<name>/blueprint.yaml, tags <name>/v<semver>.\n\nAn unqualified name (`pave new orders-api`) comes from the configured registry that holds it,\nand from builtin only when none does (pave says when one shadows another). When several\nconfigured registries hold it, the highest --priority wins (none counts as 0); equal\npriorities are an error listing the qualified names.\n  pave registry add acme https://git.example.com/platform/blueprints.git --priority 10"
     )]
     Add {
         /// The name to use in --registry and NAME/BLUEPRINT (lower-case letters, digits, dashes).
         name: String,
         /// The git URL (https, ssh, git, file) or a local repository path.
         url: String,
+        /// Order among configured registries holding the same blueprint name: the highest
+        /// priority wins (none counts as 0); equal priorities are an error naming each.
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        priority: Option<i32>,
     },
-    /// List the registries: builtin and the configured ones, with their cache's age.
+    /// List the registries: builtin and the configured ones, with their priority and cache's age.
     #[command(after_help = "Examples:\n  pave registry list\n  pave registry list --json")]
     List {
         /// Print JSON.
@@ -214,7 +218,7 @@ pub enum RegistryCommand {
         /// The registry's name.
         name: String,
     },
-    /// Fetch registries now, whatever the age of their cache.
+    /// Fetch registries now, whatever the age of their cache, and report the new versions.
     #[command(
         after_help = "Examples:\n  pave registry sync          # every configured registry\n  pave registry sync acme\n\nWithout sync, a command fetches a registry when its cache is older than\nfetch_interval_secs in the config file (default 300), or lacks what was asked for."
     )]

@@ -176,13 +176,9 @@ fn init(out: &Output, path: &Path, summary: &str) -> Result<ExitCode> {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_string();
-    if !name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
+    if let Err(e) = crate::names::blueprint(&name) {
         bail!(super::UsageError(format!(
-            "`{name}` is not a blueprint name: use lower-case letters, digits and dashes, starting with a letter"
+            "{e} (the folder's name is the blueprint's)"
         )));
     }
     let manifest = format!(

@@ -2,7 +2,7 @@
 //! or JSON. With several registries the table qualifies each name (`<registry>/<blueprint>`);
 //! a registry that cannot be read is reported and skipped, and the command then exits 1.
 
-use super::{Output, args::ListArgs, print_json, source::Registries};
+use super::{Output, args::ListArgs, print_json, source};
 use crate::manifest::IndexEntry;
 use crate::registry::BlueprintSource;
 use anyhow::Result;
@@ -13,10 +13,12 @@ struct Row {
     registry: String,
     entry: IndexEntry,
     version: String,
+    /// Releases whose tag and manifest disagree: shown, never offered.
+    broken: Vec<String>,
 }
 
 pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
-    let registries = Registries::new(out)?;
+    let registries = source::registries(out)?;
     let sources = registries.selected(args.registry.as_deref())?;
     let mut rows = Vec::new();
     let mut failed = false;
@@ -43,6 +45,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
                 json!({
                     "registry": r.registry, "name": e.name, "version": r.version, "summary": e.summary,
                     "tags": e.tags, "maturity": e.maturity.as_str(), "owners": e.owners,
+                    "broken": r.broken,
                 })
             })
             .collect();
@@ -62,8 +65,16 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
         "NAME", "VERSION", "MATURITY"
     );
     for row in &rows {
+        let broken = if row.broken.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  [broken, not installable: {}; see `pave show`]",
+                row.broken.join(", ")
+            )
+        };
         text.push_str(&format!(
-            "{:width$}  {:9}  {:12}  {}\n",
+            "{:width$}  {:9}  {:12}  {}{broken}\n",
             name(row),
             row.version,
             row.entry.maturity.as_str(),
@@ -74,8 +85,9 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// One registry's rows: names and summaries from its index, the newest release from its
-/// versions (tags, for git registries: no manifest is read).
+/// One registry's rows: names and summaries from its index, the newest usable release from
+/// its versions, and the broken releases (for git registries, a tag's manifest is read for
+/// its name and version only).
 fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> {
     let index = source.index()?;
     let mut rows = Vec::new();
@@ -84,6 +96,11 @@ fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> 
             continue;
         }
         let versions = source.versions(&entry.name)?;
+        let broken = source
+            .broken(&entry.name)?
+            .iter()
+            .map(|b| b.version.to_string())
+            .collect();
         let latest = versions
             .iter()
             .filter(|v| v.pre.is_empty())
@@ -95,6 +112,7 @@ fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> 
                 .map(ToString::to_string)
                 .unwrap_or_else(|| String::from("-")),
             entry,
+            broken,
         });
     }
     Ok(rows)

@@ -39,6 +39,7 @@ impl Reporter for TerminalReporter {
         let verb = match kind {
             TransferKind::Clone => "cloning",
             TransferKind::Fetch => "fetching",
+            TransferKind::Push => "pushing to",
         };
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
@@ -83,6 +84,18 @@ impl Reporter for TerminalReporter {
                     None => String::from("of unknown age"),
                 };
                 eprintln!("warning: {cause}\n  going on offline with the cached copy, {age}");
+            }
+            Notice::Shadowed { used, over } => {
+                if !self.quiet {
+                    let over = over
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    eprintln!(
+                        "note: using `{used}`, which shadows {over}; name the registry to choose another"
+                    );
+                }
             }
             Notice::Recloning { registry, cause } => {
                 if !self.quiet {

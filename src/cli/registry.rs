@@ -6,9 +6,10 @@ use super::{
     args::{RegistryArgs, RegistryCommand},
     print_json,
     progress::human_duration,
-    source::Registries,
+    source,
 };
 use crate::project::{self, ProjectFile};
+use crate::registry::git::Synced;
 use crate::registry::integrity::check_tag_moved;
 use crate::registry::url::RemoteUrl;
 use crate::registry::{BlueprintSource, builtin};
@@ -19,7 +20,11 @@ use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
     match args.command {
-        RegistryCommand::Add { name, url } => add(out, &name, &url),
+        RegistryCommand::Add {
+            name,
+            url,
+            priority,
+        } => add(out, &name, &url, priority),
         RegistryCommand::List { json } => list(out, json),
         RegistryCommand::Remove { name } => remove(out, &name),
         RegistryCommand::Sync { name } => sync(out, name.as_deref()),
@@ -27,22 +32,44 @@ pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
     }
 }
 
-fn add(out: &Output, name: &str, url: &str) -> Result<ExitCode> {
-    let mut registries = Registries::new(out)?;
-    let stored = registries.config_mut().add(name, url)?.url.clone();
+fn add(out: &Output, name: &str, url: &str, priority: Option<i32>) -> Result<ExitCode> {
+    let mut registries = source::registries(out)?;
+    let stored = registries
+        .config_mut()
+        .add(name, url, priority)?
+        .url
+        .clone();
     let given = RemoteUrl::parse(url);
     let summary = if out.offline {
         String::from("not cloned (--offline); it is cloned on first use")
     } else {
         let source = registries.git(name, url);
-        let versions = source
+        // The config is only written once the repository proved to be a registry.
+        let checked = source
             .sync()
-            .with_context(|| format!("registry `{name}` was not added"))?;
-        let blueprints = source.index().map(|i| i.blueprints.len()).unwrap_or(0);
-        format!("{blueprints} blueprint(s), {versions} version(s)")
+            .and_then(|synced| Ok((synced, source.index()?.blueprints.len())));
+        let (synced, blueprints) = match checked {
+            Ok(found) => found,
+            Err(e) => {
+                let shared = registries
+                    .config()
+                    .registries
+                    .iter()
+                    .any(|r| r.name != name && r.url == stored);
+                if !shared {
+                    let _ = source.remove_cache();
+                }
+                return Err(anyhow::Error::new(e))
+                    .with_context(|| format!("registry `{name}` was not added"));
+            }
+        };
+        format!("{blueprints} blueprint(s), {} version(s)", synced.versions)
     };
-    registries.save()?;
-    say!("Added registry `{name}` ({stored}): {summary}.");
+    source::save(&registries)?;
+    let order = priority
+        .map(|p| format!(", priority {p}"))
+        .unwrap_or_default();
+    say!("Added registry `{name}` ({stored}{order}): {summary}.");
     if given.had_credentials() {
         out.note(
             "note: the credentials in the URL were used for this command only and are not stored; \
@@ -52,59 +79,77 @@ fn add(out: &Output, name: &str, url: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+struct ListRow {
+    name: String,
+    url: String,
+    priority: Option<i32>,
+    age: Option<std::time::Duration>,
+    cached: bool,
+}
+
 fn list(out: &Output, json: bool) -> Result<ExitCode> {
-    let registries = Registries::new(out)?;
-    let config = registries.config();
-    let mut rows = vec![(
-        builtin::NAME.to_string(),
-        builtin::NAME.to_string(),
-        None,
-        true,
-    )];
-    for registry in &config.registries {
+    let registries = source::registries(out)?;
+    let mut rows = vec![ListRow {
+        name: builtin::NAME.to_string(),
+        url: builtin::NAME.to_string(),
+        priority: None,
+        age: None,
+        cached: true,
+    }];
+    for registry in &registries.config().registries {
         let source = registries.git(&registry.name, &registry.url);
-        let cached = source.cache_path().is_dir();
-        rows.push((
-            registry.name.clone(),
-            registry.url.clone(),
-            source.cache_age(),
-            cached,
-        ));
+        rows.push(ListRow {
+            name: registry.name.clone(),
+            url: registry.url.clone(),
+            priority: registry.priority,
+            age: source.cache_age(),
+            cached: source.cache_path().is_dir(),
+        });
     }
     if json {
         let items: Vec<_> = rows
             .iter()
-            .map(|(name, url, age, cached)| {
+            .map(|r| {
                 json!({
-                    "name": name, "url": url, "builtin": name == builtin::NAME,
-                    "cached": cached, "fetched_secs_ago": age.map(|a| a.as_secs()),
+                    "name": r.name, "url": r.url, "builtin": r.name == builtin::NAME,
+                    "priority": r.priority, "cached": r.cached,
+                    "fetched_secs_ago": r.age.map(|a| a.as_secs()),
                 })
             })
             .collect();
         return print_json(&json!(items)).map(|()| ExitCode::SUCCESS);
     }
-    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(4).max(4);
-    let url_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(3).max(3);
-    say!("{:width$}  {:url_width$}  CACHE", "NAME", "URL");
-    for (name, url, age, cached) in &rows {
-        let cache = if name == builtin::NAME {
+    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    let url_width = rows.iter().map(|r| r.url.len()).max().unwrap_or(3).max(3);
+    say!("{:width$}  {:url_width$}  PRIORITY  CACHE", "NAME", "URL");
+    for row in &rows {
+        let priority = if row.name == builtin::NAME {
+            String::from("fallback")
+        } else {
+            row.priority.unwrap_or(0).to_string()
+        };
+        let cache = if row.name == builtin::NAME {
             String::from("built in")
-        } else if let Some(age) = age {
-            format!("fetched {} ago", human_duration(*age))
-        } else if *cached {
+        } else if let Some(age) = row.age {
+            format!("fetched {} ago", human_duration(age))
+        } else if row.cached {
             String::from("cached")
         } else {
             String::from("not cached")
         };
-        say!("{name:width$}  {url:url_width$}  {cache}");
+        say!(
+            "{:width$}  {:url_width$}  {priority:8}  {cache}",
+            row.name,
+            row.url
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn remove(out: &Output, name: &str) -> Result<ExitCode> {
-    let mut registries = Registries::new(out)?;
+    let mut registries = source::registries(out)?;
     let removed = registries.config_mut().remove(name)?;
-    registries.save()?;
+    source::save(&registries)?;
     let shared = registries
         .config()
         .registries
@@ -127,24 +172,14 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
         ))
         .into());
     }
-    let registries = Registries::new(out)?;
-    let config = registries.config();
+    let registries = source::registries(out)?;
     let chosen: Vec<_> = match name {
         Some(builtin::NAME) => {
             say!("`builtin` is compiled into pave; there is nothing to sync.");
             return Ok(ExitCode::SUCCESS);
         }
-        Some(name) => match config.registry(name) {
-            Some(registry) => vec![registry.clone()],
-            None => {
-                return Err(UsageError(format!(
-                    "no registry named `{name}`; known: {}",
-                    config.names().join(", ")
-                ))
-                .into());
-            }
-        },
-        None => config.registries.clone(),
+        Some(name) => vec![registries.configured(name)?.clone()],
+        None => registries.config().registries.clone(),
     };
     if chosen.is_empty() {
         say!("No git registries are configured; add one with `pave registry add <name> <url>`.");
@@ -154,13 +189,7 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
     for registry in &chosen {
         let source = registries.git(&registry.name, &registry.url);
         match source.sync() {
-            Ok(versions) => {
-                let blueprints = source.index().map(|i| i.blueprints.len()).unwrap_or(0);
-                say!(
-                    "{}: up to date ({blueprints} blueprint(s), {versions} version(s)).",
-                    registry.name
-                );
-            }
+            Ok(synced) => say!("{}: {}", registry.name, sync_summary(&synced)),
             Err(e) => {
                 eprintln!("error: {}: {e}", registry.name);
                 failed = true;
@@ -172,6 +201,29 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `2 new versions: orders-api 1.3.0, site 2.0.0`, or that nothing is new.
+fn sync_summary(synced: &Synced) -> String {
+    if synced.cloned {
+        return format!("cloned ({} version(s)).", synced.versions);
+    }
+    match synced.new.len() {
+        0 => format!(
+            "up to date, no new versions ({} version(s)).",
+            synced.versions
+        ),
+        n => format!(
+            "{n} new version{}: {}",
+            if n == 1 { "" } else { "s" },
+            synced
+                .new
+                .iter()
+                .map(|(blueprint, version)| format!("{blueprint} {version}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
@@ -187,19 +239,11 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let registries = Registries::new(out)?;
-    let name = registries
-        .config()
-        .registries
-        .iter()
-        .find(|r| r.url == project.registry)
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| project.registry.clone());
-    let source = registries.git(&name, &project.registry);
+    let source = source::registries(out)?.open_recorded(&project)?;
     // A tag can move at any time: look at the server now, unless offline.
     source.refresh()?;
     let tag = format!("{}/v{}", project.blueprint, project.version);
-    match check_tag_moved(&project, &source)? {
+    match check_tag_moved(&project, source.as_ref())? {
         None => {
             say!(
                 "ok: tag {tag} of {} still points to commit {}.",

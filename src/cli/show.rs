@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
-    let (loaded, versions) = if source::is_folder(&args.blueprint) {
+    let (loaded, versions, broken) = if source::is_folder(&args.blueprint) {
         let loaded = source::load(out, &args.blueprint, None)?;
         let version = loaded.blueprint.version().to_string();
-        (loaded, vec![version])
+        (loaded, vec![version], Vec::new())
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
         let versions: Vec<String> = resolved
@@ -19,7 +19,8 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             .iter()
             .map(ToString::to_string)
             .collect();
-        (resolved.load()?, versions)
+        let broken = resolved.source().broken(&resolved.name)?;
+        (resolved.load()?, versions, broken)
     };
     let m = &loaded.blueprint.manifest;
     if args.json {
@@ -28,6 +29,7 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             "registry": loaded.registry, "name": m.name, "version": m.version.to_string(),
             "summary": m.summary, "description": m.description, "tags": m.tags,
             "versions": versions, "parameters": params,
+            "broken": broken.iter().map(|b| json!({"version": b.version.to_string(), "reason": b.reason})).collect::<Vec<_>>(),
             "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
             "changelog": loaded.blueprint.changelog,
         }))
@@ -42,6 +44,9 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
         say!("\ntags: {}", m.tags.join(", "));
     }
     say!("versions: {}", versions.join(", "));
+    for b in &broken {
+        say!("broken (not installable): {b}");
+    }
     say!("\nParameters (asked in this order):");
     for p in &m.parameters {
         say!("  {}  ({}){}", p.name, describe_type(p), default_text(p));

@@ -127,20 +127,6 @@ pub struct Rule {
     pub error: String,
 }
 
-/// Whether `name` can name a blueprint: `^[a-z][a-z0-9-]{0,62}$`.
-pub fn is_blueprint_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && name.len() <= 63
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
-}
-
-fn is_param_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-}
-
 fn template_problem(expr: &str) -> Option<String> {
     handlebars::Template::compile(expr)
         .err()
@@ -160,14 +146,8 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
             ),
         );
     }
-    if !is_blueprint_name(&manifest.name) {
-        problems.push(
-            "name:",
-            format!(
-                "name `{}` must be lower-case letters, digits and dashes, starting with a letter (at most 63)",
-                manifest.name
-            ),
-        );
+    if let Err(e) = crate::names::blueprint(&manifest.name) {
+        problems.push("name:", format!("name {e}"));
     }
     let mut seen: Vec<&str> = Vec::new();
     for param in &manifest.parameters {
@@ -206,11 +186,8 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
 
 fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut Problems<'_>) {
     let name = &param.name;
-    if !is_param_name(name) {
-        problems.push(
-            at,
-            format!("parameter `{name}`: names are lower-case letters, digits and `_`, starting with a letter"),
-        );
+    if let Err(e) = crate::names::parameter(name) {
+        problems.push(at, e.to_string());
     }
     if name == "answers" {
         problems.push(

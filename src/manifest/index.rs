@@ -98,14 +98,8 @@ pub fn parse_index(src: &str, file: &str) -> Result<RegistryIndex, ManifestError
     }
     let mut seen = std::collections::BTreeSet::new();
     for entry in &index.blueprints {
-        if !super::blueprint::is_blueprint_name(&entry.name) {
-            problems.push(
-                &entry.name,
-                format!(
-                    "blueprint name `{}` must be lower-case letters, digits and dashes, starting with a letter",
-                    entry.name
-                ),
-            );
+        if let Err(e) = crate::names::blueprint(&entry.name) {
+            problems.push(&entry.name, e.to_string());
         }
         if !seen.insert(entry.name.as_str()) {
             problems.push(

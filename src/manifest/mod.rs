@@ -5,9 +5,7 @@
 mod blueprint;
 mod index;
 
-pub use blueprint::{
-    FileRule, Manifest, ParamType, Parameter, Rule, is_blueprint_name, parse_manifest,
-};
+pub use blueprint::{FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest};
 pub use index::{FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index};
 
 use crate::error::{Classify, ErrorKind};

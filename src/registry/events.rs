@@ -1,5 +1,6 @@
-//! What a git registry tells its caller while it works: transfer progress of a clone or fetch,
-//! and notices (waiting for another process's lock, going on with an old cache). The library
+//! What the registries tell their caller while they work: transfer progress of a clone or
+//! fetch, and notices (waiting for another process's lock, going on with an old cache, a
+//! configured registry's blueprint chosen over a built-in or lower-priority one). The library
 //! reports through the [`Reporter`] trait and never prints; the command line draws and prints.
 
 use std::time::Duration;
@@ -11,6 +12,8 @@ pub enum TransferKind {
     Clone,
     /// Bringing a cached registry up to date.
     Fetch,
+    /// Sending refs to the registry.
+    Push,
 }
 
 /// How far a transfer is.
@@ -44,6 +47,14 @@ pub enum Notice {
         age: Option<Duration>,
         /// Why the fetch failed (no credentials in it).
         cause: String,
+    },
+    /// An unqualified name was found in several registries and the highest-ranked one used: a
+    /// configured registry over `builtin`, or a higher priority over a lower one.
+    Shadowed {
+        /// `<registry>/<blueprint>` that is used.
+        used: String,
+        /// `<registry>/<blueprint>` of each one it shadows.
+        over: Vec<String>,
     },
     /// The cached copy was damaged and is being cloned again.
     Recloning {

@@ -1,10 +1,86 @@
 //! A blueprint folder on disk (`pave new ./my-blueprint`, `pave blueprint lint/test <path>`):
-//! read as it is, its one version being the manifest's. Symbolic links are kept as links and
-//! checked by [`Blueprint::from_tree`]; nothing outside the folder is read.
+//! read as it is, its one version being the manifest's. [`LocalSource`] makes it a
+//! [`BlueprintSource`] like the registries: an index of one entry and one version. Symbolic
+//! links are kept as links and checked by [`Blueprint::from_tree`]; nothing outside the
+//! folder is read.
 
-use super::{Loaded, RegistryError};
+use super::{BlueprintSource, Loaded, RegistryError};
 use crate::blueprint::{Blueprint, Entry, FileTree};
+use crate::manifest::{IndexEntry, RegistryIndex};
+use semver::Version;
 use std::path::Path;
+
+/// A blueprint folder as a source, read once when opened.
+#[derive(Debug, Clone)]
+pub struct LocalSource {
+    label: String,
+    loaded: Loaded,
+}
+
+impl LocalSource {
+    /// Reads the blueprint in folder `dir`; its name in messages is the path as given.
+    pub fn open(dir: &Path) -> Result<Self, RegistryError> {
+        Ok(LocalSource {
+            label: dir.display().to_string(),
+            loaded: load(dir)?,
+        })
+    }
+
+    /// The blueprint's name (from its manifest).
+    pub fn blueprint_name(&self) -> &str {
+        self.loaded.blueprint.name()
+    }
+
+    /// The blueprint's one version (from its manifest).
+    pub fn version(&self) -> &Version {
+        self.loaded.blueprint.version()
+    }
+}
+
+impl BlueprintSource for LocalSource {
+    fn name(&self) -> &str {
+        &self.label
+    }
+
+    fn index(&self) -> Result<RegistryIndex, RegistryError> {
+        let m = &self.loaded.blueprint.manifest;
+        Ok(RegistryIndex {
+            api_version: m.api_version.clone(),
+            name: self.label.clone(),
+            description: None,
+            blueprints: vec![IndexEntry {
+                name: m.name.clone(),
+                path: String::from("."),
+                summary: m.summary.clone(),
+                tags: m.tags.clone(),
+                maturity: Default::default(),
+                owners: Vec::new(),
+            }],
+            feedback: None,
+        })
+    }
+
+    fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
+        self.entry(blueprint)?;
+        Ok(vec![self.version().clone()])
+    }
+
+    fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {
+        self.entry(blueprint)?;
+        if version != self.version() {
+            return Err(RegistryError::NoMatchingVersion {
+                name: blueprint.to_string(),
+                req: format!("={version}"),
+                available: vec![self.version().to_string()],
+            });
+        }
+        Ok(self.loaded.clone())
+    }
+
+    fn location(&self) -> String {
+        self.loaded.registry.clone()
+    }
+}
 
 /// Reads every file under `dir` into a tree (skipping `.git`).
 pub fn read_tree(dir: &Path) -> Result<FileTree, RegistryError> {

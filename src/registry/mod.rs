@@ -1,8 +1,11 @@
 //! Where blueprints come from. [`BlueprintSource`] is the seam: the built-in registry embedded
 //! in the binary ([`builtin`]), a blueprint folder on disk ([`local`]), and git registries
 //! ([`git`], with its [`cache`], [`auth`] and [`url`] handling). A source lists its index and
-//! versions and loads a blueprint at a version; [`select`] finds a blueprint among several
-//! sources and [`integrity`] checks a project's recorded commit against its tag.
+//! versions and loads a blueprint at a version. [`Registries`] is the one place that knows
+//! which registries exist (builtin and the configured ones) and turns a command's blueprint
+//! argument or a project's recorded registry into a source; [`select`] finds a blueprint among
+//! several sources (configured ones shadow builtin, priorities order them) and [`integrity`]
+//! checks a project's recorded commit against its tag.
 
 pub mod auth;
 pub mod builtin;
@@ -11,8 +14,11 @@ pub mod events;
 pub mod git;
 pub mod integrity;
 pub mod local;
+pub mod registries;
 pub mod select;
 pub mod url;
+
+pub use registries::{Registries, Resolved};
 
 use crate::blueprint::{Blueprint, BlueprintError};
 use crate::error::{Classify, ErrorKind};
@@ -69,13 +75,53 @@ pub enum RegistryError {
     /// A git registry could not be used.
     #[error(transparent)]
     Git(#[from] git::GitError),
-    /// A blueprint name found in several registries.
-    #[error("blueprint `{name}` is in several registries: {}; name the one you mean (e.g. `{}`), or pass --registry", .qualified.join(", "), .qualified.first().map(String::as_str).unwrap_or(""))]
+    /// A blueprint name found in several configured registries of the same priority.
+    #[error("blueprint `{name}` is in several registries: {}; name the one you mean (e.g. `{}`), pass --registry, or give the registries an order (`pave registry add <name> <url> --priority N`: the higher wins)", .qualified.join(", "), .qualified.first().map(String::as_str).unwrap_or(""))]
     Ambiguous {
         /// The name asked for.
         name: String,
         /// `<registry>/<blueprint>` for each registry holding it.
         qualified: Vec<String>,
+    },
+    /// A registry name that is neither `builtin` nor configured (a usage error).
+    #[error("unknown registry `{name}`; known: {} (add one with `pave registry add {name} <url>`, or pass a git URL)", .known.join(", "))]
+    UnknownRegistry {
+        /// The name given.
+        name: String,
+        /// `builtin` and the configured names.
+        known: Vec<String>,
+    },
+    /// The blueprint argument names one registry and `--registry` another (a usage error).
+    #[error("`{spec}` names registry `{named}`, but --registry says `{flag}`; give one of them")]
+    ConflictingRegistry {
+        /// The blueprint argument.
+        spec: String,
+        /// The registry it names.
+        named: String,
+        /// What `--registry` says.
+        flag: String,
+    },
+    /// A blueprint folder given together with `--registry` (a usage error).
+    #[error(
+        "`{spec}` is a blueprint folder, which is read from disk, not from registry `{flag}`; drop --registry, or name a blueprint"
+    )]
+    FolderWithRegistry {
+        /// The folder given.
+        spec: String,
+        /// What `--registry` says.
+        flag: String,
+    },
+    /// Every version matching the requirement is a broken release.
+    #[error("blueprint `{name}` in registry `{registry}` has no usable version matching `{req}`: {}", .broken.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    OnlyBroken {
+        /// The blueprint.
+        name: String,
+        /// The registry.
+        registry: String,
+        /// The requirement.
+        req: String,
+        /// The broken releases it matched.
+        broken: Vec<BrokenVersion>,
     },
     /// A registry could not be searched for a blueprint, so the name's owner is unknown.
     #[error("cannot tell whether registry `{registry}` holds `{name}`: {cause}{}", .found.as_ref().map(|f| format!("\n  hint: name the registry to skip this one: `{f}`")).unwrap_or_default())]
@@ -99,6 +145,22 @@ fn hint_suffix(closest: &Option<String>, known: &[String]) -> String {
     }
 }
 
+/// A release that cannot be installed: its tag and its manifest disagree (or the manifest
+/// cannot be read). Listed as broken, never resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenVersion {
+    /// The version its tag says.
+    pub version: Version,
+    /// What is wrong, e.g. `blueprint.yaml at the tag says version 1.2.0`.
+    pub reason: String,
+}
+
+impl std::fmt::Display for BrokenVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is broken ({})", self.version, self.reason)
+    }
+}
+
 /// A blueprint loaded at a version, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -117,7 +179,7 @@ pub trait BlueprintSource {
     fn name(&self) -> &str;
     /// The index.
     fn index(&self) -> Result<RegistryIndex, RegistryError>;
-    /// Every released version of a blueprint, oldest first.
+    /// Every usable released version of a blueprint, oldest first (never a broken one).
     fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError>;
     /// The blueprint at a version.
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError>;
@@ -132,6 +194,12 @@ pub trait BlueprintSource {
     /// fetches, at most once per process); whether anything was done. Others do nothing.
     fn refresh(&self) -> Result<bool, RegistryError> {
         Ok(false)
+    }
+
+    /// Releases of a blueprint that cannot be installed (a git tag whose `blueprint.yaml`
+    /// holds another version), oldest first. Other sources have none.
+    fn broken(&self, _blueprint: &str) -> Result<Vec<BrokenVersion>, RegistryError> {
+        Ok(Vec::new())
     }
 
     /// The commit a version was released at, for sources that have commits (git).
@@ -149,13 +217,34 @@ pub trait BlueprintSource {
         self.name().to_string()
     }
 
-    /// The newest version matching `req` (pre-releases only when `req` names one). When none
-    /// matches, the source is refreshed once (a version may have been released since the last
-    /// fetch) and asked again.
+    /// The newest usable version matching `req` (pre-releases only when `req` names one).
+    /// When none matches, the source is refreshed once (a version may have been released
+    /// since the last fetch) and asked again; when only broken releases match, the error
+    /// says why each is broken.
     fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        match pick_version(blueprint, req, &self.versions(blueprint)?) {
+        let picked = match pick_version(blueprint, req, &self.versions(blueprint)?) {
             Err(RegistryError::NoMatchingVersion { .. }) if self.refresh()? => {
                 pick_version(blueprint, req, &self.versions(blueprint)?)
+            }
+            other => other,
+        };
+        match picked {
+            Err(e @ RegistryError::NoMatchingVersion { .. }) => {
+                let broken: Vec<BrokenVersion> = self
+                    .broken(blueprint)?
+                    .into_iter()
+                    .filter(|b| req.matches(&b.version))
+                    .collect();
+                if broken.is_empty() {
+                    Err(e)
+                } else {
+                    Err(RegistryError::OnlyBroken {
+                        name: blueprint.to_string(),
+                        registry: self.name().to_string(),
+                        req: req.to_string(),
+                        broken,
+                    })
+                }
             }
             other => other,
         }
@@ -239,7 +328,10 @@ impl BlueprintRef {
 impl Classify for RegistryError {
     fn kind(&self) -> ErrorKind {
         match self {
-            RegistryError::BadRequirement { .. } => ErrorKind::Usage,
+            RegistryError::BadRequirement { .. }
+            | RegistryError::UnknownRegistry { .. }
+            | RegistryError::ConflictingRegistry { .. }
+            | RegistryError::FolderWithRegistry { .. } => ErrorKind::Usage,
             RegistryError::Index(e) => e.kind(),
             RegistryError::Blueprint(e) => e.kind(),
             RegistryError::Git(e) => e.kind(),
@@ -248,7 +340,8 @@ impl Classify for RegistryError {
             | RegistryError::Inconsistent(_)
             | RegistryError::Io(_)
             | RegistryError::Ambiguous { .. }
-            | RegistryError::Unsearchable { .. } => ErrorKind::Failure,
+            | RegistryError::Unsearchable { .. }
+            | RegistryError::OnlyBroken { .. } => ErrorKind::Failure,
         }
     }
 
@@ -275,6 +368,9 @@ impl Classify for RegistryError {
                 Some(format!("name the registry to skip this one: `{f}`"))
             }
             RegistryError::Unsearchable { cause, .. } => cause.hint(),
+            RegistryError::UnknownRegistry { name, .. } => Some(format!(
+                "add it with `pave registry add {name} <git-url>`, or pass a git URL"
+            )),
             RegistryError::Index(e) => e.hint(),
             RegistryError::Blueprint(e) => e.hint(),
             RegistryError::Git(e) => e.hint(),

@@ -499,7 +499,11 @@ fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("acme: up to date"), "{}", text(&out));
+    assert!(
+        text(&out).contains("acme: 1 new version: demo 3.1.0"),
+        "{}",
+        text(&out)
+    );
     let out = env
         .pave()
         .args(["list", "--registry", "acme"])
@@ -837,6 +841,274 @@ fn an_unreadable_registry_blocks_an_unqualified_name_and_says_how_to_skip_it() {
     assert!(
         text(&out).contains("builtin/cloudfront-static-site")
             && text(&out).contains("skipping registry `down`"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// Runs pave with `args` and returns the output, asserting success.
+fn ok(env: &Env, args: &[&str]) -> std::process::Output {
+    let out = env.pave().args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", text(&out));
+    out
+}
+
+/// A registry holding a copy of a built-in blueprint under the same name and version.
+fn registry_with_builtin(name: &str) -> GitRegistry {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("blueprints")
+        .join(name);
+    let version = read(&src.join("blueprint.yaml"))
+        .lines()
+        .find_map(|l| l.strip_prefix("version: ").map(|v| v.trim().to_string()))
+        .unwrap();
+    let reg = GitRegistry::new();
+    reg.import(&src, name, "the company's own", &version);
+    reg
+}
+
+#[test]
+fn readme_quick_start_takes_the_company_blueprint_that_shadows_a_builtin_one_and_says_so() {
+    let reg = registry_with_builtin("cloudfront-http-api");
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let out = ok(
+        &env,
+        &[
+            "new",
+            "cloudfront-http-api",
+            "orders-api",
+            "--set",
+            "project_name=orders-api",
+            "--set",
+            "runtime=python3.12",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "using `acme/cloudfront-http-api`, which shadows `builtin/cloudfront-http-api`"
+        ),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("shadows"));
+    let recorded = read(&env.work().join("orders-api/.pave.yaml"));
+    assert!(
+        recorded.contains(&format!("registry: {}", reg.file_url())) && recorded.contains("commit:"),
+        "{recorded}"
+    );
+    // Qualified, the built-in one is used and nothing is said.
+    let out = ok(
+        &env,
+        &[
+            "new",
+            "builtin/cloudfront-http-api",
+            "builtin-api",
+            "--set",
+            "project_name=builtin-api",
+            "--set",
+            "runtime=python3.12",
+        ],
+    );
+    assert!(!text(&out).contains("shadows"), "{}", text(&out));
+    let recorded = read(&env.work().join("builtin-api/.pave.yaml"));
+    assert!(recorded.contains("registry: builtin"), "{recorded}");
+    // A name only builtin holds comes from builtin, silently.
+    let out = ok(&env, &["show", "cloudfront-static-site", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["registry"], "builtin");
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn priority_orders_registries_that_hold_the_same_name() {
+    let first = demo_registry();
+    let second = GitRegistry::new();
+    second.release("demo", "5.0.0");
+    let env = Env::new();
+    add(&env, "acme", &first.file_url());
+    let out = ok(
+        &env,
+        &[
+            "registry",
+            "add",
+            "team",
+            &second.file_url(),
+            "--priority",
+            "5",
+        ],
+    );
+    assert!(text(&out).contains("priority 5"), "{}", text(&out));
+    let out = ok(&env, &["show", "demo", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "5.0.0");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("using `team/demo`, which shadows `acme/demo`"),
+        "{err}"
+    );
+    // The order is in the config, and shown.
+    let config = read(&env.path("home/pave.yaml"));
+    assert!(config.contains("priority: 5"), "{config}");
+    let out = ok(&env, &["registry", "list"]);
+    let listing = text(&out);
+    assert!(listing.contains("PRIORITY"), "{listing}");
+    let team = listing.lines().find(|l| l.starts_with("team")).unwrap();
+    assert!(team.contains("  5  "), "{team}");
+    let out = ok(&env, &["registry", "list", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[2]["priority"], 5);
+    assert!(doc[1]["priority"].is_null());
+    // Equal priorities stay an error naming both and the way out.
+    let third = GitRegistry::new();
+    third.release("demo", "7.0.0");
+    ok(
+        &env,
+        &[
+            "registry",
+            "add",
+            "ops",
+            &third.file_url(),
+            "--priority",
+            "5",
+        ],
+    );
+    let out = env.pave().args(["show", "demo"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = text(&out);
+    assert!(
+        err.contains("team/demo, ops/demo")
+            && !err.contains("acme/demo")
+            && err.contains("--priority"),
+        "{err}"
+    );
+}
+
+#[test]
+fn adding_a_repository_that_is_not_a_registry_says_what_one_holds_and_changes_nothing() {
+    let reg = GitRegistry::new();
+    reg.git(&["rm", "-q", "registry.yaml"]);
+    reg.write(&[("README.md", "just a repository\n")]);
+    reg.commit("Not a registry");
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["registry", "add", "acme", &reg.file_url()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = text(&out);
+    assert!(
+        err.contains("registry `acme` was not added")
+            && err.contains("no registry.yaml")
+            && err.contains("apiVersion: pave/v1")
+            && err.contains("blueprints/<name>/blueprint.yaml")
+            && err.contains("<name>/v<semver>"),
+        "{err}"
+    );
+    assert!(!env.path("home/pave.yaml").exists());
+    assert!(cache_entries(&env).is_empty());
+    let out = ok(&env, &["registry", "list", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
+    let (reg, env) = acme();
+    // Tag 1.2.0 on a commit whose blueprint.yaml still says the last release's version.
+    reg.write(&[("blueprints/demo/template/extra.txt", "extra\n")]);
+    reg.commit("Forgot to bump the version");
+    reg.tag("demo/v1.2.0");
+    ok(&env, &["registry", "sync"]);
+    assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.1.0"));
+    let err = resolved(&env, "acme/demo@=1.2.0").unwrap_err();
+    assert!(
+        err.contains("1.2.0 is broken") && err.contains("says version 2.0.0-rc.1"),
+        "{err}"
+    );
+    let out = ok(&env, &["list", "--registry", "acme"]);
+    let row = text(&out)
+        .lines()
+        .find(|l| l.starts_with("demo"))
+        .unwrap()
+        .to_string();
+    assert!(
+        row.contains("1.1.0") && row.contains("broken, not installable: 1.2.0"),
+        "{row}"
+    );
+    let out = ok(&env, &["list", "--registry", "acme", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[0]["version"], "1.1.0");
+    assert_eq!(doc[0]["broken"][0], "1.2.0");
+    let out = ok(&env, &["show", "acme/demo"]);
+    let shown = text(&out);
+    assert!(
+        shown.contains("versions: 1.0.0, 1.0.5, 1.1.0, 2.0.0-rc.1")
+            && shown.contains("broken (not installable): 1.2.0 is broken"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn sync_reports_the_new_versions_it_found() {
+    let (reg, env) = acme();
+    let out = ok(&env, &["registry", "sync"]);
+    assert!(
+        text(&out).contains("acme: up to date, no new versions"),
+        "{}",
+        text(&out)
+    );
+    reg.release("demo", "1.3.0");
+    reg.release("site", "2.0.0");
+    let out = ok(&env, &["registry", "sync", "acme"]);
+    assert!(
+        text(&out).contains("acme: 2 new versions: demo 1.3.0, site 2.0.0"),
+        "{}",
+        text(&out)
+    );
+    let out = ok(&env, &["registry", "sync"]);
+    assert!(text(&out).contains("no new versions"), "{}", text(&out));
+}
+
+#[test]
+fn an_existing_folder_without_dot_slash_is_a_folder_unless_a_registry_has_that_name() {
+    let env = Env::new();
+    crate::support::write_files(
+        &env.work().join("blueprints/orders-api"),
+        &[
+            (
+                "blueprint.yaml",
+                &crate::support::git::manifest("orders-api", "0.3.0"),
+            ),
+            ("template/hello.txt.hbs", "hello {{project_name}}\n"),
+        ],
+    );
+    ok(
+        &env,
+        &[
+            "new",
+            "blueprints/orders-api",
+            "out",
+            "--set",
+            "project_name=out",
+        ],
+    );
+    assert_eq!(read(&env.work().join("out/hello.txt")), "hello out\n");
+    let out = ok(&env, &["show", "blueprints/orders-api", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "0.3.0");
+    // Once a registry is called `blueprints`, the same text names its blueprint.
+    let reg = demo_registry();
+    add(&env, "blueprints", &reg.file_url());
+    let out = env
+        .pave()
+        .args(["show", "blueprints/orders-api"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("no blueprint `orders-api` in registry `blueprints`"),
         "{}",
         text(&out)
     );

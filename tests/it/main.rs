@@ -18,5 +18,5 @@ mod render;
 mod security;
 mod snapshots;
 mod structure;
-mod versions;
 mod update_merge;
+mod versions;

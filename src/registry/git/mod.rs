@@ -6,19 +6,30 @@
 //! interval, when a requested version or blueprint is missing, or when asked to sync); with
 //! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
 //! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; the private `read` module does that). The URL given to libgit2 never carries credentials
+//! checkout; `read.rs` does that). The URL given to libgit2 never carries credentials
 //! ([`super::url::RemoteUrl`]).
+//!
+//! This module orchestrates; the parts are apart: `error.rs` (what can go wrong),
+//! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (libgit2 fetch and
+//! push with the auth and progress callbacks) and `read.rs` (tags, index and trees).
 
+mod error;
+mod freshness;
 mod read;
+mod transfer;
 
+pub use error::{GitError, LAYOUT};
+use freshness::{CacheState, Decision, Situation, Want};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
+use transfer::Endpoint;
+pub use transfer::PushStatus;
 
-use super::auth::{Attempt, AuthOptions};
-use super::cache::{CacheEntry, CacheError, EntryLock};
-use super::events::{Notice, Reporter, TransferKind, TransferProgress};
+use super::auth::AuthOptions;
+use super::cache::{CacheEntry, EntryLock};
+use super::events::{Notice, Reporter, TransferKind};
 use super::url::{RemoteUrl, scrub};
-use super::{BlueprintSource, Loaded, RegistryError};
+use super::{BlueprintSource, BrokenVersion, Loaded, RegistryError};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
@@ -28,10 +39,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The refs a registry clone holds: branches (for `registry.yaml` at the default branch) and
-/// tags (the versions).
-const REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
 
 /// How a [`GitSource`] behaves.
 #[derive(Clone)]
@@ -48,96 +55,11 @@ pub struct GitOptions {
     pub reporter: Arc<dyn Reporter>,
 }
 
-/// Why a git registry could not be used. Every URL in these is without credentials.
-#[derive(Debug, thiserror::Error)]
-pub enum GitError {
-    /// The server could not be reached (or refused), and there is no cache to fall back on.
-    #[error("cannot reach registry `{registry}` at {url}: {cause}")]
-    Unreachable {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-        /// What went wrong.
-        cause: String,
-    },
-    /// Every credential was refused.
-    #[error("authentication to {url} failed (registry `{registry}`); tried: {}; cause: {cause}", if .tried.is_empty() { String::from("nothing") } else { .tried.join(", ") })]
-    Auth {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-        /// What was tried, by name.
-        tried: Vec<String>,
-        /// What the server or libgit2 said.
-        cause: String,
-    },
-    /// Offline, and never cached.
-    #[error(
-        "registry `{registry}` ({url}) is not in the cache, and --offline forbids fetching it; run `pave registry sync {registry}` while online"
-    )]
-    OfflineNoCache {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-    },
-    /// The cached copy is damaged and could not be replaced.
-    #[error("the cached copy of registry `{registry}` ({url}) at {} is damaged: {cause}{}", path.display(), if *.offline { "; --offline forbids cloning it again: run `pave registry sync` while online" } else { "" })]
-    Damaged {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-        /// The cache entry.
-        path: PathBuf,
-        /// What is wrong.
-        cause: String,
-        /// Whether re-cloning was forbidden.
-        offline: bool,
-    },
-    /// The repository has no `registry.yaml` on its default branch.
-    #[error(
-        "registry `{registry}` ({url}) has no registry.yaml on its default branch{}",
-        .detail
-    )]
-    NoIndex {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-        /// More about what was found.
-        detail: String,
-    },
-    /// A libgit2 operation on the cache failed.
-    #[error("registry `{registry}` ({url}): {what}: {cause}")]
-    Git {
-        /// The registry's name.
-        registry: String,
-        /// Its URL.
-        url: String,
-        /// What was being done.
-        what: String,
-        /// libgit2's message.
-        cause: String,
-    },
-    /// The cache could not be read or written.
-    #[error(transparent)]
-    Cache(#[from] CacheError),
-}
-
-/// What a command needs from the cache before reading.
+/// A transfer the cache needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Want {
-    /// Clone when missing or damaged, fetch when stale.
-    Use,
-    /// Fetch once per process (something asked for is missing); failure is tolerated.
-    Refresh,
-    /// Fetch now; failure is an error.
-    Sync,
-    /// The cache is damaged: clone it again.
-    Recover,
+enum Action {
+    Clone,
+    Fetch,
 }
 
 /// What was found in the cache.
@@ -179,6 +101,19 @@ struct Open {
     /// Versions by blueprint, oldest first.
     tags: BTreeMap<String, Vec<Version>>,
     index: Option<RegistryIndex>,
+    /// What is wrong with each release checked so far (`None`: nothing).
+    checked: BTreeMap<(String, Version), Option<String>>,
+}
+
+/// What `registry sync` brought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synced {
+    /// Whether the registry was cloned (it was not cached before).
+    pub cloned: bool,
+    /// Every usable version, all blueprints together.
+    pub versions: usize,
+    /// Usable versions that were not in the cache before, by blueprint then version.
+    pub new: Vec<(String, Version)>,
 }
 
 /// A read failed: because the cache is damaged (recoverable by cloning again) or otherwise.
@@ -244,10 +179,57 @@ impl GitSource {
         }
     }
 
-    /// Fetches now (cloning if needed); a failure is an error. Returns the number of versions.
-    pub fn sync(&self) -> Result<usize, RegistryError> {
+    /// Fetches now (cloning if needed); a failure is an error. Says what it brought.
+    pub fn sync(&self) -> Result<Synced, RegistryError> {
+        let before = self.peek_tags();
         self.reopen(Want::Sync)?;
-        self.with_open(|open| Ok(open.tags.values().map(Vec::len).sum()))
+        self.with_open(|open| {
+            let mut versions = 0;
+            let mut new = Vec::new();
+            let tags = open.tags.clone();
+            for (blueprint, all) in &tags {
+                for version in all {
+                    if open.problem(self, blueprint, version)?.is_some() {
+                        continue;
+                    }
+                    versions += 1;
+                    let known = before
+                        .as_ref()
+                        .and_then(|b| b.get(blueprint))
+                        .is_some_and(|v| v.contains(version));
+                    if before.is_some() && !known {
+                        new.push((blueprint.clone(), version.clone()));
+                    }
+                }
+            }
+            Ok(Synced {
+                cloned: before.is_none(),
+                versions,
+                new,
+            })
+        })
+    }
+
+    /// The version tags in the cache as it is, without fetching; `None` when not cached.
+    fn peek_tags(&self) -> Option<BTreeMap<String, Vec<Version>>> {
+        if !self.entry.exists() {
+            return None;
+        }
+        let mut lock = self.entry.lock().ok()?;
+        lock.shared(&mut || self.tell_waiting()).ok()?;
+        let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
+        read_tags(&repo).ok()
+    }
+
+    /// Pushes `refspecs` from `repo` (a work tree or clone) to this registry, with the same
+    /// credentials and progress as a fetch; the server's answer for each ref, which the caller
+    /// must check (a refused ref is not an error of the transfer).
+    pub fn push(
+        &self,
+        repo: &Repository,
+        refspecs: &[&str],
+    ) -> Result<Vec<PushStatus>, RegistryError> {
+        Ok(self.endpoint().push(repo, refspecs)?)
     }
 
     /// Removes the cache entry (for `pave registry remove`).
@@ -395,6 +377,7 @@ impl GitSource {
                     _lock: lock,
                     tags,
                     index: None,
+                    checked: BTreeMap::new(),
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {
@@ -431,68 +414,72 @@ impl GitSource {
         }
     }
 
-    /// Whether to clone or fetch, or an error when the network is needed but forbidden.
-    fn decide(&self, cached: &Cached, want: Want) -> Result<Option<TransferKind>, RegistryError> {
-        let offline = self.options.offline;
-        let network_needed = || -> Result<Option<TransferKind>, RegistryError> {
-            if offline {
-                Err(GitError::OfflineNoCache {
-                    registry: self.name.clone(),
-                    url: self.url.clean().to_string(),
-                }
-                .into())
-            } else {
-                Ok(Some(TransferKind::Clone))
-            }
+    /// Whether to clone or fetch ([`freshness::decide`]), or an error when the network is
+    /// needed but forbidden.
+    fn decide(&self, cached: &Cached, want: Want) -> Result<Option<Action>, RegistryError> {
+        let cache = match cached {
+            Cached::Missing => CacheState::Missing,
+            Cached::Damaged(_) => CacheState::Damaged,
+            Cached::Ready { age, .. } => CacheState::Ready { age: *age },
         };
-        match (cached, want) {
-            (Cached::Missing, _) => network_needed(),
-            (Cached::Damaged(cause), _) if offline => Err(self.damaged(cause.clone()).into()),
-            (Cached::Damaged(_), _) | (_, Want::Recover) => network_needed(),
-            (Cached::Ready { .. }, _) if offline => Ok(None),
-            (Cached::Ready { age, .. }, Want::Use) => {
-                let stale = age.is_none_or(|a| a > self.options.fetch_interval);
-                Ok(stale.then_some(TransferKind::Fetch))
+        let situation = Situation {
+            want,
+            cache,
+            offline: self.options.offline,
+            interval: self.options.fetch_interval,
+            fetched: self.fetched.get(),
+        };
+        match freshness::decide(situation) {
+            Decision::Clone => Ok(Some(Action::Clone)),
+            Decision::Fetch => Ok(Some(Action::Fetch)),
+            Decision::UseCache => Ok(None),
+            Decision::FailOffline => Err(GitError::OfflineNoCache {
+                registry: self.name.clone(),
+                url: self.url.clean().to_string(),
             }
-            (Cached::Ready { .. }, Want::Refresh) => {
-                Ok((!self.fetched.get()).then_some(TransferKind::Fetch))
+            .into()),
+            Decision::FailDamaged => {
+                let cause = match cached {
+                    Cached::Damaged(cause) => cause.clone(),
+                    _ => String::from("a read found it damaged"),
+                };
+                Err(self.damaged(cause).into())
             }
-            (Cached::Ready { .. }, Want::Sync) => Ok(Some(TransferKind::Fetch)),
         }
     }
 
     /// Clones or fetches, holding the exclusive lock.
     fn perform(
         &self,
-        action: TransferKind,
+        action: Action,
         want: Want,
         age: Option<Duration>,
     ) -> Result<(), RegistryError> {
         self.fetched.set(true);
         match action {
-            TransferKind::Clone => {
+            Action::Clone => {
                 self.entry.remove_leftovers();
                 let tmp = self.entry.temp_sibling().map_err(GitError::from)?;
                 let mut opts = git2::RepositoryInitOptions::new();
                 opts.bare(true);
                 let repo = Repository::init_opts(tmp.path(), &opts)
                     .map_err(|e| self.git_error("cannot create the cache", &e))?;
-                self.transfer(&repo, TransferKind::Clone)?;
+                self.endpoint().fetch(&repo, TransferKind::Clone)?;
                 drop(repo);
                 CacheEntry::stamp(tmp.path()).map_err(GitError::from)?;
                 self.entry.install(tmp).map_err(GitError::from)?;
                 Ok(())
             }
-            TransferKind::Fetch => {
+            Action::Fetch => {
                 let dir = self.entry.repo_dir();
                 let repo = Repository::open_bare(&dir)
                     .map_err(|e| self.git_error("cannot open the cache", &e))?;
-                match self.transfer(&repo, TransferKind::Fetch) {
+                match self.endpoint().fetch(&repo, TransferKind::Fetch) {
                     Ok(()) => {
                         CacheEntry::stamp(&dir).map_err(GitError::from)?;
                         Ok(())
                     }
-                    Err(e) if want != Want::Sync => {
+                    Err(e) if freshness::fetch_failure_tolerated(want) => {
                         self.options.reporter.notice(&Notice::UsingCache {
                             registry: self.name.clone(),
                             url: self.url.clean().to_string(),
@@ -507,66 +494,13 @@ impl GitSource {
         }
     }
 
-    /// Downloads branches and tags into `repo` and points its HEAD at the remote's default
-    /// branch.
-    fn transfer(&self, repo: &Repository, kind: TransferKind) -> Result<(), GitError> {
-        let attempt = Attempt::new(&self.url, &self.options.auth);
-        let reporter = self.options.reporter.as_ref();
-        let mut callbacks = git2::RemoteCallbacks::new();
-        callbacks.credentials(attempt.callback());
-        callbacks.transfer_progress(|p| {
-            reporter.transfer_progress(
-                &self.name,
-                &TransferProgress {
-                    total_objects: p.total_objects(),
-                    received_objects: p.received_objects(),
-                    indexed_objects: p.indexed_objects(),
-                    received_bytes: p.received_bytes(),
-                },
-            );
-            true
-        });
-        let mut fetch = git2::FetchOptions::new();
-        fetch
-            .remote_callbacks(callbacks)
-            .download_tags(git2::AutotagOption::None)
-            .update_fetchhead(false)
-            .prune(git2::FetchPrune::On);
-        let mut remote = repo
-            .remote_anonymous(self.url.clean())
-            .map_err(|e| self.unreachable(&e))?;
-        reporter.transfer_started(&self.name, self.url.clean(), kind);
-        let result = remote.fetch(&REFSPECS, Some(&mut fetch), Some("pave: fetch"));
-        reporter.transfer_finished(&self.name);
-        drop(fetch);
-        if let Err(e) = result {
-            return Err(if e.code() == ErrorCode::Auth || attempt.exhausted() {
-                GitError::Auth {
-                    registry: self.name.clone(),
-                    url: self.url.clean().to_string(),
-                    tried: attempt.tried(),
-                    cause: scrub(e.message(), &self.url),
-                }
-            } else {
-                self.unreachable(&e)
-            });
-        }
-        let default = remote
-            .default_branch()
-            .ok()
-            .and_then(|b| b.as_str().ok().map(str::to_string));
-        set_head(repo, default.as_deref()).map_err(|e| self.git_error("cannot set HEAD", &e))?;
-        // Packed refs make listing thousands of tags one file read.
-        repo.refdb_compress()
-            .map_err(|e| self.git_error("cannot pack refs", &e))?;
-        Ok(())
-    }
-
-    fn unreachable(&self, e: &git2::Error) -> GitError {
-        GitError::Unreachable {
-            registry: self.name.clone(),
-            url: self.url.clean().to_string(),
-            cause: scrub(e.message(), &self.url),
+    /// The remote end, for transfers.
+    fn endpoint(&self) -> Endpoint<'_> {
+        Endpoint {
+            name: &self.name,
+            url: &self.url,
+            auth: &self.options.auth,
+            reporter: self.options.reporter.as_ref(),
         }
     }
 
@@ -579,37 +513,22 @@ impl GitSource {
         Ok(true)
     }
 
-    fn available(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        self.with_open(|open| Ok(open.tags.get(blueprint).cloned().unwrap_or_default()))
-    }
-}
-
-/// Points HEAD at `default` (the remote's default branch) or, failing that, at `main`,
-/// `master` or the only branch.
-fn set_head(repo: &Repository, default: Option<&str>) -> Result<(), git2::Error> {
-    let exists = |name: &str| repo.find_reference(name).is_ok();
-    let chosen = match default {
-        Some(name) if exists(name) => Some(name.to_string()),
-        _ => ["refs/heads/main", "refs/heads/master"]
-            .iter()
-            .find(|n| exists(n))
-            .map(|n| n.to_string())
-            .or_else(|| {
-                let mut names = Vec::new();
-                if let Ok(refs) = repo.references_glob("refs/heads/*") {
-                    for r in refs.flatten() {
-                        if let Ok(n) = r.name() {
-                            names.push(n.to_string());
-                        }
-                    }
+    /// The usable versions of a blueprint and its broken releases.
+    fn releases(
+        &self,
+        blueprint: &str,
+    ) -> Result<(Vec<Version>, Vec<BrokenVersion>), RegistryError> {
+        self.with_open(|open| {
+            let mut usable = Vec::new();
+            let mut broken = Vec::new();
+            for version in open.tags.get(blueprint).cloned().unwrap_or_default() {
+                match open.problem(self, blueprint, &version)? {
+                    None => usable.push(version),
+                    Some(reason) => broken.push(BrokenVersion { version, reason }),
                 }
-                names.sort();
-                names.into_iter().next()
-            }),
-    };
-    match chosen {
-        Some(name) => repo.set_head(&name),
-        None => Ok(()),
+            }
+            Ok((usable, broken))
+        })
     }
 }
 
@@ -623,7 +542,11 @@ impl BlueprintSource for GitSource {
     }
 
     fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        self.available(blueprint)
+        Ok(self.releases(blueprint)?.0)
+    }
+
+    fn broken(&self, blueprint: &str) -> Result<Vec<BrokenVersion>, RegistryError> {
+        Ok(self.releases(blueprint)?.1)
     }
 
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {

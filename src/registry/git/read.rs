@@ -31,7 +31,9 @@ pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Versio
 pub fn parse_tag(tag: &str) -> Option<(&str, Version)> {
     let (blueprint, version) = tag.split_once('/')?;
     let version = Version::parse(version.strip_prefix('v')?).ok()?;
-    crate::manifest::is_blueprint_name(blueprint).then_some((blueprint, version))
+    crate::names::blueprint(blueprint)
+        .is_ok()
+        .then_some((blueprint, version))
 }
 
 /// The tag of a blueprint's version.
@@ -102,6 +104,47 @@ impl Open {
             .map_err(damage_or(source, "read a tag's commit"))
     }
 
+    /// What is wrong with a release, checked once per process: `None` when its tag holds
+    /// `blueprint.yaml` with the tag's name and version (only those two fields are read here;
+    /// loading checks the rest).
+    pub(super) fn problem(
+        &mut self,
+        source: &GitSource,
+        blueprint: &str,
+        version: &Version,
+    ) -> Result<Option<String>, ReadError> {
+        let key = (blueprint.to_string(), version.clone());
+        if let Some(known) = self.checked.get(&key) {
+            return Ok(known.clone());
+        }
+        let problem = {
+            let commit = self.commit_of(source, blueprint, version)?;
+            let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
+            let folder = blueprint_folder(&self.repo, &tree, blueprint);
+            let path = format!("{folder}/blueprint.yaml");
+            match read_text(&self.repo, &tree, &path) {
+                Ok(None) => Some(format!("the tag has no {path}")),
+                Ok(Some(text)) => {
+                    let origin = format!("{}:{}:{path}", source.name, tag_name(blueprint, version));
+                    match crate::yaml::parse::<Identity>(&text, &origin) {
+                        Ok(id) if id.name != blueprint => {
+                            Some(format!("{path} at the tag is named `{}`", id.name))
+                        }
+                        Ok(id) if id.version != *version => Some(format!(
+                            "{path} at the tag says version {}; a tag and its manifest must agree",
+                            id.version
+                        )),
+                        Ok(_) => None,
+                        Err(e) => Some(e.to_string()),
+                    }
+                }
+                Err(e) => return Err(damage_or(source, "read blueprint.yaml")(e)),
+            }
+        };
+        self.checked.insert(key, problem.clone());
+        Ok(problem)
+    }
+
     pub(super) fn load(
         &self,
         source: &GitSource,
@@ -159,6 +202,13 @@ impl Open {
             commit: Some(commit.id().to_string()),
         })
     }
+}
+
+/// The two fields of `blueprint.yaml` a release is checked against its tag with.
+#[derive(serde::Deserialize)]
+struct Identity {
+    name: String,
+    version: Version,
 }
 
 /// Maps a libgit2 read error to damage (re-clone) or a plain error.
