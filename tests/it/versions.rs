@@ -172,8 +172,8 @@ fn a_deleted_tag_leaves_the_listing_and_a_moved_one_is_reported() {
 
     reg.delete_tag("orders-api/v2.0.0");
     ok(&env, &["registry", "sync", "acme"]);
-    assert_eq!(
-        show(&env, "acme/orders-api")["versions"],
-        serde_json::json!(["1.0.0", "1.1.0"])
-    );
+    let shown = show(&env, "acme/orders-api");
+    // The moved tag now holds a manifest of 1.1.0, so 1.0.0 is a broken release.
+    assert_eq!(shown["versions"], serde_json::json!(["1.1.0"]));
+    assert_eq!(shown["broken"][0]["version"], "1.0.0", "{shown}");
 }
