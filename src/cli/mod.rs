@@ -9,6 +9,7 @@ macro_rules! say {
 
 mod args;
 mod blueprint;
+mod complete;
 mod credentials;
 mod list;
 mod new;
@@ -20,7 +21,7 @@ mod source;
 
 use anyhow::Result;
 use args::{Cli, Command};
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use std::process::ExitCode;
 
 pub use args::Cli as Arguments;
@@ -85,7 +86,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 fn run(cli: Cli) -> Result<ExitCode> {
     let out = Output {
         quiet: cli.quiet,
-        offline: cli.offline,
+        offline: cli.offline || cli.command.offline(),
     };
     match cli.command {
         Command::List(args) => list::run(&out, args),
@@ -93,10 +94,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completions { shell, .. } => complete::script(shell),
+        Command::Man { .. } => complete::man(),
+        Command::CompleteBlueprints { .. } => Ok(complete::blueprints()),
     }
 }
 

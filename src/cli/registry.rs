@@ -19,11 +19,11 @@ use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
     match args.command {
-        RegistryCommand::Add { name, url } => add(out, &name, &url),
-        RegistryCommand::List { json } => list(out, json),
-        RegistryCommand::Remove { name } => remove(out, &name),
+        RegistryCommand::Add { name, url, .. } => add(out, &name, &url),
+        RegistryCommand::List { json, .. } => list(out, json),
+        RegistryCommand::Remove { name, .. } => remove(out, &name),
         RegistryCommand::Sync { name } => sync(out, name.as_deref()),
-        RegistryCommand::Verify { dir } => verify(out, &dir),
+        RegistryCommand::Verify { dir, .. } => verify(out, &dir),
     }
 }
 
