@@ -338,3 +338,73 @@ fn the_test_script_finds_pave_where_cargo_target_dir_puts_it() {
         elsewhere.path().join("debug/pave").display().to_string()
     );
 }
+
+#[test]
+fn builtin_blueprints_share_one_deploy_switch_and_readmes_that_read_right() {
+    let env = Env::new();
+    let switch = "vars.DEPLOY_ENABLED == 'true'";
+    let wording = "Its `deploy` job stays off until you switch it on: set the repository variable `DEPLOY_ENABLED`";
+    let render = |name: &str, dir: &str, sets: &[&str]| {
+        let mut cmd = env.pave();
+        cmd.args(["new", name, dir, "--defaults", "--set", "project_name=demo"]);
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        let read = |file: &str| std::fs::read_to_string(env.work().join(dir).join(file)).unwrap();
+        (read(".github/workflows/ci.yml"), read("README.md"))
+    };
+    for name in [
+        "cloudfront-edge-functions",
+        "cloudfront-http-api",
+        "cloudfront-lambda-url",
+        "cloudfront-static-site",
+    ] {
+        let (ci, readme) = render(name, name, &[]);
+        assert!(ci.contains(switch), "{name}: {ci}");
+        assert!(!ci.contains("inputs.deploy"), "{name}: {ci}");
+        assert!(readme.contains(wording), "{name}: {readme}");
+    }
+    // The lambda-url README installs the tools (pytest among them) before testing.
+    let (_, readme) = render("cloudfront-lambda-url", "url", &[]);
+    let deploy = &readme[readme.find("## Deploy").expect("a Deploy section")..];
+    let tools = deploy.find("make tools").expect("make tools");
+    assert!(
+        tools < deploy.find("make test").expect("make test"),
+        "{deploy}"
+    );
+    // The static-site diagram has no dangling arrow whatever the routing.
+    for routing in ["spa", "static-index", "none"] {
+        let dir = format!("site-{routing}");
+        let (_, readme) = render(
+            "cloudfront-static-site",
+            &dir,
+            &[&format!("routing={routing}")],
+        );
+        assert!(
+            readme.contains("\nprivate S3 bucket\n"),
+            "{routing}: {readme}"
+        );
+        assert!(!readme.contains("edge>"), "{routing}: {readme}");
+    }
+    // The custom-domain help says what the stack does not create.
+    let out = env
+        .pave()
+        .args(["show", "cloudfront-static-site", "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let help = doc["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "custom_domain")
+        .and_then(|p| p["help"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        help.contains("creates neither the certificate nor the DNS record"),
+        "{help}"
+    );
+}
