@@ -8,7 +8,7 @@ use crate::blueprint::{Blueprint, Entry, TestCase};
 use crate::manifest::ParamType;
 use crate::render::TEMPLATE_SUFFIX;
 use crate::template::refs::{self as vars, Refs};
-use crate::template::{Engine, HELPERS};
+use crate::template::{Engine, HELPERS, parse_error};
 use handlebars::template::Template;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -100,19 +100,30 @@ pub fn lint(bp: &Blueprint) -> Report {
         let template = match Template::compile(src) {
             Ok(t) => t,
             Err(e) => {
-                let at = match e.pos() {
-                    Some((l, c)) => format!("{file}:{l}:{c}"),
-                    None => file.to_string(),
+                let e = parse_error(file, src, &e);
+                let at = match (e.line, e.column) {
+                    (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                    _ => file.to_string(),
                 };
-                report.error(at, format!("does not parse: {}", e.reason()));
+                report.error(at, format!("does not parse: {}", e.message));
                 return;
             }
         };
         let Refs {
             variables,
             partials,
+            unknown_helpers,
             ..
         } = vars::refs(&template, &is_helper);
+        for h in unknown_helpers {
+            let hint = crate::yaml::closest(&h.name, HELPERS.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_else(|| format!("; known helpers: {}", HELPERS.join(", ")));
+            report.error(
+                format!("{file}:{}:{}", h.line, h.column),
+                format!("`{}` is not a known helper{hint}", h.name),
+            );
+        }
         for v in variables {
             if !declared.contains(v.name.as_str()) {
                 let hint = crate::yaml::closest(&v.name, declared.iter().copied())
@@ -204,6 +215,9 @@ pub fn lint(bp: &Blueprint) -> Report {
             &rule.error,
             &mut used,
         );
+    }
+    if let Some(steps) = &m.next_steps {
+        check(&mut report, "blueprint.yaml (next_steps)", steps, &mut used);
     }
     for p in &m.parameters {
         if !used.contains(&p.name) {

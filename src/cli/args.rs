@@ -16,12 +16,46 @@ pub struct Cli {
     /// Print only errors and the essential result.
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Never use the network: git registries are read from the cache as it is.
-    #[arg(long, global = true)]
+    /// Never use the network: git registries are read from the cache as it is (list, show,
+    /// new, registry add and registry verify also take it after their name).
+    #[arg(long)]
     pub offline: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--offline`, for the commands that read git registries (and only those, so that it is not
+/// in the `--help` of the others).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Network {
+    /// Never use the network: git registries are read from the cache as it is.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// The global `--quiet`, shadowed where printing less means nothing: still accepted, kept out
+/// of the command's `--help`.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct NoOutputFlags {
+    #[arg(long, short, hide = true)]
+    quiet: bool,
+}
+
+impl Command {
+    /// Whether the command's own `--offline` was given.
+    pub fn offline(&self) -> bool {
+        match self {
+            Command::List(a) => a.network.offline,
+            Command::Show(a) => a.network.offline,
+            Command::New(a) => a.network.offline,
+            Command::Registry(RegistryArgs {
+                command:
+                    RegistryCommand::Add { network, .. } | RegistryCommand::Verify { network, .. },
+            }) => network.offline,
+            _ => false,
+        }
+    }
 }
 
 /// The commands.
@@ -57,6 +91,23 @@ pub enum Command {
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        ignored: NoOutputFlags,
+    },
+    /// Print the man page (roff), made from the same definitions as --help.
+    #[command(
+        after_help = "Examples:\n  pave man > ~/.local/share/man/man1/pave.1\n  pave man | man -l -"
+    )]
+    Man {
+        #[command(flatten)]
+        ignored: NoOutputFlags,
+    },
+    /// Print the blueprint names that shell completion offers: builtin and the cached
+    /// registries, never from the network.
+    #[command(name = "__complete-blueprints", hide = true)]
+    CompleteBlueprints {
+        #[command(flatten)]
+        ignored: NoOutputFlags,
     },
 }
 
@@ -66,12 +117,14 @@ pub struct ListArgs {
     /// Only this registry: a configured name, `builtin`, or a git URL.
     #[arg(long, value_name = "NAME|URL")]
     pub registry: Option<String>,
-    /// Only blueprints with this tag.
+    /// Only blueprints with this tag (as `pave show` prints them; case does not matter).
     #[arg(long)]
     pub tag: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub network: Network,
 }
 
 /// `pave show`.
@@ -85,6 +138,8 @@ pub struct ShowArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub network: Network,
 }
 
 /// `pave new`.
@@ -120,6 +175,8 @@ pub struct NewArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub network: Network,
 }
 
 /// `pave blueprint ...`.
@@ -154,6 +211,8 @@ pub enum BlueprintCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        ignored: NoOutputFlags,
     },
     /// Render every example answer set (tests/<case>.yaml), compare with its snapshot and run
     /// the manifest's checks inside the rendered project.
@@ -204,6 +263,8 @@ pub enum RegistryCommand {
         /// priority wins (none counts as 0); equal priorities are an error naming each.
         #[arg(long, value_name = "N", allow_negative_numbers = true)]
         priority: Option<i32>,
+        #[command(flatten)]
+        network: Network,
     },
     /// List the registries: builtin and the configured ones, with their priority and cache's age.
     #[command(after_help = "Examples:\n  pave registry list\n  pave registry list --json")]
@@ -211,12 +272,16 @@ pub enum RegistryCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        ignored: NoOutputFlags,
     },
     /// Remove a registry from the config (and its cache).
     #[command(after_help = "Examples:\n  pave registry remove acme")]
     Remove {
         /// The registry's name.
         name: String,
+        #[command(flatten)]
+        ignored: NoOutputFlags,
     },
     /// Fetch registries now, whatever the age of their cache, and report the new versions.
     #[command(
@@ -234,5 +299,7 @@ pub enum RegistryCommand {
         /// The project folder (holding .pave.yaml).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        #[command(flatten)]
+        network: Network,
     },
 }

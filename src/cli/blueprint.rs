@@ -17,6 +17,7 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             paths,
             deny_warnings,
             json,
+            ..
         } => lint_all(&paths, deny_warnings, json),
         BlueprintCommand::Test {
             path,

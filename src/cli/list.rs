@@ -92,7 +92,8 @@ fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> 
     let index = source.index()?;
     let mut rows = Vec::new();
     for entry in index.blueprints {
-        if tag.is_some_and(|t| !entry.tags.iter().any(|x| x == t)) {
+        // Tags match as `show` prints them, whatever their case.
+        if tag.is_some_and(|t| !entry.tags.iter().any(|x| x.eq_ignore_ascii_case(t))) {
             continue;
         }
         let versions = source.versions(&entry.name)?;

@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod args;
 mod blueprint;
+mod complete;
 mod credentials;
 mod list;
 mod new;
@@ -24,7 +25,7 @@ mod source;
 
 use anyhow::Result;
 use args::{Cli, Command};
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use std::process::ExitCode;
 
 pub use args::Cli as Arguments;
@@ -37,25 +38,21 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return parse_failed(&e),
     };
-    let json = wants_json(&cli.command);
+    let json = wants_json();
     match run(cli) {
         Ok(code) => code,
         Err(err) => report(&err, json),
     }
 }
 
-/// Whether the command was asked for JSON output, so that its error is JSON too.
-fn wants_json(command: &Command) -> bool {
-    match command {
-        Command::List(args) => args.json,
-        Command::Show(args) => args.json,
-        Command::New(args) => args.json,
-        Command::Blueprint(args::BlueprintCommand::Lint { json, .. }) => *json,
-        Command::Registry(args) => {
-            matches!(args.command, args::RegistryCommand::List { json: true })
-        }
-        Command::Blueprint(_) | Command::Completions { .. } => false,
-    }
+/// Whether the command was asked for JSON output, so that its error is JSON too. Every
+/// command that takes `--json` means the same by it, so the flag is looked for among the
+/// arguments (before a `--`) rather than per command.
+fn wants_json() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
 }
 
 /// Prints an error and returns its exit code, which its kind decides (1 failure, 2 usage).
@@ -130,7 +127,7 @@ fn parse_failed(e: &clap::Error) -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let out = Output {
         quiet: cli.quiet,
-        offline: cli.offline,
+        offline: cli.offline || cli.command.offline(),
     };
     match cli.command {
         Command::List(args) => list::run(&out, args),
@@ -138,10 +135,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completions { shell, .. } => complete::script(shell),
+        Command::Man { .. } => complete::man(),
+        Command::CompleteBlueprints { .. } => Ok(complete::blueprints()),
     }
 }
 

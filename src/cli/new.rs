@@ -146,9 +146,21 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
                 String::new()
             }
         );
-        out.note(format!("Next: cd {} && make test", target.display()));
+        print_next_steps(out, &target, &generated.next_steps);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The blueprint's next steps, after `cd` into the project (only pave knows the folder).
+fn print_next_steps(out: &Output, target: &std::path::Path, steps: &[String]) {
+    if steps.is_empty() {
+        return;
+    }
+    out.note("\nNext steps:");
+    out.note(format!("  cd {}", target.display()));
+    for step in steps {
+        out.note(format!("  {step}"));
+    }
 }
 
 /// Ctrl-C while files are being written cancels the apply (which undoes itself); at any other

@@ -24,11 +24,12 @@ pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
             name,
             url,
             priority,
+            ..
         } => add(out, &name, &url, priority),
-        RegistryCommand::List { json } => list(out, json),
-        RegistryCommand::Remove { name } => remove(out, &name),
+        RegistryCommand::List { json, .. } => list(out, json),
+        RegistryCommand::Remove { name, .. } => remove(out, &name),
         RegistryCommand::Sync { name } => sync(out, name.as_deref()),
-        RegistryCommand::Verify { dir } => verify(out, &dir),
+        RegistryCommand::Verify { dir, .. } => verify(out, &dir),
     }
 }
 

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
-    let (loaded, versions, broken) = if source::is_folder(&args.blueprint) {
+    let (loaded, versions, broken, entry) = if source::is_folder(&args.blueprint) {
         let loaded = source::load(out, &args.blueprint, None)?;
         let version = loaded.blueprint.version().to_string();
-        (loaded, vec![version], Vec::new())
+        (loaded, vec![version], Vec::new(), None)
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
         let versions: Vec<String> = resolved
@@ -20,14 +20,26 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             .map(ToString::to_string)
             .collect();
         let broken = resolved.source().broken(&resolved.name)?;
-        (resolved.load()?, versions, broken)
+        let entry = resolved
+            .source()
+            .index()?
+            .blueprints
+            .into_iter()
+            .find(|e| e.name == resolved.name);
+        (resolved.load()?, versions, broken, entry)
     };
     let m = &loaded.blueprint.manifest;
+    // The registry's index says how mature a blueprint is, who keeps it and its tags (the
+    // ones `list --tag` matches); a folder has no index, so its manifest's tags are shown.
+    let tags = entry.as_ref().map_or(&m.tags, |e| &e.tags);
+    let maturity = entry.as_ref().map(|e| e.maturity.as_str());
+    let owners: &[String] = entry.as_ref().map_or(&[], |e| &e.owners);
     if args.json {
         let params: Vec<Value> = m.parameters.iter().map(param_json).collect();
         return print_json(&json!({
             "registry": loaded.registry, "name": m.name, "version": m.version.to_string(),
-            "summary": m.summary, "description": m.description, "tags": m.tags,
+            "summary": m.summary, "description": m.description, "tags": tags,
+            "maturity": maturity, "owners": owners,
             "versions": versions, "parameters": params,
             "broken": broken.iter().map(|b| json!({"version": b.version.to_string(), "reason": b.reason})).collect::<Vec<_>>(),
             "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
@@ -40,8 +52,15 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
     if let Some(description) = &m.description {
         say!("\n{}", description.trim_end());
     }
-    if !m.tags.is_empty() {
-        say!("\ntags: {}", m.tags.join(", "));
+    say!();
+    if let Some(maturity) = maturity {
+        say!("maturity: {maturity}");
+    }
+    if !owners.is_empty() {
+        say!("owners: {}", owners.join(", "));
+    }
+    if !tags.is_empty() {
+        say!("tags: {}", tags.join(", "));
     }
     say!("versions: {}", versions.join(", "));
     for b in &broken {

@@ -37,6 +37,9 @@ pub struct Manifest {
     /// Commands `pave blueprint test` runs inside each rendered example.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
+    /// What to do after `pave new`, one step a line: a template over the answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_steps: Option<String>,
 }
 
 /// One question a blueprint asks.
@@ -168,6 +171,11 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
                 format!("files: `when` of `{}` does not parse: {e}", rule.path),
             );
         }
+    }
+    if let Some(steps) = &manifest.next_steps
+        && let Some(e) = template_problem(steps)
+    {
+        problems.push("next_steps", format!("next_steps does not parse: {e}"));
     }
     for rule in &manifest.rules {
         if let Some(e) = template_problem(&rule.when) {

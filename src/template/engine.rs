@@ -98,7 +98,7 @@ impl Engine {
         for (name, src) in partials {
             let file = format!("partials/{name}.hbs");
             let parsed = handlebars::template::Template::compile(src)
-                .map_err(|e| template_error(&file, &e))?;
+                .map_err(|e| parse_error(&file, src, &e))?;
             let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
             includes.insert(
                 name.as_str(),
@@ -146,7 +146,7 @@ impl Engine {
             (
                 i,
                 handlebars::template::Template::compile_with_name(src, name.clone())
-                    .map_err(|e| template_error(name, &e)),
+                    .map_err(|e| parse_error(name, src, &e)),
             )
         };
         let mut compiled: Vec<_> = std::thread::scope(|scope| {
@@ -174,6 +174,14 @@ impl Engine {
             self.hb.register_template(&sources[i].0, template?);
         }
         Ok(())
+    }
+
+    /// The compiled templates (files and partials), by name.
+    pub fn compiled(&self) -> impl Iterator<Item = (&str, &handlebars::template::Template)> {
+        self.hb
+            .get_templates()
+            .iter()
+            .map(|(name, t)| (name.as_str(), t))
     }
 
     /// Renders a compiled template.
@@ -245,6 +253,25 @@ fn template_error(name: &str, err: &handlebars::TemplateError) -> TemplateError 
         column,
         message: err.reason().to_string(),
     }
+}
+
+/// A template that does not parse, as an error at the right place: a block left open is
+/// reported where it was opened (handlebars itself points at the end of the file).
+pub fn parse_error(name: &str, src: &str, err: &handlebars::TemplateError) -> TemplateError {
+    if let handlebars::TemplateErrorReason::InvalidSyntax(_) = err.reason()
+        && let Some(open) = super::blocks::unclosed(src)
+    {
+        return TemplateError {
+            file: name.to_string(),
+            line: Some(open.line),
+            column: Some(open.column),
+            message: format!(
+                "the block `{{{{#{0}}}}}` opened here is never closed; add `{{{{/{0}}}}}`",
+                open.name
+            ),
+        };
+    }
+    template_error(name, err)
 }
 
 fn render_error(name: &str, err: &handlebars::RenderError) -> TemplateError {

@@ -3,12 +3,14 @@
 //! finds which variables, helpers and partials a template uses. It knows nothing of answers or
 //! blueprints: it renders templates against a JSON context.
 
+pub mod blocks;
 pub mod condition;
 mod engine;
 pub mod refs;
+pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};
-pub use engine::{Engine, HELPERS};
+pub use engine::{Engine, HELPERS, parse_error};
 use std::fmt;
 
 /// A template that does not parse or fails to render, with its position.

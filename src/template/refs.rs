@@ -23,6 +23,8 @@ pub struct Refs {
     pub variables: Vec<Use>,
     /// Helpers called.
     pub helpers: Vec<Use>,
+    /// Names called like helpers (with arguments, or in a subexpression) that are not helpers.
+    pub unknown_helpers: Vec<Use>,
     /// Partials included.
     pub partials: Vec<Use>,
 }
@@ -45,9 +47,9 @@ fn walk(
         let pos = template.mapping.get(i).map_or(at, |m| (m.0, m.1));
         match element {
             TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h) => {
-                helper(h, is_helper, locals, out, pos);
+                helper(h, is_helper, locals, out, pos, false);
             }
-            TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos),
+            TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos, false),
             TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
                 if let Some(name) = d.name.as_name() {
                     out.partials.push(Use {
@@ -84,6 +86,7 @@ fn helper(
     locals: &[String],
     out: &mut Refs,
     pos: (usize, usize),
+    subexpression: bool,
 ) {
     let name = match &h.name {
         Parameter::Name(n) => Some(n.clone()),
@@ -91,12 +94,21 @@ fn helper(
         _ => None,
     };
     let called = name.as_deref().filter(|n| is_helper(n));
+    // With arguments (or inside parentheses) a name is a helper call, never a variable.
+    let call = subexpression || !h.params.is_empty() || !h.hash.is_empty();
     match (&h.name, called) {
         (_, Some(n)) => out.helpers.push(Use {
             name: n.to_string(),
             line: pos.0,
             column: pos.1,
         }),
+        (Parameter::Name(_) | Parameter::Path(_), None) if call => {
+            out.unknown_helpers.push(Use {
+                name: name.clone().unwrap_or_default(),
+                line: pos.0,
+                column: pos.1,
+            });
+        }
         (Parameter::Path(p), None) => variable(p, locals, out, pos),
         (Parameter::Name(n), None) => push_var(n, locals, out, pos),
         (other, None) => param(other, is_helper, locals, out, pos),
@@ -141,7 +153,7 @@ fn param(
         Parameter::Name(n) => push_var(n, locals, out, pos),
         Parameter::Subexpression(sub) => {
             if let TemplateElement::Expression(h) = sub.as_element() {
-                helper(h, is_helper, locals, out, pos);
+                helper(h, is_helper, locals, out, pos, true);
             }
         }
         Parameter::Literal(_) => {}
@@ -206,6 +218,20 @@ mod tests {
     fn skips_each_bodies_and_block_params() {
         let (vars, _) = names("{{#each items as |item|}}{{item}} {{name}}{{/each}}{{@root}}");
         assert_eq!(vars, ["items"]);
+    }
+
+    #[test]
+    fn a_name_called_with_arguments_is_an_unknown_helper_not_a_variable() {
+        let t = Template::compile("{{frob a}}\n{{#if (twist b)}}{{/if}} {{plain}}").unwrap();
+        let r = refs(&t, &|n| n == "if");
+        let unknown: Vec<_> = r
+            .unknown_helpers
+            .iter()
+            .map(|u| (u.name.as_str(), u.line))
+            .collect();
+        assert_eq!(unknown, [("frob", 1), ("twist", 2)]);
+        let vars: Vec<_> = r.variables.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(vars, ["a", "b", "plain"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod author;
 mod cli_list_show;
 mod cli_new;
 mod errors;
+mod first_use;
 mod git_registry;
 mod parsers;
 mod plan;
