@@ -150,7 +150,7 @@ pub(crate) struct Output {
 
 impl Output {
     /// A progress or hint line on stderr, unless quiet.
-    pub fn note(&self, msg: impl std::fmt::Display) {
+    pub(crate) fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
             eprintln!("{msg}");
         }

@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 /// Whether a blueprint argument is written as a folder path (`./x`, `/x`).
-pub fn is_folder(spec: &str) -> bool {
+pub(super) fn is_folder(spec: &str) -> bool {
     is_explicit_folder(spec)
 }
 

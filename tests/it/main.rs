@@ -2,7 +2,8 @@
 //! blueprints and git registries described in Rust, the built-in examples); each other module
 //! covers one area of behaviour through the real binary or the library.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// The test binary exports nothing; `pub` in it only shares helpers between its modules.
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
 mod support;
 
