@@ -5,7 +5,7 @@
 //! saving is atomic (a temporary file beside it, then a rename).
 
 use crate::error::{Classify, ErrorKind};
-use crate::registry::url::RemoteUrl;
+use crate::url::RemoteUrl;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,7 +17,7 @@ pub const CACHE_ENV: &str = "PAVE_CACHE_DIR";
 /// How long a git registry's cache is used before it is fetched again, by default.
 pub const DEFAULT_FETCH_INTERVAL_SECS: u64 = 300;
 /// The name reserved for the registry compiled into pave.
-pub const BUILTIN: &str = crate::registry::builtin::NAME;
+pub const BUILTIN: &str = "builtin";
 
 /// The configuration file's contents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! - [`registry`]: where blueprints come from ([`registry::BlueprintSource`]: built-in, folder,
 //!   git registries with their cache).
 //! - [`config`]: the user's configuration (registries, fetch interval) and where it lives.
+//! - [`url`]: credentials out of every URL shown or stored, and the cache key of a URL.
 //! - [`names`]: the one validator of each kind of name (blueprint, registry, parameter).
 //! - [`manifest`]: `registry.yaml` and `blueprint.yaml`, parsed and validated.
 //! - [`blueprint`]: a blueprint at a version, in memory.
@@ -42,6 +43,7 @@ pub mod render;
 pub mod snapshot;
 pub mod template;
 pub mod update;
+pub mod url;
 pub mod vcs;
 pub mod yaml;
 

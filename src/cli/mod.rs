@@ -15,6 +15,7 @@ mod args;
 mod blueprint;
 mod complete;
 mod credentials;
+mod errors;
 mod list;
 mod new;
 mod progress;
@@ -59,7 +60,7 @@ fn wants_json() -> bool {
 /// On a terminal: the message, each cause not already said, and the hint when the message
 /// does not hold it. With `--json`: one `{"error": ...}` object on stdout ([`error_json`]).
 fn report(err: &anyhow::Error, json: bool) -> ExitCode {
-    let (kind, hint) = crate::error::classify_chain(err.chain());
+    let (kind, hint) = errors::classify_chain(err.chain());
     let mut lines: Vec<String> = Vec::new();
     for cause in err.chain() {
         let text = cause.to_string();

@@ -11,7 +11,7 @@ static BLUEPRINTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints")
 static INDEX: &str = include_str!("../../registry.yaml");
 
 /// The name (and recorded location) of the built-in registry.
-pub const NAME: &str = "builtin";
+pub const NAME: &str = crate::config::BUILTIN;
 
 /// The registry compiled into pave.
 #[derive(Debug, Default, Clone, Copy)]

@@ -16,7 +16,7 @@ pub mod integrity;
 pub mod local;
 pub mod registries;
 pub mod select;
-pub mod url;
+pub use crate::url;
 
 pub use registries::{Registries, Resolved};
 

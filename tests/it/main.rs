@@ -13,6 +13,7 @@ mod cli_new;
 mod errors;
 mod first_use;
 mod git_registry;
+mod modules;
 mod parsers;
 mod plan;
 mod pty;

@@ -1,0 +1,71 @@
+//! Which of pave's error types an error is: the one list of the library's error types, used by
+//! the shell to find the kind (exit code) and hint of the first classified error in a cause
+//! chain. It lives in the shell so that the library's error module depends on no other module.
+
+use crate::error::{Classify, ErrorKind, UsageError};
+use std::error::Error;
+
+/// The [`Classify`] view of `err` when it is one of pave's error types. This is the one place
+/// that knows the list of types; each type decides its kind and hint itself.
+pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> {
+    macro_rules! first_of {
+        ($($ty:ty),* $(,)?) => {
+            $(if let Some(e) = err.downcast_ref::<$ty>() {
+                return Some(e);
+            })*
+        };
+    }
+    first_of!(
+        UsageError,
+        crate::answers::AnswerError,
+        crate::generate::GenerateError,
+        crate::render::RenderError,
+        crate::template::TemplateError,
+        crate::plan::PlanError,
+        crate::registry::RegistryError,
+        crate::registry::git::GitError,
+        crate::registry::cache::CacheError,
+        crate::config::ConfigError,
+        crate::blueprint::BlueprintError,
+        crate::manifest::ManifestError,
+        crate::yaml::YamlError,
+        crate::author::testing::TestError,
+    );
+    None
+}
+
+/// The kind and hint of a cause chain (outermost first): those of the first error that
+/// answers [`Classify`]; a chain where none does is a [`ErrorKind::Failure`] without a hint.
+pub(crate) fn classify_chain<'a>(
+    chain: impl IntoIterator<Item = &'a (dyn Error + 'static)>,
+) -> (ErrorKind, Option<String>) {
+    chain
+        .into_iter()
+        .find_map(classify)
+        .map_or((ErrorKind::Failure, None), |e| (e.kind(), e.hint()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_error_that_answers_decides() {
+        let io = std::io::Error::other("disk full");
+        let usage = UsageError(String::from("bad flag"));
+        let chain: Vec<&(dyn Error + 'static)> = vec![&io, &usage];
+        assert_eq!(classify_chain(chain), (ErrorKind::Usage, None));
+
+        let chain: Vec<&(dyn Error + 'static)> = vec![&io];
+        assert_eq!(classify_chain(chain), (ErrorKind::Failure, None));
+    }
+
+    #[test]
+    fn a_wrapping_error_answers_with_its_inner_error() {
+        let inner = crate::answers::AnswerError::BadSet(String::from("region"));
+        let wrapped = crate::generate::GenerateError::Answers(inner);
+        let (kind, hint) = classify_chain([&wrapped as &(dyn Error + 'static)]);
+        assert_eq!(kind, ErrorKind::Usage);
+        assert!(hint.is_some_and(|h| h.contains("key=value")));
+    }
+}
