@@ -20,6 +20,8 @@
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
+//! - [`feedback`]: feedback items, secret masking, sinks (http), the spool and the report.
+//! - [`project_diff`]: a project on disk against a pristine render of its recorded version.
 //!
 //! Everything except [`cli`] is a library that never prints.
 
@@ -28,10 +30,12 @@ pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod config;
+pub mod feedback;
 pub mod generate;
 pub mod manifest;
 pub mod plan;
 pub mod project;
+pub mod project_diff;
 pub mod registry;
 pub mod render;
 pub mod snapshot;

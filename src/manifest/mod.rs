@@ -8,7 +8,9 @@ mod index;
 pub use blueprint::{
     FileRule, Manifest, ParamType, Parameter, Rule, is_blueprint_name, parse_manifest,
 };
-pub use index::{FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index};
+pub use index::{
+    DEFAULT_FEEDBACK_BRANCH, FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index,
+};
 
 use crate::yaml::YamlError;
 
