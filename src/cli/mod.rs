@@ -10,6 +10,7 @@ macro_rules! say {
 mod args;
 mod blueprint;
 mod credentials;
+mod feedback;
 mod list;
 mod new;
 mod progress;
@@ -93,6 +94,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
+        Command::Feedback(cmd) => feedback::run(&out, cmd),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

@@ -32,7 +32,7 @@ static SECRET_LINE: LazyLock<RegexSet> = LazyLock::new(|| {
         r#"(?i)aws.{0,30}[=:]\s*["']?[A-Za-z0-9/+]{40}\b"#,
         // password / token / secret (and their compounds) assigned a literal, as
         // `key=value`, `key: value`, `"key": "value"`, `export KEY=value`.
-        r#"(?i)(pass(word|wd)?|pwd|token|secret|api[_-]?key|private[_-]?key|credentials?)[a-z0-9_.-]*["']?\s*[:=]\s*["']?[^\s"'!$\{][^\s"']*"#,
+        r#"(?i)(^|[\s"'{,;])[a-z0-9_.-]*(pass(word|wd)?|pwd|token|secret|api[_-]?key|private[_-]?key|credentials?)[a-z0-9_.-]*["']?\s*[:=]\s*["']?[^\s"'!$\{][^\s"']*"#,
     ])
     .unwrap_or_else(|e| unreachable!("secret patterns are valid: {e}"))
 });
@@ -163,6 +163,7 @@ mod tests {
             "Resources:",
             "  Handler: app.handler",
             "# rotate the password every month",
+            "Value: '{{resolve:secretsmanager:db:SecretString:password}}'",
         ] {
             assert!(!masks(line), "masked: {line}");
         }

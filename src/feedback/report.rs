@@ -548,7 +548,7 @@ mod tests {
         assert_eq!(a.counts.statuses["open"], 2);
         assert_eq!(a.versions[0].version, "1.1.0");
         assert_eq!(a.versions[1].counts.items, 2);
-        assert_eq!(a.versions[1].counts.mean_rating, Some(3.5));
+        assert_eq!(a.versions[1].counts.mean_rating, Some(2.5));
         assert_eq!(a.versions[1].projects, vec!["p0", "p1"]);
         assert_eq!(a.versions[1].oldest_open.len(), 1);
         assert_eq!(r.new_patterns[0].requests.len(), 1);

@@ -240,11 +240,11 @@ impl Spool {
     /// Sends each waiting item (in `scope`, oldest first) to the sink `sink_for` gives for it;
     /// an item leaves the spool only after its sink confirmed it, and its id is then recorded
     /// in `sent`. A failure is recorded beside the item and the flush goes on.
-    pub fn flush(
+    pub fn flush<'s>(
         &self,
         scope: FlushScope,
         sent: &SentLog,
-        mut sink_for: impl FnMut(&Item) -> Result<Box<dyn FeedbackSink>, SinkError>,
+        mut sink_for: impl FnMut(&Item) -> Result<Box<dyn FeedbackSink + 's>, SinkError>,
     ) -> Result<Vec<Outcome>, SpoolError> {
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
         let lock_path = self.dir.join(".lock");
