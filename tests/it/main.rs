@@ -9,6 +9,7 @@ mod support;
 mod author;
 mod cli_list_show;
 mod cli_new;
+mod feedback;
 mod git_registry;
 mod parsers;
 mod plan;
