@@ -31,7 +31,7 @@ pub enum ProjectDiffError {
         /// The version.
         version: String,
         /// Why.
-        source: GenerateError,
+        source: Box<GenerateError>,
     },
     /// Reading the project failed.
     #[error("{}: {source}", path.display())]
@@ -64,7 +64,7 @@ pub fn diff_project(
     let render_error = |source: GenerateError| ProjectDiffError::Render {
         blueprint: record.blueprint.clone(),
         version: record.version.to_string(),
-        source,
+        source: Box::new(source),
     };
     let manifest = &loaded.blueprint.manifest;
     let mut file = record.answers.clone();

@@ -280,14 +280,14 @@ fn load_recorded(out: &Output, record: &ProjectFile) -> Result<crate::registry::
     }
     let registries = Registries::new(out)?;
     let source = registries.open(&record.registry)?;
-    Ok(source
+    source
         .load(&record.blueprint, &record.version)
         .with_context(|| {
             format!(
                 "cannot load {}@{} to compute the diff",
                 record.blueprint, record.version
             )
-        })?)
+        })
 }
 
 fn message_from_editor(kind: Kind, about: &About) -> Result<String> {

@@ -458,7 +458,7 @@ fn write_fixture(env: &Env) -> std::path::PathBuf {
     let cors =
         "--- a/template.yaml\n+++ b/template.yaml\n@@ -10,3 +10,4 @@ Resources:\n+  Cors: true\n";
     let readme = "--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-x\n+y\n";
-    let items = vec![
+    let items = [
         fixture_item(0, Some("api"), "1.0.0", "bug", "open", Some(cors)),
         fixture_item(
             1,
@@ -590,4 +590,54 @@ fn a_malformed_export_is_an_error_with_its_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("bad.jsonl:2:"), "{}", text(&out));
+}
+
+#[test]
+fn the_json_schema_names_every_field_an_item_can_have() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/feedback.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let env = Env::new();
+    std::fs::write(
+        env.path("home/.gitconfig"),
+        "[user]\n\tname = A\n\temail = a@b\n",
+    )
+    .unwrap();
+    let server = HttpServer::start(vec![]);
+    sink_at(&env, &server.url());
+    let dir = project(&env);
+    std::fs::write(dir.join("extra.txt"), "x\n").unwrap();
+    let out = submit(
+        &env,
+        &dir,
+        &[
+            "--kind",
+            "bug",
+            "--rating",
+            "2",
+            "-m",
+            "m",
+            "--include-diff",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let item = server.requests()[0].json();
+    let props = schema["properties"].as_object().unwrap();
+    for key in item.as_object().unwrap().keys() {
+        assert!(props.contains_key(key), "{key} is not in the schema");
+    }
+    for required in schema["required"].as_array().unwrap() {
+        assert!(
+            item.get(required.as_str().unwrap()).is_some(),
+            "{required} missing"
+        );
+    }
+    let id_pattern =
+        regex::Regex::new(schema["properties"]["id"]["pattern"].as_str().unwrap()).unwrap();
+    assert!(id_pattern.is_match(item["id"].as_str().unwrap()));
 }
