@@ -29,6 +29,10 @@ pub struct Config {
     /// The registries added with `pave registry add`, in the order they were added.
     #[serde(default)]
     pub registries: Vec<RegistryConfig>,
+    /// Where feedback about a registry's blueprints goes, by registry name (`builtin` or a
+    /// configured name); wins over the registry's own `feedback:`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub feedback: std::collections::BTreeMap<String, crate::manifest::FeedbackConfig>,
 }
 
 fn default_interval() -> u64 {
@@ -40,6 +44,7 @@ impl Default for Config {
         Config {
             fetch_interval_secs: DEFAULT_FETCH_INTERVAL_SECS,
             registries: Vec::new(),
+            feedback: Default::default(),
         }
     }
 }
@@ -171,6 +176,11 @@ impl Config {
     /// The registry named `name`.
     pub fn registry(&self, name: &str) -> Option<&RegistryConfig> {
         self.registries.iter().find(|r| r.name == name)
+    }
+
+    /// The user's feedback sink for registry `name`, if the config names one.
+    pub fn feedback_override(&self, name: &str) -> Option<&crate::manifest::FeedbackConfig> {
+        self.feedback.get(name)
     }
 
     /// Every registry name, `builtin` first.

@@ -24,6 +24,8 @@
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
 //! - [`error`]: what kind an error is (usage or failure) and its hint, for every error above.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
+//! - [`feedback`]: feedback items, secret masking, sinks (http), the spool and the report.
+//! - [`project_diff`]: a project on disk against a pristine render of its recorded version.
 //!
 //! Everything except [`cli`] is a library that never prints.
 
@@ -33,11 +35,13 @@ pub mod blueprint;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod feedback;
 pub mod generate;
 pub mod manifest;
 pub mod names;
 pub mod plan;
 pub mod project;
+pub mod project_diff;
 pub mod registry;
 pub mod render;
 pub mod snapshot;

@@ -109,6 +109,9 @@ pub enum Command {
         #[command(flatten)]
         ignored: NoOutputFlags,
     },
+    /// Tell the platform team about a blueprint, and read what teams told it.
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
 }
 
 /// `pave list`.
@@ -302,4 +305,130 @@ pub enum RegistryCommand {
         #[command(flatten)]
         network: Network,
     },
+}
+
+/// `pave feedback ...`.
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// Send feedback about the blueprint a project was made from (or a pattern you missed).
+    #[command(
+        after_help = "Examples:\n  pave feedback submit --kind improvement --rating 4 -m \"cache POST responses too\"\n  pave feedback submit services/api --kind bug -m \"the alarm fires on deploy\" --include-diff\n  pave feedback submit --kind new-pattern --registry acme -m \"an SQS worker with a DLQ\"\n  pave feedback submit --kind question --blueprint cloudfront-http-api@1.2.0 --registry builtin -m \"...\"\n\nInside a project, the blueprint, version, registry and project come from .pave.yaml.\nThe item goes to the sink the registry names (registry.yaml `feedback:`, or the\n`feedback:` of your config for that registry). An item that cannot be sent is kept in\nthe spool (PAVE_STATE_DIR overrides its folder) and sent by `pave feedback flush` or the\nnext submit. Lines of an attached diff that look like secrets are removed."
+    )]
+    Submit(FeedbackSubmitArgs),
+    /// Send every item waiting in the spool.
+    #[command(after_help = "Examples:\n  pave feedback flush\n  pave feedback flush --json")]
+    Flush {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the items waiting in the spool, and why.
+    #[command(after_help = "Examples:\n  pave feedback status\n  pave feedback status --json")]
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List feedback items (platform team).
+    #[command(
+        after_help = "Examples:\n  pave feedback list --from items.jsonl --kind bug --status open\n  pave feedback list --from items.jsonl --blueprint cloudfront-http-api --version '^1.2' --json"
+    )]
+    List(FeedbackListArgs),
+    /// Show one feedback item (platform team).
+    #[command(
+        after_help = "Examples:\n  pave feedback show 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --from items.jsonl"
+    )]
+    Show {
+        /// The item's id.
+        id: String,
+        /// A JSON Lines file of items (an http sink's export).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Aggregate feedback per blueprint and version, with drift hotspots (platform team).
+    #[command(
+        after_help = "Examples:\n  pave feedback report --from items.jsonl\n  pave feedback report --from items.jsonl --json\n  pave feedback report --from items.jsonl --html report.html"
+    )]
+    Report(FeedbackReportArgs),
+}
+
+/// `pave feedback submit`.
+#[derive(Debug, Args)]
+pub struct FeedbackSubmitArgs {
+    /// The project folder (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// What it is: bug, improvement, new-pattern, question or praise.
+    #[arg(long, value_parser = ["bug", "improvement", "new-pattern", "question", "praise"])]
+    pub kind: String,
+    /// 1 (poor) to 5 (great).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub rating: Option<u8>,
+    /// The message (without it, $VISUAL or $EDITOR opens on a terminal).
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// Attach the project's changes against its blueprint version (secrets removed, at most
+    /// 64 KiB).
+    #[arg(long)]
+    pub include_diff: bool,
+    /// Outside a project: the blueprint, NAME or NAME@VERSION.
+    #[arg(long, value_name = "NAME[@VERSION]")]
+    pub blueprint: Option<String>,
+    /// Outside a project: the registry (a configured name, `builtin`, or a git URL).
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
+    /// Do not record your git identity.
+    #[arg(long)]
+    pub anonymous: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The filters of `pave feedback list` and `report`.
+#[derive(Debug, Args)]
+pub struct FeedbackFilterArgs {
+    /// Only this blueprint.
+    #[arg(long)]
+    pub blueprint: Option<String>,
+    /// Only versions matching this requirement (e.g. ^1.2).
+    #[arg(long, value_name = "REQ")]
+    pub version: Option<String>,
+    /// Only this kind.
+    #[arg(long, value_parser = ["bug", "improvement", "new-pattern", "question", "praise"])]
+    pub kind: Option<String>,
+    /// Only this status.
+    #[arg(long, value_parser = ["open", "accepted", "addressed", "declined"])]
+    pub status: Option<String>,
+}
+
+/// `pave feedback list`.
+#[derive(Debug, Args)]
+pub struct FeedbackListArgs {
+    /// A JSON Lines file of items (an http sink's export).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    #[command(flatten)]
+    pub filter: FeedbackFilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pave feedback report`.
+#[derive(Debug, Args)]
+pub struct FeedbackReportArgs {
+    /// A JSON Lines file of items (an http sink's export).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    #[command(flatten)]
+    pub filter: FeedbackFilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write a self-contained HTML page (inline charts, no script) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }

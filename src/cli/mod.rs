@@ -16,6 +16,7 @@ mod blueprint;
 mod complete;
 mod credentials;
 mod errors;
+mod feedback;
 mod list;
 mod new;
 mod progress;
@@ -139,6 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions { shell, .. } => complete::script(shell),
         Command::Man { .. } => complete::man(),
         Command::CompleteBlueprints { .. } => Ok(complete::blueprints()),
+        Command::Feedback(cmd) => feedback::run(&out, cmd),
     }
 }
 

@@ -11,8 +11,8 @@ use super::{
 use crate::project::{self, ProjectFile};
 use crate::registry::git::Synced;
 use crate::registry::integrity::check_tag_moved;
-use crate::registry::url::RemoteUrl;
 use crate::registry::{BlueprintSource, builtin};
+use crate::url::RemoteUrl;
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::Path;

@@ -69,18 +69,81 @@ impl Maturity {
     }
 }
 
-/// Where feedback goes.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// Where feedback goes: `{sink: git, branch, url}` or `{sink: http, url, token_env}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackConfig {
-    /// `git` (a branch of the registry) or `http` (a webhook).
+    /// `git` (a branch of the registry, or of the repository `url` names) or `http` (a
+    /// webhook).
     pub sink: String,
-    /// The branch for the `git` sink.
+    /// The branch for the `git` sink (default [`DEFAULT_FEEDBACK_BRANCH`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    /// The URL for the `http` sink.
+    /// The URL: another repository for the `git` sink, the endpoint for the `http` sink.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The environment variable holding the `http` sink's bearer token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+}
+
+/// The branch a `git` feedback sink uses when none is named.
+pub const DEFAULT_FEEDBACK_BRANCH: &str = "pave-feedback";
+
+impl FeedbackConfig {
+    /// Every problem of the configuration, each with the text to position it near.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut push = |near: &str, msg: String| out.push((near.to_string(), msg));
+        match self.sink.as_str() {
+            "git" => {
+                if self.token_env.is_some() {
+                    push(
+                        "token_env",
+                        "`token_env` is for the `http` sink; a `git` sink uses the registry's git credentials".into(),
+                    );
+                }
+                if let Some(branch) = &self.branch
+                    && !git2::Reference::is_valid_name(&format!("refs/heads/{branch}"))
+                {
+                    push(branch, format!("`{branch}` is not a valid branch name"));
+                }
+            }
+            "http" => {
+                match self.url.as_deref() {
+                    None => push("sink", "feedback sink `http` needs a `url` (https://...)".into()),
+                    Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                        push(url, format!("feedback url `{}` must start with https:// (or http://)", crate::url::redact_url(url)))
+                    }
+                    Some(url) if crate::url::RemoteUrl::parse(url).had_credentials() => push(
+                        "url",
+                        "the feedback url must not hold credentials; name an environment variable in `token_env` instead".into(),
+                    ),
+                    Some(_) => {}
+                }
+                if self.branch.is_some() {
+                    push("branch", "`branch` is for the `git` sink".into());
+                }
+                if let Some(name) = &self.token_env
+                    && (name.is_empty()
+                        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        || name.starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    push(
+                        name,
+                        format!(
+                            "`token_env: {name}` must name an environment variable (letters, digits, `_`)"
+                        ),
+                    );
+                }
+            }
+            other => push(
+                "sink",
+                format!("feedback sink `{other}` is not one of: git, http"),
+            ),
+        }
+        out
+    }
 }
 
 /// Parses and validates a `registry.yaml`.
@@ -118,17 +181,51 @@ pub fn parse_index(src: &str, file: &str) -> Result<RegistryIndex, ManifestError
         }
     }
     if let Some(feedback) = &index.feedback {
-        match feedback.sink.as_str() {
-            "git" | "http" => {}
-            other => problems.push(
-                "sink",
-                format!("feedback sink `{other}` is not one of: git, http"),
-            ),
-        }
-        if feedback.sink == "http" && feedback.url.is_none() {
-            problems.push("sink", "feedback sink `http` needs a `url`");
+        for (near, message) in feedback.problems() {
+            problems.push(&near, message);
         }
     }
     problems.finish(file)?;
     Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(feedback: &str) -> String {
+        let src = format!("apiVersion: pave/v1\nname: r\nfeedback:\n{feedback}");
+        match parse_index(&src, "registry.yaml") {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn feedback_sinks_are_validated_with_positions() {
+        assert_eq!(errors("  sink: git\n  branch: pave-feedback\n"), "");
+        assert_eq!(
+            errors("  sink: http\n  url: https://fb.example/items\n  token_env: FB_TOKEN\n"),
+            ""
+        );
+        let e = errors("  sink: ftp\n");
+        assert!(e.contains("4:3: feedback sink `ftp`"), "{e}");
+        let e = errors("  sink: http\n");
+        assert!(e.contains("needs a `url`"), "{e}");
+        let e = errors("  sink: http\n  url: fb.example\n");
+        assert!(e.contains("5:8:") && e.contains("https://"), "{e}");
+        let e = errors("  sink: http\n  url: https://u:pw@fb.example\n");
+        assert!(
+            e.contains("must not hold credentials") && !e.contains("pw@"),
+            "{e}"
+        );
+        let e = errors("  sink: http\n  url: https://fb.example\n  token_env: 'a b'\n");
+        assert!(e.contains("must name an environment variable"), "{e}");
+        let e = errors("  sink: git\n  branch: 'a..b'\n");
+        assert!(e.contains("not a valid branch name"), "{e}");
+        let e = errors("  sink: git\n  token_env: X\n");
+        assert!(e.contains("for the `http` sink"), "{e}");
+        let e = errors("  sink: http\n  url: https://x\n  tokn_env: X\n");
+        assert!(e.contains("tokn_env"), "{e}");
+    }
 }

@@ -6,7 +6,9 @@ mod blueprint;
 mod index;
 
 pub use blueprint::{FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest};
-pub use index::{FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index};
+pub use index::{
+    DEFAULT_FEEDBACK_BRANCH, FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index,
+};
 
 use crate::error::{Classify, ErrorKind};
 use crate::yaml::YamlError;

@@ -11,6 +11,7 @@ mod author;
 mod cli_list_show;
 mod cli_new;
 mod errors;
+mod feedback;
 mod first_use;
 mod git_registry;
 mod modules;

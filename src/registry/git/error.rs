@@ -1,6 +1,6 @@
 //! Why a git registry could not be used ([`GitError`]). Every URL in these errors is the
 //! credential-free form, and every message from libgit2 or a server went through
-//! [`crate::registry::url::scrub`].
+//! [`crate::url::scrub`].
 
 use crate::registry::cache::CacheError;
 use std::path::PathBuf;

@@ -6,7 +6,7 @@
 use super::GitError;
 use crate::registry::auth::{Attempt, AuthOptions};
 use crate::registry::events::{Reporter, TransferKind, TransferProgress};
-use crate::registry::url::{RemoteUrl, scrub};
+use crate::url::{RemoteUrl, scrub};
 use git2::{ErrorCode, Repository};
 use std::cell::RefCell;
 

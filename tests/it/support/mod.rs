@@ -7,6 +7,7 @@
 pub mod blueprint;
 pub mod builtin;
 pub mod git;
+pub mod http;
 
 pub use blueprint::{BlueprintBuilder, Param};
 
@@ -41,7 +42,7 @@ impl Env {
     }
 
     /// The variables every `pave` run gets: `PATH` from the test process, then a home, XDG
-    /// config and cache folders, `PAVE_CONFIG` and `PAVE_CACHE_DIR` inside this environment,
+    /// config and cache folders, `PAVE_CONFIG`, `PAVE_CACHE_DIR` and `PAVE_STATE_DIR` inside this environment,
     /// and `NO_COLOR`. Nothing else of the caller's environment reaches pave.
     pub fn vars(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
@@ -51,6 +52,7 @@ impl Env {
             ("XDG_CACHE_HOME", self.path("home/.cache").into()),
             ("PAVE_CONFIG", self.path("home/pave.yaml").into()),
             ("PAVE_CACHE_DIR", self.path("cache").into()),
+            ("PAVE_STATE_DIR", self.path("state").into()),
             ("NO_COLOR", "1".into()),
         ]
     }

@@ -1,0 +1,749 @@
+//! `pave feedback submit | flush | status | list | show | report`: writing an item (from the
+//! project's `.pave.yaml`, the message from `-m` or an editor, an optional masked diff),
+//! keeping it in the spool and sending it to the sink its registry names; and reading a JSON
+//! Lines export of items for the platform team.
+
+use super::args::{FeedbackCommand, FeedbackFilterArgs, FeedbackReportArgs, FeedbackSubmitArgs};
+use super::{Output, UsageError, print_json, source};
+use crate::feedback::http::{HttpOptions, HttpSink};
+use crate::feedback::item::{self, Author, Item, Kind, Status};
+use crate::feedback::sink::{self, FeedbackSink, SinkError};
+use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
+use crate::feedback::{jsonl, redact, report};
+use crate::manifest::FeedbackConfig;
+use crate::project::{self, ProjectFile};
+use crate::registry::Registries;
+use crate::registry::{builtin, local};
+use anyhow::{Context, Result};
+use serde_json::json;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Overrides the http sink's total timeout, in seconds (decimals allowed).
+const TIMEOUT_ENV: &str = "PAVE_FEEDBACK_TIMEOUT";
+
+pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
+    match cmd {
+        FeedbackCommand::Submit(args) => submit(out, args),
+        FeedbackCommand::Flush { json } => flush(out, json),
+        FeedbackCommand::Status { json } => status(json),
+        FeedbackCommand::List(args) => list(&args.from, &args.filter, args.json),
+        FeedbackCommand::Show { id, from, json } => show(&id, &from, json),
+        FeedbackCommand::Report(args) => report_cmd(&args),
+    }
+}
+
+/// What the submitter's project (or flags) say the item is about.
+struct About {
+    blueprint: Option<String>,
+    version: Option<semver::Version>,
+    /// The registry as recorded (`builtin`, a URL without credentials, a folder).
+    registry: String,
+    project: Option<String>,
+    record: Option<(ProjectFile, PathBuf)>,
+}
+
+fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let file = dir.join(project::FILE_NAME);
+    if file.is_file() {
+        if args.blueprint.is_some() || args.registry.is_some() {
+            return Err(UsageError(format!(
+                "{} names the blueprint and registry of this project; drop --blueprint/--registry, or run outside the project",
+                file.display()
+            ))
+            .into());
+        }
+        let text = fs_err::read_to_string(&file)?;
+        let record = ProjectFile::parse(&text, &file.display().to_string())?;
+        let project = record
+            .answers
+            .get("project_name")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .or_else(|| {
+                std::path::absolute(&dir)
+                    .ok()
+                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            });
+        return Ok(About {
+            blueprint: Some(record.blueprint.clone()),
+            version: Some(record.version.clone()),
+            registry: record.registry.clone(),
+            project,
+            record: Some((record, dir)),
+        });
+    }
+    if args.dir.is_some() {
+        return Err(UsageError(format!(
+            "{} is not a pave project (no {}); give the project folder, or --blueprint and --registry",
+            dir.display(),
+            project::FILE_NAME
+        ))
+        .into());
+    }
+    let Some(registry) = args.registry.as_deref() else {
+        return Err(UsageError(
+            "outside a project, say which registry the feedback is for: --registry NAME (and --blueprint NAME[@VERSION] unless --kind new-pattern)".into(),
+        )
+        .into());
+    };
+    if args.blueprint.is_none() && kind != Kind::NewPattern {
+        return Err(UsageError(format!(
+            "outside a project, --kind {} needs --blueprint NAME[@VERSION]; only new-pattern can name none",
+            kind.as_str()
+        ))
+        .into());
+    }
+    let (blueprint, version) = match args.blueprint.as_deref() {
+        None => (None, None),
+        Some(spec) => match spec.split_once('@') {
+            None => (Some(spec.to_string()), None),
+            Some((name, v)) => {
+                let version = semver::Version::parse(v).map_err(|e| {
+                    UsageError(format!(
+                        "`{spec}`: `{v}` is not a version ({e}); give NAME or NAME@1.2.0"
+                    ))
+                })?;
+                (Some(name.to_string()), Some(version))
+            }
+        },
+    };
+    let registries = source::registries(out)?;
+    let location = registries.open(registry)?.location();
+    Ok(About {
+        blueprint,
+        version,
+        registry: location,
+        project: None,
+        record: None,
+    })
+}
+
+fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
+    let kind = Kind::parse(&args.kind)
+        .ok_or_else(|| UsageError(format!("unknown kind `{}`", args.kind)))?;
+    let about = about(out, &args, kind)?;
+    if args.include_diff && about.record.is_none() {
+        return Err(UsageError(
+            "--include-diff needs a project (a folder with .pave.yaml) to compare with its blueprint".into(),
+        )
+        .into());
+    }
+    let message = match &args.message {
+        Some(m) => m.clone(),
+        None => message_from_editor(kind, &about)?,
+    };
+    item::check(args.rating, &message)?;
+
+    let mut masked = 0;
+    let mut diff = None;
+    let mut diff_truncated = false;
+    let mut skipped = Vec::new();
+    if args.include_diff
+        && let Some((record, dir)) = &about.record
+    {
+        let loaded = load_recorded(out, record)?;
+        let project_diff = crate::project_diff::diff_project(&loaded, record, dir)?;
+        skipped = project_diff.skipped;
+        if !project_diff.text.is_empty() {
+            let safe = redact::mask_diff(&project_diff.text);
+            masked = safe.masked;
+            diff_truncated = safe.truncated;
+            diff = Some(safe.text);
+        }
+    }
+
+    let item = Item {
+        id: item::new_id()?,
+        kind,
+        rating: args.rating,
+        message: message.trim_end().to_string(),
+        blueprint: about.blueprint,
+        version: about.version,
+        registry: Some(about.registry),
+        project: about.project,
+        author: if args.anonymous {
+            None
+        } else {
+            Author::from_git_config()
+        },
+        created: item::now_rfc3339(),
+        pave_version: crate::VERSION.to_string(),
+        diff,
+        diff_truncated,
+        status: Status::Open,
+        addressed_in: None,
+        history: Vec::new(),
+    };
+    let state = spool::state_dir()?;
+    let spool = Spool::in_state(&state);
+    spool
+        .put(&item)
+        .context("cannot keep the feedback item in the spool")?;
+    let outcomes = flush_with(out, &spool, &state, FlushScope::Retryable)?;
+
+    let mine = outcomes.iter().find(|o| o.id == item.id);
+    let others_sent = outcomes
+        .iter()
+        .filter(|o| o.id != item.id && o.result.is_ok())
+        .count();
+    if args.json {
+        print_json(&json!({
+            "id": item.id,
+            "sent": mine.is_some_and(|o| o.result.is_ok()),
+            "to": mine.and_then(|o| o.result.as_ref().ok()).map(|s| s.to.clone()),
+            "kept": mine.and_then(|o| o.result.as_ref().err()).map(|e| json!({"reason": e.reason(), "retry": e.retry_later()})),
+            "masked_lines": masked,
+            "diff_truncated": diff_truncated,
+            "diff_skipped": skipped,
+            "also_sent": others_sent,
+        }))?;
+    }
+    if masked > 0 {
+        out.note(format!(
+            "note: {masked} line(s) of the diff looked like secrets and were replaced by `{}`",
+            redact::MARKER
+        ));
+    }
+    if diff_truncated {
+        out.note(format!(
+            "note: the diff was cut to {} KiB at a line boundary",
+            redact::DIFF_CAP / 1024
+        ));
+    }
+    if !skipped.is_empty() {
+        out.note(format!(
+            "note: left out of the diff because they hold a secret answer: {}",
+            skipped.join(", ")
+        ));
+    }
+    if others_sent > 0 {
+        out.note(format!(
+            "Also sent {others_sent} item(s) that were waiting in the spool."
+        ));
+    }
+    match mine.map(|o| &o.result) {
+        Some(Ok(sent)) => {
+            if !args.json {
+                say!("Sent feedback {} to {}.", item.id, sent.to);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Err(e)) if e.retry_later() => {
+            if !args.json {
+                say!(
+                    "Kept feedback {} in the spool: {}. `pave feedback flush` sends it later.",
+                    item.id,
+                    e.reason()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Err(e)) => {
+            eprintln!(
+                "error: feedback {} was not accepted: {}\n  it is kept in the spool ({}); fix the cause, then run `pave feedback flush`",
+                item.id,
+                e.reason(),
+                spool.dir().display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        None => {
+            if !args.json {
+                say!("Kept feedback {} in the spool.", item.id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The blueprint at the version a project records, from the registry it records.
+fn load_recorded(out: &Output, record: &ProjectFile) -> Result<crate::registry::Loaded> {
+    let path = Path::new(&record.registry);
+    if record.registry != builtin::NAME
+        && path.is_absolute()
+        && path.join("blueprint.yaml").is_file()
+    {
+        let loaded = local::load(path)?;
+        if loaded.blueprint.version() != &record.version {
+            anyhow::bail!(
+                "the blueprint folder {} is at version {}, the project records {}; cannot compute the diff",
+                path.display(),
+                loaded.blueprint.version(),
+                record.version
+            );
+        }
+        return Ok(loaded);
+    }
+    let registries = source::registries(out)?;
+    let source = registries.open_recorded(record)?;
+    source
+        .load(&record.blueprint, &record.version)
+        .with_context(|| {
+            format!(
+                "cannot load {}@{} to compute the diff",
+                record.blueprint, record.version
+            )
+        })
+}
+
+fn message_from_editor(kind: Kind, about: &About) -> Result<String> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        });
+    let (true, Some(editor)) = (interactive, editor) else {
+        return Err(UsageError(
+            "no message: give -m \"...\" (an editor opens only on a terminal with $VISUAL or $EDITOR set)".into(),
+        )
+        .into());
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix("pave-feedback-")
+        .suffix(".md")
+        .tempfile()?;
+    let subject = match (&about.blueprint, &about.version) {
+        (Some(b), Some(v)) => format!("{b}@{v}"),
+        (Some(b), None) => b.clone(),
+        _ => "a pattern you did not find".to_string(),
+    };
+    std::io::Write::write_all(
+        &mut file,
+        format!(
+            "\n# Your {} feedback about {subject}. Lines starting with # are dropped;\n# an empty message cancels.\n",
+            kind.as_str()
+        )
+        .as_bytes(),
+    )?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("pave")
+        .arg(file.path())
+        .status()
+        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+    if !status.success() {
+        anyhow::bail!("the editor `{editor}` failed ({status}); nothing was submitted");
+    }
+    let text = fs_err::read_to_string(file.path())?;
+    let message: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let message = message.join("\n").trim().to_string();
+    if message.is_empty() {
+        return Err(UsageError("empty message: nothing was submitted".into()).into());
+    }
+    Ok(message)
+}
+
+/// Where items about each registry go, resolved once per registry.
+struct Sinks<'a> {
+    out: &'a Output,
+    registries: Option<Registries>,
+    configs: HashMap<String, Result<FeedbackConfig, SinkError>>,
+}
+
+impl Sinks<'_> {
+    fn config(&mut self, location: &str) -> Result<FeedbackConfig, SinkError> {
+        if let Some(found) = self.configs.get(location) {
+            return found.clone();
+        }
+        let found = self.resolve(location);
+        self.configs.insert(location.to_string(), found.clone());
+        found
+    }
+
+    fn resolve(&mut self, location: &str) -> Result<FeedbackConfig, SinkError> {
+        if self.registries.is_none() {
+            self.registries = Some(
+                source::registries(self.out).map_err(|e| SinkError::Refused(format!("{e:#}")))?,
+            );
+        }
+        let Some(registries) = self.registries.as_ref() else {
+            return Err(SinkError::Refused("no registries".into()));
+        };
+        let config = registries.config();
+        let name = if location == builtin::NAME {
+            builtin::NAME.to_string()
+        } else {
+            config
+                .registries
+                .iter()
+                .find(|r| r.url == location || r.name == location)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| location.to_string())
+        };
+        let user = config.feedback_override(&name).cloned();
+        if let Some(user) = &user {
+            let problems = user.problems();
+            if !problems.is_empty() {
+                return Err(SinkError::Refused(format!(
+                    "the `feedback: {name}:` of your config is not valid: {}",
+                    problems
+                        .into_iter()
+                        .map(|p| p.1)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )));
+            }
+        }
+        let from_registry = if user.is_some() {
+            None
+        } else {
+            let source = registries
+                .open(location)
+                .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
+            source
+                .index()
+                .map_err(|e| SinkError::Unavailable(e.to_string()))?
+                .feedback
+        };
+        match sink::choose(user.as_ref(), from_registry.as_ref()) {
+            Some((config, _)) => Ok(config.clone()),
+            None => Err(SinkError::Refused(format!(
+                "registry `{name}` names no feedback sink: add `feedback:` to its registry.yaml, or set `feedback: {{{name}: {{sink: http, url: ..., token_env: ...}}}}` in your config"
+            ))),
+        }
+    }
+
+    fn sink_for(&mut self, item: &Item) -> Result<Box<dyn FeedbackSink>, SinkError> {
+        let location = item.registry.as_deref().unwrap_or(builtin::NAME);
+        let config = self.config(location)?;
+        match config.sink.as_str() {
+            "http" => {
+                let url = config.url.clone().unwrap_or_default();
+                let mut options = HttpOptions::new(&url);
+                if let Some(var) = &config.token_env {
+                    match std::env::var(var) {
+                        Ok(token) if !token.is_empty() => options.token = Some(token),
+                        _ => {
+                            return Err(SinkError::Refused(format!(
+                                "the feedback sink's token is read from ${var}, which is not set"
+                            )));
+                        }
+                    }
+                }
+                if let Some(secs) = std::env::var(TIMEOUT_ENV)
+                    .ok()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .filter(|s| *s > 0.0)
+                {
+                    options.timeout = Duration::from_secs_f64(secs);
+                    options.connect_timeout = options.connect_timeout.min(options.timeout);
+                }
+                Ok(Box::new(HttpSink::new(options)))
+            }
+            "git" => Err(SinkError::Unavailable(
+                "this pave cannot write to a git feedback sink yet; the item waits for a pave that can".into(),
+            )),
+            other => Err(SinkError::Refused(format!(
+                "feedback sink `{other}` is not one of: git, http"
+            ))),
+        }
+    }
+}
+
+fn flush_with(
+    out: &Output,
+    spool: &Spool,
+    state: &Path,
+    scope: FlushScope,
+) -> Result<Vec<Outcome>> {
+    let mut sinks = Sinks {
+        out,
+        registries: None,
+        configs: HashMap::new(),
+    };
+    let sent = SentLog::in_state(state);
+    Ok(spool.flush(scope, &sent, |item| sinks.sink_for(item))?)
+}
+
+fn flush(out: &Output, json: bool) -> Result<ExitCode> {
+    let state = spool::state_dir()?;
+    let spool = Spool::in_state(&state);
+    let outcomes = flush_with(out, &spool, &state, FlushScope::All)?;
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if json {
+        let rows: Vec<_> = outcomes
+            .iter()
+            .map(|o| match &o.result {
+                Ok(s) => json!({"id": o.id, "sent": true, "to": s.to}),
+                Err(e) => json!({"id": o.id, "sent": false, "reason": e.reason(), "retry": e.retry_later()}),
+            })
+            .collect();
+        print_json(&json!(rows))?;
+    } else if outcomes.is_empty() {
+        say!("Nothing waits in the spool.");
+    } else {
+        for o in &outcomes {
+            match &o.result {
+                Ok(s) => say!("sent  {}  to {}", o.id, s.to),
+                Err(e) => say!("kept  {}  {}", o.id, e.reason()),
+            }
+        }
+        say!("{} sent, {failed} still waiting.", outcomes.len() - failed);
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn status(json: bool) -> Result<ExitCode> {
+    let spool = Spool::in_state(&spool::state_dir()?);
+    let status = spool.status()?;
+    if json {
+        let rows: Vec<_> = status
+            .waiting
+            .iter()
+            .map(|w| {
+                json!({
+                    "id": w.item.id, "kind": w.item.kind, "blueprint": w.item.blueprint,
+                    "version": w.item.version, "registry": w.item.registry, "created": w.item.created,
+                    "summary": w.item.summary(80),
+                    "failure": w.failure.as_ref().map(|f| json!({"reason": f.reason, "retry": f.retry, "at": f.at})),
+                })
+            })
+            .collect();
+        let unreadable: Vec<_> = status
+            .unreadable
+            .iter()
+            .map(|(p, why)| json!({"path": p.display().to_string(), "reason": why}))
+            .collect();
+        print_json(
+            &json!({"spool": spool.dir().display().to_string(), "waiting": rows, "unreadable": unreadable}),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if status.waiting.is_empty() && status.unreadable.is_empty() {
+        say!("Nothing waits in the spool ({}).", spool.dir().display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!(
+        "{} item(s) wait in {}:",
+        status.waiting.len(),
+        spool.dir().display()
+    );
+    for w in &status.waiting {
+        let why = match &w.failure {
+            None => "not tried yet".to_string(),
+            Some(f) if f.retry => format!("{} (retried by the next flush)", f.reason),
+            Some(f) => format!("refused: {}", f.reason),
+        };
+        say!(
+            "  {}  {}  {}  {}",
+            w.item.id,
+            w.item.kind.as_str(),
+            w.item.blueprint.as_deref().unwrap_or("-"),
+            why
+        );
+    }
+    for (path, why) in &status.unreadable {
+        say!("  unreadable: {} ({why})", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_items(from: &Path) -> Result<Vec<Item>> {
+    let text = fs_err::read_to_string(from)?;
+    Ok(jsonl::parse(&text, &from.display().to_string())?)
+}
+
+fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> {
+    let req = match &filter.version {
+        Some(v) => Some(semver::VersionReq::parse(v).map_err(|e| {
+            UsageError(format!("--version `{v}` is not a version requirement: {e}"))
+        })?),
+        None => None,
+    };
+    let kind = filter.kind.as_deref().and_then(Kind::parse);
+    let status = filter.status.as_deref().and_then(Status::parse);
+    Ok(items
+        .into_iter()
+        .filter(|i| {
+            filter
+                .blueprint
+                .as_ref()
+                .is_none_or(|b| i.blueprint.as_ref() == Some(b))
+        })
+        .filter(|i| {
+            req.as_ref()
+                .is_none_or(|r| i.version.as_ref().is_some_and(|v| r.matches(v)))
+        })
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+        .filter(|i| status.is_none_or(|s| i.status == s))
+        .collect())
+}
+
+fn list(from: &Path, filter: &FeedbackFilterArgs, json: bool) -> Result<ExitCode> {
+    let items = filtered(read_items(from)?, filter)?;
+    if json {
+        print_json(&serde_json::to_value(&items)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for i in &items {
+        let subject = match (&i.blueprint, &i.version) {
+            (Some(b), Some(v)) => format!("{b}@{v}"),
+            (Some(b), None) => b.clone(),
+            _ => "-".to_string(),
+        };
+        say!(
+            "{}  {:<11}  {:<9}  {}  {}",
+            i.id,
+            i.kind.as_str(),
+            i.status.as_str(),
+            subject,
+            i.summary(60)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(id: &str, from: &Path, json: bool) -> Result<ExitCode> {
+    let items = read_items(from)?;
+    let Some(i) = items.iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
+        anyhow::bail!("no feedback item `{id}` in {}", from.display());
+    };
+    if json {
+        print_json(&serde_json::to_value(i)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("id:        {}", i.id);
+    say!("kind:      {}", i.kind.as_str());
+    say!("status:    {}", i.status.as_str());
+    if let Some(b) = &i.blueprint {
+        let v = i
+            .version
+            .as_ref()
+            .map(|v| format!("@{v}"))
+            .unwrap_or_default();
+        say!("blueprint: {b}{v}");
+    }
+    if let Some(r) = &i.registry {
+        say!("registry:  {r}");
+    }
+    if let Some(p) = &i.project {
+        say!("project:   {p}");
+    }
+    if let Some(r) = i.rating {
+        say!("rating:    {r}/5");
+    }
+    match &i.author {
+        Some(Author {
+            name,
+            email: Some(e),
+        }) => say!("author:    {name} <{e}>"),
+        Some(Author { name, email: None }) => say!("author:    {name}"),
+        None => say!("author:    anonymous"),
+    }
+    say!("created:   {}", i.created);
+    if let Some(v) = &i.addressed_in {
+        say!("addressed in: {v}");
+    }
+    for h in &i.history {
+        say!(
+            "history:   {} {} by {}{}",
+            h.at,
+            h.status.as_str(),
+            h.by.as_ref().map_or("-", |a| a.name.as_str()),
+            h.reason
+                .as_ref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        );
+    }
+    say!();
+    say!("{}", i.message);
+    if let Some(d) = &i.diff {
+        say!();
+        say!("{d}");
+        if i.diff_truncated {
+            say!("[diff cut at {} KiB]", redact::DIFF_CAP / 1024);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_cmd(args: &FeedbackReportArgs) -> Result<ExitCode> {
+    let items = filtered(read_items(&args.from)?, &args.filter)?;
+    let built = report::build(&items);
+    if let Some(path) = &args.html {
+        let html = report::to_html(&built, "pave feedback report");
+        spool::write_atomic(path, html.as_bytes())?;
+        eprintln!("Wrote {}.", path.display());
+    }
+    if args.json {
+        print_json(&serde_json::to_value(&built)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.html.is_some() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("{} item(s)", built.items);
+    for bp in &built.blueprints {
+        say!();
+        say!(
+            "{}: {} item(s), mean rating {}",
+            bp.blueprint,
+            bp.counts.items,
+            bp.counts
+                .mean_rating
+                .map_or_else(|| "-".to_string(), |m| format!("{m:.2}"))
+        );
+        for v in &bp.versions {
+            let kinds: Vec<String> = v
+                .counts
+                .kinds
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            let statuses: Vec<String> = v
+                .counts
+                .statuses
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, n)| format!("{s} {n}"))
+                .collect();
+            say!(
+                "  {}: {} item(s) ({}; {}), {} project(s)",
+                v.version,
+                v.counts.items,
+                kinds.join(", "),
+                statuses.join(", "),
+                v.projects.len()
+            );
+            for o in &v.oldest_open {
+                say!("    open since {}  {}  {}", o.created, o.id, o.summary);
+            }
+        }
+        if !bp.hotspots.files.is_empty() {
+            say!("  drift hotspots:");
+            for f in &bp.hotspots.files {
+                say!("    {:>5}  {}", f.items, f.path);
+            }
+            for h in &bp.hotspots.hunks {
+                say!("    {:>5}  {}  {}", h.items, h.path, h.header);
+            }
+        }
+    }
+    if !built.new_patterns.is_empty() {
+        say!();
+        say!("Patterns asked for:");
+        for g in &built.new_patterns {
+            say!("  {}:", g.registry.as_deref().unwrap_or("no registry"));
+            for r in &g.requests {
+                say!("    {}  {}", r.id, r.summary);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

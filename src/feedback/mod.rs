@@ -1,0 +1,17 @@
+//! The feedback loop: what a developer tells the platform team about a blueprint, and how it
+//! gets there. [`item`] is the model (ids, kinds, statuses, history); [`redact`] masks lines of
+//! an attached diff that look like secrets and caps its size; [`sink`] is the seam to where
+//! items go and the configuration that names it; [`http`] is the webhook sink; [`spool`] keeps
+//! every item that was not confirmed yet and the ids a submitter sent; [`report`] aggregates
+//! items for the platform team (pure); [`jsonl`] reads a JSON Lines export of items.
+
+pub mod http;
+pub mod item;
+pub mod jsonl;
+pub mod redact;
+pub mod report;
+pub mod sink;
+pub mod spool;
+
+pub use item::{Author, Item, Kind, Status, StatusChange};
+pub use sink::{FeedbackSink, Sent, SinkError};
