@@ -413,6 +413,24 @@ pub struct ApplyOptions<'a> {
     pub finish: Option<FinishFn<'a>>,
 }
 
+impl Classify for PlanError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Failure
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            PlanError::NotEmpty(_) => Some(String::from(
+                "choose a new folder, or pass --force to write into it",
+            )),
+            PlanError::Changed { .. } => Some(String::from(
+                "a file changed while pave was writing; nothing was changed, run the command again",
+            )),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,23 +553,5 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, PlanError::IsADirectory(_)), "{err}");
-    }
-}
-
-impl Classify for PlanError {
-    fn kind(&self) -> ErrorKind {
-        ErrorKind::Failure
-    }
-
-    fn hint(&self) -> Option<String> {
-        match self {
-            PlanError::NotEmpty(_) => Some(String::from(
-                "choose a new folder, or pass --force to write into it",
-            )),
-            PlanError::Changed { .. } => Some(String::from(
-                "a file changed while pave was writing; nothing was changed, run the command again",
-            )),
-            _ => None,
-        }
     }
 }
