@@ -74,6 +74,7 @@ pub fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> 
         crate::render::RenderError,
         crate::template::TemplateError,
         crate::plan::PlanError,
+        crate::update::pristine::PristineError,
         crate::registry::RegistryError,
         crate::registry::git::GitError,
         crate::registry::cache::CacheError,

@@ -8,8 +8,10 @@
 //! - [`merge`]: the per-file decision table and rename following.
 //! - [`text`]: binary detection and the three-way text merge (libgit2, diff3 style).
 //! - [`read`]: reading exactly the project files of interest, never through a link.
+//! - [`pristine`]: the project's record, the recorded version and its render (the base).
 
 pub mod merge;
+pub mod pristine;
 pub mod read;
 pub mod text;
 
