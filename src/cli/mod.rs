@@ -14,8 +14,10 @@ macro_rules! say {
 mod args;
 mod blueprint;
 mod credentials;
+mod diff;
 mod list;
 mod new;
+mod outdated;
 mod progress;
 mod prompt;
 mod registry;
@@ -54,6 +56,8 @@ fn wants_json(command: &Command) -> bool {
         Command::Registry(args) => {
             matches!(args.command, args::RegistryCommand::List { json: true })
         }
+        Command::Diff(args) => args.json,
+        Command::Outdated(args) => args.json,
         Command::Blueprint(_) | Command::Completions { .. } => false,
     }
 }
@@ -138,6 +142,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
+        Command::Diff(args) => diff::run(&out, args),
+        Command::Outdated(args) => outdated::run(&out, args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
