@@ -97,7 +97,8 @@ impl crate::error::Classify for FindError {
 /// `recursive`, whether or not it does: its row then says it is not a project). With
 /// `recursive`, every folder below each root that holds a `.pave.yaml`, skipping
 /// [`project_tree::SKIPPED_DIRS`] and never following links; a project's subfolders are
-/// searched too, since one of them may hold a project of its own. Sorted, without duplicates.
+/// searched too, since one of them may hold a project of its own. In the order of `roots`
+/// (sorted by path below each), each project once.
 pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>, FindError> {
     let mut found = Vec::new();
     for root in roots {
@@ -105,6 +106,7 @@ pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>,
             found.push(root.clone());
             continue;
         }
+        let mut below = Vec::new();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -120,12 +122,14 @@ pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>,
                     .unwrap_or_else(|| std::io::Error::other("a folder loop")),
             })?;
             if item.path().join(project::FILE_NAME).is_file() {
-                found.push(item.into_path());
+                below.push(item.into_path());
             }
         }
+        below.sort();
+        found.append(&mut below);
     }
-    found.sort();
-    found.dedup();
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|p| seen.insert(p.clone()));
     Ok(found)
 }
 
