@@ -48,7 +48,7 @@ mkdir -p "$work/services/node_modules/skipped"
 for i in $(seq -w 1 "$count"); do
   version=1.0.0
   [ $((10#$i % 2)) -eq 0 ] && version=1.1.0
-  "$bin" new "bench/$name@=$version" "$work/services/svc-$i" --set "project_name=svc-$i" --defaults --quiet
+  "$bin" new "bench/$name@=$version" "$work/services/svc-$i" --set "project_name=svc-$i" --defaults --quiet >/dev/null
   [ $((10#$i % 10)) -eq 0 ] && echo "# local edit" >> "$work/services/svc-$i/README.md"
 done
 found=$("$bin" outdated "$work/services" --recursive --json | grep -c '"path"' || true)
