@@ -112,6 +112,16 @@ pub enum Command {
     /// Tell the platform team about a blueprint, and read what teams told it.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
+    /// Show what the project changed against its blueprint (or what an update would bring).
+    #[command(
+        after_help = "Examples:\n  pave diff                      # the project here vs a fresh render of its recorded version\n  pave diff services/orders --stat\n  pave diff --exit-code          # exit 1 when the project was changed\n  pave diff --to 1.4             # what updating to the newest 1.4.x would bring from the blueprint\n  pave diff --json | jq '.files[].path'\n\nThe project's files are those under its folder except .pave.yaml, .git, node_modules,\ntarget, .venv, .aws-sam, files git ignores, and subfolders holding their own .pave.yaml.\nExit codes: 0 (also with differences, unless --exit-code), 1 differences with --exit-code\nor an error, 2 usage error."
+    )]
+    Diff(DiffArgs),
+    /// List projects and whether their blueprint has newer versions.
+    #[command(
+        after_help = "Examples:\n  pave outdated                  # the project here\n  pave outdated services/ --recursive\n  pave outdated a b c --json\n  pave outdated . --recursive --offline   # from the registries' caches only\n\nWith --recursive every folder holding a .pave.yaml is a project (node_modules, .git,\ntarget, .venv and .aws-sam are not searched; a project inside another one is found too).\nEach registry is fetched at most once per run. DRIFT counts the files that differ from a\nfresh render of the recorded version (as `pave diff --stat`). A project whose registry\ncannot be reached gets a row with the error and the run goes on.\nExit codes: 0 every project is on the newest version of its major, 1 some project is\nbehind or could not be checked, 2 usage error."
+    )]
+    Outdated(OutdatedArgs),
 }
 
 /// `pave list`.
@@ -431,4 +441,38 @@ pub struct FeedbackReportArgs {
     /// Write a self-contained HTML page (inline charts, no script) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+}
+
+/// `pave diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The project folder (holding .pave.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Per-file counts instead of the patch.
+    #[arg(long)]
+    pub stat: bool,
+    /// Exit 1 when there is a difference (0 when there is none).
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Show the blueprint's own change from the recorded version to the newest one matching
+    /// REQ (e.g. 1.4, ^2, '*'), both rendered with the project's answers.
+    #[arg(long, value_name = "REQ")]
+    pub to: Option<String>,
+    /// Print JSON: per-file status, modes, counts and hunks.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pave outdated`.
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// Project folders (default: the current folder); with --recursive, folders to search.
+    pub dirs: Vec<PathBuf>,
+    /// Search below each folder for projects.
+    #[arg(long, short)]
+    pub recursive: bool,
+    /// Print JSON: a list of objects, one per project.
+    #[arg(long)]
+    pub json: bool,
 }

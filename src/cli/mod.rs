@@ -15,10 +15,12 @@ mod args;
 mod blueprint;
 mod complete;
 mod credentials;
+mod diff;
 mod errors;
 mod feedback;
 mod list;
 mod new;
+mod outdated;
 mod progress;
 mod prompt;
 mod registry;
@@ -141,6 +143,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Man { .. } => complete::man(),
         Command::CompleteBlueprints { .. } => Ok(complete::blueprints()),
         Command::Feedback(cmd) => feedback::run(&out, cmd),
+        Command::Diff(args) => diff::run(&out, args),
+        Command::Outdated(args) => outdated::run(&out, args),
     }
 }
 

@@ -75,6 +75,10 @@ pub struct Parameter {
     /// A condition over earlier answers; when false the parameter is neither asked nor recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
+    /// Names this parameter had in earlier versions: `pave update` carries a recorded answer
+    /// given under one of them over to this name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
 }
 
 /// The type of a parameter.
@@ -450,6 +454,7 @@ mod tests {
             max: Some(10),
             choices: vec!["a".into(), "b".into()],
             when: None,
+            renamed_from: Vec::new(),
         }
     }
 

@@ -211,6 +211,18 @@ pub trait BlueprintSource {
         Ok(None)
     }
 
+    /// The version as released at `commit` (what a project recorded), whatever its tag says
+    /// now: `Ok(None)` when the source has no such commit, or no commits at all (only git
+    /// sources have them).
+    fn load_at_commit(
+        &self,
+        _blueprint: &str,
+        _version: &Version,
+        _commit: &str,
+    ) -> Result<Option<Loaded>, RegistryError> {
+        Ok(None)
+    }
+
     /// The registry's location as recorded in `.pave.yaml` (`builtin`, a URL without
     /// credentials).
     fn location(&self) -> String {

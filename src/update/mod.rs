@@ -8,8 +8,17 @@
 //! - [`merge`]: the per-file decision table and rename following.
 //! - [`text`]: binary detection and the three-way text merge (libgit2, diff3 style).
 //! - [`read`]: reading exactly the project files of interest, never through a link.
+//! - [`pristine`]: the project's record, the recorded version and its render (the base).
+//! - [`diff`]: `pave diff`: file-by-file unified diffs of the project against its pristine
+//!   render, or of the recorded version against a target one.
+//! - [`outdated`]: `pave outdated`: finding projects and one row each (versions, drift).
+//! - [`project_tree`]: which files on disk belong to a project (for `diff` and `outdated`).
 
+pub mod diff;
 pub mod merge;
+pub mod outdated;
+pub mod pristine;
+pub mod project_tree;
 pub mod read;
 pub mod text;
 

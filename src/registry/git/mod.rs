@@ -564,6 +564,21 @@ impl BlueprintSource for GitSource {
         })
     }
 
+    /// Read from the cache whatever the tag says now; when the cache lacks the commit, a
+    /// fetch is tried once first (unless offline).
+    fn load_at_commit(
+        &self,
+        blueprint: &str,
+        version: &Version,
+        commit: &str,
+    ) -> Result<Option<Loaded>, RegistryError> {
+        let found = self.with_open(|open| open.load_at(self, blueprint, version, commit))?;
+        if found.is_some() || !self.refresh_once()? {
+            return Ok(found);
+        }
+        self.with_open(|open| open.load_at(self, blueprint, version, commit))
+    }
+
     fn location(&self) -> String {
         self.url.clean().to_string()
     }

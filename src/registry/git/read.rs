@@ -151,8 +151,39 @@ impl Open {
         blueprint: &str,
         version: &Version,
     ) -> Result<Loaded, ReadError> {
-        let tag = tag_name(blueprint, version);
         let commit = self.commit_of(source, blueprint, version)?;
+        self.load_commit(source, blueprint, version, commit)
+    }
+
+    /// The blueprint as it is at `commit` (a full hex id); `Ok(None)` when the cache does not
+    /// hold that commit.
+    pub(super) fn load_at(
+        &self,
+        source: &GitSource,
+        blueprint: &str,
+        version: &Version,
+        commit: &str,
+    ) -> Result<Option<Loaded>, ReadError> {
+        let Ok(oid) = git2::Oid::from_str(commit) else {
+            return Ok(None);
+        };
+        let commit = match self.repo.find_commit(oid) {
+            Ok(commit) => commit,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(damage_or(source, "read a commit")(e)),
+        };
+        self.load_commit(source, blueprint, version, commit)
+            .map(Some)
+    }
+
+    fn load_commit(
+        &self,
+        source: &GitSource,
+        blueprint: &str,
+        version: &Version,
+        commit: git2::Commit<'_>,
+    ) -> Result<Loaded, ReadError> {
+        let tag = tag_name(blueprint, version);
         let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
         let folder = blueprint_folder(&self.repo, &tree, blueprint);
         let sub = match tree.get_path(Path::new(&folder)) {

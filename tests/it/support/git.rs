@@ -340,6 +340,17 @@ impl RegistryBuilder {
         GitDaemon::start(parent, &name.to_string_lossy())
     }
 
+    /// [`serve`](Self::serve) with `--verbose`, logging every request to `log` (one
+    /// `Request upload-pack for ...` line per clone or fetch).
+    pub fn serve_logged(&self, log: &Path) -> GitDaemon {
+        let parent = self
+            .dir
+            .parent()
+            .expect("the repository has a parent folder");
+        let name = self.dir.file_name().expect("the repository has a name");
+        GitDaemon::start_logged(parent, &name.to_string_lossy(), Some(log))
+    }
+
     fn write_index(&self) {
         let index = IndexFile {
             api_version: "pave/v1",
@@ -397,8 +408,16 @@ pub struct GitDaemon {
 
 impl GitDaemon {
     fn start(base: &Path, repo: &str) -> Self {
+        Self::start_logged(base, repo, None)
+    }
+
+    fn start_logged(base: &Path, repo: &str, log: Option<&Path>) -> Self {
         for _ in 0..5 {
             let port = free_port();
+            let stderr = match log {
+                Some(log) => Stdio::from(std::fs::File::create(log).expect("create the log")),
+                None => Stdio::null(),
+            };
             // git-daemon itself: killing a `git daemon` wrapper would leave its child serving.
             let child = Command::new(git_exec_path().join("git-daemon"))
                 .args([
@@ -407,13 +426,18 @@ impl GitDaemon {
                     "--reuseaddr",
                     "--listen=127.0.0.1",
                     &format!("--port={port}"),
+                    if log.is_some() {
+                        "--verbose"
+                    } else {
+                        "--reuseaddr"
+                    },
                     &base.display().to_string(),
                 ])
                 .env("GIT_CONFIG_NOSYSTEM", "1")
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(stderr)
                 .spawn()
                 .expect("start git daemon");
             let mut daemon = GitDaemon {

@@ -1,0 +1,47 @@
+//! `pave diff`: the project against the pristine render of its recorded version, or (`--to`)
+//! the blueprint's own change between the recorded version and a target one; as a patch, per-
+//! file counts (`--stat`) or JSON. `--exit-code` makes a difference exit 1.
+
+use super::{Output, args::DiffArgs, print_json, source};
+use crate::error::UsageError;
+use crate::update::diff::{blueprint_change, project_diff};
+use anyhow::Result;
+use semver::VersionReq;
+use std::process::ExitCode;
+
+pub(crate) fn run(out: &Output, args: DiffArgs) -> Result<ExitCode> {
+    let registries = source::registries(out)?;
+    let diff = match &args.to {
+        Some(req) => {
+            let req = VersionReq::parse(req).map_err(|e| {
+                UsageError(format!(
+                    "--to `{req}` is not a version requirement: {e} (examples: --to 1.4, --to ^2, --to '*')"
+                ))
+            })?;
+            blueprint_change(&registries, &args.dir, &req)?
+        }
+        None => project_diff(&registries, &args.dir)?,
+    };
+    if args.json {
+        print_json(&serde_json::to_value(&diff)?)?;
+    } else if diff.is_empty() {
+        out.note(format!(
+            "no differences between {} and {}",
+            diff.old, diff.new
+        ));
+    } else if args.stat {
+        print_text(&diff.stat());
+    } else {
+        print_text(&diff.unified());
+    }
+    Ok(if args.exit_code && !diff.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints text that ends with a newline, through `say!` (a closed pipe ends quietly).
+fn print_text(text: &str) {
+    say!("{}", text.strip_suffix('\n').unwrap_or(text));
+}

@@ -1,0 +1,117 @@
+//! `pave outdated`: one row per project found (the folders given, or below them with
+//! `--recursive`): registry, blueprint, recorded version, newest in the same major, newest,
+//! deprecated/yanked and drift, as an aligned table or JSON. Exit 1 when any project is behind
+//! or could not be checked.
+
+use super::{Output, args::OutdatedArgs, print_json, source};
+use crate::update::outdated::{Checker, Row, find_projects};
+use anyhow::Result;
+use semver::Version;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub(crate) fn run(out: &Output, args: OutdatedArgs) -> Result<ExitCode> {
+    let roots = if args.dirs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.dirs.clone()
+    };
+    let projects = find_projects(&roots, args.recursive)?;
+    let registries = source::registries(out)?;
+    let mut checker = Checker::new(&registries);
+    let rows: Vec<Row> = projects.iter().map(|dir| checker.check(dir)).collect();
+    let code = if rows.iter().any(Row::needs_attention) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    };
+    if args.json {
+        print_json(&serde_json::to_value(&rows)?)?;
+        return Ok(code);
+    }
+    if rows.is_empty() {
+        out.note(format!(
+            "no projects (folders holding .pave.yaml) under {}",
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return Ok(code);
+    }
+    print_table(&rows);
+    Ok(code)
+}
+
+fn version(v: Option<&Version>) -> String {
+    v.map_or_else(|| String::from("-"), Version::to_string)
+}
+
+fn print_table(rows: &[Row]) {
+    let header = [
+        "PATH",
+        "REGISTRY",
+        "BLUEPRINT",
+        "VERSION",
+        "MAJOR",
+        "NEWEST",
+        "STATUS",
+        "DRIFT",
+    ];
+    let cells: Vec<[String; 8]> = rows
+        .iter()
+        .map(|r| {
+            let mut status: Vec<&str> = Vec::new();
+            if r.behind {
+                status.push("behind");
+            }
+            if r.deprecated {
+                status.push("deprecated");
+            }
+            if r.yanked {
+                status.push("yanked");
+            }
+            if r.error.is_some() {
+                status.push("error");
+            }
+            if status.is_empty() {
+                status.push("current");
+            }
+            [
+                r.path.display().to_string(),
+                r.registry.clone(),
+                r.blueprint.clone(),
+                version(r.version.as_ref()),
+                version(r.newest_in_major.as_ref()),
+                version(r.newest.as_ref()),
+                status.join(","),
+                r.drift.map_or_else(|| String::from("-"), |d| d.to_string()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        text
+    };
+    say!("{}", line(&header.map(String::from)));
+    for (row, cell) in rows.iter().zip(&cells) {
+        say!("{}", line(cell));
+        if let Some(error) = &row.error {
+            say!("  error: {error}");
+        }
+    }
+}

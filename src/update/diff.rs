@@ -1,0 +1,544 @@
+//! `pave diff` as a library: what differs between two trees, file by file, with unified-diff
+//! hunks ([`diff_trees`]), and the two comparisons the command makes: the project on disk
+//! against the pristine render of its recorded version and answers ([`project_diff`]), and the
+//! blueprint's own change between the recorded version and a target one, both rendered with
+//! the project's answers ([`blueprint_change`]). The result, [`ProjectDiff`], renders itself
+//! as a git-style patch ([`ProjectDiff::unified`]) or per-file counts ([`ProjectDiff::stat`]);
+//! nothing here prints.
+
+use super::pristine::{self, PristineError};
+use super::project_tree::{self, WalkError};
+use super::text::is_binary;
+use crate::blueprint::{Entry, FileTree};
+use crate::error::{Classify, ErrorKind};
+use crate::registry::{Registries, RegistryError};
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Lines of context around each change, as `git diff` shows.
+pub const CONTEXT_LINES: usize = 3;
+
+/// How a file differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Only on the new side (a file the project added; a file the target version adds).
+    Added,
+    /// Only on the old side (a file the project deleted; a file the target version drops).
+    Removed,
+    /// On both sides, with other contents or another mode.
+    Modified,
+}
+
+impl Status {
+    /// The lower-case name used in listings and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Modified => "modified",
+        }
+    }
+}
+
+/// A file's kind, as git writes it in a patch header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A regular file (`100644`).
+    Regular,
+    /// An executable file (`100755`).
+    Executable,
+    /// A symbolic link (`120000`).
+    Symlink,
+}
+
+impl Mode {
+    /// The mode of an entry.
+    pub fn of(entry: &Entry) -> Self {
+        match entry {
+            Entry::File {
+                executable: true, ..
+            } => Mode::Executable,
+            Entry::File { .. } => Mode::Regular,
+            Entry::Symlink { .. } => Mode::Symlink,
+        }
+    }
+
+    /// The octal form git uses.
+    pub fn octal(self) -> &'static str {
+        match self {
+            Mode::Regular => "100644",
+            Mode::Executable => "100755",
+            Mode::Symlink => "120000",
+        }
+    }
+}
+
+/// One hunk of a unified diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hunk {
+    /// First line of the old side (1-based; the line before the hunk when it holds none).
+    pub old_start: usize,
+    /// Lines of the old side.
+    pub old_lines: usize,
+    /// First line of the new side (as `old_start`).
+    pub new_start: usize,
+    /// Lines of the new side.
+    pub new_lines: usize,
+    /// The lines without their line end, each starting with ` `, `-` or `+`; a line missing
+    /// its final newline is followed by `\ No newline at end of file`.
+    pub lines: Vec<String>,
+}
+
+impl Hunk {
+    /// The `@@ -a,b +c,d @@` line.
+    pub fn header(&self) -> String {
+        format!(
+            "@@ -{} +{} @@",
+            range(self.old_start, self.old_lines),
+            range(self.new_start, self.new_lines)
+        )
+    }
+}
+
+/// `start,len` as unified diffs write it (`,1` left out).
+fn range(start: usize, len: usize) -> String {
+    if len == 1 {
+        start.to_string()
+    } else {
+        format!("{start},{len}")
+    }
+}
+
+/// How one file differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileDiff {
+    /// Path relative to the project, `/`-separated.
+    pub path: String,
+    /// Added, removed or modified.
+    pub status: Status,
+    /// The old side's mode (none when added).
+    pub old_mode: Option<Mode>,
+    /// The new side's mode (none when removed).
+    pub new_mode: Option<Mode>,
+    /// Whether either side is binary (a NUL in its first 8 KiB, or not UTF-8): no hunks then.
+    pub binary: bool,
+    /// Lines added.
+    pub insertions: usize,
+    /// Lines removed.
+    pub deletions: usize,
+    /// The hunks (empty for binary files and mode-only changes).
+    pub hunks: Vec<Hunk>,
+}
+
+impl FileDiff {
+    /// Whether only the mode changed (the executable bit), not the contents.
+    pub fn mode_only(&self) -> bool {
+        self.status == Status::Modified && !self.binary && self.hunks.is_empty()
+    }
+}
+
+/// What differs between two trees: the old side (the pristine render, or the recorded version)
+/// and the new side (the project, or the target version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectDiff {
+    /// What the old side is, in words (`orders-api 1.0.0, pristine render`).
+    pub old: String,
+    /// What the new side is, in words (`the project`, `orders-api 1.1.0`).
+    pub new: String,
+    /// Each file that differs, sorted by path.
+    pub files: Vec<FileDiff>,
+}
+
+impl ProjectDiff {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The difference as a git-style patch (`diff --git a/x b/x`, mode lines, `---`/`+++`,
+    /// hunks; `Binary files ... differ` for binary files), which `git apply` takes.
+    pub fn unified(&self) -> String {
+        let mut out = String::new();
+        for file in &self.files {
+            write_file(&mut out, file);
+        }
+        out
+    }
+
+    /// Per-file counts in the shape of `git diff --stat`, and a summary line.
+    pub fn stat(&self) -> String {
+        let width = self.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        let (mut ins, mut del) = (0, 0);
+        for file in &self.files {
+            ins += file.insertions;
+            del += file.deletions;
+            let counts = if file.binary {
+                String::from("Bin")
+            } else if file.mode_only() {
+                format!(
+                    "0 (mode {} => {})",
+                    file.old_mode.map_or("", Mode::octal),
+                    file.new_mode.map_or("", Mode::octal)
+                )
+            } else {
+                format!(
+                    "{} {}{}",
+                    file.insertions + file.deletions,
+                    "+".repeat(file.insertions.min(40)),
+                    "-".repeat(file.deletions.min(40))
+                )
+            };
+            let _ = writeln!(out, " {:<width$} | {counts}", file.path);
+        }
+        let n = self.files.len();
+        let _ = writeln!(
+            out,
+            " {n} file{} changed, {ins} insertion{}(+), {del} deletion{}(-)",
+            plural(n),
+            plural(ins),
+            plural(del)
+        );
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn write_file(out: &mut String, file: &FileDiff) {
+    let p = &file.path;
+    let _ = writeln!(out, "diff --git a/{p} b/{p}");
+    match (file.old_mode, file.new_mode) {
+        (None, Some(new)) => {
+            let _ = writeln!(out, "new file mode {}", new.octal());
+        }
+        (Some(old), None) => {
+            let _ = writeln!(out, "deleted file mode {}", old.octal());
+        }
+        (Some(old), Some(new)) if old != new => {
+            let _ = writeln!(out, "old mode {}\nnew mode {}", old.octal(), new.octal());
+        }
+        _ => {}
+    }
+    let old_name = match file.status {
+        Status::Added => String::from("/dev/null"),
+        _ => format!("a/{p}"),
+    };
+    let new_name = match file.status {
+        Status::Removed => String::from("/dev/null"),
+        _ => format!("b/{p}"),
+    };
+    if file.binary {
+        let _ = writeln!(out, "Binary files {old_name} and {new_name} differ");
+        return;
+    }
+    if file.hunks.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "--- {old_name}\n+++ {new_name}");
+    for hunk in &file.hunks {
+        let _ = writeln!(out, "{}", hunk.header());
+        for line in &hunk.lines {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// The bytes a diff compares: a file's contents, a link's target.
+fn bytes(entry: &Entry) -> &[u8] {
+    match entry {
+        Entry::File { data, .. } => data,
+        Entry::Symlink { target } => target.as_bytes(),
+    }
+}
+
+/// The paths that differ between `old` and `new`, with how, sorted; no contents are diffed.
+/// This is what `outdated` counts as drift.
+pub fn changed_paths(old: &FileTree, new: &FileTree) -> Vec<(String, Status)> {
+    let mut out = Vec::new();
+    for (path, entry) in old {
+        match new.get(path) {
+            None => out.push((path.clone(), Status::Removed)),
+            Some(other) if other != entry => out.push((path.clone(), Status::Modified)),
+            Some(_) => {}
+        }
+    }
+    for path in new.keys() {
+        if !old.contains_key(path) {
+            out.push((path.clone(), Status::Added));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every file that differs between `old` and `new`, with its hunks.
+pub fn diff_trees(old: &FileTree, new: &FileTree, old_label: &str, new_label: &str) -> ProjectDiff {
+    let files = changed_paths(old, new)
+        .into_iter()
+        .map(|(path, status)| {
+            let (a, b) = (old.get(&path), new.get(&path));
+            diff_file(path, status, a, b)
+        })
+        .collect();
+    ProjectDiff {
+        old: old_label.to_string(),
+        new: new_label.to_string(),
+        files,
+    }
+}
+
+fn diff_file(path: String, status: Status, old: Option<&Entry>, new: Option<&Entry>) -> FileDiff {
+    let empty: &[u8] = &[];
+    let a = old.map_or(empty, bytes);
+    let b = new.map_or(empty, bytes);
+    let texts = match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+        (Ok(a), Ok(b)) if !is_binary(a.as_bytes()) && !is_binary(b.as_bytes()) => Some((a, b)),
+        _ => None,
+    };
+    let mut file = FileDiff {
+        path,
+        status,
+        old_mode: old.map(Mode::of),
+        new_mode: new.map(Mode::of),
+        binary: texts.is_none(),
+        insertions: 0,
+        deletions: 0,
+        hunks: Vec::new(),
+    };
+    if let Some((a, b)) = texts {
+        file.hunks = hunks(a, b, &mut file.insertions, &mut file.deletions);
+    }
+    file
+}
+
+fn hunks(a: &str, b: &str, insertions: &mut usize, deletions: &mut usize) -> Vec<Hunk> {
+    let diff = TextDiff::from_lines(a, b);
+    let mut out = Vec::new();
+    for group in diff.grouped_ops(CONTEXT_LINES) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let old = first.old_range().start..last.old_range().end;
+        let new = first.new_range().start..last.new_range().end;
+        let mut lines = Vec::new();
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                let prefix = match change.tag() {
+                    ChangeTag::Equal => ' ',
+                    ChangeTag::Delete => {
+                        *deletions += 1;
+                        '-'
+                    }
+                    ChangeTag::Insert => {
+                        *insertions += 1;
+                        '+'
+                    }
+                };
+                let value = change.value();
+                match value.strip_suffix('\n') {
+                    Some(line) => lines.push(format!("{prefix}{line}")),
+                    None => {
+                        lines.push(format!("{prefix}{value}"));
+                        lines.push(String::from("\\ No newline at end of file"));
+                    }
+                }
+            }
+        }
+        // 1-based starts; a side with no lines names the line before it (0 at the top).
+        let start = |r: &std::ops::Range<usize>| if r.is_empty() { r.start } else { r.start + 1 };
+        out.push(Hunk {
+            old_start: start(&old),
+            old_lines: old.len(),
+            new_start: start(&new),
+            new_lines: new.len(),
+            lines,
+        });
+    }
+    out
+}
+
+/// Why a diff could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// The project's record, or its recorded version, could not be had or rendered.
+    #[error(transparent)]
+    Pristine(#[from] PristineError),
+    /// The target version could not be found or loaded.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The project's files could not be read.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+}
+
+impl Classify for DiffError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            DiffError::Pristine(e) => e.kind(),
+            DiffError::Registry(e) => e.kind(),
+            DiffError::Walk(e) => e.kind(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            DiffError::Pristine(e) => e.hint(),
+            DiffError::Registry(e) => e.hint(),
+            DiffError::Walk(e) => e.hint(),
+        }
+    }
+}
+
+/// What the project at `dir` changed against the pristine render of its recorded version with
+/// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
+/// given). The project's files are those [`project_tree::read`] finds.
+pub fn project_diff(registries: &Registries, dir: &Path) -> Result<ProjectDiff, DiffError> {
+    let record = pristine::read_record(dir)?;
+    let loaded = pristine::load_recorded(registries, &record)?;
+    let rendered = pristine::render_recorded(&loaded, &record.answers, &Default::default())?;
+    let project = project_tree::read(dir, &rendered.tree)?;
+    let old = format!("{} {}, pristine render", record.blueprint, record.version);
+    Ok(diff_trees(&rendered.tree, &project, &old, "the project"))
+}
+
+/// What updating the project at `dir` to the newest version matching `req` would bring from
+/// the blueprint: the recorded version and the target version, both rendered with the
+/// project's recorded answers (the project's own edits are not part of it).
+pub fn blueprint_change(
+    registries: &Registries,
+    dir: &Path,
+    req: &semver::VersionReq,
+) -> Result<ProjectDiff, DiffError> {
+    let record = pristine::read_record(dir)?;
+    let loaded = pristine::load_recorded(registries, &record)?;
+    let secrets = Default::default();
+    let base = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
+    let source = registries.open_recorded(&record)?;
+    let version = source.resolve(&record.blueprint, req)?;
+    let target = source.load(&record.blueprint, &version)?;
+    let theirs = pristine::render_recorded(&target, &record.answers, &secrets)?;
+    let old = format!("{} {}", record.blueprint, record.version);
+    let new = format!("{} {}", record.blueprint, version);
+    Ok(diff_trees(&base.tree, &theirs.tree, &old, &new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> FileTree {
+        files
+            .iter()
+            .map(|(p, t)| (p.to_string(), Entry::file(t.as_bytes())))
+            .collect()
+    }
+
+    #[test]
+    fn identical_trees_have_no_diff() {
+        let a = tree(&[("a.txt", "one\n"), ("b/c.txt", "two\n")]);
+        let d = diff_trees(&a, &a.clone(), "old", "new");
+        assert!(d.is_empty());
+        assert_eq!(d.unified(), "");
+    }
+
+    #[test]
+    fn added_removed_and_modified_files_are_a_git_patch() {
+        let old = tree(&[
+            ("keep.txt", "1\n2\n3\n4\n5\n6\n7\n8\n"),
+            ("gone.txt", "bye\n"),
+        ]);
+        let new = tree(&[
+            ("keep.txt", "1\n2\n3\nfour\n5\n6\n7\n8\n"),
+            ("new.txt", "hi"),
+        ]);
+        let d = diff_trees(&old, &new, "old", "new");
+        let statuses: Vec<(&str, Status)> = d
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("gone.txt", Status::Removed),
+                ("keep.txt", Status::Modified),
+                ("new.txt", Status::Added)
+            ]
+        );
+        assert_eq!(
+            d.unified(),
+            "diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n--- a/gone.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-bye\n\
+             diff --git a/keep.txt b/keep.txt\n--- a/keep.txt\n+++ b/keep.txt\n@@ -1,7 +1,7 @@\n 1\n 2\n 3\n-4\n+four\n 5\n 6\n 7\n\
+             diff --git a/new.txt b/new.txt\nnew file mode 100644\n--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+hi\n\\ No newline at end of file\n"
+        );
+        let keep = &d.files[1];
+        assert_eq!((keep.insertions, keep.deletions), (1, 1));
+        let stat = d.stat();
+        assert!(stat.contains(" keep.txt | 2 +-\n"), "{stat}");
+        assert!(
+            stat.ends_with(" 3 files changed, 2 insertions(+), 2 deletions(-)\n"),
+            "{stat}"
+        );
+    }
+
+    #[test]
+    fn binary_files_and_mode_changes_have_no_hunks() {
+        let mut old = tree(&[("run.sh", "echo\n")]);
+        old.insert(String::from("logo.png"), Entry::file(vec![0x89, 0, 1]));
+        let mut new = old.clone();
+        new.insert(String::from("logo.png"), Entry::file(vec![0x89, 0, 2]));
+        new.insert(
+            String::from("run.sh"),
+            Entry::File {
+                data: b"echo\n".to_vec(),
+                executable: true,
+            },
+        );
+        let d = diff_trees(&old, &new, "old", "new");
+        assert!(d.files[0].binary && d.files[0].hunks.is_empty());
+        assert!(d.files[1].mode_only());
+        assert_eq!(
+            d.unified(),
+            "diff --git a/logo.png b/logo.png\nBinary files a/logo.png and b/logo.png differ\n\
+             diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 100755\n"
+        );
+        assert!(d.stat().contains(" logo.png | Bin\n"));
+        assert!(d.stat().contains("run.sh   | 0 (mode 100644 => 100755)"));
+    }
+
+    #[test]
+    fn a_patch_applies_with_git() {
+        let old = tree(&[("a.txt", "x\ny\nz\n"), ("sub/b.txt", "b\n")]);
+        let new = tree(&[("a.txt", "x\nY\nz\nw"), ("c.txt", "c\n")]);
+        let patch = diff_trees(&old, &new, "old", "new").unified();
+        let dir = tempfile::tempdir().unwrap();
+        for (path, entry) in &old {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, bytes(entry)).unwrap();
+        }
+        std::fs::write(dir.path().join("p.diff"), patch).unwrap();
+        let status = std::process::Command::new("git")
+            .args(["apply", "p.diff"])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+            "x\nY\nz\nw"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("c.txt")).unwrap(),
+            "c\n"
+        );
+        assert!(!dir.path().join("sub/b.txt").exists());
+    }
+}

@@ -1,0 +1,307 @@
+//! `pave outdated` as a library: finding projects under folders ([`find_projects`]) and, for
+//! each, one [`Row`]: where it came from, the versions it could move to, whether its blueprint
+//! is deprecated, and its drift (how many files differ from the pristine render).
+//!
+//! A run over many projects costs little because the [`Checker`] remembers what it learnt:
+//! each recorded registry is opened once (so a git registry is fetched at most once per run),
+//! each blueprint's versions and index entry are read once, each recorded version is loaded
+//! once and each distinct (version, answers) pair is rendered once. A project whose registry
+//! cannot be reached still gets its row, with the error in it; the run goes on.
+
+use super::diff::changed_paths;
+use super::pristine::{self, PristineError};
+use super::project_tree::{self, WalkError, is_skipped_dir};
+use crate::blueprint::FileTree;
+use crate::manifest::Maturity;
+use crate::project::{self, ProjectFile};
+use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
+use semver::Version;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// What `outdated` says about one project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The project's folder, as found (relative when the search root was).
+    pub path: PathBuf,
+    /// The registry's name (`builtin`, a configured name) or its recorded location.
+    pub registry: String,
+    /// The blueprint.
+    pub blueprint: String,
+    /// The version the project records.
+    pub version: Option<Version>,
+    /// The newest released version with the same major (what `pave update` moves to).
+    pub newest_in_major: Option<Version>,
+    /// The newest released version.
+    pub newest: Option<Version>,
+    /// Whether the blueprint is deprecated (`maturity: deprecated` in the registry's index;
+    /// the index has no per-version deprecation yet).
+    pub deprecated: bool,
+    /// Whether the recorded version was yanked. Registries have no yank records yet: always
+    /// `false` until they do.
+    pub yanked: bool,
+    /// How many files differ from the pristine render (added, removed or modified).
+    pub drift: Option<usize>,
+    /// Whether a newer version with the same major exists.
+    pub behind: bool,
+    /// What went wrong for this project, if anything (the other columns hold what is known).
+    pub error: Option<String>,
+}
+
+impl Row {
+    fn new(path: &Path) -> Self {
+        Row {
+            path: path.to_path_buf(),
+            registry: String::new(),
+            blueprint: String::new(),
+            version: None,
+            newest_in_major: None,
+            newest: None,
+            deprecated: false,
+            yanked: false,
+            drift: None,
+            behind: false,
+            error: None,
+        }
+    }
+
+    /// Whether the row needs attention: behind, or an error.
+    pub fn needs_attention(&self) -> bool {
+        self.behind || self.error.is_some()
+    }
+}
+
+/// Why the search for projects failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    /// A folder given cannot be read.
+    #[error("cannot search {}: {source}", .path.display())]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl crate::error::Classify for FindError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Failure
+    }
+}
+
+/// The projects named by `roots`: each root itself when it holds a `.pave.yaml` (or, without
+/// `recursive`, whether or not it does: its row then says it is not a project). With
+/// `recursive`, every folder below each root that holds a `.pave.yaml`, skipping
+/// [`project_tree::SKIPPED_DIRS`] and never following links; a project's subfolders are
+/// searched too, since one of them may hold a project of its own. In the order of `roots`
+/// (sorted by path below each), each project once.
+pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>, FindError> {
+    let mut found = Vec::new();
+    for root in roots {
+        if !recursive {
+            found.push(root.clone());
+            continue;
+        }
+        let mut below = Vec::new();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.file_type().is_dir() && (e.depth() == 0 || !is_skipped_dir(e.file_name()))
+            });
+        for item in walker {
+            let item = item.map_err(|e| FindError::Io {
+                path: e.path().map_or_else(|| root.clone(), Path::to_path_buf),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a folder loop")),
+            })?;
+            if item.path().join(project::FILE_NAME).is_file() {
+                below.push(item.into_path());
+            }
+        }
+        below.sort();
+        found.append(&mut below);
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|p| seen.insert(p.clone()));
+    Ok(found)
+}
+
+/// An error as one line: the message and each cause it does not already say.
+fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+type Shared<T> = Result<T, String>;
+
+/// The key of one recorded version: registry, blueprint, version, commit.
+type VersionKey = (String, String, Version, Option<String>);
+
+/// What one registry says about one blueprint.
+#[derive(Clone)]
+struct Releases {
+    versions: Vec<Version>,
+    deprecated: bool,
+}
+
+/// Checks projects one after the other, remembering registries, versions, loaded blueprints
+/// and renders between them.
+pub struct Checker<'a> {
+    registries: &'a Registries,
+    sources: HashMap<String, Shared<Box<dyn BlueprintSource>>>,
+    releases: HashMap<(String, String), Shared<Releases>>,
+    loaded: HashMap<VersionKey, Shared<Rc<Loaded>>>,
+    renders: HashMap<(VersionKey, String), Shared<FileTree>>,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker with nothing learnt yet.
+    pub fn new(registries: &'a Registries) -> Self {
+        Checker {
+            registries,
+            sources: HashMap::new(),
+            releases: HashMap::new(),
+            loaded: HashMap::new(),
+            renders: HashMap::new(),
+        }
+    }
+
+    /// How many registries were opened so far (each at most once).
+    pub fn registries_opened(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The row of the project at `dir`.
+    pub fn check(&mut self, dir: &Path) -> Row {
+        let mut row = Row::new(dir);
+        if let Err(e) = self.fill(dir, &mut row) {
+            row.error = Some(e);
+        }
+        row
+    }
+
+    fn fill(&mut self, dir: &Path, row: &mut Row) -> Result<(), String> {
+        let record = pristine::read_record(dir).map_err(|e| describe(&e))?;
+        row.registry = record.registry.clone();
+        row.blueprint = record.blueprint.clone();
+        row.version = Some(record.version.clone());
+        let source = self.source(&record)?;
+        row.registry = source.name().to_string();
+        let releases = self.releases(&record)?;
+        let stable = |v: &&Version| v.pre.is_empty() || !record.version.pre.is_empty();
+        row.newest = releases.versions.iter().filter(stable).max().cloned();
+        row.newest_in_major = releases
+            .versions
+            .iter()
+            .filter(stable)
+            .filter(|v| v.major == record.version.major)
+            .max()
+            .cloned();
+        row.behind = row
+            .newest_in_major
+            .as_ref()
+            .is_some_and(|n| *n > record.version);
+        row.deprecated = releases.deprecated;
+        let pristine = self.render(&record)?;
+        let project = project_tree::read(dir, &pristine).map_err(|e: WalkError| describe(&e))?;
+        row.drift = Some(changed_paths(&pristine, &project).len());
+        Ok(())
+    }
+
+    fn source(&mut self, record: &ProjectFile) -> Result<&dyn BlueprintSource, String> {
+        source_of(&mut self.sources, self.registries, record)
+    }
+
+    fn releases(&mut self, record: &ProjectFile) -> Result<Releases, String> {
+        let key = (record.registry.clone(), record.blueprint.clone());
+        if let Some(known) = self.releases.get(&key) {
+            return known.clone();
+        }
+        let source = source_of(&mut self.sources, self.registries, record)?;
+        let read = || -> Result<Releases, RegistryError> {
+            let versions = source.versions(&record.blueprint)?;
+            // A blueprint folder recorded by path has no index entry worth reading.
+            let deprecated = match source.entry(&record.blueprint) {
+                Ok(entry) => entry.maturity == Maturity::Deprecated,
+                Err(RegistryError::UnknownBlueprint { .. }) => false,
+                Err(e) => return Err(e),
+            };
+            Ok(Releases {
+                versions,
+                deprecated,
+            })
+        };
+        let result = read().map_err(|e| describe(&e));
+        self.releases.insert(key, result.clone());
+        result
+    }
+
+    fn load(&mut self, record: &ProjectFile) -> Result<(VersionKey, Rc<Loaded>), String> {
+        let key = (
+            record.registry.clone(),
+            record.blueprint.clone(),
+            record.version.clone(),
+            record.commit.clone(),
+        );
+        if let Some(known) = self.loaded.get(&key) {
+            return known.clone().map(|l| (key, l));
+        }
+        let source = source_of(&mut self.sources, self.registries, record)?;
+        let result = pristine::load_from(source, record)
+            .map(|(loaded, _moved)| Rc::new(loaded))
+            .map_err(|e: PristineError| describe(&e));
+        self.loaded.insert(key.clone(), result.clone());
+        result.map(|l| (key, l))
+    }
+
+    fn render(&mut self, record: &ProjectFile) -> Result<FileTree, String> {
+        let (version_key, loaded) = self.load(record)?;
+        let answers = serde_json::Value::Object(record.answers.clone()).to_string();
+        let key = (version_key, answers);
+        if let Some(known) = self.renders.get(&key) {
+            return known.clone();
+        }
+        let result = pristine::render_recorded(&loaded, &record.answers, &Default::default())
+            .map(|r| r.tree)
+            .map_err(|e| describe(&e));
+        self.renders.insert(key, result.clone());
+        result
+    }
+}
+
+/// The source of a recorded registry, opened on first use and kept (with its error, if it
+/// could not be opened).
+fn source_of<'s>(
+    sources: &'s mut HashMap<String, Shared<Box<dyn BlueprintSource>>>,
+    registries: &Registries,
+    record: &ProjectFile,
+) -> Result<&'s dyn BlueprintSource, String> {
+    let entry = sources
+        .entry(record.registry.clone())
+        .or_insert_with(|| registries.open_recorded(record).map_err(|e| describe(&e)));
+    match entry {
+        Ok(source) => Ok(&**source),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+/// One row per project folder in `dirs`, in that order.
+pub fn outdated(registries: &Registries, dirs: &[PathBuf]) -> Vec<Row> {
+    let mut checker = Checker::new(registries);
+    dirs.iter().map(|dir| checker.check(dir)).collect()
+}
