@@ -76,6 +76,7 @@ pub fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> 
         crate::plan::PlanError,
         crate::registry::RegistryError,
         crate::registry::git::GitError,
+        crate::registry::git::PushError,
         crate::registry::cache::CacheError,
         crate::config::ConfigError,
         crate::blueprint::BlueprintError,

@@ -9,8 +9,11 @@
 //! checkout; the private `read` module does that). The URL given to libgit2 never carries credentials
 //! ([`super::url::RemoteUrl`]).
 
+mod push;
 mod read;
+pub mod write;
 
+pub use push::{PushError, RefUpdate, WriteSession};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
 
