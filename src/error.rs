@@ -83,6 +83,7 @@ pub fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> 
         crate::manifest::ManifestError,
         crate::yaml::YamlError,
         crate::author::testing::TestError,
+        crate::author::publish::PublishError,
     );
     None
 }

@@ -4,4 +4,5 @@
 
 pub mod bump;
 pub mod lint;
+pub mod publish;
 pub mod testing;
