@@ -84,6 +84,7 @@ pub fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> 
         crate::yaml::YamlError,
         crate::author::testing::TestError,
         crate::author::publish::PublishError,
+        crate::registry::scaffold::ScaffoldError,
     );
     None
 }

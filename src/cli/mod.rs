@@ -18,6 +18,7 @@ mod list;
 mod new;
 mod progress;
 mod prompt;
+mod publish;
 mod registry;
 mod show;
 mod source;
@@ -54,7 +55,10 @@ fn wants_json(command: &Command) -> bool {
         Command::Registry(args) => {
             matches!(args.command, args::RegistryCommand::List { json: true })
         }
-        Command::Blueprint(_) | Command::Completions { .. } => false,
+        Command::Blueprint(_)
+        | Command::Publish(_)
+        | Command::Release(_)
+        | Command::Completions { .. } => false,
     }
 }
 
@@ -138,6 +142,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
+        Command::Publish(args) => publish::publish(&out, args),
+        Command::Release(args) => publish::release(&out, args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "pave", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

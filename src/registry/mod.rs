@@ -11,6 +11,7 @@ pub mod events;
 pub mod git;
 pub mod integrity;
 pub mod local;
+pub mod scaffold;
 pub mod select;
 pub mod url;
 
