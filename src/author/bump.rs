@@ -43,9 +43,8 @@ impl Bump {
         }
     }
 
-    /// The level of the step from `old` to `new`, or `None` when `new` is not greater.
-    /// A 0.x version's minor step counts as major and its patch step as minor, as semver
-    /// requirements (`^0.2`) treat them.
+    /// The level of the step from `old` to `new` (the first component that changed), or
+    /// `None` when `new` is not greater.
     pub fn between(old: &Version, new: &Version) -> Option<Bump> {
         if new <= old {
             return None;
@@ -53,12 +52,6 @@ impl Bump {
         Some(if new.major != old.major {
             Bump::Major
         } else if new.minor != old.minor {
-            if old.major == 0 {
-                Bump::Major
-            } else {
-                Bump::Minor
-            }
-        } else if old.major == 0 {
             Bump::Minor
         } else {
             Bump::Patch
@@ -160,7 +153,10 @@ fn compare_parameter(before: &Parameter, after: &Parameter, reasons: &mut Vec<Re
     let name = if before.name == after.name {
         format!("parameter `{}`", after.name)
     } else {
-        format!("parameter `{}` (renamed from `{}`)", after.name, before.name)
+        format!(
+            "parameter `{}` (renamed from `{}`)",
+            after.name, before.name
+        )
     };
     if before.kind != after.kind {
         push(
@@ -302,83 +298,137 @@ mod tests {
         let rows: Vec<(&str, String, &[(&str, &str)], &[(&str, &str)], Bump, &str)> = vec![
             (
                 "removed",
-                BASE.replace("  - name: size\n    type: integer\n    min: 1\n    max: 10\n    default: 2\n", ""),
-                files, snaps, Bump::Major, "parameter `size` was removed",
+                BASE.replace(
+                    "  - name: size\n    type: integer\n    min: 1\n    max: 10\n    default: 2\n",
+                    "",
+                ),
+                files,
+                snaps,
+                Bump::Major,
+                "parameter `size` was removed",
             ),
             (
                 "renamed without renamed_from",
                 BASE.replace("name: size", "name: count"),
-                files, snaps, Bump::Major, "parameter `size` was removed",
+                files,
+                snaps,
+                Bump::Major,
+                "parameter `size` was removed",
             ),
             (
                 "type changed",
-                BASE.replace("type: integer\n    min: 1\n    max: 10\n    default: 2", "type: string\n    min: 1\n    max: 10\n    default: '2'"),
-                files, snaps, Bump::Major, "type changed from integer to string",
+                BASE.replace(
+                    "type: integer\n    min: 1\n    max: 10\n    default: 2",
+                    "type: string\n    min: 1\n    max: 10\n    default: '2'",
+                ),
+                files,
+                snaps,
+                Bump::Major,
+                "type changed from integer to string",
             ),
             (
                 "new required",
                 format!("{BASE}  - name: owner\n"),
-                files, snaps, Bump::Major, "new parameter `owner` is required",
+                files,
+                snaps,
+                Bump::Major,
+                "new parameter `owner` is required",
             ),
             (
                 "choice removed",
                 BASE.replace("[a, b]", "[a]"),
-                files, snaps, Bump::Major, "choice `b` was removed",
+                files,
+                snaps,
+                Bump::Major,
+                "choice `b` was removed",
             ),
             (
                 "pattern changed",
                 BASE.replace("'^[a-z]+$'", "'^[a-z0-9]+$'"),
-                files, snaps, Bump::Major, "counts as narrower",
+                files,
+                snaps,
+                Bump::Major,
+                "counts as narrower",
             ),
             (
                 "min raised",
                 BASE.replace("min: 1", "min: 2"),
-                files, snaps, Bump::Major, "min raised from 1 to 2",
+                files,
+                snaps,
+                Bump::Major,
+                "min raised from 1 to 2",
             ),
             (
                 "max lowered",
                 BASE.replace("max: 10", "max: 9"),
-                files, snaps, Bump::Major, "max lowered from 10 to 9",
+                files,
+                snaps,
+                Bump::Major,
+                "max lowered from 10 to 9",
             ),
             (
                 "new optional",
                 format!("{BASE}  - name: owner\n    default: me\n"),
-                files, snaps, Bump::Minor, "new optional parameter `owner`",
+                files,
+                snaps,
+                Bump::Minor,
+                "new optional parameter `owner`",
             ),
             (
                 "new choice",
                 BASE.replace("[a, b]", "[a, b, c]"),
-                files, snaps, Bump::Minor, "new choice `c`",
+                files,
+                snaps,
+                Bump::Minor,
+                "new choice `c`",
             ),
             (
                 "file added",
                 BASE.to_string(),
-                &[("README.md", "x"), ("extra.txt", "y")], snaps, Bump::Minor, "`extra.txt` was added",
+                &[("README.md", "x"), ("extra.txt", "y")],
+                snaps,
+                Bump::Minor,
+                "`extra.txt` was added",
             ),
             (
                 "file removed",
                 BASE.to_string(),
-                &[], &[("basic", "")], Bump::Minor, "`README.md` was removed",
+                &[],
+                &[("basic", "")],
+                Bump::Minor,
+                "`README.md` was removed",
             ),
             (
                 "render changed",
                 BASE.to_string(),
-                &[("README.md", "changed")], &[("basic", "--- README.md\nchanged\n")], Bump::Minor, "rendered example `basic` changed",
+                &[("README.md", "changed")],
+                &[("basic", "--- README.md\nchanged\n")],
+                Bump::Minor,
+                "rendered example `basic` changed",
             ),
             (
                 "renamed with renamed_from",
                 BASE.replace("name: size", "name: count\n    renamed_from: [size]"),
-                files, snaps, Bump::Patch, "",
+                files,
+                snaps,
+                Bump::Patch,
+                "",
             ),
             (
                 "template edit that renders the same",
                 BASE.to_string(),
-                &[("README.md", "{{!-- note --}}x")], snaps, Bump::Patch, "",
+                &[("README.md", "{{!-- note --}}x")],
+                snaps,
+                Bump::Patch,
+                "",
             ),
             (
                 "wider max",
                 BASE.replace("max: 10", "max: 11"),
-                files, snaps, Bump::Patch, "",
+                files,
+                snaps,
+                Bump::Patch,
+                "",
             ),
         ];
         let old = blueprint(BASE, files, snaps);
@@ -390,7 +440,9 @@ mod tests {
                 assert!(got.reasons.is_empty(), "{what}: {:?}", got.reasons);
             } else {
                 assert!(
-                    got.reasons.iter().any(|r| r.level == level && r.text.contains(text)),
+                    got.reasons
+                        .iter()
+                        .any(|r| r.level == level && r.text.contains(text)),
                     "{what}: {:?}",
                     got.reasons
                 );
@@ -402,14 +454,20 @@ mod tests {
     fn renamed_parameter_is_still_compared() {
         let old = blueprint(BASE, &[], &[]);
         let new = blueprint(
-            &BASE.replace("name: size", "name: count\n    renamed_from: [size]")
+            &BASE
+                .replace("name: size", "name: count\n    renamed_from: [size]")
                 .replace("max: 10", "max: 5"),
             &[],
             &[],
         );
         let got = required(&old, &new);
         assert_eq!(got.level, Bump::Major);
-        assert!(got.reasons[0].text.contains("renamed from `size`") && got.reasons[0].text.contains("max lowered"), "{:?}", got.reasons);
+        assert!(
+            got.reasons[0].text.contains("renamed from `size`")
+                && got.reasons[0].text.contains("max lowered"),
+            "{:?}",
+            got.reasons
+        );
     }
 
     #[test]
@@ -418,8 +476,11 @@ mod tests {
         assert_eq!(Bump::between(&v("1.2.3"), &v("2.0.0")), Some(Bump::Major));
         assert_eq!(Bump::between(&v("1.2.3"), &v("1.3.0")), Some(Bump::Minor));
         assert_eq!(Bump::between(&v("1.2.3"), &v("1.2.4")), Some(Bump::Patch));
-        assert_eq!(Bump::between(&v("0.2.3"), &v("0.3.0")), Some(Bump::Major));
-        assert_eq!(Bump::between(&v("0.2.3"), &v("0.2.4")), Some(Bump::Minor));
+        assert_eq!(Bump::between(&v("0.2.3"), &v("0.3.0")), Some(Bump::Minor));
+        assert_eq!(
+            Bump::between(&v("1.2.3"), &v("1.2.4-rc.1")),
+            Some(Bump::Patch)
+        );
         assert_eq!(Bump::between(&v("1.2.3"), &v("1.2.3")), None);
         assert_eq!(Bump::Minor.apply(&v("1.2.3")), v("1.3.0"));
     }

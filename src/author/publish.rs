@@ -194,11 +194,13 @@ pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, Publish
     let loaded = local::load(&request.folder)?;
     let files = local::read_tree(&request.folder)?;
     let session = source.write_session()?;
-    let mut outcome = attempt(&session, request, &loaded, &files, false)?;
+    let mut outcome = attempt(&session, request, &loaded, &files, None)?;
     if outcome.commit.is_none() && !request.dry_run {
-        // The branch moved: fetched again, re-applied and re-checked on the new tip, once.
+        // The branch moved: fetched again, re-applied and re-checked on the new tip, once,
+        // for the same version.
         session.refetch().map_err(PushError::from)?;
-        outcome = attempt(&session, request, &loaded, &files, true)?;
+        let fixed = outcome.version.clone();
+        outcome = attempt(&session, request, &loaded, &files, Some(fixed))?;
         if outcome.commit.is_none() {
             return Err(PushError::NonFastForward {
                 url: session.url().to_string(),
@@ -218,8 +220,9 @@ fn attempt(
     request: &Request,
     loaded: &Loaded,
     files: &FileTree,
-    last: bool,
+    retry_of: Option<Version>,
 ) -> Result<Outcome, PublishError> {
+    let last = retry_of.is_some();
     let name = loaded.blueprint.name().to_string();
     let url = session.url().to_string();
     let dir = folder_of(&name);
@@ -229,9 +232,9 @@ fn attempt(
 
     // The version.
     let mut required = None;
+    let asked = retry_of.clone().or_else(|| request.version.clone());
     let version = match &previous {
-        None => request
-            .version
+        None => asked
             .clone()
             .unwrap_or_else(|| loaded.blueprint.version().clone()),
         Some(prev) => {
@@ -247,7 +250,7 @@ fn attempt(
                     reasons: Vec::new(),
                 },
             };
-            let version = match (&request.version, request.bump) {
+            let version = match (&asked, request.bump) {
                 (Some(v), _) => v.clone(),
                 (None, Some(b)) => b.apply(prev),
                 (None, None) => need.level.apply(prev),
@@ -303,7 +306,12 @@ fn attempt(
         let text = String::from_utf8_lossy(data).into_owned();
         *data = set_version(&text, &version).into_bytes();
     }
-    let changelog = changelog_entry(&version, &request.date, request.message.as_deref(), &request.addresses);
+    let changelog = changelog_entry(
+        &version,
+        &request.date,
+        request.message.as_deref(),
+        &request.addresses,
+    );
     let old_log = match published.get("CHANGELOG.md") {
         Some(Entry::File { data, .. }) => String::from_utf8_lossy(data).into_owned(),
         _ => String::new(),
@@ -346,9 +354,8 @@ fn attempt(
             .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?,
         None => None,
     };
-    let index_text = index_text.unwrap_or_else(|| {
-        String::from("apiVersion: pave/v1\nname: registry\nblueprints: []\n")
-    });
+    let index_text = index_text
+        .unwrap_or_else(|| String::from("apiVersion: pave/v1\nname: registry\nblueprints: []\n"));
     let index = parse_index(&index_text, "registry.yaml").map_err(|e| PublishError::Index {
         registry: url.clone(),
         cause: e.to_string(),
@@ -361,13 +368,16 @@ fn attempt(
 
     let repo = session.repo();
     let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
-    let git = |what: &str, e: git2::Error| PublishError::from(PushError::from(session.git_error(what, &e)));
+    let git = |what: &str, e: git2::Error| {
+        PublishError::from(PushError::from(session.git_error(what, &e)))
+    };
     let change = write::TreeChange {
         dir: dir.clone(),
         files: Some(published),
         set: vec![(String::from("registry.yaml"), new_index.into_bytes())],
     };
-    let tree = write::build_tree(repo, tip.as_ref(), &change).map_err(|e| git("cannot build the tree", e))?;
+    let tree = write::build_tree(repo, tip.as_ref(), &change)
+        .map_err(|e| git("cannot build the tree", e))?;
     let message = format!(
         "{name} {version}{}",
         request
@@ -521,7 +531,12 @@ pub fn set_version(text: &str, version: &Version) -> String {
 }
 
 /// A changelog section for `version`.
-pub fn changelog_entry(version: &Version, date: &str, message: Option<&str>, addresses: &[String]) -> String {
+pub fn changelog_entry(
+    version: &Version,
+    date: &str,
+    message: Option<&str>,
+    addresses: &[String],
+) -> String {
     let mut entry = format!("## {version} - {date}\n\n");
     entry.push_str(message.unwrap_or("No notes."));
     entry.push('\n');
@@ -534,8 +549,28 @@ pub fn changelog_entry(version: &Version, date: &str, message: Option<&str>, add
 /// `old` with `entry` added above the newest section (after a leading `# ` title), unless a
 /// section for `version` is already there.
 pub fn add_changelog(old: &str, entry: &str, version: &Version) -> String {
-    if old.lines().any(|l| l.starts_with(&format!("## {version} ")) || l == format!("## {version}")) {
+    let is_section =
+        |l: &str| l.starts_with(&format!("## {version} ")) || l == format!("## {version}");
+    if old
+        .lines()
+        .any(|l| l.trim_end() == entry.lines().next().unwrap_or_default())
+    {
         return old.to_string();
+    }
+    if old.lines().any(is_section) {
+        // A section the author started: its heading becomes the entry, its notes stay below.
+        let mut out = String::new();
+        let mut done = false;
+        for line in old.split_inclusive('\n') {
+            if !done && is_section(line.trim_end()) {
+                out.push_str(entry);
+                out.push('\n');
+                done = true;
+            } else {
+                out.push_str(line);
+            }
+        }
+        return out;
     }
     if old.trim().is_empty() {
         return format!("# Changelog\n\n{entry}");
@@ -570,7 +605,11 @@ pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str
     let list = |items: &[String]| {
         format!(
             "[{}]",
-            items.iter().map(|t| yaml_str(t)).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(|t| yaml_str(t))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     let block = format!(
@@ -588,7 +627,10 @@ pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str
     let mut end = start + 1;
     while end < lines.len() {
         let l = lines[end];
-        let top = !l.starts_with(' ') && !l.starts_with('-') && !l.starts_with('#') && !l.trim().is_empty();
+        let top = !l.starts_with(' ')
+            && !l.starts_with('-')
+            && !l.starts_with('#')
+            && !l.trim().is_empty();
         if top {
             break;
         }
@@ -603,10 +645,17 @@ pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str
     }
     let mut out = String::new();
     let head = lines[start].trim_end();
-    let inline_empty = head.trim_start_matches("blueprints:").trim().starts_with("[]");
+    let inline_empty = head
+        .trim_start_matches("blueprints:")
+        .trim()
+        .starts_with("[]");
     out.extend(lines[..start].iter().copied());
     out.push_str("blueprints:\n");
-    let body: Vec<&str> = if inline_empty { Vec::new() } else { lines[start + 1..end].to_vec() };
+    let body: Vec<&str> = if inline_empty {
+        Vec::new()
+    } else {
+        lines[start + 1..end].to_vec()
+    };
     // Replace the existing entry's block, or append.
     let item_start = |l: &str| l.trim_start().starts_with("- ");
     let mut i = 0;
@@ -660,7 +709,9 @@ pub fn release(
     let url = session.url().to_string();
     let (_, tip) = session.default_branch().map_err(PushError::from)?;
     let Some(tip) = tip else {
-        return Err(PublishError::Nothing(format!("registry {url} has no commit on its default branch")));
+        return Err(PublishError::Nothing(format!(
+            "registry {url} has no commit on its default branch"
+        )));
     };
     let text = write::read_text(session.repo(), &tip, "registry.yaml")
         .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?
@@ -672,10 +723,16 @@ pub fn release(
     if let Some(name) = only
         && !index.blueprints.iter().any(|e| e.name == name)
     {
-        return Err(PublishError::Nothing(format!("registry {url} lists no blueprint `{name}`")));
+        return Err(PublishError::Nothing(format!(
+            "registry {url} lists no blueprint `{name}`"
+        )));
     }
     let mut todo = Vec::new();
-    for entry in index.blueprints.iter().filter(|e| only.is_none_or(|n| n == e.name)) {
+    for entry in index
+        .blueprints
+        .iter()
+        .filter(|e| only.is_none_or(|n| n == e.name))
+    {
         let Some((files, bp)) = session.blueprint_at(&tip, &entry.path)? else {
             continue;
         };
@@ -699,8 +756,14 @@ pub fn release(
     let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
     let mut updates = Vec::new();
     for r in &todo {
-        let obj = write::tag(repo, &r.tag, tip.id(), &who, &format!("{} {}", r.name, r.version))
-            .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
+        let obj = write::tag(
+            repo,
+            &r.tag,
+            tip.id(),
+            &who,
+            &format!("{} {}", r.name, r.version),
+        )
+        .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
         updates.push(RefUpdate {
             name: format!("refs/tags/{}", r.tag),
             target: Some(obj),
@@ -755,12 +818,20 @@ mod tests {
     fn changelog_goes_above_the_newest_section() {
         let v = Version::new(1, 1, 0);
         let entry = changelog_entry(&v, "2026-01-02", Some("Adds X"), &[String::from("fb-1")]);
-        let out = add_changelog("# Changelog\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n", &entry, &v);
+        let out = add_changelog(
+            "# Changelog\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n",
+            &entry,
+            &v,
+        );
         assert_eq!(
             out,
             "# Changelog\n\n## 1.1.0 - 2026-01-02\n\nAdds X\n\nAddresses feedback: fb-1\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n"
         );
-        assert_eq!(add_changelog(&out, &entry, &v), out, "an entry is added once");
+        assert_eq!(
+            add_changelog(&out, &entry, &v),
+            out,
+            "an entry is added once"
+        );
     }
 
     #[test]
@@ -770,7 +841,9 @@ mod tests {
         let mut tree = FileTree::new();
         tree.insert(
             String::from("blueprint.yaml"),
-            Entry::file("apiVersion: pave/v1\nname: api\nversion: 1.0.0\nsummary: An API\ntags: [http]\n"),
+            Entry::file(
+                "apiVersion: pave/v1\nname: api\nversion: 1.0.0\nsummary: An API\ntags: [http]\n",
+            ),
         );
         let bp = Blueprint::from_tree("t", tree.clone()).unwrap();
         let out = upsert_entry(text, &index, &bp, "blueprints/api");
@@ -778,10 +851,16 @@ mod tests {
         assert_eq!(parsed.blueprints[0].summary, "An API");
         assert!(out.ends_with("# feedback:\n#   sink: git\n"), "{out}");
         // Updating keeps maturity and owners and the other entries.
-        let text2 = out.replace("maturity: experimental", "maturity: recommended").replace("owners: []", "owners: [team-a]")
+        let text2 = out
+            .replace("maturity: experimental", "maturity: recommended")
+            .replace("owners: []", "owners: [team-a]")
             + "";
         let text2 = text2.replace("# feedback:", "# feedback (kept):");
-        let with_other = text2.replacen("blueprints:\n", "blueprints:\n  - name: other\n    path: blueprints/other\n    summary: o\n", 1);
+        let with_other = text2.replacen(
+            "blueprints:\n",
+            "blueprints:\n  - name: other\n    path: blueprints/other\n    summary: o\n",
+            1,
+        );
         let index2 = parse_index(&with_other, "registry.yaml").unwrap();
         tree.insert(
             String::from("blueprint.yaml"),

@@ -59,7 +59,11 @@ fn print_outcome(o: &Outcome, dry_run: bool, url: &str) {
         .previous
         .as_ref()
         .map_or_else(|| String::from("first version"), |p| format!("from {p}"));
-    let verb = if dry_run { "would publish" } else { "published" };
+    let verb = if dry_run {
+        "would publish"
+    } else {
+        "published"
+    };
     say!("{verb} {} {} ({from}) to {url}", o.name, o.version);
     if let Some(required) = &o.required {
         say!("required bump: {}", required.level);

@@ -511,7 +511,10 @@ mod tests {
         let m = parse_manifest(&ok, "blueprint.yaml").unwrap();
         assert_eq!(m.parameters[0].renamed_from, vec![String::from("project")]);
         for (params, want) in [
-            ("  - name: app\n    renamed_from: [Bad]\n", "is not a parameter name"),
+            (
+                "  - name: app\n    renamed_from: [Bad]\n",
+                "is not a parameter name",
+            ),
             (
                 "  - name: app\n    renamed_from: [other]\n  - name: other\n",
                 "is still a parameter of this version",

@@ -12,7 +12,9 @@ pub enum ScaffoldError {
     #[error("{} exists and is not empty; choose a new folder for the registry", .0.display())]
     NotEmpty(PathBuf),
     /// The name is not valid.
-    #[error("`{0}` is not a registry name: use lower-case letters, digits and dashes, starting with a letter")]
+    #[error(
+        "`{0}` is not a registry name: use lower-case letters, digits and dashes, starting with a letter"
+    )]
     BadName(String),
     /// No git identity.
     #[error(
@@ -72,7 +74,8 @@ pub fn init(dir: &Path, name: &str) -> Result<(), ScaffoldError> {
     };
     let mut opts = git2::RepositoryInitOptions::new();
     opts.initial_head("main");
-    let repo = git2::Repository::init_opts(dir, &opts).map_err(|e| fail(e.message().to_string()))?;
+    let repo =
+        git2::Repository::init_opts(dir, &opts).map_err(|e| fail(e.message().to_string()))?;
     let who = match identity(&repo) {
         Some(who) => who,
         None => {
@@ -124,7 +127,10 @@ mod tests {
         assert_eq!(parsed.name, "acme");
         assert!(parsed.blueprints.is_empty());
         let workflow = &files[2].1;
-        for line in workflow.lines().filter(|l| l.trim_start().starts_with("uses:")) {
+        for line in workflow
+            .lines()
+            .filter(|l| l.trim_start().starts_with("uses:"))
+        {
             let reference = line.split('@').nth(1).unwrap_or_default();
             let sha = reference.split_whitespace().next().unwrap_or_default();
             assert_eq!(sha.len(), 40, "{line}");

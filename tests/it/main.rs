@@ -14,6 +14,7 @@ mod git_registry;
 mod parsers;
 mod plan;
 mod pty;
+mod publish;
 mod render;
 mod security;
 mod snapshots;

@@ -42,7 +42,9 @@ pub enum PushError {
         cause: String,
     },
     /// The remote's ref moved since the last fetch (someone else pushed).
-    #[error("push to {url} refused: {refname} has moved on the server since it was fetched (someone else pushed)")]
+    #[error(
+        "push to {url} refused: {refname} has moved on the server since it was fetched (someone else pushed)"
+    )]
     NonFastForward {
         /// The registry's URL.
         url: String,

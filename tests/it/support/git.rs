@@ -397,6 +397,15 @@ pub struct GitDaemon {
 
 impl GitDaemon {
     fn start(base: &Path, repo: &str) -> Self {
+        Self::start_with(base, repo, false)
+    }
+
+    /// Serves the bare repository `base/repo` with pushes allowed (`--enable=receive-pack`).
+    pub fn writable(base: &Path, repo: &str) -> Self {
+        Self::start_with(base, repo, true)
+    }
+
+    fn start_with(base: &Path, repo: &str, writable: bool) -> Self {
         for _ in 0..5 {
             let port = free_port();
             // git-daemon itself: killing a `git daemon` wrapper would leave its child serving.
@@ -407,6 +416,11 @@ impl GitDaemon {
                     "--reuseaddr",
                     "--listen=127.0.0.1",
                     &format!("--port={port}"),
+                    if writable {
+                        "--enable=receive-pack"
+                    } else {
+                        "--informative-errors"
+                    },
                     &base.display().to_string(),
                 ])
                 .env("GIT_CONFIG_NOSYSTEM", "1")

@@ -7,6 +7,7 @@
 pub mod blueprint;
 pub mod builtin;
 pub mod git;
+pub mod http_git;
 
 pub use blueprint::{BlueprintBuilder, Param};
 
