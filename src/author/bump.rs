@@ -88,7 +88,7 @@ pub fn required(old: &Blueprint, new: &Blueprint) -> Required {
     let mut reasons = Vec::new();
     compare_parameters(&old.manifest, &new.manifest, &mut reasons);
     compare_files(old, new, &mut reasons);
-    reasons.sort_by(|a, b| b.level.cmp(&a.level));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.level));
     Required {
         level: reasons.first().map_or(Bump::Patch, |r| r.level),
         reasons,
@@ -290,12 +290,22 @@ mod tests {
 
     const BASE: &str = "  - name: project_name\n    pattern: '^[a-z]+$'\n  - name: size\n    type: integer\n    min: 1\n    max: 10\n    default: 2\n  - name: runtime\n    type: choice\n    choices: [a, b]\n    default: a\n";
 
+    /// (what changes, new parameters, new files, new snapshots, level, text in the reason)
+    type Row<'a> = (
+        &'a str,
+        String,
+        &'a [(&'a str, &'a str)],
+        &'a [(&'a str, &'a str)],
+        Bump,
+        &'a str,
+    );
+
     #[test]
     fn one_row_per_reason() {
         let files: &[(&str, &str)] = &[("README.md", "x")];
         let snaps: &[(&str, &str)] = &[("basic", "--- README.md\nx\n")];
         // (what changes, new parameters, new files, new snapshots, level, text in the reason)
-        let rows: Vec<(&str, String, &[(&str, &str)], &[(&str, &str)], Bump, &str)> = vec![
+        let rows: Vec<Row<'_>> = vec![
             (
                 "removed",
                 BASE.replace(

@@ -92,7 +92,7 @@ pub enum PublishError {
         /// The newest released version.
         previous: Version,
         /// The bump needed.
-        required: Required,
+        required: Box<Required>,
     },
     /// The version exists already.
     #[error("{name} {version} already exists in registry {registry}{detail}")]
@@ -269,7 +269,7 @@ fn attempt(
                         name,
                         asked: version,
                         previous: prev.clone(),
-                        required: need,
+                        required: Box::new(need),
                     });
                 }
                 Some(_) => {}
