@@ -31,7 +31,7 @@ mkdir -p "$HOME" "$work/served"
 git clone -q --bare "$work/src" "$work/served/reg.git"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$(git --exec-path)/git-daemon" --export-all --enable=receive-pack --reuseaddr \
-  --listen=127.0.0.1 --port="$port" --base-path="$work/served" "$work/served" &
+  --listen=127.0.0.1 --port="$port" --base-path="$work/served" "$work/served" 2>/dev/null &
 daemon_pid=$!
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 url=git://127.0.0.1:$port/reg.git
