@@ -2,5 +2,7 @@
 //! [`testing`] (render the example answer sets, compare snapshots, run the manifest's checks).
 //! These are the only places where a blueprint's own commands run.
 
+pub mod bump;
 pub mod lint;
+pub mod publish;
 pub mod testing;

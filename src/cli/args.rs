@@ -84,6 +84,16 @@ pub enum Command {
         after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry list --json\n  pave registry sync\n  pave registry verify my-service\n  pave registry remove acme\n\nA registry is a git repository with registry.yaml and blueprints/<name>/; a version is the\ntag <blueprint>/v<semver>. Registries are kept in the config file (PAVE_CONFIG overrides\nits path) and cached as bare clones (PAVE_CACHE_DIR overrides the cache folder)."
     )]
     Registry(RegistryArgs),
+    /// Publish a blueprint folder as a new version of a git registry.
+    #[command(
+        after_help = "Examples:\n  pave publish blueprints/my-api --registry acme -m \"Adds a WAF option\"\n  pave publish my-api --registry acme --review           # a branch to review, no tag\n  pave publish my-api --registry acme --bump major --addresses fb-12\n  pave publish my-api --registry acme --dry-run\n\nThe folder must pass `pave blueprint lint` and `pave blueprint test`. The version is the\nnewest released one bumped as the change needs (a smaller --bump is refused with the\nreasons). pave commits and pushes from its cache copy of the registry, never from your\ncheckout."
+    )]
+    Publish(PublishArgs),
+    /// Tag the versions on a registry's default branch that have no tag yet (after review).
+    #[command(
+        after_help = "Examples:\n  pave release --all --registry acme\n  pave release my-api --registry acme --dry-run"
+    )]
+    Release(ReleaseArgs),
     /// Print shell completions.
     #[command(
         after_help = "Examples:\n  pave completions bash > ~/.local/share/bash-completion/completions/pave\n  pave completions zsh > ~/.zfunc/_pave"
@@ -263,6 +273,17 @@ pub struct RegistryArgs {
 /// The `pave registry` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
+    /// Create a new registry repository: registry.yaml, a contributor README and a CI workflow.
+    #[command(
+        after_help = "Examples:\n  pave registry init platform-blueprints\n  pave registry init ./reg --name acme"
+    )]
+    Init {
+        /// The folder to create (missing or empty).
+        dir: PathBuf,
+        /// The registry's name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Add a git registry and clone it into the cache.
     #[command(
         after_help = "Examples:\n  pave registry add acme https://git.example.com/platform/blueprints.git\n  pave registry add acme git@git.example.com:platform/blueprints.git\n  pave registry add local /srv/git/blueprints.git\n  pave registry add acme https://git.example.com/platform/blueprints.git --offline   # no clone now\n\nCredentials in the URL are used for the first clone only and never stored: later fetches\nuse ssh-agent or ~/.ssh keys (ssh), or the git credential helper, then $PAVE_GIT_TOKEN\n(https). The registry is not added if the first clone fails, or if the repository is not a\nregistry: registry.yaml at its root, blueprints/<name>/blueprint.yaml, tags <name>/v<semver>.\n\nAn unqualified name (`pave new orders-api`) comes from the configured registry that holds it,\nand from builtin only when none does (pave says when one shadows another). When several\nconfigured registries hold it, the highest --priority wins (none counts as 0); equal\npriorities are an error listing the qualified names.\n  pave registry add acme https://git.example.com/platform/blueprints.git --priority 10"
@@ -475,4 +496,65 @@ pub struct OutdatedArgs {
     /// Print JSON: a list of objects, one per project.
     #[arg(long)]
     pub json: bool,
+}
+
+// Publishing: `pave publish` and `pave release`.
+
+/// `pave publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The blueprint folder.
+    pub path: PathBuf,
+    /// The registry: a configured name or a git URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: String,
+    /// The bump (default: the one the change needs).
+    #[arg(long, value_enum, conflicts_with = "version")]
+    pub bump: Option<BumpArg>,
+    /// An exact version.
+    #[arg(long, value_name = "X.Y.Z")]
+    pub version: Option<semver::Version>,
+    /// The changelog message.
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// A feedback item this version addresses (repeatable).
+    #[arg(long = "addresses", value_name = "ID")]
+    pub addresses: Vec<String>,
+    /// Push to a branch publish/<name>-<version> for review, without a tag.
+    #[arg(long)]
+    pub review: bool,
+    /// Print what would be committed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip the gate (for benchmarks).
+    #[arg(long, hide = true)]
+    pub no_gate: bool,
+}
+
+/// A version bump on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BumpArg {
+    /// X.0.0
+    Major,
+    /// x.Y.0
+    Minor,
+    /// x.y.Z
+    Patch,
+}
+
+/// `pave release`.
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// One blueprint (or --all).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Every blueprint of the registry.
+    #[arg(long)]
+    pub all: bool,
+    /// The registry: a configured name or a git URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: String,
+    /// Print what would be tagged; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -28,12 +28,15 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::update::outdated::FindError,
         crate::registry::RegistryError,
         crate::registry::git::GitError,
+        crate::registry::git::PushError,
         crate::registry::cache::CacheError,
         crate::config::ConfigError,
         crate::blueprint::BlueprintError,
         crate::manifest::ManifestError,
         crate::yaml::YamlError,
         crate::author::testing::TestError,
+        crate::author::publish::PublishError,
+        crate::registry::scaffold::ScaffoldError,
     );
     None
 }

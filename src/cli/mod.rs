@@ -23,6 +23,7 @@ mod new;
 mod outdated;
 mod progress;
 mod prompt;
+mod publish;
 mod registry;
 mod show;
 mod source;
@@ -145,6 +146,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Feedback(cmd) => feedback::run(&out, cmd),
         Command::Diff(args) => diff::run(&out, args),
         Command::Outdated(args) => outdated::run(&out, args),
+        Command::Publish(args) => publish::publish(&out, args),
+        Command::Release(args) => publish::release(&out, args),
     }
 }
 

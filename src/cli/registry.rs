@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
     match args.command {
+        RegistryCommand::Init { dir, name } => init(&dir, name.as_deref()),
         RegistryCommand::Add {
             name,
             url,
@@ -31,6 +32,25 @@ pub(crate) fn run(out: &Output, args: RegistryArgs) -> Result<ExitCode> {
         RegistryCommand::Sync { name } => sync(out, name.as_deref()),
         RegistryCommand::Verify { dir, .. } => verify(out, &dir),
     }
+}
+
+fn init(dir: &Path, name: Option<&str>) -> Result<ExitCode> {
+    let name = match name {
+        Some(name) => name.to_string(),
+        None => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".git").to_string())
+            .unwrap_or_default(),
+    };
+    crate::registry::scaffold::init(dir, &name)?;
+    say!(
+        "created registry `{name}` in {} (branch main, one commit): registry.yaml, README.md, .github/workflows/pave.yml",
+        dir.display()
+    );
+    say!(
+        "next: push it to a git server, then `pave registry add {name} <url>` and `pave publish <blueprint folder> --registry {name}`"
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn add(out: &Output, name: &str, url: &str, priority: Option<i32>) -> Result<ExitCode> {

@@ -75,8 +75,8 @@ pub struct Parameter {
     /// A condition over earlier answers; when false the parameter is neither asked nor recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
-    /// Names this parameter had in earlier versions: `pave update` carries a recorded answer
-    /// given under one of them over to this name.
+    /// Names this parameter had in earlier versions: a rename listed here is not a breaking
+    /// change, and an update carries the old answer over to the new name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
 }
@@ -162,6 +162,7 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
         check_parameter(param, &seen, &at, &mut problems);
         seen.push(&param.name);
     }
+    check_renames(&manifest.parameters, &mut problems);
     for rule in &manifest.files {
         if let Err(e) = globset::Glob::new(&rule.path) {
             problems.push(
@@ -194,6 +195,36 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
     }
     problems.finish(file)?;
     Ok(manifest)
+}
+
+/// `renamed_from`: each old name is a valid parameter name, is not a parameter of this version,
+/// and is claimed by one parameter only.
+fn check_renames(params: &[Parameter], problems: &mut Problems<'_>) {
+    let mut claimed: Vec<(&str, &str)> = Vec::new();
+    for param in params {
+        let at = format!("name: {}", param.name);
+        for old in &param.renamed_from {
+            if crate::names::parameter(old).is_err() {
+                problems.push(
+                    &at,
+                    format!("parameter `{}`: renamed_from `{old}` is not a parameter name (lower-case letters, digits and `_`, starting with a letter)", param.name),
+                );
+            }
+            if params.iter().any(|p| &p.name == old) {
+                problems.push(
+                    &at,
+                    format!("parameter `{}`: renamed_from `{old}` is still a parameter of this version; remove one of them", param.name),
+                );
+            }
+            if let Some((_, other)) = claimed.iter().find(|(o, _)| o == old) {
+                problems.push(
+                    &at,
+                    format!("parameter `{}`: renamed_from `{old}` is also claimed by `{other}`; an old name can go to one parameter only", param.name),
+                );
+            }
+            claimed.push((old, &param.name));
+        }
+    }
 }
 
 fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut Problems<'_>) {
@@ -455,6 +486,33 @@ mod tests {
             choices: vec!["a".into(), "b".into()],
             when: None,
             renamed_from: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn renamed_from_is_checked() {
+        let head = "apiVersion: pave/v1\nname: x\nversion: 1.0.0\nsummary: s\nparameters:\n";
+        let ok = format!("{head}  - name: app\n    renamed_from: [project]\n");
+        let m = parse_manifest(&ok, "blueprint.yaml").unwrap();
+        assert_eq!(m.parameters[0].renamed_from, vec![String::from("project")]);
+        for (params, want) in [
+            (
+                "  - name: app\n    renamed_from: [Bad]\n",
+                "is not a parameter name",
+            ),
+            (
+                "  - name: app\n    renamed_from: [other]\n  - name: other\n",
+                "is still a parameter of this version",
+            ),
+            (
+                "  - name: a\n    renamed_from: [old]\n  - name: b\n    renamed_from: [old]\n",
+                "is also claimed by `a`",
+            ),
+        ] {
+            let err = parse_manifest(&format!("{head}{params}"), "blueprint.yaml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{want}: {err}");
         }
     }
 

@@ -15,6 +15,7 @@ pub mod git;
 pub mod integrity;
 pub mod local;
 pub mod registries;
+pub mod scaffold;
 pub mod select;
 pub use crate::url;
 

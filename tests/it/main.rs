@@ -20,6 +20,7 @@ mod outdated;
 mod parsers;
 mod plan;
 mod pty;
+mod publish;
 mod render;
 mod security;
 mod snapshots;

@@ -15,11 +15,14 @@
 
 mod error;
 mod freshness;
+mod push;
 mod read;
 mod transfer;
+pub mod write;
 
 pub use error::{GitError, LAYOUT};
 use freshness::{CacheState, Decision, Situation, Want};
+pub use push::{PushError, RefUpdate, WriteSession};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
 use transfer::Endpoint;

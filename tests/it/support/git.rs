@@ -408,10 +408,19 @@ pub struct GitDaemon {
 
 impl GitDaemon {
     fn start(base: &Path, repo: &str) -> Self {
-        Self::start_logged(base, repo, None)
+        Self::start_with(base, repo, None, false)
     }
 
     fn start_logged(base: &Path, repo: &str, log: Option<&Path>) -> Self {
+        Self::start_with(base, repo, log, false)
+    }
+
+    /// Serves the bare repository `base/repo` with pushes allowed (`--enable=receive-pack`).
+    pub fn writable(base: &Path, repo: &str) -> Self {
+        Self::start_with(base, repo, None, true)
+    }
+
+    fn start_with(base: &Path, repo: &str, log: Option<&Path>, writable: bool) -> Self {
         for _ in 0..5 {
             let port = free_port();
             let stderr = match log {
@@ -426,6 +435,11 @@ impl GitDaemon {
                     "--reuseaddr",
                     "--listen=127.0.0.1",
                     &format!("--port={port}"),
+                    if writable {
+                        "--enable=receive-pack"
+                    } else {
+                        "--informative-errors"
+                    },
                     if log.is_some() {
                         "--verbose"
                     } else {

@@ -8,6 +8,7 @@ pub mod blueprint;
 pub mod builtin;
 pub mod git;
 pub mod http;
+pub mod http_git;
 
 pub use blueprint::{BlueprintBuilder, Param};
 

@@ -1,0 +1,886 @@
+//! `pave publish` and `pave release`: a blueprint folder becomes a version of a git registry.
+//!
+//! Publish works in the registry's cache (locked, fetched fresh), never in the user's checkout:
+//! it finds the newest released version, computes the bump the change needs ([`super::bump`]),
+//! chooses the version, runs the gate (lint without errors, every example case passing) on
+//! the folder as it will be published, builds one commit (the folder at `blueprints/<name>/`,
+//! the manifest's `version`, a CHANGELOG entry, the `registry.yaml` entry) and pushes it with
+//! the annotated tag `<name>/v<version>` (or, for review, to `publish/<name>-<version>`).
+//! A push refused because the branch moved is retried once on the new tip. Release tags what
+//! the default branch holds and has no tag yet.
+
+use super::bump::{self, Bump, Required};
+use super::{lint, testing};
+use crate::blueprint::{Blueprint, Entry, FileTree};
+use crate::manifest::{RegistryIndex, parse_index};
+use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, tag_name, write};
+use crate::registry::{Loaded, RegistryError, local};
+use semver::Version;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What `pave publish` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The blueprint folder.
+    pub folder: PathBuf,
+    /// The bump asked for (`None`: the required one).
+    pub bump: Option<Bump>,
+    /// An exact version asked for.
+    pub version: Option<Version>,
+    /// The changelog message.
+    pub message: Option<String>,
+    /// Feedback item ids the version addresses.
+    pub addresses: Vec<String>,
+    /// Push to a review branch, without a tag.
+    pub review: bool,
+    /// Compute and report only.
+    pub dry_run: bool,
+    /// Run the gate (lint and tests).
+    pub gate: bool,
+    /// The date for the changelog (`YYYY-MM-DD`).
+    pub date: String,
+}
+
+/// What a publish did or would do.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The blueprint.
+    pub name: String,
+    /// The version published.
+    pub version: Version,
+    /// The newest released version before it.
+    pub previous: Option<Version>,
+    /// The bump the change needs (none for a first version).
+    pub required: Option<Required>,
+    /// The files of `blueprints/<name>/` as committed.
+    pub files: Vec<String>,
+    /// The changelog entry.
+    pub changelog: String,
+    /// The ref the commit went to.
+    pub branch: String,
+    /// The tag made, if any.
+    pub tag: Option<String>,
+    /// The commit, unless dry-run.
+    pub commit: Option<String>,
+    /// Whether the push was retried on a new tip.
+    pub retried: bool,
+    /// How long the gate took.
+    pub gate_time: Duration,
+}
+
+/// Why a publish or release was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The gate failed.
+    #[error("the gate failed for {name} {version}, nothing was published:\n{report}")]
+    Gate {
+        /// The blueprint.
+        name: String,
+        /// The version.
+        version: Version,
+        /// What failed, one line each.
+        report: String,
+    },
+    /// The bump asked for is smaller than the change needs.
+    #[error("{name} {asked} is too small a step from {previous}: the change needs a {} bump because:\n{}", .required.level, .required.reasons.iter().map(|r| format!("  - [{}] {}", r.level, r.text)).collect::<Vec<_>>().join("\n"))]
+    TooSmall {
+        /// The blueprint.
+        name: String,
+        /// The version asked for.
+        asked: Version,
+        /// The newest released version.
+        previous: Version,
+        /// The bump needed.
+        required: Box<Required>,
+    },
+    /// The version exists already.
+    #[error("{name} {version} already exists in registry {registry}{detail}")]
+    Exists {
+        /// The blueprint.
+        name: String,
+        /// The version.
+        version: Version,
+        /// The registry's URL.
+        registry: String,
+        /// Where it was found.
+        detail: String,
+    },
+    /// `--version` is not after the newest version.
+    #[error("{name} {asked} is not after the newest released version {previous}")]
+    NotNewer {
+        /// The blueprint.
+        name: String,
+        /// The version asked for.
+        asked: Version,
+        /// The newest released version.
+        previous: Version,
+    },
+    /// No git identity.
+    #[error(
+        "no git identity to sign the commit with: set user.name and user.email (git config --global user.name \"Your Name\"; git config --global user.email you@example.com)"
+    )]
+    NoIdentity,
+    /// Nothing to release.
+    #[error("{0}")]
+    Nothing(String),
+    /// The registry index is unusable.
+    #[error("registry.yaml of {registry}: {cause}")]
+    Index {
+        /// The registry's URL.
+        registry: String,
+        /// What is wrong.
+        cause: String,
+    },
+    /// The push failed; nothing was changed on the server or in the cache.
+    #[error("{0}; nothing was published")]
+    Push(#[from] PushError),
+    /// A registry read failed.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The gate could not run.
+    #[error(transparent)]
+    Test(#[from] testing::TestError),
+    /// A temporary folder could not be written.
+    #[error("cannot prepare the gate folder: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl crate::error::Classify for PublishError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            PublishError::TooSmall { .. }
+            | PublishError::Exists { .. }
+            | PublishError::NotNewer { .. }
+            | PublishError::NoIdentity => crate::error::ErrorKind::Usage,
+            PublishError::Push(e) => e.kind(),
+            PublishError::Registry(e) => e.kind(),
+            PublishError::Test(e) => e.kind(),
+            _ => crate::error::ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            PublishError::TooSmall { required, .. } => Some(format!(
+                "publish with --bump {} (or a larger one)",
+                required.level
+            )),
+            PublishError::Exists { .. } => Some(String::from(
+                "publish with a larger --bump or --version; a released version never changes",
+            )),
+            PublishError::Gate { .. } => Some(String::from(
+                "run `pave blueprint lint` and `pave blueprint test` on the folder and fix what they report",
+            )),
+            PublishError::Push(e) => e.hint(),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::registry::git::GitError> for PublishError {
+    fn from(e: crate::registry::git::GitError) -> Self {
+        PublishError::Registry(e.into())
+    }
+}
+
+/// The folder of a blueprint in a registry.
+pub fn folder_of(name: &str) -> String {
+    format!("blueprints/{name}")
+}
+
+/// Publishes the folder of `request` to `source`.
+pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, PublishError> {
+    let loaded = local::load(&request.folder)?;
+    let files = local::read_tree(&request.folder)?;
+    let session = source.write_session()?;
+    let mut outcome = attempt(&session, request, &loaded, &files, None)?;
+    if outcome.commit.is_none() && !request.dry_run {
+        // The branch moved: fetched again, re-applied and re-checked on the new tip, once,
+        // for the same version.
+        session.refetch().map_err(PushError::from)?;
+        let fixed = outcome.version.clone();
+        outcome = attempt(&session, request, &loaded, &files, Some(fixed))?;
+        if outcome.commit.is_none() {
+            return Err(PushError::NonFastForward {
+                url: session.url().to_string(),
+                refname: outcome.branch,
+            }
+            .into());
+        }
+        outcome.retried = true;
+    }
+    Ok(outcome)
+}
+
+/// One try on the current tip. `commit: None` in the result means the push was refused as
+/// stale (retry); other refusals are errors.
+fn attempt(
+    session: &WriteSession<'_>,
+    request: &Request,
+    loaded: &Loaded,
+    files: &FileTree,
+    retry_of: Option<Version>,
+) -> Result<Outcome, PublishError> {
+    let last = retry_of.is_some();
+    let name = loaded.blueprint.name().to_string();
+    let url = session.url().to_string();
+    let dir = folder_of(&name);
+    let released = session.versions(&name)?;
+    let previous = released.last().cloned();
+    let (branch, tip) = session.default_branch().map_err(PushError::from)?;
+
+    // The version.
+    let mut required = None;
+    let asked = retry_of.clone().or_else(|| request.version.clone());
+    let version = match &previous {
+        None => asked
+            .clone()
+            .unwrap_or_else(|| loaded.blueprint.version().clone()),
+        Some(prev) => {
+            let old = session
+                .commit_at(&format!("refs/tags/{}", tag_name(&name, prev)))
+                .map(|c| session.blueprint_at(&c, &dir))
+                .transpose()?
+                .flatten();
+            let need = match &old {
+                Some((_, old)) => bump::required(old, &loaded.blueprint),
+                None => Required {
+                    level: Bump::Patch,
+                    reasons: Vec::new(),
+                },
+            };
+            let version = match (&asked, request.bump) {
+                (Some(v), _) => v.clone(),
+                (None, Some(b)) => b.apply(prev),
+                (None, None) => need.level.apply(prev),
+            };
+            match Bump::between(prev, &version) {
+                None if released.contains(&version) => {}
+                None => {
+                    return Err(PublishError::NotNewer {
+                        name,
+                        asked: version,
+                        previous: prev.clone(),
+                    });
+                }
+                Some(step) if step < need.level => {
+                    return Err(PublishError::TooSmall {
+                        name,
+                        asked: version,
+                        previous: prev.clone(),
+                        required: Box::new(need),
+                    });
+                }
+                Some(_) => {}
+            }
+            required = Some(need);
+            version
+        }
+    };
+    let tag = tag_name(&name, &version);
+    if released.contains(&version) {
+        return Err(PublishError::Exists {
+            name,
+            version,
+            registry: url,
+            detail: format!(" (tag {tag})"),
+        });
+    }
+    if let Some(tip) = &tip
+        && let Some((_, on_branch)) = session.blueprint_at(tip, &dir)?
+        && on_branch.version() == &version
+        && previous.as_ref() != Some(&version)
+    {
+        return Err(PublishError::Exists {
+            name,
+            version,
+            registry: url,
+            detail: String::from(" (on the default branch, waiting for `pave release`)"),
+        });
+    }
+
+    // What is committed.
+    let mut published = files.clone();
+    if let Some(Entry::File { data, .. }) = published.get_mut("blueprint.yaml") {
+        let text = String::from_utf8_lossy(data).into_owned();
+        *data = set_version(&text, &version).into_bytes();
+    }
+    let changelog = changelog_entry(
+        &version,
+        &request.date,
+        request.message.as_deref(),
+        &request.addresses,
+    );
+    let old_log = match published.get("CHANGELOG.md") {
+        Some(Entry::File { data, .. }) => String::from_utf8_lossy(data).into_owned(),
+        _ => String::new(),
+    };
+    published.insert(
+        String::from("CHANGELOG.md"),
+        Entry::file(add_changelog(&old_log, &changelog, &version)),
+    );
+    let outcome_files: Vec<String> = published.keys().map(|k| format!("{dir}/{k}")).collect();
+
+    let mut outcome = Outcome {
+        name: name.clone(),
+        version: version.clone(),
+        previous: previous.clone(),
+        required,
+        files: outcome_files,
+        changelog,
+        branch: if request.review {
+            format!("refs/heads/publish/{name}-{version}")
+        } else {
+            branch.clone()
+        },
+        tag: (!request.review).then(|| tag.clone()),
+        commit: None,
+        retried: false,
+        gate_time: Duration::ZERO,
+    };
+
+    if request.gate && !last {
+        let started = std::time::Instant::now();
+        gate(&published, &name, &version)?;
+        outcome.gate_time = started.elapsed();
+    }
+    if request.dry_run {
+        return Ok(outcome);
+    }
+
+    let index_text = match &tip {
+        Some(tip) => write::read_text(session.repo(), tip, "registry.yaml")
+            .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?,
+        None => None,
+    };
+    let index_text = index_text
+        .unwrap_or_else(|| String::from("apiVersion: pave/v1\nname: registry\nblueprints: []\n"));
+    let index = parse_index(&index_text, "registry.yaml").map_err(|e| PublishError::Index {
+        registry: url.clone(),
+        cause: e.to_string(),
+    })?;
+    let new_index = upsert_entry(&index_text, &index, &loaded.blueprint, &dir);
+    parse_index(&new_index, "registry.yaml").map_err(|e| PublishError::Index {
+        registry: url.clone(),
+        cause: format!("the updated index does not parse: {e}"),
+    })?;
+
+    let repo = session.repo();
+    let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
+    let git = |what: &str, e: git2::Error| {
+        PublishError::from(PushError::from(session.git_error(what, &e)))
+    };
+    let change = write::TreeChange {
+        dir: dir.clone(),
+        files: Some(published),
+        set: vec![(String::from("registry.yaml"), new_index.into_bytes())],
+    };
+    let tree = write::build_tree(repo, tip.as_ref(), &change)
+        .map_err(|e| git("cannot build the tree", e))?;
+    let message = format!(
+        "{name} {version}{}",
+        request
+            .message
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default()
+    );
+    let commit = write::commit(repo, tip.as_ref(), tree, &who, &message)
+        .map_err(|e| git("cannot make the commit", e))?;
+    let mut updates = vec![RefUpdate {
+        name: outcome.branch.clone(),
+        target: Some(commit),
+    }];
+    if !request.review {
+        let tag_obj = write::tag(repo, &tag, commit, &who, &message)
+            .map_err(|e| git("cannot make the tag", e))?;
+        updates.push(RefUpdate {
+            name: format!("refs/tags/{tag}"),
+            target: Some(tag_obj),
+        });
+    }
+    match session.push(&updates) {
+        Ok(()) => {
+            outcome.commit = Some(commit.to_string());
+            Ok(outcome)
+        }
+        Err(e) => {
+            undo_accepted(session, &e, &updates);
+            if e.is_stale() && !last && !request.review {
+                Ok(outcome)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// After a partly accepted push, deletes the tags the server took, so that no tag points at a
+/// commit that is not on the branch.
+fn undo_accepted(session: &WriteSession<'_>, e: &PushError, updates: &[RefUpdate]) {
+    let undo: Vec<RefUpdate> = e
+        .accepted()
+        .iter()
+        .filter(|name| name.starts_with("refs/tags/"))
+        .filter(|name| updates.iter().any(|u| &u.name == *name))
+        .map(|name| RefUpdate {
+            name: name.clone(),
+            target: None,
+        })
+        .collect();
+    if !undo.is_empty() {
+        let _ = session.push(&undo);
+    }
+}
+
+/// Runs lint (no errors) and every example case on `files` written to a temporary folder.
+pub fn gate(files: &FileTree, name: &str, version: &Version) -> Result<(), PublishError> {
+    let scratch = tempfile::Builder::new().prefix("pave-gate-").tempdir()?;
+    let dir = scratch.path().join(name);
+    for (rel, entry) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        match entry {
+            Entry::File { data, executable } => {
+                std::fs::write(&path, data)?;
+                #[cfg(unix)]
+                if *executable {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+                }
+            }
+            Entry::Symlink { target } => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(target, &path)?;
+            }
+        }
+    }
+    let loaded = local::load(&dir)?;
+    let mut report = Vec::new();
+    for finding in lint::lint(&loaded.blueprint).findings {
+        if finding.severity == lint::Severity::Error {
+            report.push(format!("lint: {finding}"));
+        }
+    }
+    if loaded.blueprint.tests.is_empty() {
+        report.push(String::from(
+            "test: no example answer set (tests/<case>.yaml); add one so the gate can render it",
+        ));
+    } else {
+        let options = testing::Options {
+            update_snapshots: false,
+            run_checks: true,
+            timeout: Duration::from_secs(300),
+            out: None,
+            filter: None,
+        };
+        for case in testing::run(&dir, &loaded, &options, &mut |_| {})? {
+            if case.passed() {
+                continue;
+            }
+            let why = match (&case.error, &case.snapshot) {
+                (Some(e), _) => e.clone(),
+                (None, testing::Snapshot::Missing) => String::from("no snapshot recorded"),
+                (None, testing::Snapshot::Differs(_)) => String::from("snapshot differs"),
+                _ => case
+                    .checks
+                    .iter()
+                    .filter(|c| !c.passed)
+                    .map(|c| format!("check `{}` failed", c.command))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            report.push(format!("test: case `{}`: {why}", case.name));
+        }
+    }
+    if report.is_empty() {
+        Ok(())
+    } else {
+        Err(PublishError::Gate {
+            name: name.to_string(),
+            version: version.clone(),
+            report: report.join("\n"),
+        })
+    }
+}
+
+/// `blueprint.yaml` with its top-level `version` set, every other byte kept.
+pub fn set_version(text: &str, version: &Version) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = false;
+    for line in text.split_inclusive('\n') {
+        if !done && let Some(rest) = line.strip_prefix("version:") {
+            let value = rest.trim_start_matches([' ', '\t']);
+            let space = &rest[..rest.len() - value.len()];
+            let end = value
+                .find(|c: char| c.is_whitespace() || c == '#')
+                .unwrap_or(value.len());
+            out.push_str("version:");
+            out.push_str(if space.is_empty() { " " } else { space });
+            out.push_str(&version.to_string());
+            out.push_str(&value[end..]);
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// A changelog section for `version`.
+pub fn changelog_entry(
+    version: &Version,
+    date: &str,
+    message: Option<&str>,
+    addresses: &[String],
+) -> String {
+    let mut entry = format!("## {version} - {date}\n\n");
+    entry.push_str(message.unwrap_or("No notes."));
+    entry.push('\n');
+    if !addresses.is_empty() {
+        entry.push_str(&format!("\nAddresses feedback: {}\n", addresses.join(", ")));
+    }
+    entry
+}
+
+/// `old` with `entry` added above the newest section (after a leading `# ` title), unless a
+/// section for `version` is already there.
+pub fn add_changelog(old: &str, entry: &str, version: &Version) -> String {
+    let is_section =
+        |l: &str| l.starts_with(&format!("## {version} ")) || l == format!("## {version}");
+    if old
+        .lines()
+        .any(|l| l.trim_end() == entry.lines().next().unwrap_or_default())
+    {
+        return old.to_string();
+    }
+    if old.lines().any(is_section) {
+        // A section the author started: its heading becomes the entry, its notes stay below.
+        let mut out = String::new();
+        let mut done = false;
+        for line in old.split_inclusive('\n') {
+            if !done && is_section(line.trim_end()) {
+                out.push_str(entry);
+                out.push('\n');
+                done = true;
+            } else {
+                out.push_str(line);
+            }
+        }
+        return out;
+    }
+    if old.trim().is_empty() {
+        return format!("# Changelog\n\n{entry}");
+    }
+    match old.find("\n## ") {
+        Some(at) => format!("{}{entry}\n{}", &old[..=at], &old[at + 1..]),
+        None if old.starts_with("## ") => format!("{entry}\n{old}"),
+        None => format!("{}\n\n{entry}", old.trim_end()),
+    }
+}
+
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+}
+
+/// `registry.yaml`'s text with the entry of `bp` added or its summary and tags updated (the
+/// maturity and owners kept); other lines and comments are kept.
+pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str) -> String {
+    let name = bp.name();
+    let existing = index.blueprints.iter().find(|e| e.name == name);
+    let summary = &bp.manifest.summary;
+    let tags = &bp.manifest.tags;
+    if let Some(e) = existing
+        && &e.summary == summary
+        && &e.tags == tags
+    {
+        return text.to_string();
+    }
+    let maturity = existing.map_or("experimental", |e| e.maturity.as_str());
+    let owners = existing.map(|e| e.owners.clone()).unwrap_or_default();
+    let path = existing.map_or(dir.to_string(), |e| e.path.clone());
+    let list = |items: &[String]| {
+        format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|t| yaml_str(t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let block = format!(
+        "  - name: {name}\n    path: {}\n    summary: {}\n    tags: {}\n    maturity: {maturity}\n    owners: {}\n",
+        yaml_str(&path),
+        yaml_str(summary),
+        list(tags),
+        list(&owners)
+    );
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("blueprints:")) else {
+        return format!("{}\nblueprints:\n{block}", text.trim_end());
+    };
+    // The list runs until the next top-level key.
+    let mut end = start + 1;
+    while end < lines.len() {
+        let l = lines[end];
+        let top = !l.starts_with(' ')
+            && !l.starts_with('-')
+            && !l.starts_with('#')
+            && !l.trim().is_empty();
+        if top {
+            break;
+        }
+        end += 1;
+    }
+    // Trailing blank and comment lines belong to what follows.
+    while end > start + 1 && {
+        let t = lines[end - 1].trim_start();
+        t.is_empty() || t.starts_with('#')
+    } {
+        end -= 1;
+    }
+    let mut out = String::new();
+    let head = lines[start].trim_end();
+    let inline_empty = head
+        .trim_start_matches("blueprints:")
+        .trim()
+        .starts_with("[]");
+    out.extend(lines[..start].iter().copied());
+    out.push_str("blueprints:\n");
+    let body: Vec<&str> = if inline_empty {
+        Vec::new()
+    } else {
+        lines[start + 1..end].to_vec()
+    };
+    // Replace the existing entry's block, or append.
+    let item_start = |l: &str| l.trim_start().starts_with("- ");
+    let mut i = 0;
+    let mut placed = false;
+    while i < body.len() {
+        let l = body[i];
+        let is_ours = item_start(l)
+            && l.trim_start().trim_start_matches("- ").trim() == format!("name: {name}");
+        if is_ours {
+            out.push_str(&block);
+            placed = true;
+            i += 1;
+            while i < body.len() && !item_start(body[i]) {
+                i += 1;
+            }
+            continue;
+        }
+        out.push_str(l);
+        i += 1;
+    }
+    if !placed {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&block);
+    }
+    out.extend(lines[end..].iter().copied());
+    out
+}
+
+/// What `pave release` did or would do for one blueprint.
+#[derive(Debug, Clone)]
+pub struct Released {
+    /// The blueprint.
+    pub name: String,
+    /// The version tagged.
+    pub version: Version,
+    /// The tag.
+    pub tag: String,
+}
+
+/// Tags every blueprint (or `only`) whose manifest on the default branch holds a version with
+/// no tag yet, after the gate; pushes the tags in one push.
+pub fn release(
+    source: &GitSource,
+    only: Option<&str>,
+    dry_run: bool,
+    run_gate: bool,
+) -> Result<Vec<Released>, PublishError> {
+    let session = source.write_session()?;
+    let url = session.url().to_string();
+    let (_, tip) = session.default_branch().map_err(PushError::from)?;
+    let Some(tip) = tip else {
+        return Err(PublishError::Nothing(format!(
+            "registry {url} has no commit on its default branch"
+        )));
+    };
+    let text = write::read_text(session.repo(), &tip, "registry.yaml")
+        .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?
+        .unwrap_or_default();
+    let index = parse_index(&text, "registry.yaml").map_err(|e| PublishError::Index {
+        registry: url.clone(),
+        cause: e.to_string(),
+    })?;
+    if let Some(name) = only
+        && !index.blueprints.iter().any(|e| e.name == name)
+    {
+        return Err(PublishError::Nothing(format!(
+            "registry {url} lists no blueprint `{name}`"
+        )));
+    }
+    let mut todo = Vec::new();
+    for entry in index
+        .blueprints
+        .iter()
+        .filter(|e| only.is_none_or(|n| n == e.name))
+    {
+        let Some((files, bp)) = session.blueprint_at(&tip, &entry.path)? else {
+            continue;
+        };
+        let version = bp.version().clone();
+        if session.versions(&entry.name)?.contains(&version) {
+            continue;
+        }
+        if run_gate {
+            gate(&files, &entry.name, &version)?;
+        }
+        todo.push(Released {
+            name: entry.name.clone(),
+            tag: tag_name(&entry.name, &version),
+            version,
+        });
+    }
+    if dry_run || todo.is_empty() {
+        return Ok(todo);
+    }
+    let repo = session.repo();
+    let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
+    let mut updates = Vec::new();
+    for r in &todo {
+        let obj = write::tag(
+            repo,
+            &r.tag,
+            tip.id(),
+            &who,
+            &format!("{} {}", r.name, r.version),
+        )
+        .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
+        updates.push(RefUpdate {
+            name: format!("refs/tags/{}", r.tag),
+            target: Some(obj),
+        });
+    }
+    session.push(&updates)?;
+    Ok(todo)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The folder argument as a path (for messages).
+pub fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_set_and_comments_survive() {
+        let v = Version::new(1, 3, 0);
+        let text = "apiVersion: pave/v1\n# the name\nname: x\nversion: 1.2.0  # bumped by pave publish\nsummary: s\n";
+        let out = set_version(text, &v);
+        assert_eq!(
+            out,
+            "apiVersion: pave/v1\n# the name\nname: x\nversion: 1.3.0  # bumped by pave publish\nsummary: s\n"
+        );
+        assert_eq!(set_version("version: '0.1.0'\n", &v), "version: 1.3.0\n");
+    }
+
+    #[test]
+    fn changelog_goes_above_the_newest_section() {
+        let v = Version::new(1, 1, 0);
+        let entry = changelog_entry(&v, "2026-01-02", Some("Adds X"), &[String::from("fb-1")]);
+        let out = add_changelog(
+            "# Changelog\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n",
+            &entry,
+            &v,
+        );
+        assert_eq!(
+            out,
+            "# Changelog\n\n## 1.1.0 - 2026-01-02\n\nAdds X\n\nAddresses feedback: fb-1\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n"
+        );
+        assert_eq!(
+            add_changelog(&out, &entry, &v),
+            out,
+            "an entry is added once"
+        );
+    }
+
+    #[test]
+    fn index_entry_is_added_or_updated_and_comments_kept() {
+        let text = "apiVersion: pave/v1\nname: r\nblueprints: []\n# feedback:\n#   sink: git\n";
+        let index = parse_index(text, "registry.yaml").unwrap();
+        let mut tree = FileTree::new();
+        tree.insert(
+            String::from("blueprint.yaml"),
+            Entry::file(
+                "apiVersion: pave/v1\nname: api\nversion: 1.0.0\nsummary: An API\ntags: [http]\n",
+            ),
+        );
+        let bp = Blueprint::from_tree("t", tree.clone()).unwrap();
+        let out = upsert_entry(text, &index, &bp, "blueprints/api");
+        let parsed = parse_index(&out, "registry.yaml").unwrap();
+        assert_eq!(parsed.blueprints[0].summary, "An API");
+        assert!(out.ends_with("# feedback:\n#   sink: git\n"), "{out}");
+        // Updating keeps maturity and owners and the other entries.
+        let text2 = out
+            .replace("maturity: experimental", "maturity: recommended")
+            .replace("owners: []", "owners: [team-a]")
+            + "";
+        let text2 = text2.replace("# feedback:", "# feedback (kept):");
+        let with_other = text2.replacen(
+            "blueprints:\n",
+            "blueprints:\n  - name: other\n    path: blueprints/other\n    summary: o\n",
+            1,
+        );
+        let index2 = parse_index(&with_other, "registry.yaml").unwrap();
+        tree.insert(
+            String::from("blueprint.yaml"),
+            Entry::file("apiVersion: pave/v1\nname: api\nversion: 1.1.0\nsummary: A better API\n"),
+        );
+        let bp2 = Blueprint::from_tree("t", tree).unwrap();
+        let out2 = upsert_entry(&with_other, &index2, &bp2, "blueprints/api");
+        let parsed2 = parse_index(&out2, "registry.yaml").unwrap();
+        assert_eq!(parsed2.blueprints.len(), 2, "{out2}");
+        let api = parsed2.blueprints.iter().find(|e| e.name == "api").unwrap();
+        assert_eq!(api.summary, "A better API");
+        assert_eq!(api.owners, vec![String::from("team-a")]);
+        assert_eq!(api.maturity.as_str(), "recommended");
+        assert!(out2.contains("# feedback (kept):"), "{out2}");
+    }
+
+    #[test]
+    fn today_is_a_date() {
+        let d = today();
+        assert_eq!(d.len(), 10);
+        assert!(d.starts_with("20"), "{d}");
+    }
+}

@@ -1,0 +1,168 @@
+//! Writing commits and tags into a registry's bare cache clone without a work tree: a tree is
+//! built in an in-memory index on top of a commit's tree (one folder replaced, some files set),
+//! then committed with no ref moved. Refs are moved only by the caller, after a push succeeded.
+
+use crate::blueprint::{Entry, FileTree};
+use git2::{IndexEntry, IndexTime, Oid, Repository, Signature};
+use std::path::Path;
+
+/// A change to a registry's tree: the folder `dir` replaced by `files` (paths relative to it),
+/// and whole files set (paths from the root).
+#[derive(Debug, Clone)]
+pub struct TreeChange {
+    /// The folder replaced, e.g. `blueprints/my-api`.
+    pub dir: String,
+    /// Its new contents; `None` keeps the folder as it is.
+    pub files: Option<FileTree>,
+    /// Files set at the root level, e.g. `registry.yaml`.
+    pub set: Vec<(String, Vec<u8>)>,
+}
+
+fn entry(path: &str, mode: u32, id: Oid, size: usize) -> IndexEntry {
+    IndexEntry {
+        ctime: IndexTime::new(0, 0),
+        mtime: IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode,
+        uid: 0,
+        gid: 0,
+        file_size: u32::try_from(size).unwrap_or(u32::MAX),
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// The tree of `base` (or an empty tree) with `change` applied, written into `repo`.
+pub fn build_tree(
+    repo: &Repository,
+    base: Option<&git2::Commit<'_>>,
+    change: &TreeChange,
+) -> Result<Oid, git2::Error> {
+    let mut index = git2::Index::new()?;
+    if let Some(commit) = base {
+        index.read_tree(&commit.tree()?)?;
+    }
+    if let Some(files) = &change.files {
+        index.remove_dir(Path::new(&change.dir), 0)?;
+        for (rel, item) in files {
+            let path = format!("{}/{rel}", change.dir);
+            match item {
+                Entry::File { data, executable } => {
+                    let id = repo.blob(data)?;
+                    let mode = if *executable { 0o100755 } else { 0o100644 };
+                    index.add(&entry(&path, mode, id, data.len()))?;
+                }
+                Entry::Symlink { target } => {
+                    let id = repo.blob(target.as_bytes())?;
+                    index.add(&entry(&path, 0o120000, id, target.len()))?;
+                }
+            }
+        }
+    }
+    for (path, data) in &change.set {
+        let id = repo.blob(data)?;
+        index.add(&entry(path, 0o100644, id, data.len()))?;
+    }
+    index.write_tree_to(repo)
+}
+
+/// A commit of `tree` on `parent` (none for a first commit); no ref is moved.
+pub fn commit(
+    repo: &Repository,
+    parent: Option<&git2::Commit<'_>>,
+    tree: Oid,
+    who: &Signature<'_>,
+    message: &str,
+) -> Result<Oid, git2::Error> {
+    let tree = repo.find_tree(tree)?;
+    let parents: Vec<&git2::Commit<'_>> = parent.into_iter().collect();
+    repo.commit(None, who, who, message, &tree, &parents)
+}
+
+/// An annotated tag object named `name` on `target`; no ref is created.
+pub fn tag(
+    repo: &Repository,
+    name: &str,
+    target: Oid,
+    who: &Signature<'_>,
+    message: &str,
+) -> Result<Oid, git2::Error> {
+    let object = repo.find_object(target, None)?;
+    repo.tag_annotation_create(name, &object, who, message)
+}
+
+/// The user's git identity: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when both are set (as git
+/// itself honours them), else `user.name`/`user.email` from git's configuration.
+pub fn identity(repo: &Repository) -> Option<Signature<'static>> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    if let (Some(name), Some(email)) = (env("GIT_AUTHOR_NAME"), env("GIT_AUTHOR_EMAIL")) {
+        return Signature::now(&name, &email).ok();
+    }
+    repo.signature().ok()
+}
+
+/// The text of the file at `path` in `commit`'s tree, if it is there.
+pub fn read_text(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    path: &str,
+) -> Result<Option<String>, git2::Error> {
+    let tree = commit.tree()?;
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let blob = repo.find_blob(entry.id())?;
+    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+}
+
+/// Every file under `dir` in `commit`'s tree, as a [`FileTree`] relative to `dir`.
+pub fn read_folder(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    dir: &str,
+) -> Result<FileTree, git2::Error> {
+    let mut files = FileTree::new();
+    let root = commit.tree()?;
+    let folder = match root.get_path(Path::new(dir)) {
+        Ok(entry) => repo.find_tree(entry.id())?,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(files),
+        Err(e) => return Err(e),
+    };
+    let mut failure = None;
+    folder.walk(git2::TreeWalkMode::PreOrder, |parent, item| {
+        if item.kind() != Some(git2::ObjectType::Blob) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let path = format!("{parent}{}", item.name().unwrap_or_default());
+        match repo.find_blob(item.id()) {
+            Ok(blob) => {
+                let data = blob.content().to_vec();
+                let value = if item.filemode() == 0o120000 {
+                    Entry::Symlink {
+                        target: String::from_utf8_lossy(&data).into_owned(),
+                    }
+                } else {
+                    Entry::File {
+                        data,
+                        executable: item.filemode() == 0o100755,
+                    }
+                };
+                files.insert(path, value);
+                git2::TreeWalkResult::Ok
+            }
+            Err(e) => {
+                failure = Some(e);
+                git2::TreeWalkResult::Abort
+            }
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(files),
+    }
+}

@@ -1,0 +1,384 @@
+//! Publishing over real servers on loopback: `pave registry init`, `pave publish` (direct and
+//! for review), `pave release`, every refusal leaving the remote's and the cache's refs as they
+//! were, two publishers racing, and a token over smart HTTP with Basic authentication.
+
+use crate::support::git::{GitDaemon, git_command};
+use crate::support::http_git::GitHttp;
+use crate::support::{Env, text};
+use std::path::{Path, PathBuf};
+
+/// A registry made by `pave registry init`, cloned bare into `<root>/served/reg.git`.
+struct Served {
+    env: Env,
+    bare: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_command(dir).args(args).output().expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn with_identity(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env("GIT_AUTHOR_NAME", "Team A")
+        .env("GIT_AUTHOR_EMAIL", "team-a@example.invalid")
+}
+
+fn served() -> Served {
+    let env = Env::new();
+    let src = env.path("reg-src");
+    let mut init = env.pave();
+    with_identity(&mut init)
+        .args(["registry", "init"])
+        .arg(&src)
+        .args(["--name", "acme"])
+        .assert()
+        .success();
+    std::fs::create_dir_all(env.path("served")).unwrap();
+    let bare = env.path("served/reg.git");
+    git(
+        &env.path("served"),
+        &["clone", "-q", "--bare", src.to_str().unwrap(), "reg.git"],
+    );
+    Served { env, bare }
+}
+
+/// A blueprint folder from `pave blueprint init` with its snapshots recorded.
+fn blueprint(env: &Env, name: &str) -> PathBuf {
+    env.pave()
+        .args(["blueprint", "init", name])
+        .assert()
+        .success();
+    env.pave()
+        .args(["blueprint", "test", name, "--update-snapshots"])
+        .assert()
+        .success();
+    env.work().join(name)
+}
+
+fn refs(dir: &Path) -> String {
+    git(dir, &["for-each-ref", "--format=%(refname) %(objectname)"])
+}
+
+fn cache_repo(env: &Env, cache: &str) -> PathBuf {
+    let dir = env.path(cache).join("git");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "git"))
+        .expect("a cache entry")
+}
+
+fn publish(env: &Env, url: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = env.pave();
+    with_identity(&mut cmd)
+        .arg("publish")
+        .args(args)
+        .args(["--registry", url])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn registry_init_makes_a_registry_that_can_be_added_at_once() {
+    let s = served();
+    let src = s.env.path("reg-src");
+    assert_eq!(git(&src, &["branch", "--show-current"]).trim(), "main");
+    assert_eq!(git(&src, &["rev-list", "--count", "HEAD"]).trim(), "1");
+    for f in ["registry.yaml", "README.md", ".github/workflows/pave.yml"] {
+        assert!(src.join(f).is_file(), "{f}");
+    }
+    let out = s
+        .env
+        .pave()
+        .args(["registry", "add", "x"])
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // A second init into a non-empty folder is refused.
+    let out = s
+        .env
+        .pave()
+        .args(["registry", "init"])
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("is not empty"), "{}", text(&out));
+}
+
+#[test]
+fn a_team_publishes_and_another_cache_scaffolds_the_new_version() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    let out = publish(
+        &s.env,
+        &url,
+        &["team-api", "-m", "First cut", "--addresses", "fb-1"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 0.1.0"),
+        "{}",
+        text(&out)
+    );
+    assert!(refs(&s.bare).contains("refs/tags/team-api/v0.1.0"));
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    assert!(
+        log.contains("## 0.1.0 - ") && log.contains("First cut") && log.contains("fb-1"),
+        "{log}"
+    );
+    assert!(git(&s.bare, &["show", "main:registry.yaml"]).contains("name: team-api"));
+    assert_eq!(
+        git(&s.bare, &["log", "-1", "--format=%an", "main"]).trim(),
+        "Team A"
+    );
+    assert_eq!(
+        git(&s.bare, &["cat-file", "-t", "team-api/v0.1.0"]).trim(),
+        "tag"
+    );
+
+    // A new optional parameter: minor. --bump patch is refused with the reason.
+    let manifest = folder.join("blueprint.yaml");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        m.replace("checks: []", "  - name: owner\n    default: me\nchecks: []"),
+    )
+    .unwrap();
+    let out = publish(&s.env, &url, &["team-api", "--bump", "patch"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("new optional parameter `owner`"),
+        "{}",
+        text(&out)
+    );
+    let out = publish(&s.env, &url, &["team-api", "-m", "Owner tag"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
+
+    // Another developer with another cache scaffolds it.
+    let dev = Env::new();
+    dev.pave()
+        .args(["registry", "add", "acme", &url])
+        .assert()
+        .success();
+    let out = dev
+        .pave()
+        .args([
+            "new",
+            "acme/team-api@=0.2.0",
+            "svc",
+            "--defaults",
+            "--set",
+            "project_name=svc",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let answers = std::fs::read_to_string(dev.work().join("svc/.pave.yaml")).unwrap();
+    assert!(answers.contains("0.2.0"), "{answers}");
+}
+
+#[test]
+fn every_refusal_leaves_the_remote_and_the_cache_as_they_were() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    let remote = refs(&s.bare);
+    let cache = cache_repo(&s.env, "cache");
+    let cached = refs(&cache);
+    let same = |what: &str| {
+        assert_eq!(refs(&s.bare), remote, "{what}: remote refs");
+        assert_eq!(refs(&cache), cached, "{what}: cache refs");
+    };
+
+    // Existing version.
+    let out = publish(&s.env, &url, &["team-api", "--version", "0.1.0"]);
+    assert!(text(&out).contains("already exists"), "{}", text(&out));
+    same("existing version");
+
+    // Too small a bump: a parameter removed needs major.
+    let manifest = folder.join("blueprint.yaml");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    let m = original.replace("  - name: region\n    help: AWS Region of the stack\n    pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$'\n    default: us-east-1\n", "");
+    assert_ne!(m, original);
+    std::fs::write(&manifest, &m).unwrap();
+    let out = publish(&s.env, &url, &["team-api", "--bump", "patch"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("parameter `region` was removed"),
+        "{}",
+        text(&out)
+    );
+    same("too small a bump");
+    std::fs::write(&manifest, &original).unwrap();
+
+    // Gate failing: a snapshot that no longer matches.
+    let readme = folder.join("template/README.md.hbs");
+    std::fs::write(&readme, "# changed {{project_name}}\n").unwrap();
+    let out = publish(&s.env, &url, &["team-api", "--bump", "major"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("the gate failed"), "{}", text(&out));
+    same("gate");
+    s.env
+        .pave()
+        .args(["blueprint", "test", "team-api", "--update-snapshots"])
+        .assert()
+        .success();
+
+    // A server that refuses the push.
+    let hook = s.bare.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho no pushes today >&2\nexit 1\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = publish(&s.env, &url, &["team-api"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("refused"), "{}", text(&out));
+    same("rejected push");
+    std::fs::remove_file(&hook).unwrap();
+
+    // Dry run: nothing written, what would be said.
+    let out = publish(&s.env, &url, &["team-api", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("would publish team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("rendered example"), "{}", text(&out));
+    same("dry run");
+}
+
+#[test]
+fn review_then_release() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    blueprint(&s.env, "team-api");
+    let out = publish(&s.env, &url, &["team-api", "--review"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let r = refs(&s.bare);
+    assert!(r.contains("refs/heads/publish/team-api-0.1.0"), "{r}");
+    assert!(!r.contains("refs/tags/"), "{r}");
+    // A maintainer merges it.
+    let work = s.env.path("maint");
+    git(
+        &s.env.path("served"),
+        &[
+            "clone",
+            "-q",
+            s.bare.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    git(
+        &work,
+        &["merge", "-q", "--ff-only", "origin/publish/team-api-0.1.0"],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+    let mut dry = s.env.pave();
+    let out = with_identity(&mut dry)
+        .args(["release", "--all", "--registry", &url, "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("would tag team-api 0.1.0"),
+        "{}",
+        text(&out)
+    );
+    assert!(!refs(&s.bare).contains("refs/tags/"));
+    let mut rel = s.env.pave();
+    let out = with_identity(&mut rel)
+        .args(["release", "--all", "--registry", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(refs(&s.bare).contains("refs/tags/team-api/v0.1.0"));
+    let mut again = s.env.pave();
+    let out = with_identity(&mut again)
+        .args(["release", "team-api", "--registry", &url])
+        .output()
+        .unwrap();
+    assert!(text(&out).contains("nothing to release"), "{}", text(&out));
+}
+
+#[test]
+fn two_publishers_racing_for_one_version_one_wins() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    blueprint(&s.env, "team-api");
+    let other = Env::new();
+    crate::support::git::copy_dir(
+        &s.env.work().join("team-api"),
+        &other.work().join("team-api"),
+    );
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| publish(&s.env, &url, &["team-api"]));
+        let b = scope.spawn(|| publish(&other, &url, &["team-api"]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let wins = [&a, &b].iter().filter(|o| o.status.success()).count();
+    assert_eq!(wins, 1, "a: {}\nb: {}", text(&a), text(&b));
+    let loser = if a.status.success() { &b } else { &a };
+    assert!(
+        text(loser).contains("already exists") || text(loser).contains("refused"),
+        "{}",
+        text(loser)
+    );
+    let r = refs(&s.bare);
+    assert_eq!(r.matches("refs/tags/").count(), 1, "{r}");
+    // The tag points at the branch's commit: nothing half-done.
+    let tagged = git(&s.bare, &["rev-parse", "team-api/v0.1.0^{commit}"]);
+    assert_eq!(tagged, git(&s.bare, &["rev-parse", "main"]));
+}
+
+#[test]
+fn a_token_over_http_with_basic_auth_publishes_and_never_shows() {
+    let s = served();
+    let token = "s3cret-token-value";
+    let server = GitHttp::start(&s.env.path("served"), "x-access-token", token);
+    let url = server.url("reg.git");
+    blueprint(&s.env, "team-api");
+    // No credentials: refused, nothing moved.
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &url, &["team-api"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert_eq!(refs(&s.bare), before);
+    // With the token.
+    let mut cmd = s.env.pave();
+    let out = with_identity(&mut cmd)
+        .env("PAVE_GIT_TOKEN", token)
+        .args(["publish", "team-api", "--registry", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(refs(&s.bare).contains("refs/tags/team-api/v0.1.0"));
+    assert!(!text(&out).contains(token));
+    for dir in [s.env.path("cache"), s.env.path("home")] {
+        for item in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            if item.file_type().is_file() {
+                let data = std::fs::read(item.path()).unwrap();
+                assert!(
+                    !String::from_utf8_lossy(&data).contains(token),
+                    "{} holds the token",
+                    item.path().display()
+                );
+            }
+        }
+    }
+}
