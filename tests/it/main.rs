@@ -7,6 +7,7 @@
 mod support;
 
 mod author;
+mod builtin_history;
 mod cli_list_show;
 mod cli_new;
 mod git_registry;
