@@ -2,9 +2,9 @@
 //! blueprints, embedded in the binary so that each stays loadable offline, forever. The newest
 //! release of a blueprint is its folder `blueprints/<name>/` (frozen by `build.rs` at build
 //! time); each older one is `history/<name>/<version>.txt`, frozen by `scripts/freeze-builtin`
-//! before the folder moved on (docs/releasing-builtin.md). Both are frozen text ([`write`],
-//! read back by [`frozen`]), served by one [`Frozen`] registry, which tests also build from
-//! fixture folders.
+//! before the folder moved on (docs/releasing-builtin.md). Both are frozen text
+//! ([`write`](mod@write), read back by [`frozen`]), served by one [`Frozen`] registry, which
+//! tests also build from fixture folders.
 
 pub mod frozen;
 pub mod write;
