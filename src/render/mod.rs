@@ -99,7 +99,10 @@ pub fn render_traced(
             let src = std::str::from_utf8(data).map_err(|_| {
                 TemplateError::new(name.clone(), "a .hbs template must be UTF-8 text")
             })?;
-            sources.push((name, src));
+            // Text without `{{` renders to itself: no need to parse it.
+            if src.contains("{{") {
+                sources.push((name, src));
+            }
         }
         planned.push((path, entry, rendered_path));
     }
@@ -109,10 +112,16 @@ pub fn render_traced(
     let mut origins = Origins::new();
     for (path, entry, rendered_path) in planned {
         let rendered = match entry {
-            Entry::File { executable, .. } if path.ends_with(TEMPLATE_SUFFIX) => {
-                let text = engine.render(&format!("template/{path}"), ctx)?;
+            Entry::File { data, executable } if path.ends_with(TEMPLATE_SUFFIX) => {
+                let data = if data.windows(2).any(|w| w == b"{{") {
+                    engine
+                        .render(&format!("template/{path}"), ctx)?
+                        .into_bytes()
+                } else {
+                    data.clone()
+                };
                 Entry::File {
-                    data: text.into_bytes(),
+                    data,
                     executable: *executable,
                 }
             }

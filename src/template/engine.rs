@@ -97,7 +97,7 @@ impl Engine {
         let mut includes = BTreeMap::new();
         for (name, src) in partials {
             let file = format!("partials/{name}.hbs");
-            let parsed = handlebars::template::Template::compile(src)
+            let parsed = handlebars::template::Template::compile_with_name(src, name.clone())
                 .map_err(|e| parse_error(&file, src, &e))?;
             let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
             includes.insert(
@@ -107,8 +107,8 @@ impl Engine {
                     .map(|u| u.name)
                     .collect::<Vec<_>>(),
             );
-            hb.register_partial(name, src)
-                .map_err(|e| template_error(&file, &e))?;
+            // A partial is a template by another name: register the one already parsed.
+            hb.register_template(name, parsed);
         }
         if let Some(cycle) = find_cycle(&includes) {
             return Err(TemplateError {

@@ -8,6 +8,7 @@
 mod support;
 
 mod author;
+mod builtin_history;
 mod cli_list_show;
 mod cli_new;
 mod diff;

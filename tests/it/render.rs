@@ -267,3 +267,16 @@ fn every_blueprint_ships_the_same_offline_sam_transform_script() {
         );
     }
 }
+
+#[test]
+fn a_template_without_mustaches_renders_to_its_own_bytes() {
+    // Rendered without being parsed: stray braces, backslashes and blank lines stay as they are.
+    let src = "}} { \\ }\n\n  indented\r\nlast line without newline";
+    let bp = blueprint(&[
+        ("template/plain.txt.hbs", src),
+        ("template/x.hbs", "{{project_name}}"),
+    ]);
+    let out = render_with(&bp, &[]).unwrap();
+    assert_eq!(text(&out, "plain.txt"), src);
+    assert_eq!(text(&out, "x"), "demo");
+}

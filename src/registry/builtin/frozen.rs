@@ -1,0 +1,260 @@
+//! Reading frozen text (the format [`super::write`] describes and writes) back into the file
+//! tree of a blueprint folder. Every malformed record is an error that names the text and the
+//! line of the record; nothing is guessed.
+
+use super::write::{MAGIC, RECORD};
+use crate::blueprint::{Entry, FileTree};
+
+/// Frozen text that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}:{line}: {message}; re-create the file with scripts/freeze-builtin")]
+pub struct FrozenError {
+    /// The text's name (`history/<blueprint>/<version>.txt`, `builtin:<blueprint>`).
+    pub origin: String,
+    /// The line of the record at fault (1-based).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The files of the frozen text `text`, named `origin` in errors.
+pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
+    let bytes = text.as_bytes();
+    let fail = |line: usize, message: String| FrozenError {
+        origin: origin.to_string(),
+        line,
+        message,
+    };
+    let first_end = memchr(bytes, 0).unwrap_or(bytes.len());
+    if &bytes[..first_end] != MAGIC.as_bytes() {
+        return Err(fail(1, format!("the first line is not `{MAGIC}`")));
+    }
+    let mut at = (first_end + 1).min(bytes.len());
+    let mut line = 2;
+    let mut files = FileTree::new();
+    while at < bytes.len() {
+        let end =
+            memchr(bytes, at).ok_or_else(|| fail(line, "a header without a line end".into()))?;
+        let header = std::str::from_utf8(&bytes[at..end])
+            .map_err(|_| fail(line, "a header that is not UTF-8".into()))?;
+        let (kind, len, path) = parse_header(header).ok_or_else(|| {
+            fail(
+                line,
+                format!("`{header}` is not `{RECORD}<kind> <length> <path>`"),
+            )
+        })?;
+        let start = end + 1;
+        let stop = start
+            .checked_add(len)
+            .filter(|stop| *stop < bytes.len() && bytes[*stop] == b'\n')
+            .ok_or_else(|| {
+                fail(
+                    line,
+                    format!("{path}: the text ends before its {len} bytes and a line end"),
+                )
+            })?;
+        let payload = &bytes[start..stop];
+        let entry = match kind {
+            "file" | "exec" => Entry::File {
+                data: payload.to_vec(),
+                executable: kind == "exec",
+            },
+            "file-hex" | "exec-hex" => Entry::File {
+                data: unhex(payload).ok_or_else(|| fail(line, format!("{path}: invalid hex")))?,
+                executable: kind == "exec-hex",
+            },
+            "link" => Entry::Symlink {
+                target: String::from_utf8(payload.to_vec())
+                    .map_err(|_| fail(line, format!("{path}: a link target that is not UTF-8")))?,
+            },
+            other => return Err(fail(line, format!("{path}: unknown kind `{other}`"))),
+        };
+        if files.insert(path.to_string(), entry).is_some() {
+            return Err(fail(line, format!("{path} appears twice")));
+        }
+        line += 1 + payload.iter().filter(|b| **b == b'\n').count() + 1;
+        at = stop + 1;
+    }
+    Ok(files)
+}
+
+/// `=== <kind> <length> <path>` split, or `None`.
+fn parse_header(header: &str) -> Option<(&str, usize, &str)> {
+    let rest = header.strip_prefix(RECORD)?;
+    let (kind, rest) = rest.split_once(' ')?;
+    let (len, path) = rest.split_once(' ')?;
+    let len = len.parse().ok()?;
+    let clean = !path.is_empty()
+        && !path.starts_with('/')
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..");
+    clean.then_some((kind, len, path))
+}
+
+/// The index of the first `\n` at or after `from`.
+fn memchr(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|b| *b == b'\n')
+        .map(|i| from + i)
+}
+
+fn unhex(text: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text.iter().copied().filter(|b| *b != b'\n').collect();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    let value = |d: u8| {
+        char::from(d)
+            .to_digit(16)
+            .and_then(|v| u8::try_from(v).ok())
+    };
+    digits
+        .chunks(2)
+        .map(|pair| Some(value(pair[0])? << 4 | value(pair[1])?))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::write::{Item, encode};
+    use super::*;
+
+    fn sample() -> Vec<(String, Item)> {
+        vec![
+            (
+                "blueprint.yaml".into(),
+                Item::File {
+                    data: b"name: x\n".to_vec(),
+                    executable: false,
+                },
+            ),
+            // Lines that look like record headers, no final newline, and an empty file.
+            (
+                "template/a.md".into(),
+                Item::File {
+                    data: b"=== file 3 b\n---\nend".to_vec(),
+                    executable: false,
+                },
+            ),
+            (
+                "template/empty".into(),
+                Item::File {
+                    data: Vec::new(),
+                    executable: false,
+                },
+            ),
+            (
+                "template/run.sh".into(),
+                Item::File {
+                    data: b"#!/bin/sh\n".to_vec(),
+                    executable: true,
+                },
+            ),
+            (
+                "template/logo.bin".into(),
+                Item::File {
+                    data: (0..=255u8).rev().collect(),
+                    executable: false,
+                },
+            ),
+            (
+                "template/tool".into(),
+                Item::File {
+                    data: vec![0xff, 0, 1],
+                    executable: true,
+                },
+            ),
+            (
+                "template/link".into(),
+                Item::Link {
+                    target: "run.sh".into(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_file_round_trips_byte_for_byte() {
+        let items = sample();
+        let text = encode(items.iter().map(|(p, i)| (p.as_str(), i)));
+        assert!(
+            text.starts_with("pave frozen blueprint v1\n=== file 8 blueprint.yaml\nname: x\n\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("=== exec-hex 7 template/tool\nff0001\n\n"),
+            "{text}"
+        );
+        let tree = decode(&text, "t").unwrap();
+        assert_eq!(tree.len(), items.len());
+        for (path, item) in &items {
+            let want = match item {
+                Item::File { data, executable } => Entry::File {
+                    data: data.clone(),
+                    executable: *executable,
+                },
+                Item::Link { target } => Entry::Symlink {
+                    target: target.clone(),
+                },
+            };
+            assert_eq!(tree[path], want, "{path}");
+        }
+    }
+
+    #[test]
+    fn malformed_texts_are_refused_with_the_line_at_fault() {
+        let good = encode([
+            (
+                "a",
+                &Item::File {
+                    data: b"x\ny\n".to_vec(),
+                    executable: false,
+                },
+            ),
+            (
+                "b",
+                &Item::File {
+                    data: b"z".to_vec(),
+                    executable: false,
+                },
+            ),
+        ]);
+        assert!(decode(&good, "t").is_ok());
+        let cases = [
+            ("not frozen\n", "t:1: the first line"),
+            (
+                "pave frozen blueprint v1\n=== file 99 a\nx\n",
+                "t:2: a: the text ends before its 99 bytes",
+            ),
+            (
+                "pave frozen blueprint v1\n=== file 1 a\nxy\n",
+                "t:2: a: the text ends before",
+            ),
+            (
+                "pave frozen blueprint v1\n=== blob 1 a\nx\n",
+                "t:2: a: unknown kind `blob`",
+            ),
+            (
+                "pave frozen blueprint v1\n=== file 1 ../a\nx\n",
+                "t:2: `=== file 1 ../a` is not",
+            ),
+            (
+                "pave frozen blueprint v1\n=== file-hex 3 a\nzz\n\n",
+                "t:2: a: invalid hex",
+            ),
+            (
+                "pave frozen blueprint v1\n=== file 1 a\nx\n=== file 1 a\ny\n",
+                "t:4: a appears twice",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = decode(text, "t").unwrap_err().to_string();
+            assert!(err.starts_with(want), "{text:?}: {err}");
+        }
+        let err = decode(&good.replace("=== file 1 b", "=== file 1 b/"), "t").unwrap_err();
+        assert_eq!(err.line, 6, "{err}");
+    }
+}
