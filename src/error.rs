@@ -75,6 +75,7 @@ pub fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Classify> 
         crate::template::TemplateError,
         crate::plan::PlanError,
         crate::update::pristine::PristineError,
+        crate::update::run::UpdateError,
         crate::registry::RegistryError,
         crate::registry::git::GitError,
         crate::registry::cache::CacheError,

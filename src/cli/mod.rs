@@ -21,6 +21,7 @@ mod prompt;
 mod registry;
 mod show;
 mod source;
+mod update;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -50,6 +51,7 @@ fn wants_json(command: &Command) -> bool {
         Command::List(args) => args.json,
         Command::Show(args) => args.json,
         Command::New(args) => args.json,
+        Command::Update(args) => args.json,
         Command::Blueprint(args::BlueprintCommand::Lint { json, .. }) => *json,
         Command::Registry(args) => {
             matches!(args.command, args::RegistryCommand::List { json: true })
@@ -136,6 +138,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(&out, args),
         Command::Show(args) => show::run(&out, args),
         Command::New(args) => new::run(&out, args),
+        Command::Update(args) => update::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
         Command::Completions { shell } => {

@@ -9,10 +9,12 @@
 //! - [`text`]: binary detection and the three-way text merge (libgit2, diff3 style).
 //! - [`read`]: reading exactly the project files of interest, never through a link.
 //! - [`pristine`]: the project's record, the recorded version and its render (the base).
+//! - [`run`]: the whole command as library calls: three trees, merge, plan, apply, git index.
 
 pub mod merge;
 pub mod pristine;
 pub mod read;
+pub mod run;
 pub mod text;
 
 pub use merge::{MergeError, MergeOptions, Trees, merge_trees};

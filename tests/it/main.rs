@@ -18,5 +18,6 @@ mod render;
 mod security;
 mod snapshots;
 mod structure;
+mod update;
 mod update_merge;
 mod versions;
