@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "pave",
     version,
     about,
-    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n  pave registry add acme https://git.example.com/platform/blueprints.git\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers)."
+    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n  pave registry add acme https://git.example.com/platform/blueprints.git\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers), 3 `update` wrote conflicts to resolve."
 )]
 pub struct Cli {
     /// Print only errors and the essential result.

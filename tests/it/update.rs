@@ -674,3 +674,38 @@ fn a_recorded_choice_that_is_gone_and_a_new_parameter_without_default_need_set()
     );
     assert!(read(&env, ".pave.yaml").contains("owner: team-a"));
 }
+
+#[test]
+fn secrets_are_asked_again_never_recorded() {
+    let env = Env::new();
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(
+            BlueprintBuilder::new("vault")
+                .version("1.0.0")
+                .summary("a secret")
+                .param(Param::secret("token"))
+                .file("template/token.txt.hbs", "{{token}}\n"),
+        )
+        .release()
+        .blueprint(
+            BlueprintBuilder::new("vault")
+                .version("1.1.0")
+                .summary("a secret")
+                .param(Param::secret("token"))
+                .file("template/token.txt.hbs", "{{token}}\n")
+                .file("template/more.txt", "more\n"),
+        )
+        .release();
+    ok(&env, &["registry", "add", "reg", &reg.file_url()]);
+    ok(
+        &env,
+        &["new", "reg/vault@=1.0.0", "proj", "--set", "token=s3cret"],
+    );
+    let out = env.pave().args(["update", "proj"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--set token="), "{}", text(&out));
+    ok(&env, &["update", "proj", "--set", "token=s3cret"]);
+    assert_eq!(read(&env, "token.txt"), "s3cret\n");
+    assert_eq!(read(&env, "more.txt"), "more\n");
+    assert!(!read(&env, ".pave.yaml").contains("s3cret"));
+}
