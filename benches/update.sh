@@ -89,21 +89,21 @@ for name in small big; do
 done
 
 echo "== 25 files: pave update (warm cache) vs pave new =="
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/small.json" \
+hyperfine --warmup 3 --runs "$runs" --export-json "$work/small.json" \
   --prepare "rm -rf $work/t && cp -r $work/projects/small $work/t" \
   -n "pave update" "$bin -q update $work/t" \
   --prepare "rm -rf $work/n" \
   -n "pave new" "$bin -q new bench/small@=1.1.0 $work/n --set project_name=p"
 
 echo "== 2,000 files: pave update vs cp -r =="
-hyperfine -N --warmup 1 --runs "$((runs / 2 > 3 ? runs / 2 : 3))" --export-json "$work/big.json" \
+hyperfine --warmup 1 --runs "$((runs / 2 > 3 ? runs / 2 : 3))" --export-json "$work/big.json" \
   --prepare "rm -rf $work/t && cp -r $work/projects/big $work/t" \
   -n "pave update" "$bin -q update $work/t" \
   --prepare "rm -rf $work/c" \
   -n "cp -r" "cp -r $work/projects/big $work/c"
 
-ratio() { # file -> mean of command 0 / mean of command 1
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("%.2f" % (r[0]["mean"]/r[1]["mean"]))' "$1"
+ratio() { # file -> median of command 0 / median of command 1 (the machine may be busy)
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("%.2f" % (r[0]["median"]/r[1]["median"]))' "$1"
 }
 small=$(ratio "$work/small.json")
 big=$(ratio "$work/big.json")
@@ -131,7 +131,7 @@ if "$py" -c 'import cruft' 2>/dev/null; then
   echo "local edit" >> "$work/p/d1/f1.txt"; echo "local edit" >> "$work/p/d2/f2.txt"
   git -C "$work/p" add -A && git -C "$work/p" commit -q -m start
   rm -rf "$work/cruft-src" && cp -r "$work/p" "$work/cruft-src"
-  hyperfine -N --warmup 1 --runs 5 \
+  hyperfine --warmup 1 --runs 5 \
     --prepare "rm -rf $work/p && cp -r $work/cruft-src $work/p" \
     -n "cruft update" "sh -c 'cd $work/p && $py -m cruft update --checkout v1.1.0 --skip-apply-ask --allow-untracked-files -y'"
 else
