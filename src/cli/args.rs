@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "pave",
     version,
     about,
-    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n  pave registry add acme https://git.example.com/platform/blueprints.git\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers)."
+    after_help = "Examples:\n  pave list\n  pave show cloudfront-static-site\n  pave new cloudfront-static-site my-site --set project_name=my-site\n  pave registry add acme https://git.example.com/platform/blueprints.git\n\nExit codes: 0 success, 1 error, 2 usage error (bad flags, unknown or invalid answers), 3 `update` wrote conflicts to resolve."
 )]
 pub struct Cli {
     /// Print only errors and the essential result.
@@ -76,6 +76,11 @@ pub enum Command {
         after_help = "Examples:\n  pave new cloudfront-static-site my-site                 # asks on a terminal\n  pave new acme/cloudfront-http-api@^1.2 api --defaults  # from registry acme, newest 1.x\n  pave new cloudfront-http-api --registry acme --offline  # from the cache only\n  pave new cloudfront-static-site my-site --set project_name=my-site --defaults\n  pave new cloudfront-http-api api --answers answers.yaml --dry-run\n  pave new ./blueprints/my-blueprint out --set project_name=demo   # a blueprint folder\n\nWithout a terminal nothing is asked: defaults are taken and every missing answer is\nlisted with the --set that fixes it."
     )]
     New(NewArgs),
+    /// Bring a project to a newer blueprint version (or new answers), keeping its edits.
+    #[command(
+        after_help = "Examples:\n  pave update                         # newest release of the recorded major\n  pave update services/orders --to 2  # cross a major\n  pave update --set routing=none      # same version, new answers\n  pave update --dry-run --diff        # the per-file table and each change, nothing written\n\nPer file: kept (the blueprint did not change it), updated (you did not), merged (both did,\ncleanly), conflict (both did: markers labelled project / blueprint <old> / blueprint <new>),\nadded, deleted (removed upstream, unedited), kept-removed-upstream (removed upstream, edited),\ndeleted-locally (you deleted it; --recreate-deleted brings it back), moved, binary-conflict\n(yours kept, the new one beside it as <file>.pave-new). In a git work tree conflicted files\nare unmerged in the index, so git status and merge tools see them.\n\nExit codes: 0 updated cleanly (or up to date), 3 conflicts were written, 1 error, 2 usage."
+    )]
+    Update(UpdateArgs),
     /// Write, lint and test blueprints (for blueprint authors).
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
@@ -200,6 +205,41 @@ pub struct NewArgs {
     pub json: bool,
     #[command(flatten)]
     pub network: Network,
+}
+
+/// `pave update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The project folder (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// The version to go to: a requirement such as 1.4, ^1.4, 2, '*' (default: the newest
+    /// release with the recorded major).
+    #[arg(long, value_name = "REQ")]
+    pub to: Option<String>,
+    /// Change an answer, or answer a new parameter: --set key=value (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read answers from a YAML file; they win over the recorded ones.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Print the per-file table, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: also print the unified diff of each change.
+    #[arg(long)]
+    pub diff: bool,
+    /// Update a git work tree with uncommitted changes in the project.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Allow a target version older than the recorded one.
+    #[arg(long)]
+    pub allow_downgrade: bool,
+    /// Bring back files the project deleted and the blueprint changed.
+    #[arg(long)]
+    pub recreate_deleted: bool,
+    /// Print the result as JSON (one entry per file).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `pave blueprint ...`.

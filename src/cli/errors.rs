@@ -23,6 +23,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::template::TemplateError,
         crate::plan::PlanError,
         crate::update::pristine::PristineError,
+        crate::update::run::UpdateError,
         crate::update::diff::DiffError,
         crate::update::project_tree::WalkError,
         crate::update::outdated::FindError,

@@ -27,6 +27,7 @@ mod publish;
 mod registry;
 mod show;
 mod source;
+mod update;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -138,6 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(&out, args),
         Command::Show(args) => show::run(&out, args),
         Command::New(args) => new::run(&out, args),
+        Command::Update(args) => update::run(&out, args),
         Command::Blueprint(cmd) => blueprint::run(&out, cmd),
         Command::Registry(args) => registry::run(&out, args),
         Command::Completions { shell, .. } => complete::script(shell),

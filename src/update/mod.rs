@@ -13,6 +13,7 @@
 //!   render, or of the recorded version against a target one.
 //! - [`outdated`]: `pave outdated`: finding projects and one row each (versions, drift).
 //! - [`project_tree`]: which files on disk belong to a project (for `diff` and `outdated`).
+//! - [`run`]: the whole command as library calls: three trees, merge, plan, apply, git index.
 
 pub mod diff;
 pub mod merge;
@@ -20,6 +21,7 @@ pub mod outdated;
 pub mod pristine;
 pub mod project_tree;
 pub mod read;
+pub mod run;
 pub mod text;
 
 pub use merge::{MergeError, MergeOptions, Trees, merge_trees};

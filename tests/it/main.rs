@@ -26,5 +26,6 @@ mod render;
 mod security;
 mod snapshots;
 mod structure;
+mod update;
 mod update_merge;
 mod versions;

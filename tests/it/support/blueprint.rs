@@ -43,6 +43,8 @@ pub struct Param {
     choices: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     when: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    renamed_from: Vec<String>,
 }
 
 impl Param {
@@ -58,6 +60,7 @@ impl Param {
             max: None,
             choices: choices.iter().map(|c| c.to_string()).collect(),
             when: None,
+            renamed_from: Vec::new(),
         }
     }
 
@@ -128,6 +131,12 @@ impl Param {
     }
 
     /// `when:`, a condition over earlier answers.
+    /// Earlier names of the parameter (`renamed_from`).
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from.push(old.to_string());
+        self
+    }
+
     pub fn when(mut self, condition: &str) -> Self {
         self.when = Some(condition.to_string());
         self

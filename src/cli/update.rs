@@ -1,0 +1,294 @@
+//! `pave update`: refuse a dirty work tree, work the update out (prompting for new parameters
+//! and secrets on a terminal), then print the per-file table (`--dry-run`, with `--diff` the
+//! change of each file) or apply it all or nothing, Ctrl-C included. Exit 0 when clean or up
+//! to date, 3 when conflicts were written.
+
+use super::{Output, UsageError, args::UpdateArgs, print_json, prompt::TerminalPrompter, source};
+use crate::answers::{self, Prompter, Supplied};
+use crate::blueprint::Entry;
+use crate::plan::ApplyOptions;
+use crate::update::run::{self, Prepared, Request};
+use crate::update::{Class, OpKind};
+use anyhow::{Context, Result};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+static APPLYING: AtomicBool = AtomicBool::new(false);
+
+/// The exit code of an update that wrote conflicts.
+const CONFLICTS: u8 = 3;
+
+pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
+    install_interrupt_handler();
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut supplied = Supplied::default();
+    for pair in &args.set {
+        supplied.set.push(answers::parse_set(pair)?);
+    }
+    if let Some(file) = &args.answers {
+        let text = fs_err::read_to_string(file).map_err(|e| UsageError(e.to_string()))?;
+        supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    let to = match &args.to {
+        Some(text) => Some(semver::VersionReq::parse(text).map_err(|e| {
+            UsageError(format!(
+                "--to {text} is not a version requirement: {e} (examples: --to 1.4.0, --to ^1.4, --to 2, --to '*')"
+            ))
+        })?),
+        None => None,
+    };
+    if !args.dry_run && !args.allow_dirty {
+        run::check_clean(&dir)?;
+    }
+    let registries = source::registries(out)?;
+    let request = Request {
+        dir: dir.clone(),
+        to,
+        supplied,
+        allow_downgrade: args.allow_downgrade,
+        recreate_deleted: args.recreate_deleted,
+    };
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut terminal = TerminalPrompter::new();
+    let prompter: Option<&mut dyn Prompter> = if interactive {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    let prepared = run::prepare(&registries, &request, prompter)?;
+    tell_notes(&prepared);
+
+    if prepared.up_to_date {
+        if args.json {
+            print_json(&result_json(&prepared, args.dry_run, false))?;
+        } else {
+            say!(
+                "{} is up to date: {} {} with the recorded answers; nothing was written.",
+                dir.display(),
+                prepared.record.blueprint,
+                prepared.record.version
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.dry_run {
+        if args.json {
+            print_json(&result_json(&prepared, true, false))?;
+        } else {
+            print_table(&prepared, true);
+            if args.diff {
+                print_diffs(&prepared);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let options = ApplyOptions {
+        cancel: Some(&CANCEL),
+        finish: None,
+    };
+    APPLYING.store(true, Ordering::SeqCst);
+    let applied = prepared.apply(&options);
+    APPLYING.store(false, Ordering::SeqCst);
+    let unmerged = match applied {
+        Ok(unmerged) => unmerged,
+        Err(e @ run::UpdateError::Git(_)) => return Err(e.into()),
+        Err(e) => {
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("nothing was changed in {}", dir.display()));
+        }
+    };
+    if args.json {
+        print_json(&result_json(&prepared, false, !unmerged.is_empty()))?;
+    } else {
+        print_table(&prepared, false);
+        if args.diff {
+            print_diffs(&prepared);
+        }
+        if prepared.has_conflicts() {
+            let staged = if unmerged.is_empty() {
+                String::new()
+            } else {
+                String::from(" (they are unmerged in the git index: `git status` lists them)")
+            };
+            eprintln!(
+                "Resolve the conflicts{staged}: edit each file between the <<<<<<< and >>>>>>> markers (a binary file: keep yours or take <file>.pave-new), then commit."
+            );
+        }
+    }
+    Ok(if prepared.has_conflicts() {
+        ExitCode::from(CONFLICTS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ctrl-C while files are being written cancels the apply (which undoes itself); at any other
+/// time it ends the process at once, since nothing has been written.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if APPLYING.load(Ordering::SeqCst) {
+            CANCEL.store(true, Ordering::SeqCst);
+        } else {
+            let _ = console::Term::stderr().show_cursor();
+            std::process::exit(130);
+        }
+    });
+}
+
+/// What the user should know before the table: warnings, a moved tag, carried answers.
+fn tell_notes(prepared: &Prepared) {
+    for warning in prepared.answers.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(moved) = &prepared.tag_moved {
+        eprintln!("warning: {moved}; the recorded commit is used as the base");
+    }
+    for (old, new) in &prepared.carried.renamed {
+        eprintln!("note: the answer for `{old}` is carried over to `{new}` (renamed)");
+    }
+    for name in &prepared.carried.dropped {
+        eprintln!(
+            "note: `{name}` is no longer a parameter of {} {}; its answer is dropped",
+            prepared.new_record.blueprint, prepared.new_record.version
+        );
+    }
+}
+
+fn describe(prepared: &Prepared) -> String {
+    let from = &prepared.record.version;
+    let to = &prepared.new_record.version;
+    if from == to {
+        format!("{} {from} (new answers)", prepared.record.blueprint)
+    } else {
+        format!("{} {from} -> {to}", prepared.record.blueprint)
+    }
+}
+
+/// One line per file that changes or needs attention, then the counts by class.
+fn print_table(prepared: &Prepared, dry_run: bool) {
+    say!(
+        "{} {}{}",
+        if dry_run { "Would update" } else { "Updated" },
+        prepared.dir.display(),
+        format_args!(": {}", describe(prepared))
+    );
+    for file in &prepared.result.files {
+        if matches!(file.class, Class::Kept | Class::SameChange) {
+            continue;
+        }
+        let mut extra = String::new();
+        if let Some(from) = &file.from {
+            extra.push_str(&format!(" (from {from})"));
+        }
+        if let Some(side) = &file.side_file {
+            extra.push_str(&format!(" (new version beside it: {side})"));
+        }
+        say!("  {:22} {}{extra}", file.class.as_str(), file.path);
+    }
+    let counts: Vec<String> = Class::ALL
+        .iter()
+        .filter_map(|class| {
+            let n = prepared.result.summary.get(*class);
+            (n > 0).then(|| format!("{n} {class}"))
+        })
+        .collect();
+    let conflicts = prepared.result.summary.conflicts();
+    say!(
+        "Summary: {}{}.{}",
+        if counts.is_empty() {
+            String::from("no files")
+        } else {
+            counts.join(", ")
+        },
+        if conflicts > 0 {
+            format!("; {conflicts} conflict(s) to resolve")
+        } else {
+            String::new()
+        },
+        if dry_run {
+            " Nothing was written (dry run)."
+        } else {
+            ""
+        }
+    );
+}
+
+/// The unified diff of each file the update writes or removes.
+fn print_diffs(prepared: &Prepared) {
+    for file in &prepared.result.files {
+        for op in &file.ops {
+            let old = prepared.ours.get(&op.path);
+            let new = match &op.kind {
+                OpKind::Write(entry) => Some(entry),
+                OpKind::Delete => None,
+            };
+            if old == new {
+                continue;
+            }
+            let text = |e: Option<&Entry>| -> Option<String> {
+                match e {
+                    None => Some(String::new()),
+                    Some(Entry::File { data, .. }) if !data.contains(&0) => {
+                        Some(String::from_utf8_lossy(data).into_owned())
+                    }
+                    Some(Entry::File { .. }) => None,
+                    Some(Entry::Symlink { target }) => Some(format!("-> {target}\n")),
+                }
+            };
+            match (text(old), text(new)) {
+                (Some(a), Some(b)) => {
+                    let diff = similar::TextDiff::from_lines(&a, &b);
+                    let from = if old.is_some() {
+                        format!("a/{}", op.path)
+                    } else {
+                        String::from("/dev/null")
+                    };
+                    let to = if new.is_some() {
+                        format!("b/{}", op.path)
+                    } else {
+                        String::from("/dev/null")
+                    };
+                    let shown = diff.unified_diff().header(&from, &to).to_string();
+                    if !shown.is_empty() {
+                        say!("{}", shown.trim_end());
+                    } else {
+                        say!("mode change: {}", op.path);
+                    }
+                }
+                _ => say!("Binary file {} differs", op.path),
+            }
+        }
+    }
+}
+
+fn result_json(prepared: &Prepared, dry_run: bool, unmerged: bool) -> serde_json::Value {
+    let files: Vec<_> = prepared
+        .result
+        .files
+        .iter()
+        .map(|f| serde_json::to_value(f).unwrap_or_default())
+        .collect();
+    json!({
+        "dir": prepared.dir.display().to_string(),
+        "registry": prepared.record.registry,
+        "blueprint": prepared.record.blueprint,
+        "from": {"version": prepared.record.version.to_string(), "commit": prepared.record.commit},
+        "to": {"version": prepared.new_record.version.to_string(), "commit": prepared.new_record.commit},
+        "answers": prepared.new_record.answers,
+        "dropped": prepared.carried.dropped,
+        "renamed": prepared.carried.renamed,
+        "tag_moved": prepared.tag_moved.as_ref().map(ToString::to_string),
+        "up_to_date": prepared.up_to_date,
+        "dry_run": dry_run,
+        "unmerged_in_index": unmerged,
+        "conflicts": prepared.result.summary.conflicts(),
+        "summary": prepared.result.summary,
+        "files": files,
+    })
+}

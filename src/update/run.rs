@@ -1,0 +1,552 @@
+//! `pave update` as library calls, without printing: [`prepare`] reads the project's record,
+//! loads the recorded version (the base) and the target version, resolves the new answers,
+//! renders both, reads the project and merges file by file into a [`WritePlan`] with
+//! `.pave.yaml` last; [`Prepared::apply`] writes it all or nothing and then registers each
+//! conflicted file as unmerged in the git index (when the project is in a work tree).
+//! [`check_clean`] refuses a work tree with uncommitted changes in the project folder. No
+//! blueprint code runs, and no path leaves the project.
+
+use super::pristine::{self, Carried, PristineError, Rendered};
+use super::{MergeError, MergeOptions, OpKind, ReadError, Trees, UpdateResult};
+use crate::answers::{self, AnswerError, Answers, Prompter, Supplied};
+use crate::blueprint::{Entry, FileTree};
+use crate::error::{Classify, ErrorKind};
+use crate::manifest::{Manifest, ParamType};
+use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
+use crate::project::{self, ProjectFile};
+use crate::registry::integrity::TagMoved;
+use crate::registry::{Loaded, Registries, RegistryError};
+use crate::render::{self, RenderError};
+use crate::template::Engine;
+use semver::{Comparator, Op, Version, VersionReq};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The project folder.
+    pub dir: PathBuf,
+    /// The target requirement (`--to`); `None`: the newest version with the recorded major.
+    pub to: Option<VersionReq>,
+    /// `--set` pairs and the `--answers` file; they win over the recorded answers.
+    pub supplied: Supplied,
+    /// Allow a target older than the recorded version.
+    pub allow_downgrade: bool,
+    /// Bring back files the project deleted and the blueprint changed.
+    pub recreate_deleted: bool,
+}
+
+/// Why an update could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    /// The record, the base or its render.
+    #[error(transparent)]
+    Pristine(#[from] PristineError),
+    /// The registry.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The new answers.
+    #[error(transparent)]
+    Answers(#[from] AnswerError),
+    /// The target version failed to render.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The project could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A merge failed.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    /// The plan could not be made or applied.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// `.pave.yaml` could not be written.
+    #[error(transparent)]
+    Yaml(#[from] crate::yaml::YamlError),
+    /// The target is older than the recorded version.
+    #[error(
+        "{blueprint} {to} is older than {from}, the version this project records; pass --allow-downgrade to go back anyway"
+    )]
+    Downgrade {
+        /// The blueprint.
+        blueprint: String,
+        /// The recorded version.
+        from: Version,
+        /// The target.
+        to: Version,
+    },
+    /// Recorded answers the target version no longer accepts, with no terminal to ask on.
+    #[error("recorded answer(s) no longer valid in {blueprint} {version}:\n{}\n  fix: {}", .stale.iter().map(|(n, v, why)| format!("  - {n} = {v}: {why}")).collect::<Vec<_>>().join("\n"), .stale.iter().map(|(n, _, _)| format!("--set {n}=...")).collect::<Vec<_>>().join(" "))]
+    StaleAnswers {
+        /// The blueprint.
+        blueprint: String,
+        /// The target version.
+        version: Version,
+        /// `(parameter, recorded value, why it no longer fits)`.
+        stale: Vec<(String, String, String)>,
+    },
+    /// The git work tree has uncommitted changes in the project.
+    #[error("{} has uncommitted changes ({}); commit or stash them first, so the update's changes can be told apart from yours, or pass --allow-dirty", .dir.display(), summarize(.paths))]
+    Dirty {
+        /// The project folder.
+        dir: PathBuf,
+        /// The changed paths (relative to the work tree).
+        paths: Vec<String>,
+    },
+    /// The git work tree could not be inspected or its index written.
+    #[error("git: {0}")]
+    Git(String),
+}
+
+fn summarize(paths: &[String]) -> String {
+    let shown: Vec<&str> = paths.iter().take(5).map(String::as_str).collect();
+    let more = paths.len().saturating_sub(shown.len());
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+impl Classify for UpdateError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            UpdateError::Pristine(e) => e.kind(),
+            UpdateError::Registry(e) => e.kind(),
+            UpdateError::Answers(e) => {
+                if e.is_usage() {
+                    ErrorKind::Usage
+                } else {
+                    ErrorKind::Failure
+                }
+            }
+            UpdateError::Render(e) => e.kind(),
+            UpdateError::Plan(e) => e.kind(),
+            UpdateError::Yaml(e) => e.kind(),
+            UpdateError::Downgrade { .. } | UpdateError::StaleAnswers { .. } => ErrorKind::Usage,
+            UpdateError::Read(_)
+            | UpdateError::Merge(_)
+            | UpdateError::Dirty { .. }
+            | UpdateError::Git(_) => ErrorKind::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            UpdateError::Pristine(e) => e.hint(),
+            UpdateError::Registry(e) => e.hint(),
+            UpdateError::Answers(e) => e.hint(),
+            UpdateError::Render(e) => e.hint(),
+            UpdateError::Plan(e) => e.hint(),
+            UpdateError::Downgrade { .. } => Some(String::from(
+                "pass --allow-downgrade, or --to a version not older than the recorded one",
+            )),
+            UpdateError::Dirty { .. } => Some(String::from(
+                "commit or stash your changes (git stash -u), or pass --allow-dirty",
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// An update worked out and ready to apply.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The project folder.
+    pub dir: PathBuf,
+    /// `.pave.yaml` as it was.
+    pub record: ProjectFile,
+    /// `.pave.yaml` as it will be.
+    pub new_record: ProjectFile,
+    /// The recorded version's tag no longer points at the recorded commit.
+    pub tag_moved: Option<TagMoved>,
+    /// How the recorded answers carried over to the target.
+    pub carried: Carried,
+    /// The new answers.
+    pub answers: Answers,
+    /// The per-file outcome.
+    pub result: UpdateResult,
+    /// The project's files that the update reads (before it).
+    pub ours: FileTree,
+    /// What is written, `.pave.yaml` last.
+    pub plan: WritePlan,
+    /// Same version, same commit, same answers: nothing to do.
+    pub up_to_date: bool,
+}
+
+/// The requirement of a default update: the newest release with the recorded major.
+pub fn same_major(version: &Version) -> VersionReq {
+    VersionReq {
+        comparators: vec![
+            Comparator {
+                op: Op::GreaterEq,
+                major: version.major,
+                minor: Some(0),
+                patch: Some(0),
+                pre: semver::Prerelease::EMPTY,
+            },
+            Comparator {
+                op: Op::Less,
+                major: version.major + 1,
+                minor: Some(0),
+                patch: Some(0),
+                pre: semver::Prerelease::EMPTY,
+            },
+        ],
+    }
+}
+
+/// Works the update out: nothing is written.
+pub fn prepare(
+    registries: &Registries,
+    request: &Request,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<Prepared, UpdateError> {
+    let dir = &request.dir;
+    let record = pristine::read_record(dir)?;
+    let source = registries.open_recorded(&record)?;
+    let (base_loaded, tag_moved) = pristine::load_from(source.as_ref(), &record)?;
+    let name = &record.blueprint;
+
+    let req = request
+        .to
+        .clone()
+        .unwrap_or_else(|| same_major(&record.version));
+    let version = match source.resolve(name, &req) {
+        Ok(v) => v,
+        // The recorded release may be the only one, and its tag gone: re-render it.
+        Err(RegistryError::NoMatchingVersion { .. }) if request.to.is_none() => {
+            record.version.clone()
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if version < record.version && !request.allow_downgrade {
+        return Err(UpdateError::Downgrade {
+            blueprint: name.clone(),
+            from: record.version.clone(),
+            to: version,
+        });
+    }
+    let target = if version == record.version {
+        base_loaded.clone()
+    } else {
+        source.load(name, &version)?
+    };
+
+    let (answers, carried) = new_answers(&target, &record, &request.supplied, prompter)?;
+    let secrets: Map<String, Value> = base_loaded
+        .blueprint
+        .manifest
+        .parameters
+        .iter()
+        .filter(|p| p.kind == ParamType::Secret)
+        .filter_map(|p| {
+            answers
+                .get(&p.name)
+                .filter(|v| !v.is_null())
+                .map(|v| (p.name.clone(), v.clone()))
+        })
+        .collect();
+    let base = pristine::render_recorded(&base_loaded, &record.answers, &secrets)?;
+    let theirs = render_target(&target, &answers)?;
+
+    let paths: BTreeSet<&String> = base.tree.keys().chain(theirs.tree.keys()).collect();
+    let ours = super::read_project(dir, paths)?;
+    let mut options = MergeOptions::new(
+        &record.version.to_string(),
+        &target.blueprint.version().to_string(),
+    );
+    options.recreate_deleted = request.recreate_deleted;
+    let result = super::merge_trees(
+        &Trees {
+            base: &base.tree,
+            base_origins: &base.origins,
+            theirs: &theirs.tree,
+            theirs_origins: &theirs.origins,
+            ours: &ours,
+        },
+        &options,
+    )?;
+
+    let new_record = ProjectFile {
+        registry: record.registry.clone(),
+        blueprint: record.blueprint.clone(),
+        version: target.blueprint.version().clone(),
+        commit: target.commit.clone().or_else(|| record.commit.clone()),
+        answers: answers.recorded(),
+        pave_version: crate::VERSION.to_string(),
+    };
+    let up_to_date = new_record.version == record.version
+        && new_record.commit == record.commit
+        && new_record.answers == record.answers
+        && !result.changes_anything();
+    let plan = build_plan(dir, &result, &ours, &new_record, up_to_date)?;
+    Ok(Prepared {
+        dir: dir.clone(),
+        record,
+        new_record,
+        tag_moved,
+        carried,
+        answers,
+        result,
+        ours,
+        plan,
+        up_to_date,
+    })
+}
+
+/// The answers for the target: recorded ones carried over (removed parameters dropped,
+/// `renamed_from` followed), overridden by `--answers` and `--set`; recorded answers the
+/// target no longer accepts are asked again (or reported without a terminal); new parameters
+/// are asked on a terminal, else take their default, else are reported together.
+fn new_answers(
+    target: &Loaded,
+    record: &ProjectFile,
+    supplied: &Supplied,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<(Answers, Carried), UpdateError> {
+    let manifest = &target.blueprint.manifest;
+    let carried = pristine::carry_over(manifest, &record.answers);
+    let mut file = carried.answers.clone();
+    let overridden = |name: &str| {
+        supplied.set.iter().any(|(k, _)| k == name) || supplied.file.contains_key(name)
+    };
+    let stale = stale_answers(manifest, &file);
+    let stale: Vec<_> = stale
+        .into_iter()
+        .filter(|(n, _, _)| !overridden(n))
+        .collect();
+    if !stale.is_empty() && prompter.is_none() {
+        return Err(UpdateError::StaleAnswers {
+            blueprint: target.blueprint.name().to_string(),
+            version: target.blueprint.version().clone(),
+            stale,
+        });
+    }
+    for (name, _, _) in &stale {
+        file.remove(name);
+    }
+    for (key, value) in &supplied.file {
+        file.insert(key.clone(), value.clone());
+    }
+    let engine = Engine::new(&target.blueprint.partials).map_err(RenderError::from)?;
+    let merged = Supplied {
+        set: supplied.set.clone(),
+        file,
+        defaults: supplied.defaults,
+        folder_name: None,
+    };
+    // Known keys of the user's answers file are checked by resolve; recorded keys were mapped.
+    let answers = answers::resolve(manifest, &engine, &merged, prompter)?;
+    Ok((answers, carried))
+}
+
+/// Carried answers that the manifest's parameters no longer accept (e.g. a choice removed).
+fn stale_answers(
+    manifest: &Manifest,
+    answers: &Map<String, Value>,
+) -> Vec<(String, String, String)> {
+    let mut stale = Vec::new();
+    for param in &manifest.parameters {
+        let Some(value) = answers.get(&param.name) else {
+            continue;
+        };
+        if let Err(why) = param.coerce(value).and_then(|v| param.validate(&v)) {
+            let shown = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            stale.push((param.name.clone(), shown, why));
+        }
+    }
+    stale
+}
+
+/// The target rendered with the new answers, `.pave.yaml` left out.
+fn render_target(target: &Loaded, answers: &Answers) -> Result<Rendered, UpdateError> {
+    let mut engine = Engine::new(&target.blueprint.partials).map_err(RenderError::from)?;
+    let (mut tree, mut origins) =
+        render::render_traced(&mut engine, &target.blueprint, &answers.context())?;
+    tree.remove(project::FILE_NAME);
+    origins.remove(project::FILE_NAME);
+    Ok(Rendered {
+        tree,
+        origins,
+        answers: answers.clone(),
+    })
+}
+
+/// The write plan of an update's operations, `.pave.yaml` last (none when up to date).
+fn build_plan(
+    dir: &Path,
+    result: &UpdateResult,
+    ours: &FileTree,
+    new_record: &ProjectFile,
+    up_to_date: bool,
+) -> Result<WritePlan, UpdateError> {
+    let mut files = Vec::new();
+    if !up_to_date {
+        let beside: Vec<&String> = result
+            .files
+            .iter()
+            .filter_map(|f| f.side_file.as_ref())
+            .collect();
+        let beside_now = super::read_project(dir, beside)?;
+        for outcome in &result.files {
+            for op in &outcome.ops {
+                let old = ours.get(&op.path).cloned();
+                match &op.kind {
+                    OpKind::Delete => {
+                        if let Some(old) = old {
+                            files.push(PlannedFile::delete(&op.path, old));
+                        }
+                    }
+                    OpKind::Write(entry) if outcome.side_file.as_deref() == Some(&op.path) => {
+                        files.push(PlannedFile::conflict_beside(
+                            &outcome.path,
+                            entry.clone(),
+                            beside_now.get(&op.path).cloned(),
+                        ));
+                    }
+                    OpKind::Write(entry) if op.conflict => {
+                        files.push(PlannedFile::conflict(&op.path, old, entry.clone()));
+                    }
+                    OpKind::Write(entry) => {
+                        files.push(PlannedFile::write(&op.path, old, entry.clone()));
+                    }
+                }
+            }
+        }
+        let record_now = super::read_project(dir, [project::FILE_NAME])?;
+        files.push(PlannedFile::write(
+            project::FILE_NAME,
+            record_now.get(project::FILE_NAME).cloned(),
+            Entry::file(new_record.to_yaml()?),
+        ));
+    }
+    Ok(WritePlan::in_place(dir, files)?)
+}
+
+impl Prepared {
+    /// Whether any file was left with something to resolve.
+    pub fn has_conflicts(&self) -> bool {
+        self.result.has_conflicts()
+    }
+
+    /// Writes the plan all or nothing (`options.cancel` stops it and undoes it), then, in a
+    /// git work tree, registers each conflicted file as unmerged (stages 1, 2, 3). Returns
+    /// the paths registered. Up to date: writes nothing.
+    pub fn apply(&self, options: &ApplyOptions<'_>) -> Result<Vec<String>, UpdateError> {
+        if self.up_to_date {
+            return Ok(Vec::new());
+        }
+        self.plan.apply(options)?;
+        if self.has_conflicts() {
+            return register_conflicts(&self.dir, &self.result)
+                .map_err(|e| UpdateError::Git(format!("the files are written, but the conflicts could not be registered in the git index: {}", e.message())));
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The work tree `dir` is in and `dir`'s path relative to it (`""` at the top).
+fn work_tree(dir: &Path) -> Option<(git2::Repository, String)> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let top = repo.workdir()?.canonicalize().ok()?;
+    let here = dir.canonicalize().ok()?;
+    let rel = here.strip_prefix(&top).ok()?;
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    Some((repo, rel))
+}
+
+/// Refuses a git work tree with uncommitted changes (untracked files included) inside `dir`.
+/// A folder outside any work tree passes.
+pub fn check_clean(dir: &Path) -> Result<(), UpdateError> {
+    let Some((repo, rel)) = work_tree(dir) else {
+        return Ok(());
+    };
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    if !rel.is_empty() {
+        opts.pathspec(format!("{rel}/"));
+    }
+    let statuses = repo
+        .statuses(Some(&mut opts))
+        .map_err(|e| UpdateError::Git(e.message().to_string()))?;
+    let paths: Vec<String> = statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .filter_map(|s| s.path().ok().map(str::to_string))
+        .collect();
+    if paths.is_empty() {
+        Ok(())
+    } else {
+        Err(UpdateError::Dirty {
+            dir: dir.to_path_buf(),
+            paths,
+        })
+    }
+}
+
+/// Registers each conflicted file as unmerged in the index of the work tree `dir` is in,
+/// with the three contents as stages 1 (base), 2 (project) and 3 (blueprint); absent sides
+/// are left out. Clean files are not staged.
+fn register_conflicts(dir: &Path, result: &UpdateResult) -> Result<Vec<String>, git2::Error> {
+    let Some((repo, rel)) = work_tree(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut index = repo.index()?;
+    let mut registered = Vec::new();
+    for file in result.files.iter().filter(|f| f.conflict) {
+        let Some(stages) = &file.stages else {
+            continue;
+        };
+        let path = if rel.is_empty() {
+            file.path.clone()
+        } else {
+            format!("{rel}/{}", file.path)
+        };
+        let entry =
+            |e: &Option<Entry>, stage: u16| -> Result<Option<git2::IndexEntry>, git2::Error> {
+                let Some(e) = e else {
+                    return Ok(None);
+                };
+                let (data, mode) = match e {
+                    Entry::File { data, executable } => (
+                        data.as_slice(),
+                        if *executable { 0o100755 } else { 0o100644 },
+                    ),
+                    Entry::Symlink { target } => (target.as_bytes(), 0o120000),
+                };
+                let id = repo.blob(data)?;
+                Ok(Some(git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode,
+                    uid: 0,
+                    gid: 0,
+                    file_size: u32::try_from(data.len()).unwrap_or(u32::MAX),
+                    id,
+                    flags: (stage << 12) | u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
+                    flags_extended: 0,
+                    path: path.clone().into_bytes(),
+                }))
+            };
+        let base = entry(&stages.base, 1)?;
+        let ours = entry(&stages.ours, 2)?;
+        let theirs = entry(&stages.theirs, 3)?;
+        index.remove_path(Path::new(&path)).ok();
+        for staged in [base, ours, theirs].into_iter().flatten() {
+            index.add(&staged)?;
+        }
+        registered.push(path);
+    }
+    index.write()?;
+    Ok(registered)
+}
