@@ -5,6 +5,7 @@ use super::cloudfront::{
     ALL_VIEWER, check_authorization_placement, check_no_all_viewer, check_origin_group_methods,
     check_origins, check_ttl_order, check_web_acl_region,
 };
+use super::project::check_lint_regions;
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
 use super::toggles::{check_edge_kvs, check_lambda_url_access, check_site_toggles};
@@ -453,5 +454,38 @@ fn oac_of_the_wrong_type() {
             ) = Value::from("s3");
         },
         "no AWS::CloudFront::OriginAccessControl of type lambda",
+    );
+}
+
+/// Replaces `from` with `to` in a rendered file (which must contain it).
+fn edit_file(c: &mut Case, file: &str, from: &str, to: &str) {
+    let text = file_text(&c.tree, file).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    let edited = text.replace(from, to);
+    c.tree.insert(String::from(file), Entry::file(edited));
+}
+
+#[test]
+fn make_lint_without_the_project_region() {
+    assert_catches(
+        check_lint_regions,
+        "cloudfront-static-site",
+        "01-spa-logs",
+        |c| {
+            edit_file(
+                c,
+                "Makefile",
+                "cfn-lint --regions $(REGION) -- template.yaml",
+                "cfn-lint template.yaml",
+            )
+        },
+        "does not pass --regions us-east-1",
+    );
+    assert_catches(
+        check_lint_regions,
+        "cloudfront-lambda-url",
+        "06-python313-eu-west-1-custom-header",
+        |c| edit_file(c, "Makefile", "REGION ?= eu-west-1", "REGION ?= us-east-1"),
+        "does not pass --regions eu-west-1",
     );
 }

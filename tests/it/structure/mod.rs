@@ -21,6 +21,7 @@
 mod breaks;
 mod cfn;
 mod cloudfront;
+mod project;
 mod rendering;
 mod sam;
 mod toggles;
