@@ -8,6 +8,7 @@ use super::cloudfront::{
 use super::project::check_lint_regions;
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
+use super::storage::check_bucket_lifecycles;
 use super::toggles::{check_edge_kvs, check_lambda_url_access, check_site_toggles};
 use super::{Case, Check, case, file_text, run};
 use pave::blueprint::Entry;
@@ -487,5 +488,66 @@ fn make_lint_without_the_project_region() {
         "06-python313-eu-west-1-custom-header",
         |c| edit_file(c, "Makefile", "REGION ?= eu-west-1", "REGION ?= us-east-1"),
         "does not pass --regions eu-west-1",
+    );
+}
+
+const SITE_BUCKET_RULE: &str = "Resources.SiteBucket.Properties.LifecycleConfiguration.Rules.0";
+const SITE_LOG_RULE: &str = "Resources.LogBucket.Properties.LifecycleConfiguration.Rules.0";
+
+#[test]
+fn bucket_lifecycle_gaps() {
+    let site = "cloudfront-static-site";
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                SITE_BUCKET_RULE,
+                "NoncurrentVersionExpiration",
+            )
+        },
+        "SiteBucket: versioned, but no enabled lifecycle rule expires noncurrent versions",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                SITE_LOG_RULE,
+                "AbortIncompleteMultipartUpload",
+            )
+        },
+        "LogBucket: no enabled lifecycle rule aborts incomplete multipart uploads",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            insert(
+                &mut c.template,
+                SITE_LOG_RULE,
+                "ExpirationInDays",
+                Value::from(90),
+            )
+        },
+        "LogBucket: log expiry Number(90) is not a stack parameter",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.LogBucket.Properties",
+                "LifecycleConfiguration",
+            )
+        },
+        "LogBucket: log bucket whose logs never expire",
     );
 }

@@ -24,6 +24,7 @@ mod cloudfront;
 mod project;
 mod rendering;
 mod sam;
+mod storage;
 mod toggles;
 
 use crate::support::builtin;
