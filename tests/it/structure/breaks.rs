@@ -8,7 +8,7 @@ use super::cloudfront::{
 use super::project::check_lint_regions;
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
-use super::storage::check_bucket_lifecycles;
+use super::storage::{check_bucket_lifecycles, check_retained_data, check_teardown_notes};
 use super::toggles::{check_edge_kvs, check_lambda_url_access, check_site_toggles};
 use super::{Case, Check, case, file_text, run};
 use pave::blueprint::Entry;
@@ -549,5 +549,46 @@ fn bucket_lifecycle_gaps() {
             )
         },
         "LogBucket: log bucket whose logs never expire",
+    );
+}
+
+#[test]
+fn log_group_deleted_with_the_stack() {
+    assert_catches(
+        check_retained_data,
+        "cloudfront-lambda-url",
+        "01-python-buffered-nowaf-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.ApiFunctionLogGroup",
+                "DeletionPolicy",
+            )
+        },
+        "ApiFunctionLogGroup (AWS::Logs::LogGroup): DeletionPolicy is not Retain",
+    );
+    assert_catches(
+        check_retained_data,
+        "cloudfront-http-api",
+        "01-node22-jwt-waf-create",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.LogBucket",
+                "UpdateReplacePolicy",
+            )
+        },
+        "LogBucket (AWS::S3::Bucket): UpdateReplacePolicy is not Retain",
+    );
+}
+
+#[test]
+fn readme_without_log_group_removal() {
+    assert_catches(
+        check_teardown_notes,
+        "cloudfront-http-api",
+        "02-python312-open-no-waf",
+        |c| edit_file(c, "README.md", "aws logs delete-log-group", "aws logs"),
+        "README.md does not say how to delete the retained log groups",
     );
 }
