@@ -5,7 +5,7 @@ use super::cloudfront::{
     ALL_VIEWER, check_authorization_placement, check_no_all_viewer, check_origin_group_methods,
     check_origins, check_ttl_order, check_web_acl_region,
 };
-use super::project::check_lint_regions;
+use super::project::{check_lint_regions, check_workflow};
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
 use super::storage::{check_bucket_lifecycles, check_retained_data, check_teardown_notes};
@@ -590,5 +590,67 @@ fn readme_without_log_group_removal() {
         "02-python312-open-no-waf",
         |c| edit_file(c, "README.md", "aws logs delete-log-group", "aws logs"),
         "README.md does not say how to delete the retained log groups",
+    );
+}
+
+const CI: &str = ".github/workflows/ci.yml";
+
+#[test]
+fn workflow_weaknesses() {
+    let (bp, name) = ("cloudfront-edge-functions", "01-kvs-country-defaults");
+    let damages: [(&str, &str, &str); 6] = [
+        (
+            "aws-actions/setup-sam@f84ec7d548307efafe33230528756de3c5841a17 # v2",
+            "aws-actions/setup-sam@v2",
+            "`aws-actions/setup-sam@v2` is not pinned",
+        ),
+        (
+            "persist-credentials: false",
+            "persist-credentials: true",
+            "actions/checkout without persist-credentials: false",
+        ),
+        (
+            "permissions: {}",
+            "permissions: write-all",
+            "workflow permissions are not",
+        ),
+        (
+            "      id-token: write",
+            "      id-token: write\n      actions: write",
+            "its permissions are not",
+        ),
+        (
+            "    environment: production\n",
+            "",
+            "deploys outside a GitHub environment",
+        ),
+        (
+            "    permissions:\n      contents: read\n    steps:",
+            "    permissions:\n      contents: read\n      id-token: write\n    steps:",
+            "job test-lint: permissions are not exactly",
+        ),
+    ];
+    for (from, to, needle) in damages {
+        assert_catches(
+            check_workflow,
+            bp,
+            name,
+            |c| edit_file(c, CI, from, to),
+            needle,
+        );
+    }
+    assert_catches(
+        check_workflow,
+        bp,
+        name,
+        |c| {
+            edit_file(
+                c,
+                "README.md",
+                ":environment:production",
+                ":ref:refs/heads/main",
+            )
+        },
+        "README.md does not show the OIDC trust condition for environment production",
     );
 }
