@@ -9,7 +9,9 @@ use super::project::{check_lint_regions, check_workflow};
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
 use super::storage::{check_bucket_lifecycles, check_retained_data, check_teardown_notes};
-use super::toggles::{check_edge_kvs, check_lambda_url_access, check_site_toggles};
+use super::toggles::{
+    check_custom_domain_tls, check_edge_kvs, check_lambda_url_access, check_site_toggles,
+};
 use super::{Case, Check, case, file_text, run};
 use pave::blueprint::Entry;
 use serde_json::Value as Json;
@@ -652,5 +654,37 @@ fn workflow_weaknesses() {
             )
         },
         "README.md does not show the OIDC trust condition for environment production",
+    );
+}
+
+#[test]
+fn custom_domain_with_a_weak_viewer_policy() {
+    let (bp, name) = ("cloudfront-lambda-url", "14-python-custom-domain-logs");
+    assert_catches(
+        check_custom_domain_tls,
+        bp,
+        name,
+        |c| {
+            insert(
+                &mut c.template,
+                &format!("{DIST}.ViewerCertificate"),
+                "MinimumProtocolVersion",
+                Value::from("TLSv1"),
+            )
+        },
+        "Distribution: custom domain without TLSv1.2_2021 and sni-only",
+    );
+    assert_catches(
+        check_custom_domain_tls,
+        bp,
+        name,
+        |c| {
+            remove(
+                &mut c.template,
+                "Parameters.CertificateArn",
+                "AllowedPattern",
+            )
+        },
+        "does not require us-east-1",
     );
 }
