@@ -16,6 +16,7 @@ mod parsers;
 mod plan;
 mod pty;
 mod render;
+mod secrets;
 mod security;
 mod snapshots;
 mod structure;
