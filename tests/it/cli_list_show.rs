@@ -28,7 +28,7 @@ fn list_shows_every_builtin_blueprint_with_version_and_summary() {
             .lines()
             .find(|l| l.starts_with(name))
             .unwrap_or_else(|| panic!("{name} missing:\n{out}"));
-        assert!(line.contains("1.0.0"), "{line}");
+        assert!(line.contains("1.1.0"), "{line}");
     }
 }
 
@@ -82,7 +82,7 @@ fn show_lists_every_parameter_with_type_default_and_help() {
         .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(
-        out.starts_with("cloudfront-static-site 1.0.0  (builtin)\n"),
+        out.starts_with("cloudfront-static-site 1.1.0  (builtin)\n"),
         "{out}"
     );
     for param in [
@@ -103,7 +103,12 @@ fn show_lists_every_parameter_with_type_default_and_help() {
         out.contains("(choice: spa | static-index | none) default: spa"),
         "{out}"
     );
-    assert!(out.contains("versions: 1.0.0"), "{out}");
+    // The current release is listed (older ones too once they are kept in the binary).
+    let versions = out
+        .lines()
+        .find(|l| l.starts_with("versions: "))
+        .unwrap_or("");
+    assert!(versions.contains("1.1.0"), "{out}");
 }
 
 #[test]
@@ -120,7 +125,13 @@ fn show_json_carries_parameters_versions_and_changelog() {
             .clone();
         let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(doc["name"], name);
-        assert_eq!(doc["versions"], serde_json::json!(["1.0.0"]));
+        assert!(
+            doc["versions"]
+                .as_array()
+                .is_some_and(|v| v.contains(&serde_json::json!("1.1.0"))),
+            "{name}: {}",
+            doc["versions"]
+        );
         let params = doc["parameters"].as_array().unwrap();
         assert!(
             params
@@ -136,7 +147,7 @@ fn show_json_carries_parameters_versions_and_changelog() {
         assert!(
             doc["changelog"]
                 .as_str()
-                .is_some_and(|c| c.contains("1.0.0")),
+                .is_some_and(|c| c.contains("## 1.1.0") && c.contains("## 1.0.0")),
             "{name}: changelog"
         );
     }
@@ -155,8 +166,9 @@ fn unknown_blueprint_names_the_closest_one() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "no version matching `^2`; available: 1.0.0",
-        ));
+            "no version matching `^2`; available: ",
+        ))
+        .stderr(predicate::str::contains("1.1.0"));
 }
 
 #[test]

@@ -23,6 +23,7 @@ mod plan;
 mod pty;
 mod publish;
 mod render;
+mod secrets;
 mod security;
 mod snapshots;
 mod structure;

@@ -5,9 +5,13 @@ use super::cloudfront::{
     ALL_VIEWER, check_authorization_placement, check_no_all_viewer, check_origin_group_methods,
     check_origins, check_ttl_order, check_web_acl_region,
 };
+use super::project::{check_lint_regions, check_workflow};
 use super::rendering::{check_no_stray_braces, first_difference};
 use super::sam::check_sam_literals;
-use super::toggles::{check_edge_kvs, check_lambda_url_access, check_site_toggles};
+use super::storage::{check_bucket_lifecycles, check_retained_data, check_teardown_notes};
+use super::toggles::{
+    check_custom_domain_tls, check_edge_kvs, check_lambda_url_access, check_site_toggles,
+};
 use super::{Case, Check, case, file_text, run};
 use pave::blueprint::Entry;
 use serde_json::Value as Json;
@@ -453,5 +457,234 @@ fn oac_of_the_wrong_type() {
             ) = Value::from("s3");
         },
         "no AWS::CloudFront::OriginAccessControl of type lambda",
+    );
+}
+
+/// Replaces `from` with `to` in a rendered file (which must contain it).
+fn edit_file(c: &mut Case, file: &str, from: &str, to: &str) {
+    let text = file_text(&c.tree, file).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    let edited = text.replace(from, to);
+    c.tree.insert(String::from(file), Entry::file(edited));
+}
+
+#[test]
+fn make_lint_without_the_project_region() {
+    assert_catches(
+        check_lint_regions,
+        "cloudfront-static-site",
+        "01-spa-logs",
+        |c| {
+            edit_file(
+                c,
+                "Makefile",
+                "cfn-lint --regions $(REGION) -- template.yaml",
+                "cfn-lint template.yaml",
+            )
+        },
+        "does not pass --regions us-east-1",
+    );
+    assert_catches(
+        check_lint_regions,
+        "cloudfront-lambda-url",
+        "06-python313-eu-west-1-custom-header",
+        |c| edit_file(c, "Makefile", "REGION ?= eu-west-1", "REGION ?= us-east-1"),
+        "does not pass --regions eu-west-1",
+    );
+}
+
+const SITE_BUCKET_RULE: &str = "Resources.SiteBucket.Properties.LifecycleConfiguration.Rules.0";
+const SITE_LOG_RULE: &str = "Resources.LogBucket.Properties.LifecycleConfiguration.Rules.0";
+
+#[test]
+fn bucket_lifecycle_gaps() {
+    let site = "cloudfront-static-site";
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                SITE_BUCKET_RULE,
+                "NoncurrentVersionExpiration",
+            )
+        },
+        "SiteBucket: versioned, but no enabled lifecycle rule expires noncurrent versions",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                SITE_LOG_RULE,
+                "AbortIncompleteMultipartUpload",
+            )
+        },
+        "LogBucket: no enabled lifecycle rule aborts incomplete multipart uploads",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            insert(
+                &mut c.template,
+                SITE_LOG_RULE,
+                "ExpirationInDays",
+                Value::from(90),
+            )
+        },
+        "LogBucket: log expiry Number(90) is not a stack parameter",
+    );
+    assert_catches(
+        check_bucket_lifecycles,
+        site,
+        "01-spa-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.LogBucket.Properties",
+                "LifecycleConfiguration",
+            )
+        },
+        "LogBucket: log bucket whose logs never expire",
+    );
+}
+
+#[test]
+fn log_group_deleted_with_the_stack() {
+    assert_catches(
+        check_retained_data,
+        "cloudfront-lambda-url",
+        "01-python-buffered-nowaf-logs",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.ApiFunctionLogGroup",
+                "DeletionPolicy",
+            )
+        },
+        "ApiFunctionLogGroup (AWS::Logs::LogGroup): DeletionPolicy is not Retain",
+    );
+    assert_catches(
+        check_retained_data,
+        "cloudfront-http-api",
+        "01-node22-jwt-waf-create",
+        |c| {
+            remove(
+                &mut c.template,
+                "Resources.LogBucket",
+                "UpdateReplacePolicy",
+            )
+        },
+        "LogBucket (AWS::S3::Bucket): UpdateReplacePolicy is not Retain",
+    );
+}
+
+#[test]
+fn readme_without_log_group_removal() {
+    assert_catches(
+        check_teardown_notes,
+        "cloudfront-http-api",
+        "02-python312-open-no-waf",
+        |c| edit_file(c, "README.md", "aws logs delete-log-group", "aws logs"),
+        "README.md does not say how to delete the retained log groups",
+    );
+}
+
+const CI: &str = ".github/workflows/ci.yml";
+
+#[test]
+fn workflow_weaknesses() {
+    let (bp, name) = ("cloudfront-edge-functions", "01-kvs-country-defaults");
+    let damages: [(&str, &str, &str); 6] = [
+        (
+            "aws-actions/setup-sam@f84ec7d548307efafe33230528756de3c5841a17 # v2",
+            "aws-actions/setup-sam@v2",
+            "`aws-actions/setup-sam@v2` is not pinned",
+        ),
+        (
+            "persist-credentials: false",
+            "persist-credentials: true",
+            "actions/checkout without persist-credentials: false",
+        ),
+        (
+            "permissions: {}",
+            "permissions: write-all",
+            "workflow permissions are not",
+        ),
+        (
+            "      id-token: write",
+            "      id-token: write\n      actions: write",
+            "its permissions are not",
+        ),
+        (
+            "    environment: production\n",
+            "",
+            "deploys outside a GitHub environment",
+        ),
+        (
+            "    permissions:\n      contents: read\n    steps:",
+            "    permissions:\n      contents: read\n      id-token: write\n    steps:",
+            "job test-lint: permissions are not exactly",
+        ),
+    ];
+    for (from, to, needle) in damages {
+        assert_catches(
+            check_workflow,
+            bp,
+            name,
+            |c| edit_file(c, CI, from, to),
+            needle,
+        );
+    }
+    assert_catches(
+        check_workflow,
+        bp,
+        name,
+        |c| {
+            edit_file(
+                c,
+                "README.md",
+                ":environment:production",
+                ":ref:refs/heads/main",
+            )
+        },
+        "README.md does not show the OIDC trust condition for environment production",
+    );
+}
+
+#[test]
+fn custom_domain_with_a_weak_viewer_policy() {
+    let (bp, name) = ("cloudfront-lambda-url", "14-python-custom-domain-logs");
+    assert_catches(
+        check_custom_domain_tls,
+        bp,
+        name,
+        |c| {
+            insert(
+                &mut c.template,
+                &format!("{DIST}.ViewerCertificate"),
+                "MinimumProtocolVersion",
+                Value::from("TLSv1"),
+            )
+        },
+        "Distribution: custom domain without TLSv1.2_2021 and sni-only",
+    );
+    assert_catches(
+        check_custom_domain_tls,
+        bp,
+        name,
+        |c| {
+            remove(
+                &mut c.template,
+                "Parameters.CertificateArn",
+                "AllowedPattern",
+            )
+        },
+        "does not require us-east-1",
     );
 }

@@ -10,8 +10,14 @@
 //!   origin groups and S3 origins, where the Authorization header may appear, the AllViewer
 //!   policy, cache policy TTL order, CLOUDFRONT web ACLs outside us-east-1, origin configs).
 //! - [`sam`]: SAM properties that must stay literal.
+//! - [`storage`]: bucket lifecycle rules (noncurrent versions, incomplete uploads, log expiry as
+//!   a bounded parameter), retained buckets and log groups, and the README's teardown notes.
+//! - [`project`]: the files around the template: `make lint` checks the project's region, and
+//!   the CI workflow pins actions to commit SHAs, keeps no checkout credentials, grants each job
+//!   only what it needs and deploys through a GitHub environment.
 //! - [`toggles`]: each blueprint's render-time toggles (static-site routing and domain,
-//!   edge-functions KeyValueStore, lambda-url permissions and origin access control).
+//!   edge-functions KeyValueStore, lambda-url permissions and origin access control, TLS on
+//!   custom domains).
 //! - [`breaks`]: each check reports a damaged copy of a real rendered example, so none of them
 //!   passes for want of looking.
 //!
@@ -21,8 +27,10 @@
 mod breaks;
 mod cfn;
 mod cloudfront;
+mod project;
 mod rendering;
 mod sam;
+mod storage;
 mod toggles;
 
 use crate::support::builtin;

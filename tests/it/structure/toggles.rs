@@ -313,3 +313,51 @@ fn edge_functions_import_cloudfront_only_with_kvs() {
 fn lambda_url_grants_both_permissions_through_a_lambda_oac() {
     assert_all("lambda-url permissions and OAC", check_lambda_url_access);
 }
+
+/// With `custom_domain`, viewers are held to TLSv1.2_2021 over SNI with an ACM certificate whose
+/// ARN parameter only accepts us-east-1.
+pub(super) fn check_custom_domain_tls(case: &Case, report: &mut Report) {
+    if case.answer_bool("custom_domain") != Some(true) {
+        return;
+    }
+    for (dist, dc) in case.distributions() {
+        report.checked += 1;
+        let cert = field(dc, "ViewerCertificate");
+        let get = |key: &str| lit_str(cert.and_then(|c| field(c, key)));
+        if get("MinimumProtocolVersion") != Some("TLSv1.2_2021")
+            || get("SslSupportMethod") != Some("sni-only")
+        {
+            report.fail(
+                case,
+                format!("{dist}: custom domain without TLSv1.2_2021 and sni-only"),
+            );
+        }
+        let param = ref_target(cert.and_then(|c| field(c, "AcmCertificateArn")));
+        let pattern = param
+            .and_then(|p| case.parameter(p))
+            .and_then(|p| lit_str(field(p, "AllowedPattern")));
+        if !pattern.is_some_and(|p| p.contains(":acm:us-east-1:")) {
+            report.fail(
+                case,
+                format!("{dist}: certificate parameter {param:?} does not require us-east-1"),
+            );
+        }
+    }
+}
+
+#[test]
+fn custom_domains_hold_viewers_to_tls_1_2_with_sni() {
+    assert_all("custom domain viewer certificates", check_custom_domain_tls);
+}
+
+#[test]
+fn every_blueprint_has_an_example_on_a_custom_domain() {
+    for blueprint in super::BLUEPRINTS {
+        assert!(
+            super::cases()
+                .iter()
+                .any(|c| c.blueprint == blueprint && c.answer_bool("custom_domain") == Some(true)),
+            "{blueprint}: no valid example with custom_domain true"
+        );
+    }
+}

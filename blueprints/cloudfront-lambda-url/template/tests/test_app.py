@@ -80,12 +80,19 @@ def test_missing_signing_key_is_a_500(monkeypatch):
     assert call(event("GET", "/api/me", make_token()))[0] == 500
 
 
-def test_sample_events_work_with_the_local_key(monkeypatch):
+def test_sample_events_carry_a_placeholder_token_and_work_once_signed(monkeypatch):
     monkeypatch.setenv("TOKEN_SIGNING_KEY", LOCAL_DEV_KEY)
-    status, _, body = call(load_event("get-me.json"))
-    assert status == 200 and body["sub"] == "local-user"
-    status, _, body = call(load_event("post-note.json"))
-    assert status == 201 and body["text"] == "Buy oat milk"
+    header = TOKEN_HEADER.lower()
+    token = make_token(key=LOCAL_DEV_KEY, sub="local-user", name="Local User")
+    for name, expected in [("get-me.json", 200), ("post-note.json", 201)]:
+        sample = load_event(name)
+        assert sample["headers"][header].endswith(".example-signature"), name
+        assert call(sample)[0] == 401, name
+        sample["headers"][header] = token
+        status, _, body = call(sample)
+        assert status == expected, name
+        assert body.get("sub", "local-user") == "local-user"
+    assert body["text"] == "Buy oat milk"
 
 
 def test_template_keys_the_cache_on_the_same_header():
