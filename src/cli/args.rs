@@ -49,6 +49,10 @@ impl Command {
             Command::List(a) => a.network.offline,
             Command::Show(a) => a.network.offline,
             Command::New(a) => a.network.offline,
+            Command::Update(a) => a.network.offline,
+            Command::Diff(a) => a.network.offline,
+            Command::Outdated(a) => a.network.offline,
+            Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
                     RegistryCommand::Add { network, .. } | RegistryCommand::Verify { network, .. },
@@ -210,6 +214,8 @@ pub struct NewArgs {
 /// `pave update`.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
+    #[command(flatten)]
+    pub network: Network,
     /// The project folder (default: the current folder).
     pub dir: Option<PathBuf>,
     /// The version to go to: a requirement such as 1.4, ^1.4, 2, '*' (default: the newest
@@ -429,6 +435,8 @@ pub enum FeedbackCommand {
 /// `pave feedback submit`.
 #[derive(Debug, Args)]
 pub struct FeedbackSubmitArgs {
+    #[command(flatten)]
+    pub network: Network,
     /// The project folder (default: the current folder).
     pub dir: Option<PathBuf>,
     /// What it is: bug, improvement, new-pattern, question or praise.
@@ -507,6 +515,8 @@ pub struct FeedbackReportArgs {
 /// `pave diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
+    #[command(flatten)]
+    pub network: Network,
     /// The project folder (holding .pave.yaml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -528,6 +538,8 @@ pub struct DiffArgs {
 /// `pave outdated`.
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
+    #[command(flatten)]
+    pub network: Network,
     /// Project folders (default: the current folder); with --recursive, folders to search.
     pub dirs: Vec<PathBuf>,
     /// Search below each folder for projects.
