@@ -109,7 +109,12 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         }
     };
     if args.json {
-        print_json(&result_json(&prepared, &addressed, false, !unmerged.is_empty()))?;
+        print_json(&result_json(
+            &prepared,
+            &addressed,
+            false,
+            !unmerged.is_empty(),
+        ))?;
     } else {
         print_table(&prepared, false);
         print_addressed(&addressed);
@@ -276,16 +281,18 @@ fn print_diffs(prepared: &Prepared) {
 /// The feedback this project sent that the versions it moves through address. The update goes
 /// on whatever happens here: a log that cannot be read is a warning.
 fn addressed(prepared: &Prepared) -> Vec<Addressed> {
-    let found = spool::state_dir().map_err(anyhow::Error::new).and_then(|state| {
-        addressed::for_project(
-            &SentLog::in_state(&state),
-            &prepared.record,
-            &prepared.dir,
-            prepared.changelog.as_deref(),
-            &prepared.new_record.version,
-        )
+    let found = spool::state_dir()
         .map_err(anyhow::Error::new)
-    });
+        .and_then(|state| {
+            addressed::for_project(
+                &SentLog::in_state(&state),
+                &prepared.record,
+                &prepared.dir,
+                prepared.changelog.as_deref(),
+                &prepared.new_record.version,
+            )
+            .map_err(anyhow::Error::new)
+        });
     found.unwrap_or_else(|e| {
         eprintln!("warning: cannot tell which of your feedback this update addresses: {e:#}");
         Vec::new()
