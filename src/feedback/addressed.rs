@@ -14,8 +14,8 @@
 //! ```
 //!
 //! Reading is lenient so that hand-edited changelogs still work: an id counts as addressed in
-//! a section when it appears, as a whole word, on any line of that section that mentions
-//! "address" (any case), so `Addresses feedback: a, b` and
+//! a section when it appears, as a whole word, on any line of that section that says
+//! "addresses" (any case), so `Addresses feedback: a, b` and
 //! `- Addresses feedback a: "cache POST responses"` are read as well. Only the submitter's own
 //! ids are looked for, so nothing else on those lines can be mistaken for one.
 
@@ -117,7 +117,7 @@ pub fn addressed(
             .lines
             .iter()
             .copied()
-            .filter(|l| l.to_ascii_lowercase().contains("address"))
+            .filter(|l| l.to_ascii_lowercase().contains("addresses"))
             .collect();
         for record in sent {
             if out.iter().any(|a| a.id == record.id) {
