@@ -57,7 +57,7 @@ fn item(n: usize, blueprint: Option<&str>, version: &str, kind: &str, status: &s
         item["blueprint"] = json!(b);
         item["version"] = json!(version);
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         item["diff"] = json!(
             "--- a/template.yaml\n+++ b/template.yaml\n@@ -1,2 +1,3 @@ Globals:\n+  Tracing: Active\n"
         );
