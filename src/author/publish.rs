@@ -530,7 +530,9 @@ pub fn set_version(text: &str, version: &Version) -> String {
     out
 }
 
-/// A changelog section for `version`.
+/// A changelog section for `version`: the heading, the message, and one
+/// [`crate::feedback::addressed::changelog_line`] per addressed feedback item (the format the
+/// submitter's `pave update` and `pave outdated` read back).
 pub fn changelog_entry(
     version: &Version,
     date: &str,
@@ -541,7 +543,11 @@ pub fn changelog_entry(
     entry.push_str(message.unwrap_or("No notes."));
     entry.push('\n');
     if !addresses.is_empty() {
-        entry.push_str(&format!("\nAddresses feedback: {}\n", addresses.join(", ")));
+        entry.push('\n');
+        for id in addresses {
+            entry.push_str(&crate::feedback::addressed::changelog_line(id));
+            entry.push('\n');
+        }
     }
     entry
 }
@@ -825,7 +831,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "# Changelog\n\n## 1.1.0 - 2026-01-02\n\nAdds X\n\nAddresses feedback: fb-1\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n"
+            "# Changelog\n\n## 1.1.0 - 2026-01-02\n\nAdds X\n\n- Addresses feedback fb-1\n\n## 1.0.0 - 2025-12-01\n\nFirst.\n"
         );
         assert_eq!(
             add_changelog(&out, &entry, &v),

@@ -59,16 +59,7 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
         }
         let text = fs_err::read_to_string(&file)?;
         let record = ProjectFile::parse(&text, &file.display().to_string())?;
-        let project = record
-            .answers
-            .get("project_name")
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .or_else(|| {
-                std::path::absolute(&dir)
-                    .ok()
-                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            });
+        let project = crate::feedback::addressed::project_name(&record, &dir);
         return Ok(About {
             blueprint: Some(record.blueprint.clone()),
             version: Some(record.version.clone()),

@@ -1,9 +1,11 @@
 //! `pave outdated`: one row per project found (the folders given, or below them with
 //! `--recursive`): registry, blueprint, recorded version, newest in the same major, newest,
-//! deprecated/yanked and drift, as an aligned table or JSON. Exit 1 when any project is behind
+//! deprecated/yanked, drift and how many of the feedback items the project sent a newer version
+//! addresses (each named below its row), as an aligned table or JSON. Exit 1 when any project is behind
 //! or could not be checked.
 
 use super::{Output, args::OutdatedArgs, print_json, source};
+use crate::feedback::spool::{self, SentLog};
 use crate::update::outdated::{Checker, Row, find_projects};
 use anyhow::Result;
 use semver::Version;
@@ -19,6 +21,12 @@ pub(crate) fn run(out: &Output, args: OutdatedArgs) -> Result<ExitCode> {
     let projects = find_projects(&roots, args.recursive)?;
     let registries = source::registries(out)?;
     let mut checker = Checker::new(&registries);
+    match spool::state_dir() {
+        Ok(state) => checker = checker.with_sent(SentLog::in_state(&state)),
+        Err(e) => out.note(format!(
+            "cannot tell which of your feedback newer versions address: {e}"
+        )),
+    }
     let rows: Vec<Row> = projects.iter().map(|dir| checker.check(dir)).collect();
     let code = if rows.iter().any(Row::needs_attention) {
         ExitCode::FAILURE
@@ -58,8 +66,9 @@ fn print_table(rows: &[Row]) {
         "NEWEST",
         "STATUS",
         "DRIFT",
+        "ADDRESSED",
     ];
-    let cells: Vec<[String; 8]> = rows
+    let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
             let mut status: Vec<&str> = Vec::new();
@@ -87,6 +96,11 @@ fn print_table(rows: &[Row]) {
                 version(r.newest.as_ref()),
                 status.join(","),
                 r.drift.map_or_else(|| String::from("-"), |d| d.to_string()),
+                if r.addressed.is_empty() {
+                    String::from("-")
+                } else {
+                    r.addressed.len().to_string()
+                },
             ]
         })
         .collect();
@@ -112,6 +126,14 @@ fn print_table(rows: &[Row]) {
         say!("{}", line(cell));
         if let Some(error) = &row.error {
             say!("  error: {error}");
+        }
+        for a in &row.addressed {
+            say!(
+                "  {} addresses your feedback {}: '{}'",
+                a.version,
+                a.id,
+                a.message
+            );
         }
     }
 }

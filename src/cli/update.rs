@@ -1,11 +1,14 @@
 //! `pave update`: refuse a dirty work tree, work the update out (prompting for new parameters
 //! and secrets on a terminal), then print the per-file table (`--dry-run`, with `--diff` the
 //! change of each file) or apply it all or nothing, Ctrl-C included. Exit 0 when clean or up
-//! to date, 3 when conflicts were written.
+//! to date, 3 when conflicts were written. After the summary, the feedback this project sent
+//! that the new version addresses (read from its changelog).
 
 use super::{Output, UsageError, args::UpdateArgs, print_json, prompt::TerminalPrompter, source};
 use crate::answers::{self, Prompter, Supplied};
 use crate::blueprint::Entry;
+use crate::feedback::addressed::{self, Addressed};
+use crate::feedback::spool::{self, SentLog};
 use crate::plan::ApplyOptions;
 use crate::update::run::{self, Prepared, Request};
 use crate::update::{Class, OpKind};
@@ -62,10 +65,11 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     };
     let prepared = run::prepare(&registries, &request, prompter)?;
     tell_notes(&prepared);
+    let addressed = addressed(&prepared);
 
     if prepared.up_to_date {
         if args.json {
-            print_json(&result_json(&prepared, args.dry_run, false))?;
+            print_json(&result_json(&prepared, &addressed, args.dry_run, false))?;
         } else {
             say!(
                 "{} is up to date: {} {} with the recorded answers; nothing was written.",
@@ -78,9 +82,10 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     }
     if args.dry_run {
         if args.json {
-            print_json(&result_json(&prepared, true, false))?;
+            print_json(&result_json(&prepared, &addressed, true, false))?;
         } else {
             print_table(&prepared, true);
+            print_addressed(&addressed);
             if args.diff {
                 print_diffs(&prepared);
             }
@@ -104,9 +109,15 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         }
     };
     if args.json {
-        print_json(&result_json(&prepared, false, !unmerged.is_empty()))?;
+        print_json(&result_json(
+            &prepared,
+            &addressed,
+            false,
+            !unmerged.is_empty(),
+        ))?;
     } else {
         print_table(&prepared, false);
+        print_addressed(&addressed);
         if args.diff {
             print_diffs(&prepared);
         }
@@ -267,7 +278,45 @@ fn print_diffs(prepared: &Prepared) {
     }
 }
 
-fn result_json(prepared: &Prepared, dry_run: bool, unmerged: bool) -> serde_json::Value {
+/// The feedback this project sent that the versions it moves through address. The update goes
+/// on whatever happens here: a log that cannot be read is a warning.
+fn addressed(prepared: &Prepared) -> Vec<Addressed> {
+    let found = spool::state_dir()
+        .map_err(anyhow::Error::new)
+        .and_then(|state| {
+            addressed::for_project(
+                &SentLog::in_state(&state),
+                &prepared.record,
+                &prepared.dir,
+                prepared.changelog.as_deref(),
+                &prepared.new_record.version,
+            )
+            .map_err(anyhow::Error::new)
+        });
+    found.unwrap_or_else(|e| {
+        eprintln!("warning: cannot tell which of your feedback this update addresses: {e:#}");
+        Vec::new()
+    })
+}
+
+/// One line per item this project sent that the new version addresses.
+fn print_addressed(addressed: &[Addressed]) {
+    for a in addressed {
+        say!(
+            "{} addresses your feedback {}: '{}'",
+            a.version,
+            a.id,
+            a.message
+        );
+    }
+}
+
+fn result_json(
+    prepared: &Prepared,
+    addressed: &[Addressed],
+    dry_run: bool,
+    unmerged: bool,
+) -> serde_json::Value {
     let files: Vec<_> = prepared
         .result
         .files
@@ -290,5 +339,6 @@ fn result_json(prepared: &Prepared, dry_run: bool, unmerged: bool) -> serde_json
         "conflicts": prepared.result.summary.conflicts(),
         "summary": prepared.result.summary,
         "files": files,
+        "addressed": addressed,
     })
 }

@@ -3,8 +3,11 @@
 //! an attached diff that look like secrets and caps its size; [`sink`] is the seam to where
 //! items go and the configuration that names it; [`http`] is the webhook sink; [`spool`] keeps
 //! every item that was not confirmed yet and the ids a submitter sent; [`report`] aggregates
-//! items for the platform team (pure); [`jsonl`] reads a JSON Lines export of items.
+//! items for the platform team (pure); [`jsonl`] reads a JSON Lines export of items;
+//! [`addressed`] finds, in a newer version's changelog, the items a project sent that it
+//! addresses.
 
+pub mod addressed;
 pub mod http;
 pub mod item;
 pub mod jsonl;

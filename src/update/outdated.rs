@@ -1,6 +1,7 @@
 //! `pave outdated` as a library: finding projects under folders ([`find_projects`]) and, for
 //! each, one [`Row`]: where it came from, the versions it could move to, whether its blueprint
-//! is deprecated, and its drift (how many files differ from the pristine render).
+//! is deprecated, its drift (how many files differ from the pristine render) and, with a sent
+//! log, the feedback it sent that a newer version addresses.
 //!
 //! A run over many projects costs little because the [`Checker`] remembers what it learnt:
 //! each recorded registry is opened once (so a git registry is fetched at most once per run),
@@ -12,6 +13,8 @@ use super::diff::changed_paths;
 use super::pristine::{self, PristineError};
 use super::project_tree::{self, WalkError, is_skipped_dir};
 use crate::blueprint::FileTree;
+use crate::feedback::addressed::{self, Addressed};
+use crate::feedback::spool::SentLog;
 use crate::manifest::Maturity;
 use crate::project::{self, ProjectFile};
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
@@ -48,6 +51,9 @@ pub struct Row {
     pub behind: bool,
     /// What went wrong for this project, if anything (the other columns hold what is known).
     pub error: Option<String>,
+    /// The feedback items this project sent that a version up to `newest_in_major` addresses
+    /// (empty without a sent log, see [`Checker::with_sent`]).
+    pub addressed: Vec<Addressed>,
 }
 
 impl Row {
@@ -64,6 +70,7 @@ impl Row {
             drift: None,
             behind: false,
             error: None,
+            addressed: Vec::new(),
         }
     }
 
@@ -167,6 +174,8 @@ pub struct Checker<'a> {
     releases: HashMap<(String, String), Shared<Releases>>,
     loaded: HashMap<VersionKey, Shared<Rc<Loaded>>>,
     renders: HashMap<(VersionKey, String), Shared<FileTree>>,
+    sent: Option<SentLog>,
+    changelogs: HashMap<(String, String, Version), Shared<Option<String>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -178,7 +187,16 @@ impl<'a> Checker<'a> {
             releases: HashMap::new(),
             loaded: HashMap::new(),
             renders: HashMap::new(),
+            sent: None,
+            changelogs: HashMap::new(),
         }
+    }
+
+    /// Also fills each row's [`Row::addressed`] from the ids `log` says the project sent (the
+    /// newer version's changelog is read only for a project that sent something).
+    pub fn with_sent(mut self, log: SentLog) -> Self {
+        self.sent = Some(log);
+        self
     }
 
     /// How many registries were opened so far (each at most once).
@@ -217,10 +235,51 @@ impl<'a> Checker<'a> {
             .as_ref()
             .is_some_and(|n| *n > record.version);
         row.deprecated = releases.deprecated;
+        if let Some(newest) = row.newest_in_major.clone().filter(|_| row.behind) {
+            row.addressed = self.addressed(dir, &record, &newest)?;
+        }
         let pristine = self.render(&record)?;
         let project = project_tree::read(dir, &pristine).map_err(|e: WalkError| describe(&e))?;
         row.drift = Some(changed_paths(&pristine, &project).len());
         Ok(())
+    }
+
+    fn addressed(
+        &mut self,
+        dir: &Path,
+        record: &ProjectFile,
+        target: &Version,
+    ) -> Result<Vec<Addressed>, String> {
+        let Some(log) = &self.sent else {
+            return Ok(Vec::new());
+        };
+        let project = addressed::project_name(record, dir);
+        let sent = log
+            .for_project(Some(&record.registry), project.as_deref())
+            .map_err(|e| describe(&e))?;
+        if sent.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = (
+            record.registry.clone(),
+            record.blueprint.clone(),
+            target.clone(),
+        );
+        let changelog = match self.changelogs.get(&key) {
+            Some(known) => known.clone(),
+            None => {
+                let source = source_of(&mut self.sources, self.registries, record)?;
+                let result = source
+                    .load(&record.blueprint, target)
+                    .map(|l| l.blueprint.changelog)
+                    .map_err(|e| describe(&e));
+                self.changelogs.insert(key, result.clone());
+                result
+            }
+        }?;
+        Ok(changelog.map_or_else(Vec::new, |text| {
+            addressed::addressed(&text, &record.version, target, &sent)
+        }))
     }
 
     fn source(&mut self, record: &ProjectFile) -> Result<&dyn BlueprintSource, String> {

@@ -174,6 +174,9 @@ pub struct Prepared {
     pub plan: WritePlan,
     /// Same version, same commit, same answers: nothing to do.
     pub up_to_date: bool,
+    /// The target version's `CHANGELOG.md`, if it has one (what the feedback it addresses is
+    /// read from).
+    pub changelog: Option<String>,
 }
 
 /// The requirement of a default update: the newest release with the recorded major.
@@ -294,6 +297,7 @@ pub fn prepare(
         ours,
         plan,
         up_to_date,
+        changelog: target.blueprint.changelog.clone(),
     })
 }
 

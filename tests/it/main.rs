@@ -14,6 +14,8 @@ mod cli_new;
 mod diff;
 mod errors;
 mod feedback;
+mod feedback_html;
+mod feedback_loop;
 mod first_use;
 mod git_registry;
 mod modules;

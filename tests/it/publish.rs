@@ -8,12 +8,12 @@ use crate::support::{Env, text};
 use std::path::{Path, PathBuf};
 
 /// A registry made by `pave registry init`, cloned bare into `<root>/served/reg.git`.
-struct Served {
-    env: Env,
-    bare: PathBuf,
+pub struct Served {
+    pub env: Env,
+    pub bare: PathBuf,
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = git_command(dir).args(args).output().expect("git");
     assert!(out.status.success(), "git {args:?}: {}", text(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -24,7 +24,7 @@ fn with_identity(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
         .env("GIT_AUTHOR_EMAIL", "team-a@example.invalid")
 }
 
-fn served() -> Served {
+pub fn served() -> Served {
     let env = Env::new();
     let src = env.path("reg-src");
     let mut init = env.pave();
@@ -44,7 +44,7 @@ fn served() -> Served {
 }
 
 /// A blueprint folder from `pave blueprint init` with its snapshots recorded.
-fn blueprint(env: &Env, name: &str) -> PathBuf {
+pub fn blueprint(env: &Env, name: &str) -> PathBuf {
     env.pave()
         .args(["blueprint", "init", name])
         .assert()
@@ -70,7 +70,7 @@ fn cache_repo(env: &Env, cache: &str) -> PathBuf {
         .expect("a cache entry")
 }
 
-fn publish(env: &Env, url: &str, args: &[&str]) -> std::process::Output {
+pub fn publish(env: &Env, url: &str, args: &[&str]) -> std::process::Output {
     let mut cmd = env.pave();
     with_identity(&mut cmd)
         .arg("publish")
