@@ -28,5 +28,6 @@ mod security;
 mod snapshots;
 mod structure;
 mod update;
+mod update_builtin;
 mod update_merge;
 mod versions;
