@@ -30,4 +30,5 @@ mod structure;
 mod update;
 mod update_builtin;
 mod update_merge;
+mod update_props;
 mod versions;
