@@ -29,6 +29,7 @@ mod snapshots;
 mod structure;
 mod update;
 mod update_builtin;
+mod update_interrupt;
 mod update_merge;
 mod update_props;
 mod versions;
