@@ -15,7 +15,7 @@ use crate::manifest::{Manifest, ParamType};
 use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
 use crate::project::{self, ProjectFile};
 use crate::registry::integrity::TagMoved;
-use crate::registry::{Loaded, Registries, RegistryError};
+use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use crate::render::{self, RenderError};
 use crate::template::Engine;
 use semver::{Comparator, Op, Version, VersionReq};
@@ -207,10 +207,31 @@ pub fn prepare(
     request: &Request,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Prepared, UpdateError> {
-    let dir = &request.dir;
-    let record = pristine::read_record(dir)?;
+    let record = pristine::read_record(&request.dir)?;
     let source = registries.open_recorded(&record)?;
-    let (base_loaded, tag_moved) = pristine::load_from(source.as_ref(), &record)?;
+    prepare_with(source.as_ref(), record, request, prompter)
+}
+
+/// [`prepare`] with both versions taken from `source`, whatever registry the record names
+/// (e.g. a [`Frozen`](crate::registry::builtin::Frozen) registry read from a folder, which
+/// serves releases the way the built-in one does). Nothing is written.
+pub fn prepare_from(
+    source: &dyn BlueprintSource,
+    request: &Request,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<Prepared, UpdateError> {
+    let record = pristine::read_record(&request.dir)?;
+    prepare_with(source, record, request, prompter)
+}
+
+fn prepare_with(
+    source: &dyn BlueprintSource,
+    record: ProjectFile,
+    request: &Request,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<Prepared, UpdateError> {
+    let dir = &request.dir;
+    let (base_loaded, tag_moved) = pristine::load_from(source, &record)?;
     let name = &record.blueprint;
 
     let req = request

@@ -30,5 +30,8 @@ mod security;
 mod snapshots;
 mod structure;
 mod update;
+mod update_builtin;
+mod update_interrupt;
 mod update_merge;
+mod update_props;
 mod versions;

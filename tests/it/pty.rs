@@ -1,6 +1,7 @@
 //! `pave new` on a real pseudo-terminal: the prompts appear in manifest order with the right
 //! widget per type, invalid input is re-asked, a yes/no answer waits for Enter, an answer that
-//! breaks a rule is asked again at once, and the answers land in the project.
+//! breaks a rule is asked again at once, and the answers land in the project; `pave update`
+//! asks a new required parameter and the secret again, hidden, and records no secret.
 
 use crate::support::{Env, manifest};
 use rexpect::session::spawn_command;
@@ -126,4 +127,83 @@ fn an_answer_that_breaks_a_rule_is_asked_again_at_once() {
     p.exp_eof().unwrap();
     let out = std::fs::read_to_string(env.work().join("out/out.txt")).unwrap();
     assert_eq!(out, "true us-east-1 kept\n");
+}
+
+#[test]
+fn update_asks_a_new_required_parameter_and_the_secret_again_hidden_on_a_terminal() {
+    use crate::support::git::RegistryBuilder;
+    use crate::support::{BlueprintBuilder, Param};
+    let env = Env::new();
+    let svc = |version: &str| {
+        let bp = BlueprintBuilder::new("svc")
+            .version(version)
+            .param(Param::string("project_name"));
+        if version == "1.0.0" {
+            bp.param(Param::secret("api_key").prompt("API key"))
+                .file("template/out.txt.hbs", "{{project_name}} {{api_key}}\n")
+        } else {
+            bp.param(Param::string("owner").prompt("Owning team"))
+                .param(Param::secret("api_key").prompt("API key"))
+                .file(
+                    "template/out.txt.hbs",
+                    "{{project_name}} {{owner}} {{api_key}}\n",
+                )
+        }
+    };
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(svc("1.0.0"))
+        .release()
+        .blueprint(svc("1.1.0"))
+        .release();
+    for args in [
+        vec!["registry", "add", "reg", &reg.file_url()],
+        vec![
+            "new",
+            "reg/svc@=1.0.0",
+            "proj",
+            "--set",
+            "project_name=proj",
+            "--set",
+            "api_key=swordfish",
+        ],
+    ] {
+        let out = env.pave().args(&args).output().unwrap();
+        assert!(out.status.success(), "{}", crate::support::text(&out));
+    }
+
+    let mut cmd = env.pave_process();
+    cmd.env("TERM", "xterm")
+        .args(["update", "proj", "--to", "1.1.0"]);
+    let mut p = spawn_command(cmd, Some(30_000)).expect("spawn on a pty");
+    let mut screen = String::new();
+    let mut answer = |p: &mut rexpect::session::PtySession, prompt: &str, keys: &str| {
+        let before = p
+            .exp_string(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        screen.push_str(&before);
+        screen.push_str(prompt);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send(keys).unwrap();
+        p.flush().unwrap();
+    };
+    answer(&mut p, "Owning team", "payments\r");
+    answer(&mut p, "API key", "swordfish\r");
+    let rest = p.exp_eof().unwrap();
+    screen.push_str(&rest);
+    assert!(screen.contains("1.1.0"), "{screen}");
+    assert!(
+        screen.contains("payments"),
+        "the plain answer is shown: {screen}"
+    );
+    assert!(
+        !screen.contains("swordfish"),
+        "the secret was echoed on the terminal: {screen}"
+    );
+    let out = std::fs::read_to_string(env.work().join("proj/out.txt")).unwrap();
+    assert_eq!(out, "proj payments swordfish\n");
+    let record = std::fs::read_to_string(env.work().join("proj/.pave.yaml")).unwrap();
+    assert!(record.contains("version: 1.1.0"), "{record}");
+    assert!(record.contains("owner: payments"), "{record}");
+    assert!(!record.contains("swordfish"), "{record}");
+    assert!(!record.contains("api_key"), "{record}");
 }

@@ -1,0 +1,118 @@
+//! Ctrl-C during `pave update`, through the binary: SIGINT sent while the apply is under way
+//! (its staging folder has appeared beside the project) ends the update non-zero with every
+//! file of the project byte for byte as it was, and nothing left beside it.
+
+use crate::support::{Env, write_files};
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const FILES: usize = 3000;
+
+/// Every file under `dir` (`.pave.yaml` included) with its mode and contents.
+fn snapshot(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, (u32, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            if meta.is_dir() {
+                out.insert(format!("{rel}/"), (meta.permissions().mode(), Vec::new()));
+                walk(root, &path, out);
+            } else {
+                out.insert(
+                    rel,
+                    (meta.permissions().mode(), std::fs::read(&path).unwrap()),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn staging_beside(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".pave-staging-")
+    })
+}
+
+#[test]
+fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
+    let env = Env::new();
+    let manifest = "apiVersion: pave/v1\nname: big\nversion: 1.0.0\nsummary: many files\nparameters:\n  - name: project_name\n    default: proj\n  - name: tag\n    default: a\n";
+    write_files(&env.work().join("big"), &[("blueprint.yaml", manifest)]);
+    for i in 0..FILES {
+        let path = env
+            .work()
+            .join(format!("big/template/d{}/f{i}.txt.hbs", i % 30));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("file {i}, tag {{{{tag}}}}\n")).unwrap();
+    }
+    let out = env
+        .pave()
+        .args(["new", "./big", "proj", "--set", "tag=a"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let dir = env.work().join("proj");
+    std::fs::write(dir.join("d0/f0.txt"), "file 0, edited here\n").unwrap();
+    let before = snapshot(&dir);
+    assert_eq!(
+        before.values().filter(|(_, d)| !d.is_empty()).count(),
+        FILES + 1
+    );
+
+    // Every file changes: the update re-renders the same version with a new answer.
+    let mut child = env
+        .pave_process()
+        .args(["update", "proj", "--set", "tag=b"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut seen = false;
+    while start.elapsed() < Duration::from_secs(120) {
+        if staging_beside(&env.work()) {
+            seen = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::yield_now();
+    }
+    assert!(seen, "the apply never staged beside the project");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "the update finished before the interrupt: {stderr}"
+    );
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(
+        snapshot(&dir) == before,
+        "the project differs after the interrupted update"
+    );
+    assert!(
+        !staging_beside(&env.work()),
+        "a staging folder was left behind"
+    );
+}
