@@ -606,6 +606,9 @@ mod tests {
             email: None,
         });
         let s = submitter(&named).unwrap();
-        assert_eq!((s.name().ok(), s.email().ok()), (Some("Dev"), Some(PAVE_EMAIL)));
+        assert_eq!(
+            (s.name().ok(), s.email().ok()),
+            (Some("Dev"), Some(PAVE_EMAIL))
+        );
     }
 }

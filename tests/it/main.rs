@@ -14,6 +14,7 @@ mod cli_new;
 mod diff;
 mod errors;
 mod feedback;
+mod feedback_git;
 mod first_use;
 mod git_registry;
 mod modules;
