@@ -408,28 +408,93 @@ pub enum FeedbackCommand {
     },
     /// List feedback items (platform team).
     #[command(
-        after_help = "Examples:\n  pave feedback list --from items.jsonl --kind bug --status open\n  pave feedback list --from items.jsonl --blueprint cloudfront-http-api --version '^1.2' --json"
+        after_help = "Examples:\n  pave feedback list --kind bug --status open\n  pave feedback list --from items.jsonl --kind bug --status open\n  pave feedback list --from items.jsonl --blueprint cloudfront-http-api --version '^1.2' --json"
     )]
     List(FeedbackListArgs),
     /// Show one feedback item (platform team).
     #[command(
-        after_help = "Examples:\n  pave feedback show 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --from items.jsonl"
+        after_help = "Examples:\n  pave feedback show 01JC3Z5X0M6V7Q2W9R4T8Y1B3N\n  pave feedback show 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --registry acme --json\n  pave feedback show 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --from items.jsonl"
     )]
     Show {
         /// The item's id.
         id: String,
-        /// A JSON Lines file of items (an http sink's export).
-        #[arg(long, value_name = "FILE")]
-        from: PathBuf,
+        #[command(flatten)]
+        from: FeedbackFrom,
         /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Aggregate feedback per blueprint and version, with drift hotspots (platform team).
     #[command(
-        after_help = "Examples:\n  pave feedback report --from items.jsonl\n  pave feedback report --from items.jsonl --json\n  pave feedback report --from items.jsonl --html report.html"
+        after_help = "Examples:\n  pave feedback report\n  pave feedback report --registry acme --html report.html\n  pave feedback report --from items.jsonl\n  pave feedback report --from items.jsonl --json\n  pave feedback report --from items.jsonl --html report.html"
     )]
     Report(FeedbackReportArgs),
+    /// Accept an item: the team will act on it (platform team; a commit on the git sink).
+    #[command(
+        after_help = "Examples:\n  pave feedback accept 01JC3Z5X0M6V7Q2W9R4T8Y1B3N\n  pave feedback accept 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --registry acme"
+    )]
+    Accept {
+        /// The item's id.
+        id: String,
+        #[command(flatten)]
+        registry: FeedbackRegistry,
+        /// Print JSON (the item as it is now).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an item addressed in a released version (platform team; a commit on the git sink).
+    #[command(
+        after_help = "Examples:\n  pave feedback resolve 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --in 1.3.0"
+    )]
+    Resolve {
+        /// The item's id.
+        id: String,
+        /// The version that addresses it.
+        #[arg(long = "in", value_name = "VERSION")]
+        version: semver::Version,
+        #[command(flatten)]
+        registry: FeedbackRegistry,
+        /// Print JSON (the item as it is now).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decline an item, saying why (platform team; a commit on the git sink).
+    #[command(
+        after_help = "Examples:\n  pave feedback decline 01JC3Z5X0M6V7Q2W9R4T8Y1B3N --reason \"out of scope: use the queue-worker blueprint\""
+    )]
+    Decline {
+        /// The item's id.
+        id: String,
+        /// Why it is declined (recorded in the item's history and the commit).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        registry: FeedbackRegistry,
+        /// Print JSON (the item as it is now).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Which registry's git feedback sink a platform-team command works on.
+#[derive(Debug, Args)]
+pub struct FeedbackRegistry {
+    /// The registry whose git sink holds the items (a configured name or a git URL; default:
+    /// the only configured registry with a git sink).
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
+}
+
+/// Where `list`, `show` and `report` read items: the git sink of a registry, or a file.
+#[derive(Debug, Args)]
+pub struct FeedbackFrom {
+    /// A JSON Lines file of items (an http sink's export) instead of a git sink.
+    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
+    pub from: Option<PathBuf>,
+    /// The registry whose git sink holds the items (a configured name or a git URL; default:
+    /// the only configured registry with a git sink).
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
 }
 
 /// `pave feedback submit`.
@@ -486,9 +551,8 @@ pub struct FeedbackFilterArgs {
 /// `pave feedback list`.
 #[derive(Debug, Args)]
 pub struct FeedbackListArgs {
-    /// A JSON Lines file of items (an http sink's export).
-    #[arg(long, value_name = "FILE")]
-    pub from: PathBuf,
+    #[command(flatten)]
+    pub from: FeedbackFrom,
     #[command(flatten)]
     pub filter: FeedbackFilterArgs,
     /// Print JSON.
@@ -499,9 +563,8 @@ pub struct FeedbackListArgs {
 /// `pave feedback report`.
 #[derive(Debug, Args)]
 pub struct FeedbackReportArgs {
-    /// A JSON Lines file of items (an http sink's export).
-    #[arg(long, value_name = "FILE")]
-    pub from: PathBuf,
+    #[command(flatten)]
+    pub from: FeedbackFrom,
     #[command(flatten)]
     pub filter: FeedbackFilterArgs,
     /// Print JSON.

@@ -30,6 +30,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::registry::RegistryError,
         crate::registry::git::GitError,
         crate::registry::git::PushError,
+        crate::feedback::git::GitSinkError,
         crate::registry::cache::CacheError,
         crate::config::ConfigError,
         crate::blueprint::BlueprintError,

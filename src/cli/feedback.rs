@@ -1,10 +1,14 @@
-//! `pave feedback submit | flush | status | list | show | report`: writing an item (from the
-//! project's `.pave.yaml`, the message from `-m` or an editor, an optional masked diff),
-//! keeping it in the spool and sending it to the sink its registry names; and reading a JSON
-//! Lines export of items for the platform team.
+//! `pave feedback submit | flush | status | list | show | report | accept | resolve | decline`:
+//! writing an item (from the project's `.pave.yaml`, the message from `-m` or an editor, an
+//! optional masked diff), keeping it in the spool and sending it to the sink its registry
+//! names; and, for the platform team, reading the items of a registry's git sink (or a JSON
+//! Lines export of an http sink) and recording status changes on the git sink.
 
-use super::args::{FeedbackCommand, FeedbackFilterArgs, FeedbackReportArgs, FeedbackSubmitArgs};
+use super::args::{
+    FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
+};
 use super::{Output, UsageError, print_json, source};
+use crate::feedback::git::{Change, GitSink};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
 use crate::feedback::sink::{self, FeedbackSink, SinkError};
@@ -13,6 +17,7 @@ use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
 use crate::registry::Registries;
+use crate::registry::url::looks_like_url;
 use crate::registry::{builtin, local};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -30,9 +35,47 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
         FeedbackCommand::Submit(args) => submit(out, args),
         FeedbackCommand::Flush { json } => flush(out, json),
         FeedbackCommand::Status { json } => status(json),
-        FeedbackCommand::List(args) => list(&args.from, &args.filter, args.json),
-        FeedbackCommand::Show { id, from, json } => show(&id, &from, json),
-        FeedbackCommand::Report(args) => report_cmd(&args),
+        FeedbackCommand::List(args) => list(out, &args.from, &args.filter, args.json),
+        FeedbackCommand::Show { id, from, json } => show(out, &id, &from, json),
+        FeedbackCommand::Report(args) => report_cmd(out, &args),
+        FeedbackCommand::Accept { id, registry, json } => change(
+            out,
+            &id,
+            registry.registry.as_deref(),
+            &Change::Accept,
+            json,
+        ),
+        FeedbackCommand::Resolve {
+            id,
+            version,
+            registry,
+            json,
+        } => change(
+            out,
+            &id,
+            registry.registry.as_deref(),
+            &Change::Resolve(version),
+            json,
+        ),
+        FeedbackCommand::Decline {
+            id,
+            reason,
+            registry,
+            json,
+        } => {
+            if reason.trim().is_empty() {
+                return Err(
+                    UsageError("--reason is empty: say why the item is declined".into()).into(),
+                );
+            }
+            change(
+                out,
+                &id,
+                registry.registry.as_deref(),
+                &Change::Decline(reason.trim().to_string()),
+                json,
+            )
+        }
     }
 }
 
@@ -431,9 +474,14 @@ impl Sinks<'_> {
                 }
                 Ok(Box::new(HttpSink::new(options)))
             }
-            "git" => Err(SinkError::Unavailable(
-                "this pave cannot write to a git feedback sink yet; the item waits for a pave that can".into(),
-            )),
+            "git" => {
+                let registries = self
+                    .registries
+                    .as_ref()
+                    .ok_or_else(|| SinkError::Refused("no registries".into()))?;
+                let sink = git_sink(registries, location, &config).map_err(SinkError::Refused)?;
+                Ok(Box::new(sink))
+            }
             other => Err(SinkError::Refused(format!(
                 "feedback sink `{other}` is not one of: git, http"
             ))),
@@ -548,6 +596,164 @@ fn read_items(from: &Path) -> Result<Vec<Item>> {
     Ok(jsonl::parse(&text, &from.display().to_string())?)
 }
 
+/// The git sink for the registry at `location` (a configured name or URL) that `config`
+/// (`sink: git`) names: the sink's own `url`, else the registry's repository.
+fn git_sink(
+    registries: &Registries,
+    location: &str,
+    config: &FeedbackConfig,
+) -> Result<GitSink, String> {
+    let configured = registries
+        .config()
+        .registries
+        .iter()
+        .find(|r| r.url == location || r.name == location)
+        .or_else(|| {
+            registries
+                .name_of_url(location)
+                .and_then(|n| registries.config().registry(n))
+        });
+    let (name, url) = match (&config.url, configured) {
+        (Some(url), found) => (
+            found.map_or_else(|| location.to_string(), |c| c.name.clone()),
+            url.clone(),
+        ),
+        (None, Some(c)) => (c.name.clone(), c.url.clone()),
+        (None, None) if looks_like_url(location) => (location.to_string(), location.to_string()),
+        (None, None) => {
+            return Err(format!(
+                "registry `{location}` is not a git repository, so its git feedback sink needs a `url:` naming one"
+            ));
+        }
+    };
+    Ok(GitSink::new(
+        registries.git(&name, &url),
+        config.branch.as_deref(),
+    ))
+}
+
+/// The feedback sink configuration of registry `name` at `location`: the user's override,
+/// else the registry's `registry.yaml`.
+fn sink_config(
+    registries: &Registries,
+    name: &str,
+    location: &str,
+) -> Result<Option<FeedbackConfig>> {
+    if let Some(user) = registries.config().feedback_override(name) {
+        return Ok(Some(user.clone()));
+    }
+    Ok(registries.open(location)?.index()?.feedback)
+}
+
+/// The git sink the platform-team commands work on: that of `--registry`, else of the only
+/// registry that has one.
+fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
+    let registries = source::registries(out)?;
+    let config = registries.config();
+    if let Some(wanted) = flag {
+        let (name, location) = if wanted == builtin::NAME {
+            (wanted.to_string(), wanted.to_string())
+        } else if let Some(r) = config.registry(wanted) {
+            (r.name.clone(), r.url.clone())
+        } else if looks_like_url(wanted) {
+            let name = registries.name_of_url(wanted).unwrap_or(wanted).to_string();
+            (name, wanted.to_string())
+        } else {
+            return Err(UsageError(format!(
+                "unknown registry `{wanted}`; give a configured one ({}) or a git URL",
+                config.names().join(", ")
+            ))
+            .into());
+        };
+        return match sink_config(&registries, &name, &location)? {
+            Some(c) if c.sink == "git" => {
+                Ok(git_sink(&registries, &location, &c).map_err(UsageError)?)
+            }
+            Some(c) => Err(UsageError(format!(
+                "registry `{name}` sends feedback to a `{}` sink, not git; read an export of its items with --from FILE",
+                c.sink
+            ))
+            .into()),
+            None => Err(UsageError(format!(
+                "registry `{name}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)"
+            ))
+            .into()),
+        };
+    }
+    let mut candidates: Vec<(String, String)> = vec![(builtin::NAME.into(), builtin::NAME.into())];
+    candidates.extend(
+        config
+            .registries
+            .iter()
+            .map(|r| (r.name.clone(), r.url.clone())),
+    );
+    let mut found = Vec::new();
+    let mut unreadable = Vec::new();
+    for (name, location) in candidates {
+        match sink_config(&registries, &name, &location) {
+            Ok(Some(c)) if c.sink == "git" => found.push((name, location, c)),
+            Ok(_) => {}
+            Err(e) => unreadable.push(format!("{name} ({e:#})")),
+        }
+    }
+    let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    match found.as_slice() {
+        [(_, location, c)] => Ok(git_sink(&registries, location, c).map_err(UsageError)?),
+        [] => Err(UsageError(format!(
+            "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
+            if unreadable.is_empty() {
+                String::new()
+            } else {
+                format!(" (could not read: {})", unreadable.join("; "))
+            }
+        ))
+        .into()),
+        _ => Err(UsageError(format!(
+            "several registries have a git feedback sink: {}; choose one with --registry NAME",
+            names.join(", ")
+        ))
+        .into()),
+    }
+}
+
+/// The items `--from` names, or those of the git sink; and where they were read, for messages.
+fn load_items(out: &Output, from: &FeedbackFrom) -> Result<(Vec<Item>, String)> {
+    if let Some(file) = &from.from {
+        return Ok((read_items(file)?, file.display().to_string()));
+    }
+    let sink = platform_sink(out, from.registry.as_deref())?;
+    let items = sink.items()?;
+    Ok((items, sink.describe()))
+}
+
+fn change(
+    out: &Output,
+    id: &str,
+    registry: Option<&str>,
+    change: &Change,
+    json: bool,
+) -> Result<ExitCode> {
+    if !item::is_id(&id.to_ascii_uppercase()) {
+        return Err(UsageError(format!(
+            "`{id}` is not a feedback id (26 letters and digits, as `pave feedback list` prints them)"
+        ))
+        .into());
+    }
+    let sink = platform_sink(out, registry)?;
+    let item = sink.change(id, change)?;
+    if json {
+        print_json(&serde_json::to_value(&item)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let what = match change {
+        Change::Accept => String::from("Accepted"),
+        Change::Resolve(v) => format!("Marked addressed in {v}:"),
+        Change::Decline(_) => String::from("Declined"),
+    };
+    say!("{what} {} ({}).", item.id, sink.describe());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> {
     let req = match &filter.version {
         Some(v) => Some(semver::VersionReq::parse(v).map_err(|e| {
@@ -574,8 +780,13 @@ fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> 
         .collect())
 }
 
-fn list(from: &Path, filter: &FeedbackFilterArgs, json: bool) -> Result<ExitCode> {
-    let items = filtered(read_items(from)?, filter)?;
+fn list(
+    out: &Output,
+    from: &FeedbackFrom,
+    filter: &FeedbackFilterArgs,
+    json: bool,
+) -> Result<ExitCode> {
+    let items = filtered(load_items(out, from)?.0, filter)?;
     if json {
         print_json(&serde_json::to_value(&items)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -598,10 +809,10 @@ fn list(from: &Path, filter: &FeedbackFilterArgs, json: bool) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(id: &str, from: &Path, json: bool) -> Result<ExitCode> {
-    let items = read_items(from)?;
+fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitCode> {
+    let (items, place) = load_items(out, from)?;
     let Some(i) = items.iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
-        anyhow::bail!("no feedback item `{id}` in {}", from.display());
+        anyhow::bail!("no feedback item `{id}` in {place}");
     };
     if json {
         print_json(&serde_json::to_value(i)?)?;
@@ -663,8 +874,8 @@ fn show(id: &str, from: &Path, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_cmd(args: &FeedbackReportArgs) -> Result<ExitCode> {
-    let items = filtered(read_items(&args.from)?, &args.filter)?;
+fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
+    let items = filtered(load_items(out, &args.from)?.0, &args.filter)?;
     let built = report::build(&items);
     if let Some(path) = &args.html {
         let html = report::to_html(&built, "pave feedback report");

@@ -14,6 +14,7 @@ mod cli_new;
 mod diff;
 mod errors;
 mod feedback;
+mod feedback_git;
 mod feedback_html;
 mod feedback_loop;
 mod first_use;

@@ -420,9 +420,24 @@ impl GitDaemon {
         Self::start_with(base, repo, None, true)
     }
 
+    /// [`writable`](Self::writable) on `port` (to serve again where a stopped daemon did).
+    pub fn writable_on(base: &Path, repo: &str, port: u16) -> Self {
+        Self::start_on(base, repo, None, true, Some(port))
+    }
+
     fn start_with(base: &Path, repo: &str, log: Option<&Path>, writable: bool) -> Self {
+        Self::start_on(base, repo, log, writable, None)
+    }
+
+    fn start_on(
+        base: &Path,
+        repo: &str,
+        log: Option<&Path>,
+        writable: bool,
+        fixed: Option<u16>,
+    ) -> Self {
         for _ in 0..5 {
-            let port = free_port();
+            let port = fixed.unwrap_or_else(free_port);
             let stderr = match log {
                 Some(log) => Stdio::from(std::fs::File::create(log).expect("create the log")),
                 None => Stdio::null(),
