@@ -124,6 +124,19 @@ pub enum RegistryError {
         /// The broken releases it matched.
         broken: Vec<BrokenVersion>,
     },
+    /// Every version matching the requirement was yanked (and the requirement does not pin
+    /// one exactly).
+    #[error("blueprint `{name}` in registry `{registry}` has no version matching `{req}` that is not yanked: {}", .yanked.iter().map(|(v, why)| format!("{v} was yanked ({why})")).collect::<Vec<_>>().join("; "))]
+    OnlyYanked {
+        /// The blueprint.
+        name: String,
+        /// The registry.
+        registry: String,
+        /// The requirement.
+        req: String,
+        /// The yanked versions it matched, each with the reason.
+        yanked: Vec<(Version, String)>,
+    },
     /// A registry could not be searched for a blueprint, so the name's owner is unknown.
     #[error("cannot tell whether registry `{registry}` holds `{name}`: {cause}{}", .found.as_ref().map(|f| format!("\n  hint: name the registry to skip this one: `{f}`")).unwrap_or_default())]
     Unsearchable {
@@ -234,13 +247,50 @@ pub trait BlueprintSource {
     /// When none matches, the source is refreshed once (a version may have been released
     /// since the last fetch) and asked again; when only broken releases match, the error
     /// says why each is broken.
+    ///
+    /// A yanked version is chosen only when `req` pins it exactly (`=1.2.0`); when only
+    /// yanked versions match, the error lists them with their reasons.
     fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        let picked = match pick_version(blueprint, req, &self.versions(blueprint)?) {
-            Err(RegistryError::NoMatchingVersion { .. }) if self.refresh()? => {
-                pick_version(blueprint, req, &self.versions(blueprint)?)
-            }
-            other => other,
-        };
+        let usable =
+            |this: &Self| -> Result<(Vec<Version>, Vec<(Version, String)>), RegistryError> {
+                let versions = this.versions(blueprint)?;
+                let entry = match this.entry(blueprint) {
+                    Ok(entry) => Some(entry),
+                    Err(RegistryError::UnknownBlueprint { .. }) => None,
+                    Err(e) => return Err(e),
+                };
+                let Some(entry) = entry.filter(|_| !is_exact_pin(req)) else {
+                    return Ok((versions, Vec::new()));
+                };
+                let mut yanked = Vec::new();
+                let kept = versions
+                    .into_iter()
+                    .filter(|v| match entry.yank(v) {
+                        Some(y) => {
+                            yanked.push((v.clone(), y.reason.clone()));
+                            false
+                        }
+                        None => true,
+                    })
+                    .collect();
+                Ok((kept, yanked))
+            };
+        let (mut versions, mut yanked) = usable(self)?;
+        let mut picked = pick_version(blueprint, req, &versions);
+        if matches!(picked, Err(RegistryError::NoMatchingVersion { .. })) && self.refresh()? {
+            (versions, yanked) = usable(self)?;
+            picked = pick_version(blueprint, req, &versions);
+        }
+        let yanked: Vec<(Version, String)> =
+            yanked.into_iter().filter(|(v, _)| req.matches(v)).collect();
+        if picked.is_err() && !yanked.is_empty() {
+            return Err(RegistryError::OnlyYanked {
+                name: blueprint.to_string(),
+                registry: self.name().to_string(),
+                req: req.to_string(),
+                yanked,
+            });
+        }
         match picked {
             Err(e @ RegistryError::NoMatchingVersion { .. }) => {
                 let broken: Vec<BrokenVersion> = self
@@ -281,6 +331,11 @@ pub fn find_entry(
             .map(str::to_string),
         known,
     })
+}
+
+/// Whether `req` pins one exact version (`=1.2.0`), the only way to resolve a yanked one.
+pub fn is_exact_pin(req: &VersionReq) -> bool {
+    matches!(req.comparators.as_slice(), [c] if c.op == semver::Op::Exact && c.minor.is_some() && c.patch.is_some())
 }
 
 /// The newest of `versions` that matches `req`.
@@ -354,7 +409,8 @@ impl Classify for RegistryError {
             | RegistryError::Io(_)
             | RegistryError::Ambiguous { .. }
             | RegistryError::Unsearchable { .. }
-            | RegistryError::OnlyBroken { .. } => ErrorKind::Failure,
+            | RegistryError::OnlyBroken { .. }
+            | RegistryError::OnlyYanked { .. } => ErrorKind::Failure,
         }
     }
 
@@ -384,6 +440,9 @@ impl Classify for RegistryError {
             RegistryError::UnknownRegistry { name, .. } => Some(format!(
                 "add it with `pave registry add {name} <git-url>`, or pass a git URL"
             )),
+            RegistryError::OnlyYanked { name, yanked, .. } => yanked.last().map(|(v, _)| {
+                format!("a yanked version is used only when pinned exactly: `{name}@={v}`; better, pick a version that is not yanked")
+            }),
             RegistryError::Index(e) => e.hint(),
             RegistryError::Blueprint(e) => e.hint(),
             RegistryError::Git(e) => e.hint(),
