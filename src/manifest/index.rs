@@ -354,6 +354,65 @@ mod tests {
         }
     }
 
+    fn entry_errors(items: &str) -> String {
+        let src = format!(
+            "apiVersion: pave/v1\nname: r\nblueprints:\n  - name: other\n    path: o\n    summary: o\n  - name: api\n    path: a\n    summary: s\n{items}"
+        );
+        match parse_index(&src, "registry.yaml") {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn deprecated_and_yanked_items_are_validated_with_positions() {
+        let good = "    deprecated:\n      - versions: \"<2.0.0\"\n        reason: old\n        use: api-v2\n    yanked:\n      - version: 1.2.0\n        reason: leaks\n";
+        assert_eq!(entry_errors(good), "");
+        let src = format!(
+            "apiVersion: pave/v1\nname: r\nblueprints:\n  - name: api\n    path: a\n    summary: s\n{good}"
+        );
+        let index = parse_index(&src, "registry.yaml").unwrap();
+        let api = &index.blueprints[0];
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert_eq!(
+            api.deprecation(&v("1.9.0")).unwrap().replacement.as_deref(),
+            Some("api-v2")
+        );
+        assert!(api.deprecation(&v("1.9.1-rc.1")).is_some());
+        assert!(api.deprecation(&v("2.0.0")).is_none());
+        assert!(api.is_yanked(&v("1.2.0")) && !api.is_yanked(&v("1.2.1")));
+
+        let e = entry_errors("    deprecated:\n      - versions: \"<<2\"\n        reason: old\n");
+        assert!(
+            e.contains("11:20: `deprecated: versions: <<2` of `api` is not a version requirement"),
+            "{e}"
+        );
+        let e = entry_errors("    deprecated:\n      - versions: \"*\"\n        reason: ''\n");
+        assert!(
+            e.contains("12:9: a `deprecated:` item of `api` has an empty `reason`"),
+            "{e}"
+        );
+        let e = entry_errors(
+            "    deprecated:\n      - versions: \"*\"\n        reason: x\n        use: Not_A_Name\n",
+        );
+        assert!(e.contains("13:14: `use: Not_A_Name`"), "{e}");
+        let e = entry_errors("    yanked:\n      - version: ^1.2\n        reason: x\n");
+        assert!(
+            e.contains("11:18: `yanked: version: ^1.2` of `api` is not an exact version"),
+            "{e}"
+        );
+        let e = entry_errors(
+            "    yanked:\n      - version: 1.2.0\n        reason: x\n      - version: 1.2.0\n        reason: y\n",
+        );
+        assert!(e.contains("is yanked twice"), "{e}");
+        let e = entry_errors("    yanked:\n      - version: 1.2.0\n");
+        assert!(e.contains("reason"), "{e}");
+        let e = entry_errors(
+            "    yanked:\n      - version: 1.2.0\n        reason: x\n        why: y\n",
+        );
+        assert!(e.contains("why"), "{e}");
+    }
+
     #[test]
     fn feedback_sinks_are_validated_with_positions() {
         assert_eq!(errors("  sink: git\n  branch: pave-feedback\n"), "");
