@@ -251,38 +251,17 @@ pub trait BlueprintSource {
     /// A yanked version is chosen only when `req` pins it exactly (`=1.2.0`); when only
     /// yanked versions match, the error lists them with their reasons.
     fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        let usable =
-            |this: &Self| -> Result<(Vec<Version>, Vec<(Version, String)>), RegistryError> {
-                let versions = this.versions(blueprint)?;
-                let entry = match this.entry(blueprint) {
-                    Ok(entry) => Some(entry),
-                    Err(RegistryError::UnknownBlueprint { .. }) => None,
-                    Err(e) => return Err(e),
-                };
-                let Some(entry) = entry.filter(|_| !is_exact_pin(req)) else {
-                    return Ok((versions, Vec::new()));
-                };
-                let mut yanked = Vec::new();
-                let kept = versions
-                    .into_iter()
-                    .filter(|v| match entry.yank(v) {
-                        Some(y) => {
-                            yanked.push((v.clone(), y.reason.clone()));
-                            false
-                        }
-                        None => true,
-                    })
-                    .collect();
-                Ok((kept, yanked))
-            };
-        let (mut versions, mut yanked) = usable(self)?;
-        let mut picked = pick_version(blueprint, req, &versions);
+        let mut usable = Usable::of(self, blueprint, req)?;
+        let mut picked = pick_version(blueprint, req, &usable.versions);
         if matches!(picked, Err(RegistryError::NoMatchingVersion { .. })) && self.refresh()? {
-            (versions, yanked) = usable(self)?;
-            picked = pick_version(blueprint, req, &versions);
+            usable = Usable::of(self, blueprint, req)?;
+            picked = pick_version(blueprint, req, &usable.versions);
         }
-        let yanked: Vec<(Version, String)> =
-            yanked.into_iter().filter(|(v, _)| req.matches(v)).collect();
+        let yanked: Vec<(Version, String)> = usable
+            .yanked
+            .into_iter()
+            .filter(|(v, _)| req.matches(v))
+            .collect();
         if picked.is_err() && !yanked.is_empty() {
             return Err(RegistryError::OnlyYanked {
                 name: blueprint.to_string(),
@@ -311,6 +290,47 @@ pub trait BlueprintSource {
             }
             other => other,
         }
+    }
+}
+
+/// A blueprint's versions a requirement may resolve to, and the yanked ones left out.
+struct Usable {
+    versions: Vec<Version>,
+    yanked: Vec<(Version, String)>,
+}
+
+impl Usable {
+    /// Every version of `blueprint` in `source`, less the yanked ones unless `req` pins one
+    /// exactly.
+    fn of<S: BlueprintSource + ?Sized>(
+        source: &S,
+        blueprint: &str,
+        req: &VersionReq,
+    ) -> Result<Self, RegistryError> {
+        let versions = source.versions(blueprint)?;
+        let entry = match source.entry(blueprint) {
+            Ok(entry) => Some(entry),
+            Err(RegistryError::UnknownBlueprint { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(entry) = entry.filter(|_| !is_exact_pin(req)) else {
+            return Ok(Usable {
+                versions,
+                yanked: Vec::new(),
+            });
+        };
+        let (yanked, kept): (Vec<Version>, Vec<Version>) =
+            versions.into_iter().partition(|v| entry.is_yanked(v));
+        Ok(Usable {
+            versions: kept,
+            yanked: yanked
+                .into_iter()
+                .map(|v| {
+                    let why = entry.yank(&v).map(|y| y.reason.clone()).unwrap_or_default();
+                    (v, why)
+                })
+                .collect(),
+        })
     }
 }
 
@@ -472,6 +492,16 @@ mod tests {
         assert_eq!(pick("^2.0.0-rc.1").unwrap(), "2.0.0-rc.1");
         let err = pick("^3").unwrap_err().to_string();
         assert!(err.contains("available: 1.0.0, 1.1.0, 2.0.0-rc.1"), "{err}");
+    }
+
+    #[test]
+    fn only_an_exact_full_version_is_a_pin() {
+        let pin = |s: &str| is_exact_pin(&VersionReq::parse(s).unwrap());
+        assert!(pin("=1.2.0"));
+        assert!(!pin("1.2.0"), "caret");
+        assert!(!pin("=1.2"), "a range of patches");
+        assert!(!pin("*"));
+        assert!(!pin(">=1.2.0, <2"));
     }
 
     #[test]
