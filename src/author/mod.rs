@@ -1,8 +1,10 @@
 //! Tools for blueprint authors: [`lint`] (static checks of a blueprint folder) and
 //! [`testing`] (render the example answer sets, compare snapshots, run the manifest's checks).
-//! These are the only places where a blueprint's own commands run.
+//! These are the only places where a blueprint's own commands run. [`bump`], [`publish`] and
+//! [`retire`] (deprecate, yank) write to git registries.
 
 pub mod bump;
 pub mod lint;
 pub mod publish;
+pub mod retire;
 pub mod testing;

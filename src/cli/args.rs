@@ -103,6 +103,16 @@ pub enum Command {
         after_help = "Examples:\n  pave release --all --registry acme\n  pave release my-api --registry acme --dry-run"
     )]
     Release(ReleaseArgs),
+    /// Deprecate a blueprint's versions in a git registry (new projects are warned).
+    #[command(
+        after_help = "Examples:\n  pave deprecate my-api --reason \"Replaced by my-http-api\" --use my-http-api\n  pave deprecate my-api@<2 --reason \"1.x uses the old runtime\" --registry acme\n\nThe record goes in the blueprint's `deprecated:` list of registry.yaml, committed and pushed\nto the registry's default branch. `pave new` still scaffolds a deprecated version, with a\nwarning naming the reason and the replacement; `list`, `show` and `outdated` mark it."
+    )]
+    Deprecate(DeprecateArgs),
+    /// Yank a released version in a git registry (no longer chosen unless pinned exactly).
+    #[command(
+        after_help = "Examples:\n  pave yank my-api@1.2.0 --reason \"Opens the bucket to everyone\" --registry acme\n\nThe record goes in the blueprint's `yanked:` list of registry.yaml, committed and pushed to\nthe registry's default branch. The tag stays: projects on it still update, and\n`pave new my-api@=1.2.0` still scaffolds it; any other requirement skips it."
+    )]
+    Yank(YankArgs),
     /// Print shell completions.
     #[command(
         after_help = "Examples:\n  pave completions bash > ~/.local/share/bash-completion/completions/pave\n  pave completions zsh > ~/.zfunc/_pave"
@@ -672,4 +682,39 @@ pub struct ReleaseArgs {
     /// Print what would be tagged; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+// Retiring versions: `pave deprecate` and `pave yank`.
+
+/// `pave deprecate`.
+#[derive(Debug, Args)]
+pub struct DeprecateArgs {
+    /// The blueprint, with the versions to deprecate (`name@<2`; every version when none).
+    #[arg(value_name = "NAME[@REQ]")]
+    pub blueprint: String,
+    /// Why (shown to everyone who scaffolds it).
+    #[arg(long)]
+    pub reason: String,
+    /// The blueprint to use instead.
+    #[arg(long = "use", value_name = "BLUEPRINT")]
+    pub replacement: Option<String>,
+    /// The registry: a configured name or a git URL (default: the configured registry that
+    /// lists the blueprint).
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
+}
+
+/// `pave yank`.
+#[derive(Debug, Args)]
+pub struct YankArgs {
+    /// The blueprint and the exact version to yank (`name@1.2.0`).
+    #[arg(value_name = "NAME@VERSION")]
+    pub blueprint: String,
+    /// Why (shown when a requirement matches only yanked versions).
+    #[arg(long)]
+    pub reason: String,
+    /// The registry: a configured name or a git URL (default: the configured registry that
+    /// lists the blueprint).
+    #[arg(long, value_name = "NAME|URL")]
+    pub registry: Option<String>,
 }

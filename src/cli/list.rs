@@ -3,7 +3,7 @@
 //! a registry that cannot be read is reported and skipped, and the command then exits 1.
 
 use super::{Output, args::ListArgs, print_json, source};
-use crate::manifest::IndexEntry;
+use crate::manifest::{Deprecation, IndexEntry};
 use crate::registry::BlueprintSource;
 use anyhow::Result;
 use serde_json::json;
@@ -15,6 +15,8 @@ struct Row {
     version: String,
     /// Releases whose tag and manifest disagree: shown, never offered.
     broken: Vec<String>,
+    /// The deprecation covering the version shown, if any.
+    deprecated: Option<Deprecation>,
 }
 
 pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
@@ -46,6 +48,8 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
                     "registry": r.registry, "name": e.name, "version": r.version, "summary": e.summary,
                     "tags": e.tags, "maturity": e.maturity.as_str(), "owners": e.owners,
                     "broken": r.broken,
+                    "deprecated": r.deprecated.as_ref().map(|d| json!({"versions": d.versions, "reason": d.reason, "use": d.replacement})),
+                    "yanked": e.yanked.iter().map(|y| json!({"version": y.version, "reason": y.reason})).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -73,8 +77,28 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
                 row.broken.join(", ")
             )
         };
+        let mut marks = String::new();
+        if let Some(d) = &row.deprecated {
+            marks.push_str(&format!(
+                "  [deprecated: {}{}]",
+                d.reason,
+                d.replacement
+                    .as_deref()
+                    .map(|u| format!("; use {u}"))
+                    .unwrap_or_default()
+            ));
+        }
+        if !row.entry.yanked.is_empty() {
+            let versions: Vec<&str> = row
+                .entry
+                .yanked
+                .iter()
+                .map(|y| y.version.as_str())
+                .collect();
+            marks.push_str(&format!("  [yanked: {}]", versions.join(", ")));
+        }
         text.push_str(&format!(
-            "{:width$}  {:9}  {:12}  {}{broken}\n",
+            "{:width$}  {:9}  {:12}  {}{broken}{marks}\n",
             name(row),
             row.version,
             row.entry.maturity.as_str(),
@@ -102,11 +126,16 @@ fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> 
             .iter()
             .map(|b| b.version.to_string())
             .collect();
-        let latest = versions
+        // The version `new` would pick: yanked ones are skipped.
+        let usable: Vec<&semver::Version> =
+            versions.iter().filter(|v| !entry.is_yanked(v)).collect();
+        let latest = usable
             .iter()
+            .copied()
             .filter(|v| v.pre.is_empty())
             .max()
-            .or(versions.iter().max());
+            .or(usable.iter().copied().max());
+        let deprecated = latest.and_then(|v| entry.deprecation(v)).cloned();
         rows.push(Row {
             registry: source.name().to_string(),
             version: latest
@@ -114,6 +143,7 @@ fn rows_of(source: &dyn BlueprintSource, tag: Option<&str>) -> Result<Vec<Row>> 
                 .unwrap_or_else(|| String::from("-")),
             entry,
             broken,
+            deprecated,
         });
     }
     Ok(rows)

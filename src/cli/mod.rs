@@ -15,6 +15,7 @@ mod args;
 mod blueprint;
 mod complete;
 mod credentials;
+mod deprecate;
 mod diff;
 mod errors;
 mod feedback;
@@ -150,6 +151,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Outdated(args) => outdated::run(&out, args),
         Command::Publish(args) => publish::publish(&out, args),
         Command::Release(args) => publish::release(&out, args),
+        Command::Deprecate(args) => deprecate::deprecate(&out, args),
+        Command::Yank(args) => deprecate::yank(&out, args),
     }
 }
 

@@ -30,12 +30,24 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         )
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
-        let maturity = resolved
-            .source()
-            .entry(&resolved.name)
-            .ok()
-            .map(|e| e.maturity);
-        (resolved.load()?, maturity)
+        let entry = resolved.source().entry(&resolved.name).ok();
+        if let Some(d) = entry
+            .as_ref()
+            .and_then(|e| e.deprecation(&resolved.version))
+        {
+            eprintln!(
+                "warning: {} {} is deprecated in registry {}: {}{}",
+                resolved.name,
+                resolved.version,
+                resolved.source().name(),
+                d.reason,
+                d.replacement
+                    .as_deref()
+                    .map(|u| format!("; use {u} instead"))
+                    .unwrap_or_default()
+            );
+        }
+        (resolved.load()?, entry.map(|e| e.maturity))
     };
     warn_maturity(&loaded, maturity);
     if let Some(dir) = &args.dir {

@@ -124,6 +124,9 @@ fn print_table(rows: &[Row]) {
     say!("{}", line(&header.map(String::from)));
     for (row, cell) in rows.iter().zip(&cells) {
         say!("{}", line(cell));
+        for note in &row.notes {
+            say!("  {note}");
+        }
         if let Some(error) = &row.error {
             say!("  error: {error}");
         }

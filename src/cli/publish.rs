@@ -12,7 +12,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 /// The git registry `--registry` names: a configured one or a URL.
-fn git_registry(registries: &Registries, name_or_url: &str) -> Result<GitSource> {
+pub(super) fn git_registry(registries: &Registries, name_or_url: &str) -> Result<GitSource> {
     if let Some(configured) = registries.config().registry(name_or_url) {
         return Ok(registries.git(&configured.name, &configured.url));
     }

@@ -34,6 +34,10 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
     let tags = entry.as_ref().map_or(&m.tags, |e| &e.tags);
     let maturity = entry.as_ref().map(|e| e.maturity.as_str());
     let owners: &[String] = entry.as_ref().map_or(&[], |e| &e.owners);
+    let deprecated: &[crate::manifest::Deprecation] = entry.as_ref().map_or(&[], |e| &e.deprecated);
+    let yanked: &[crate::manifest::Yank] = entry.as_ref().map_or(&[], |e| &e.yanked);
+    let this_deprecated = entry.as_ref().and_then(|e| e.deprecation(&m.version));
+    let this_yanked = entry.as_ref().and_then(|e| e.yank(&m.version));
     if args.json {
         let params: Vec<Value> = m.parameters.iter().map(param_json).collect();
         return print_json(&json!({
@@ -41,6 +45,9 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             "summary": m.summary, "description": m.description, "tags": tags,
             "maturity": maturity, "owners": owners,
             "versions": versions, "parameters": params,
+            "deprecated": deprecated.iter().map(|d| json!({"versions": d.versions, "reason": d.reason, "use": d.replacement})).collect::<Vec<_>>(),
+            "yanked": yanked.iter().map(|y| json!({"version": y.version, "reason": y.reason})).collect::<Vec<_>>(),
+            "this_version": {"deprecated": this_deprecated.is_some(), "yanked": this_yanked.is_some()},
             "broken": broken.iter().map(|b| json!({"version": b.version.to_string(), "reason": b.reason})).collect::<Vec<_>>(),
             "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
             "changelog": loaded.blueprint.changelog,
@@ -62,7 +69,42 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
     if !tags.is_empty() {
         say!("tags: {}", tags.join(", "));
     }
-    say!("versions: {}", versions.join(", "));
+    let marked: Vec<String> = versions
+        .iter()
+        .map(|v| match semver::Version::parse(v) {
+            Ok(parsed) if entry.as_ref().is_some_and(|e| e.is_yanked(&parsed)) => {
+                format!("{v} (yanked)")
+            }
+            _ => v.clone(),
+        })
+        .collect();
+    say!("versions: {}", marked.join(", "));
+    if let Some(d) = this_deprecated {
+        say!(
+            "DEPRECATED: {} {}: {}{}",
+            m.name,
+            m.version,
+            d.reason,
+            d.replacement
+                .as_deref()
+                .map(|u| format!("; use {u} instead"))
+                .unwrap_or_default()
+        );
+    }
+    for d in deprecated {
+        say!(
+            "deprecated ({}): {}{}",
+            d.versions,
+            d.reason,
+            d.replacement
+                .as_deref()
+                .map(|u| format!(" (use {u})"))
+                .unwrap_or_default()
+        );
+    }
+    for y in yanked {
+        say!("yanked {}: {}", y.version, y.reason);
+    }
     for b in &broken {
         say!("broken (not installable): {b}");
     }

@@ -2,6 +2,7 @@
 //! maturity and owners, and where feedback goes).
 
 use super::{API_VERSION, ManifestError, Problems};
+use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
 /// A registry's index.
@@ -43,6 +44,74 @@ pub struct IndexEntry {
     /// Who keeps it.
     #[serde(default)]
     pub owners: Vec<String>,
+    /// Versions the registry advises against for new projects (`pave deprecate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deprecated: Vec<Deprecation>,
+    /// Versions withdrawn from resolution (`pave yank`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub yanked: Vec<Yank>,
+}
+
+/// One `deprecated:` item: the versions a requirement matches are deprecated for a reason,
+/// optionally in favour of another blueprint.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// A version requirement (`*`, `<2.0.0`, `=1.2.0`, `^1`).
+    pub versions: String,
+    /// Why.
+    pub reason: String,
+    /// The blueprint to use instead (`name` or `registry/name`).
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+}
+
+impl Deprecation {
+    /// Whether `version` is deprecated by this item (an invalid requirement matches nothing;
+    /// [`parse_index`] refuses one).
+    pub fn matches(&self, version: &Version) -> bool {
+        VersionReq::parse(&self.versions).is_ok_and(|req| req_matches(&req, version))
+    }
+}
+
+/// `req` matches `version`, pre-releases included (a deprecation of `<2.0.0` covers
+/// `1.3.0-rc.1` too).
+fn req_matches(req: &VersionReq, version: &Version) -> bool {
+    if req.matches(version) {
+        return true;
+    }
+    let mut release = version.clone();
+    release.pre = semver::Prerelease::EMPTY;
+    !version.pre.is_empty() && req.matches(&release)
+}
+
+/// One `yanked:` item: a released version withdrawn, with why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Yank {
+    /// The exact version (`1.2.0`).
+    pub version: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl IndexEntry {
+    /// The deprecation covering `version` (the last listed that matches), if any.
+    pub fn deprecation(&self, version: &Version) -> Option<&Deprecation> {
+        self.deprecated.iter().rev().find(|d| d.matches(version))
+    }
+
+    /// The yank record of `version`, if it was yanked.
+    pub fn yank(&self, version: &Version) -> Option<&Yank> {
+        self.yanked
+            .iter()
+            .find(|y| Version::parse(&y.version).is_ok_and(|v| &v == version))
+    }
+
+    /// Whether `version` is yanked.
+    pub fn is_yanked(&self, version: &Version) -> bool {
+        self.yank(version).is_some()
+    }
 }
 
 /// How much the platform team stands behind a blueprint.
@@ -180,6 +249,9 @@ pub fn parse_index(src: &str, file: &str) -> Result<RegistryIndex, ManifestError
             );
         }
     }
+    for entry in &index.blueprints {
+        retirement_problems(entry, &mut problems);
+    }
     if let Some(feedback) = &index.feedback {
         for (near, message) in feedback.problems() {
             problems.push(&near, message);
@@ -187,6 +259,87 @@ pub fn parse_index(src: &str, file: &str) -> Result<RegistryIndex, ManifestError
     }
     problems.finish(file)?;
     Ok(index)
+}
+
+/// The problems of an entry's `deprecated:` and `yanked:` items, positioned after its name.
+fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
+    let anchor = format!("name: {}", entry.name);
+    for d in &entry.deprecated {
+        if let Err(e) = VersionReq::parse(&d.versions) {
+            problems.push_after(
+                &anchor,
+                &d.versions,
+                format!(
+                    "`deprecated: versions: {}` of `{}` is not a version requirement ({e}); write e.g. \"*\", \"<2.0.0\" or \"=1.2.0\"",
+                    d.versions, entry.name
+                ),
+            );
+        }
+        if d.reason.trim().is_empty() {
+            problems.push_after(
+                &anchor,
+                "reason",
+                format!(
+                    "a `deprecated:` item of `{}` has an empty `reason`; say why",
+                    entry.name
+                ),
+            );
+        }
+        if let Some(other) = &d.replacement {
+            let name = other.rsplit_once('/').map_or(other.as_str(), |(_, n)| n);
+            if let Err(e) = crate::names::blueprint(name) {
+                problems.push_after(
+                    &anchor,
+                    other,
+                    format!("`use: {other}` in `deprecated:` of `{}`: {e}", entry.name),
+                );
+            } else if name == entry.name && !other.contains('/') {
+                problems.push_after(
+                    &anchor,
+                    other,
+                    format!(
+                        "`use: {other}` names `{}` itself; name the blueprint that replaces it",
+                        entry.name
+                    ),
+                );
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for y in &entry.yanked {
+        match Version::parse(y.version.trim()) {
+            Ok(v) => {
+                if !seen.insert(v) {
+                    problems.push_after(
+                        &anchor,
+                        &y.version,
+                        format!(
+                            "`{}` {} is yanked twice; keep one item",
+                            entry.name, y.version
+                        ),
+                    );
+                }
+            }
+            Err(e) => problems.push_after(
+                &anchor,
+                &y.version,
+                format!(
+                    "`yanked: version: {}` of `{}` is not an exact version ({e}); write e.g. 1.2.0",
+                    y.version, entry.name
+                ),
+            ),
+        }
+        if y.reason.trim().is_empty() {
+            problems.push_after(
+                &anchor,
+                "reason",
+                format!(
+                    "a `yanked:` item of `{}` has an empty `reason`; say why",
+                    entry.name
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +352,65 @@ mod tests {
             Ok(_) => String::new(),
             Err(e) => e.to_string(),
         }
+    }
+
+    fn entry_errors(items: &str) -> String {
+        let src = format!(
+            "apiVersion: pave/v1\nname: r\nblueprints:\n  - name: other\n    path: o\n    summary: o\n  - name: api\n    path: a\n    summary: s\n{items}"
+        );
+        match parse_index(&src, "registry.yaml") {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn deprecated_and_yanked_items_are_validated_with_positions() {
+        let good = "    deprecated:\n      - versions: \"<2.0.0\"\n        reason: old\n        use: api-v2\n    yanked:\n      - version: 1.2.0\n        reason: leaks\n";
+        assert_eq!(entry_errors(good), "");
+        let src = format!(
+            "apiVersion: pave/v1\nname: r\nblueprints:\n  - name: api\n    path: a\n    summary: s\n{good}"
+        );
+        let index = parse_index(&src, "registry.yaml").unwrap();
+        let api = &index.blueprints[0];
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert_eq!(
+            api.deprecation(&v("1.9.0")).unwrap().replacement.as_deref(),
+            Some("api-v2")
+        );
+        assert!(api.deprecation(&v("1.9.1-rc.1")).is_some());
+        assert!(api.deprecation(&v("2.0.0")).is_none());
+        assert!(api.is_yanked(&v("1.2.0")) && !api.is_yanked(&v("1.2.1")));
+
+        let e = entry_errors("    deprecated:\n      - versions: \"<<2\"\n        reason: old\n");
+        assert!(
+            e.contains("11:20: `deprecated: versions: <<2` of `api` is not a version requirement"),
+            "{e}"
+        );
+        let e = entry_errors("    deprecated:\n      - versions: \"*\"\n        reason: ''\n");
+        assert!(
+            e.contains("12:9: a `deprecated:` item of `api` has an empty `reason`"),
+            "{e}"
+        );
+        let e = entry_errors(
+            "    deprecated:\n      - versions: \"*\"\n        reason: x\n        use: Not_A_Name\n",
+        );
+        assert!(e.contains("13:14: `use: Not_A_Name`"), "{e}");
+        let e = entry_errors("    yanked:\n      - version: ^1.2\n        reason: x\n");
+        assert!(
+            e.contains("11:18: `yanked: version: ^1.2` of `api` is not an exact version"),
+            "{e}"
+        );
+        let e = entry_errors(
+            "    yanked:\n      - version: 1.2.0\n        reason: x\n      - version: 1.2.0\n        reason: y\n",
+        );
+        assert!(e.contains("is yanked twice"), "{e}");
+        let e = entry_errors("    yanked:\n      - version: 1.2.0\n");
+        assert!(e.contains("reason"), "{e}");
+        let e = entry_errors(
+            "    yanked:\n      - version: 1.2.0\n        reason: x\n        why: y\n",
+        );
+        assert!(e.contains("why"), "{e}");
     }
 
     #[test]

@@ -7,7 +7,8 @@ mod index;
 
 pub use blueprint::{FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest};
 pub use index::{
-    DEFAULT_FEEDBACK_BRANCH, FeedbackConfig, IndexEntry, Maturity, RegistryIndex, parse_index,
+    DEFAULT_FEEDBACK_BRANCH, Deprecation, FeedbackConfig, IndexEntry, Maturity, RegistryIndex,
+    Yank, parse_index,
 };
 
 use crate::error::{Classify, ErrorKind};
@@ -53,6 +54,27 @@ impl<'a> Problems<'a> {
         match crate::yaml::locate(self.src, near) {
             Some((line, col)) => self.errors.push(format!("{line}:{col}: {message}")),
             None => self.errors.push(message),
+        }
+    }
+
+    /// Records `message`, positioned at the first line containing `near` on or after the
+    /// first line containing `anchor` (else as [`Problems::push`] would).
+    pub(crate) fn push_after(&mut self, anchor: &str, near: &str, message: impl Into<String>) {
+        let message = message.into();
+        let start = self
+            .src
+            .lines()
+            .position(|l| l.contains(anchor))
+            .unwrap_or(0);
+        let found = self
+            .src
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find_map(|(i, line)| line.find(near).map(|col| (i + 1, col + 1)));
+        match found {
+            Some((line, col)) => self.errors.push(format!("{line}:{col}: {message}")),
+            None => self.push(near, message),
         }
     }
 

@@ -55,6 +55,8 @@ impl BlueprintSource for LocalSource {
                 tags: m.tags.clone(),
                 maturity: Default::default(),
                 owners: Vec::new(),
+                deprecated: Vec::new(),
+                yanked: Vec::new(),
             }],
             feedback: None,
         })

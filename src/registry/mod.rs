@@ -124,6 +124,19 @@ pub enum RegistryError {
         /// The broken releases it matched.
         broken: Vec<BrokenVersion>,
     },
+    /// Every version matching the requirement was yanked (and the requirement does not pin
+    /// one exactly).
+    #[error("blueprint `{name}` in registry `{registry}` has no version matching `{req}` that is not yanked: {}", .yanked.iter().map(|(v, why)| format!("{v} was yanked ({why})")).collect::<Vec<_>>().join("; "))]
+    OnlyYanked {
+        /// The blueprint.
+        name: String,
+        /// The registry.
+        registry: String,
+        /// The requirement.
+        req: String,
+        /// The yanked versions it matched, each with the reason.
+        yanked: Vec<(Version, String)>,
+    },
     /// A registry could not be searched for a blueprint, so the name's owner is unknown.
     #[error("cannot tell whether registry `{registry}` holds `{name}`: {cause}{}", .found.as_ref().map(|f| format!("\n  hint: name the registry to skip this one: `{f}`")).unwrap_or_default())]
     Unsearchable {
@@ -234,13 +247,29 @@ pub trait BlueprintSource {
     /// When none matches, the source is refreshed once (a version may have been released
     /// since the last fetch) and asked again; when only broken releases match, the error
     /// says why each is broken.
+    ///
+    /// A yanked version is chosen only when `req` pins it exactly (`=1.2.0`); when only
+    /// yanked versions match, the error lists them with their reasons.
     fn resolve(&self, blueprint: &str, req: &VersionReq) -> Result<Version, RegistryError> {
-        let picked = match pick_version(blueprint, req, &self.versions(blueprint)?) {
-            Err(RegistryError::NoMatchingVersion { .. }) if self.refresh()? => {
-                pick_version(blueprint, req, &self.versions(blueprint)?)
-            }
-            other => other,
-        };
+        let mut usable = Usable::of(self, blueprint, req)?;
+        let mut picked = pick_version(blueprint, req, &usable.versions);
+        if matches!(picked, Err(RegistryError::NoMatchingVersion { .. })) && self.refresh()? {
+            usable = Usable::of(self, blueprint, req)?;
+            picked = pick_version(blueprint, req, &usable.versions);
+        }
+        let yanked: Vec<(Version, String)> = usable
+            .yanked
+            .into_iter()
+            .filter(|(v, _)| req.matches(v))
+            .collect();
+        if picked.is_err() && !yanked.is_empty() {
+            return Err(RegistryError::OnlyYanked {
+                name: blueprint.to_string(),
+                registry: self.name().to_string(),
+                req: req.to_string(),
+                yanked,
+            });
+        }
         match picked {
             Err(e @ RegistryError::NoMatchingVersion { .. }) => {
                 let broken: Vec<BrokenVersion> = self
@@ -264,6 +293,47 @@ pub trait BlueprintSource {
     }
 }
 
+/// A blueprint's versions a requirement may resolve to, and the yanked ones left out.
+struct Usable {
+    versions: Vec<Version>,
+    yanked: Vec<(Version, String)>,
+}
+
+impl Usable {
+    /// Every version of `blueprint` in `source`, less the yanked ones unless `req` pins one
+    /// exactly.
+    fn of<S: BlueprintSource + ?Sized>(
+        source: &S,
+        blueprint: &str,
+        req: &VersionReq,
+    ) -> Result<Self, RegistryError> {
+        let versions = source.versions(blueprint)?;
+        let entry = match source.entry(blueprint) {
+            Ok(entry) => Some(entry),
+            Err(RegistryError::UnknownBlueprint { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(entry) = entry.filter(|_| !is_exact_pin(req)) else {
+            return Ok(Usable {
+                versions,
+                yanked: Vec::new(),
+            });
+        };
+        let (yanked, kept): (Vec<Version>, Vec<Version>) =
+            versions.into_iter().partition(|v| entry.is_yanked(v));
+        Ok(Usable {
+            versions: kept,
+            yanked: yanked
+                .into_iter()
+                .map(|v| {
+                    let why = entry.yank(&v).map(|y| y.reason.clone()).unwrap_or_default();
+                    (v, why)
+                })
+                .collect(),
+        })
+    }
+}
+
 /// The entry named `blueprint` in `index`, or an error naming the closest known one.
 pub fn find_entry(
     registry: &str,
@@ -281,6 +351,11 @@ pub fn find_entry(
             .map(str::to_string),
         known,
     })
+}
+
+/// Whether `req` pins one exact version (`=1.2.0`), the only way to resolve a yanked one.
+pub fn is_exact_pin(req: &VersionReq) -> bool {
+    matches!(req.comparators.as_slice(), [c] if c.op == semver::Op::Exact && c.minor.is_some() && c.patch.is_some())
 }
 
 /// The newest of `versions` that matches `req`.
@@ -354,7 +429,8 @@ impl Classify for RegistryError {
             | RegistryError::Io(_)
             | RegistryError::Ambiguous { .. }
             | RegistryError::Unsearchable { .. }
-            | RegistryError::OnlyBroken { .. } => ErrorKind::Failure,
+            | RegistryError::OnlyBroken { .. }
+            | RegistryError::OnlyYanked { .. } => ErrorKind::Failure,
         }
     }
 
@@ -384,6 +460,9 @@ impl Classify for RegistryError {
             RegistryError::UnknownRegistry { name, .. } => Some(format!(
                 "add it with `pave registry add {name} <git-url>`, or pass a git URL"
             )),
+            RegistryError::OnlyYanked { name, yanked, .. } => yanked.last().map(|(v, _)| {
+                format!("a yanked version is used only when pinned exactly: `{name}@={v}`; better, pick a version that is not yanked")
+            }),
             RegistryError::Index(e) => e.hint(),
             RegistryError::Blueprint(e) => e.hint(),
             RegistryError::Git(e) => e.hint(),
@@ -413,6 +492,16 @@ mod tests {
         assert_eq!(pick("^2.0.0-rc.1").unwrap(), "2.0.0-rc.1");
         let err = pick("^3").unwrap_err().to_string();
         assert!(err.contains("available: 1.0.0, 1.1.0, 2.0.0-rc.1"), "{err}");
+    }
+
+    #[test]
+    fn only_an_exact_full_version_is_a_pin() {
+        let pin = |s: &str| is_exact_pin(&VersionReq::parse(s).unwrap());
+        assert!(pin("=1.2.0"));
+        assert!(!pin("1.2.0"), "caret");
+        assert!(!pin("=1.2"), "a range of patches");
+        assert!(!pin("*"));
+        assert!(!pin(">=1.2.0, <2"));
     }
 
     #[test]

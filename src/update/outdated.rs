@@ -15,7 +15,7 @@ use super::project_tree::{self, WalkError, is_skipped_dir};
 use crate::blueprint::FileTree;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::SentLog;
-use crate::manifest::Maturity;
+use crate::manifest::{IndexEntry, Maturity};
 use crate::project::{self, ProjectFile};
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use semver::Version;
@@ -39,12 +39,13 @@ pub struct Row {
     pub newest_in_major: Option<Version>,
     /// The newest released version.
     pub newest: Option<Version>,
-    /// Whether the blueprint is deprecated (`maturity: deprecated` in the registry's index;
-    /// the index has no per-version deprecation yet).
+    /// Whether the recorded version is deprecated (`maturity: deprecated`, or a `deprecated:`
+    /// item of the registry's index matching it).
     pub deprecated: bool,
-    /// Whether the recorded version was yanked. Registries have no yank records yet: always
-    /// `false` until they do.
+    /// Whether the recorded version was yanked (a `yanked:` item of the index).
     pub yanked: bool,
+    /// Why: the deprecation's and the yank's reasons, with the replacement, if any.
+    pub notes: Vec<String>,
     /// How many files differ from the pristine render (added, removed or modified).
     pub drift: Option<usize>,
     /// Whether a newer version with the same major exists.
@@ -67,6 +68,7 @@ impl Row {
             newest: None,
             deprecated: false,
             yanked: false,
+            notes: Vec::new(),
             drift: None,
             behind: false,
             error: None,
@@ -163,7 +165,8 @@ type VersionKey = (String, String, Version, Option<String>);
 #[derive(Clone)]
 struct Releases {
     versions: Vec<Version>,
-    deprecated: bool,
+    /// The index entry (none for a folder recorded by path).
+    entry: Option<IndexEntry>,
 }
 
 /// Checks projects one after the other, remembering registries, versions, loaded blueprints
@@ -221,7 +224,12 @@ impl<'a> Checker<'a> {
         let source = self.source(&record)?;
         row.registry = source.name().to_string();
         let releases = self.releases(&record)?;
-        let stable = |v: &&Version| v.pre.is_empty() || !record.version.pre.is_empty();
+        let entry = releases.entry.as_ref();
+        // Yanked versions are no target to move to.
+        let stable = |v: &&Version| {
+            (v.pre.is_empty() || !record.version.pre.is_empty())
+                && !entry.is_some_and(|e| e.is_yanked(v))
+        };
         row.newest = releases.versions.iter().filter(stable).max().cloned();
         row.newest_in_major = releases
             .versions
@@ -234,7 +242,24 @@ impl<'a> Checker<'a> {
             .newest_in_major
             .as_ref()
             .is_some_and(|n| *n > record.version);
-        row.deprecated = releases.deprecated;
+        if let Some(entry) = entry {
+            let deprecation = entry.deprecation(&record.version);
+            row.deprecated = entry.maturity == Maturity::Deprecated || deprecation.is_some();
+            if let Some(d) = deprecation {
+                row.notes.push(format!(
+                    "deprecated: {}{}",
+                    d.reason,
+                    d.replacement
+                        .as_deref()
+                        .map(|u| format!(" (use {u})"))
+                        .unwrap_or_default()
+                ));
+            }
+            if let Some(y) = entry.yank(&record.version) {
+                row.yanked = true;
+                row.notes.push(format!("yanked: {}", y.reason));
+            }
+        }
         if let Some(newest) = row.newest_in_major.clone().filter(|_| row.behind) {
             row.addressed = self.addressed(dir, &record, &newest)?;
         }
@@ -295,15 +320,12 @@ impl<'a> Checker<'a> {
         let read = || -> Result<Releases, RegistryError> {
             let versions = source.versions(&record.blueprint)?;
             // A blueprint folder recorded by path has no index entry worth reading.
-            let deprecated = match source.entry(&record.blueprint) {
-                Ok(entry) => entry.maturity == Maturity::Deprecated,
-                Err(RegistryError::UnknownBlueprint { .. }) => false,
+            let entry = match source.entry(&record.blueprint) {
+                Ok(entry) => Some(entry),
+                Err(RegistryError::UnknownBlueprint { .. }) => None,
                 Err(e) => return Err(e),
             };
-            Ok(Releases {
-                versions,
-                deprecated,
-            })
+            Ok(Releases { versions, entry })
         };
         let result = read().map_err(|e| describe(&e));
         self.releases.insert(key, result.clone());

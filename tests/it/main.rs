@@ -11,6 +11,7 @@ mod author;
 mod builtin_history;
 mod cli_list_show;
 mod cli_new;
+mod deprecate;
 mod diff;
 mod errors;
 mod feedback;
