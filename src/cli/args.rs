@@ -17,7 +17,7 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Never use the network: git registries are read from the cache as it is (list, show,
-    /// new, registry add and registry verify also take it after their name).
+    /// new, update, outdated, registry add and registry verify also take it after their name).
     #[arg(long)]
     pub offline: bool,
     /// The command to run.
@@ -49,6 +49,8 @@ impl Command {
             Command::List(a) => a.network.offline,
             Command::Show(a) => a.network.offline,
             Command::New(a) => a.network.offline,
+            Command::Update(a) => a.network.offline,
+            Command::Outdated(a) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
                     RegistryCommand::Add { network, .. } | RegistryCommand::Verify { network, .. },
@@ -212,6 +214,8 @@ pub struct NewArgs {
 pub struct UpdateArgs {
     /// The project folder (default: the current folder).
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub network: Network,
     /// The version to go to: a requirement such as 1.4, ^1.4, 2, '*' (default: the newest
     /// release with the recorded major).
     #[arg(long, value_name = "REQ")]
@@ -536,6 +540,8 @@ pub struct OutdatedArgs {
     /// Print JSON: a list of objects, one per project.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub network: Network,
 }
 
 // Publishing: `pave publish` and `pave release`.

@@ -133,7 +133,7 @@ fn builtin_release_every_blueprint_updates_from_1_0_0_offline_and_keeps_a_readme
 
         let out = env
             .pave()
-            .args(["--offline", "update", &old_dir])
+            .args(["update", &old_dir, "--offline"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
