@@ -18,14 +18,14 @@
 //! - [`render`]: the pure rendering of a blueprint with answers into a file tree.
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
-//! - [`update`]: the per-file three-way decision of `update` (base, project, new render).
+//! - [`update`]: the per-file three-way decision of `update` (base, project, new render), and
+//!   the project diffs of `diff` and `feedback submit --include-diff`.
 //! - [`project`]: the `.pave.yaml` model.
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
 //! - [`error`]: what kind an error is (usage or failure) and its hint, for every error above.
 //! - [`cli`]: the only shell (parsing, prompts, printing, exit codes).
 //! - [`feedback`]: feedback items, secret masking, sinks (http), the spool and the report.
-//! - [`project_diff`]: a project on disk against a pristine render of its recorded version.
 //!
 //! Everything except [`cli`] is a library that never prints.
 
@@ -41,7 +41,6 @@ pub mod manifest;
 pub mod names;
 pub mod plan;
 pub mod project;
-pub mod project_diff;
 pub mod registry;
 pub mod render;
 pub mod snapshot;

@@ -17,8 +17,9 @@ use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
 use crate::registry::Registries;
+use crate::registry::builtin;
 use crate::registry::url::looks_like_url;
-use crate::registry::{builtin, local};
+use crate::update::diff::{ProjectDiffOptions, project_diff_with};
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::collections::HashMap;
@@ -178,13 +179,18 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
     let mut diff_truncated = false;
     let mut skipped = Vec::new();
     if args.include_diff
-        && let Some((record, dir)) = &about.record
+        && let Some((_, dir)) = &about.record
     {
-        let loaded = load_recorded(out, record)?;
-        let project_diff = crate::project_diff::diff_project(&loaded, record, dir)?;
-        skipped = project_diff.skipped;
-        if !project_diff.text.is_empty() {
-            let safe = redact::mask_diff(&project_diff.text);
+        let registries = source::registries(out)?;
+        let options = ProjectDiffOptions {
+            leave_out_secrets: true,
+        };
+        let project_diff = project_diff_with(&registries, dir, options)
+            .context("cannot compare the project with its blueprint for --include-diff")?;
+        let patch = project_diff.unified();
+        skipped = project_diff.left_out;
+        if !patch.is_empty() {
+            let safe = redact::mask_diff(&patch);
             masked = safe.masked;
             diff_truncated = safe.truncated;
             diff = Some(safe.text);
@@ -293,36 +299,6 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// The blueprint at the version a project records, from the registry it records.
-fn load_recorded(out: &Output, record: &ProjectFile) -> Result<crate::registry::Loaded> {
-    let path = Path::new(&record.registry);
-    if record.registry != builtin::NAME
-        && path.is_absolute()
-        && path.join("blueprint.yaml").is_file()
-    {
-        let loaded = local::load(path)?;
-        if loaded.blueprint.version() != &record.version {
-            anyhow::bail!(
-                "the blueprint folder {} is at version {}, the project records {}; cannot compute the diff",
-                path.display(),
-                loaded.blueprint.version(),
-                record.version
-            );
-        }
-        return Ok(loaded);
-    }
-    let registries = source::registries(out)?;
-    let source = registries.open_recorded(record)?;
-    source
-        .load(&record.blueprint, &record.version)
-        .with_context(|| {
-            format!(
-                "cannot load {}@{} to compute the diff",
-                record.blueprint, record.version
-            )
-        })
 }
 
 fn message_from_editor(kind: Kind, about: &About) -> Result<String> {

@@ -4,15 +4,20 @@
 //! blueprint's own change between the recorded version and a target one, both rendered with
 //! the project's answers ([`blueprint_change`]). The result, [`ProjectDiff`], renders itself
 //! as a git-style patch ([`ProjectDiff::unified`]) or per-file counts ([`ProjectDiff::stat`]);
-//! nothing here prints.
+//! nothing here prints. A diff that leaves the machine (`pave feedback submit --include-diff`)
+//! asks [`project_diff_with`] to leave secrets out: secret answers are never recorded, so they
+//! render as a placeholder, and every file that renders one is left out on both sides and
+//! named instead, so a secret on disk never reaches the diff.
 
 use super::pristine::{self, PristineError};
 use super::project_tree::{self, WalkError};
 use super::text::is_binary;
 use crate::blueprint::{Entry, FileTree};
 use crate::error::{Classify, ErrorKind};
+use crate::manifest::ParamType;
 use crate::registry::{Registries, RegistryError};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -151,6 +156,10 @@ pub struct ProjectDiff {
     pub new: String,
     /// Each file that differs, sorted by path.
     pub files: Vec<FileDiff>,
+    /// Files left out of the comparison because they render a secret answer (only with
+    /// [`ProjectDiffOptions::leave_out_secrets`]), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 impl ProjectDiff {
@@ -291,6 +300,7 @@ pub fn diff_trees(old: &FileTree, new: &FileTree, old_label: &str, new_label: &s
         old: old_label.to_string(),
         new: new_label.to_string(),
         files,
+        left_out: Vec::new(),
     }
 }
 
@@ -396,16 +406,67 @@ impl Classify for DiffError {
     }
 }
 
+/// Stands in for every secret answer when secrets are left out; a rendered file that holds it
+/// renders a secret.
+pub const SECRET_PLACEHOLDER: &str = "pave-secret-answer-not-recorded";
+
+/// How [`project_diff_with`] compares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectDiffOptions {
+    /// Render every secret parameter as [`SECRET_PLACEHOLDER`] and leave out, on both sides,
+    /// every file whose path or contents render it (named in [`ProjectDiff::left_out`]): for
+    /// a diff that leaves the machine.
+    pub leave_out_secrets: bool,
+}
+
 /// What the project at `dir` changed against the pristine render of its recorded version with
 /// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
 /// given). The project's files are those [`project_tree::read`] finds.
 pub fn project_diff(registries: &Registries, dir: &Path) -> Result<ProjectDiff, DiffError> {
+    project_diff_with(registries, dir, ProjectDiffOptions::default())
+}
+
+/// [`project_diff`] with `options`.
+pub fn project_diff_with(
+    registries: &Registries,
+    dir: &Path,
+    options: ProjectDiffOptions,
+) -> Result<ProjectDiff, DiffError> {
     let record = pristine::read_record(dir)?;
     let loaded = pristine::load_recorded(registries, &record)?;
-    let rendered = pristine::render_recorded(&loaded, &record.answers, &Default::default())?;
-    let project = project_tree::read(dir, &rendered.tree)?;
+    let mut secrets = Map::new();
+    if options.leave_out_secrets {
+        for param in &loaded.blueprint.manifest.parameters {
+            if param.kind == ParamType::Secret {
+                secrets.insert(param.name.clone(), Value::from(SECRET_PLACEHOLDER));
+            }
+        }
+    }
+    let mut rendered = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
+    let mut project = project_tree::read(dir, &rendered.tree)?;
+    let mut left_out = Vec::new();
+    if options.leave_out_secrets {
+        let placeholder = SECRET_PLACEHOLDER.as_bytes();
+        left_out = rendered
+            .tree
+            .iter()
+            .filter(|(path, entry)| {
+                path.contains(SECRET_PLACEHOLDER)
+                    || bytes(entry)
+                        .windows(placeholder.len())
+                        .any(|w| w == placeholder)
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in &left_out {
+            rendered.tree.remove(path);
+            project.remove(path);
+        }
+    }
     let old = format!("{} {}, pristine render", record.blueprint, record.version);
-    Ok(diff_trees(&rendered.tree, &project, &old, "the project"))
+    let mut diff = diff_trees(&rendered.tree, &project, &old, "the project");
+    diff.left_out = left_out;
+    Ok(diff)
 }
 
 /// What updating the project at `dir` to the newest version matching `req` would bring from

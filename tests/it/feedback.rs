@@ -1,9 +1,10 @@
 //! `pave feedback`: submitting inside and outside a project to a real HTTP server on
 //! 127.0.0.1 (2xx, 4xx, 5xx, hang, down, dying mid-flush), the spool that keeps what was not
-//! confirmed, masking secrets in an attached diff, and the report over a known fixture.
+//! confirmed, masking secrets in an attached diff and leaving out the files that render a
+//! secret answer, and the report over a known fixture.
 
 use crate::support::http::{Answer, HttpServer};
-use crate::support::{Env, text};
+use crate::support::{BlueprintBuilder, Env, Param, text};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -640,4 +641,61 @@ fn the_json_schema_names_every_field_an_item_can_have() {
     let id_pattern =
         regex::Regex::new(schema["properties"]["id"]["pattern"].as_str().unwrap()).unwrap();
     assert!(id_pattern.is_match(item["id"].as_str().unwrap()));
+}
+
+#[test]
+fn an_attached_diff_leaves_out_every_file_that_renders_a_secret_answer() {
+    let env = Env::new();
+    let server = HttpServer::start(vec![]);
+    let bp = BlueprintBuilder::new("vault")
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .param(Param::secret("api_key"))
+        .file(
+            "template/config.json.hbs",
+            "{\"name\": \"{{project_name}}\", \"key\": \"{{api_key}}\"}\n",
+        )
+        .file("template/README.md.hbs", "# {{project_name}}\n");
+    let spec = env.write_blueprint(&bp);
+    let folder = env.work().join("vault").canonicalize().unwrap();
+    std::fs::write(
+        env.path("home/pave.yaml"),
+        format!(
+            "feedback:\n  '{}':\n    sink: http\n    url: {}\n    token_env: FB_TOKEN\n",
+            folder.display(),
+            server.url()
+        ),
+    )
+    .unwrap();
+    env.pave()
+        .args(["new", &spec, "proj", "--quiet"])
+        .args([
+            "--set",
+            "project_name=proj",
+            "--set",
+            "api_key=kept-out-7f3a9c",
+        ])
+        .assert()
+        .success();
+    let dir = env.work().join("proj");
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    assert!(config.contains("kept-out-7f3a9c"), "{config}");
+    std::fs::write(dir.join("config.json"), format!("{config}// edited\n")).unwrap();
+    std::fs::write(dir.join("README.md"), "# proj\n\nA local line.\n").unwrap();
+
+    let out = submit(
+        &env,
+        &dir,
+        &["--kind", "bug", "-m", "m", "--include-diff", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["diff_skipped"], json!(["config.json"]), "{result}");
+    let diff = server.requests()[0].json()["diff"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(diff.contains("+A local line."), "{diff}");
+    assert!(!diff.contains("config.json"), "{diff}");
+    assert!(!diff.contains("kept-out-7f3a9c"), "{diff}");
+    assert!(!diff.contains("pave-secret-answer"), "{diff}");
 }

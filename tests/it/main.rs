@@ -9,6 +9,7 @@ mod support;
 
 mod author;
 mod builtin_history;
+mod builtin_release;
 mod cli_list_show;
 mod cli_new;
 mod deprecate;
