@@ -664,6 +664,15 @@ pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str
     };
     // Replace the existing entry's block, or append.
     let item_start = |l: &str| l.trim_start().starts_with("- ");
+    // Indent the block as the list's items are (`- name:` may start at column 0).
+    let indent = body
+        .iter()
+        .find(|l| item_start(l))
+        .map_or(2, |l| l.len() - l.trim_start().len());
+    let block: String = block
+        .lines()
+        .map(|l| format!("{}{}\n", " ".repeat(indent), &l[2..]))
+        .collect();
     let mut i = 0;
     let mut placed = false;
     while i < body.len() {
@@ -881,6 +890,26 @@ mod tests {
         assert_eq!(api.owners, vec![String::from("team-a")]);
         assert_eq!(api.maturity.as_str(), "recommended");
         assert!(out2.contains("# feedback (kept):"), "{out2}");
+    }
+
+    #[test]
+    fn an_entry_added_to_a_list_at_column_zero_is_indented_like_it() {
+        let text = "apiVersion: pave/v1\nname: r\nblueprints:\n- name: old\n  path: blueprints/old\n  summary: o\nfeedback:\n  sink: git\n";
+        let index = parse_index(text, "registry.yaml").unwrap();
+        let mut tree = FileTree::new();
+        tree.insert(
+            String::from("blueprint.yaml"),
+            Entry::file("apiVersion: pave/v1\nname: api\nversion: 1.0.0\nsummary: An API\n"),
+        );
+        let bp = Blueprint::from_tree("t", tree).unwrap();
+        let out = upsert_entry(text, &index, &bp, "blueprints/api");
+        let parsed = parse_index(&out, "registry.yaml").unwrap_or_else(|e| panic!("{e}: {out}"));
+        assert_eq!(parsed.blueprints.len(), 2, "{out}");
+        assert!(
+            out.contains("\n- name: api\n  path: \"blueprints/api\"\n"),
+            "{out}"
+        );
+        assert_eq!(parsed.feedback.map(|f| f.sink), Some(String::from("git")));
     }
 
     #[test]

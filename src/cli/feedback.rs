@@ -621,6 +621,21 @@ fn sink_config(
     Ok(registries.open(location)?.index()?.feedback)
 }
 
+/// The git sink that registry `name` at `location` sends feedback to, or `None` when its
+/// feedback configuration names another sink or none.
+pub(crate) fn registry_git_sink(
+    registries: &Registries,
+    name: &str,
+    location: &str,
+) -> Result<Option<GitSink>> {
+    match sink_config(registries, name, location)? {
+        Some(c) if c.sink == "git" => Ok(Some(
+            git_sink(registries, location, &c).map_err(UsageError)?,
+        )),
+        _ => Ok(None),
+    }
+}
+
 /// The git sink the platform-team commands work on: that of `--registry`, else of the only
 /// registry that has one.
 fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {

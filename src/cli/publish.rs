@@ -5,10 +5,12 @@ use super::source;
 use super::{Output, UsageError};
 use crate::author::bump::Bump;
 use crate::author::publish::{self, Outcome, Request};
+use crate::feedback::git::Change;
 use crate::registry::Registries;
 use crate::registry::git::GitSource;
 use crate::registry::url::looks_like_url;
 use anyhow::Result;
+use semver::Version;
 use std::process::ExitCode;
 
 /// The git registry `--registry` names: a configured one or a URL.
@@ -38,7 +40,7 @@ pub(crate) fn publish(out: &Output, args: PublishArgs) -> Result<ExitCode> {
         }),
         version: args.version,
         message: args.message,
-        addresses: args.addresses,
+        addresses: args.addresses.clone(),
         review: args.review,
         dry_run: args.dry_run,
         gate: !args.no_gate,
@@ -47,12 +49,62 @@ pub(crate) fn publish(out: &Output, args: PublishArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let outcome = publish::publish(&source, &request)?;
     print_outcome(&outcome, request.dry_run, source.url());
+    if !args.addresses.is_empty() && !request.dry_run {
+        if request.review {
+            out.note(format!(
+                "note: the addressed items are not marked yet; after the release, mark each with `pave feedback resolve <id> --in {}`",
+                outcome.version
+            ));
+        } else {
+            mark_addressed(
+                &registries,
+                &args.registry,
+                &args.addresses,
+                &outcome.version,
+            );
+        }
+    }
     out.note(format!(
         "took {:.2}s (gate {:.2}s)",
         started.elapsed().as_secs_f64(),
         outcome.gate_time.as_secs_f64()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Marks each of `ids` addressed in `version` on the git feedback sink of the registry
+/// `name_or_url` names, if it has one. The version is already pushed, so a failure is a
+/// warning, never an error.
+fn mark_addressed(registries: &Registries, name_or_url: &str, ids: &[String], version: &Version) {
+    let (name, location) = match registries.config().registry(name_or_url) {
+        Some(c) => (c.name.clone(), c.url.clone()),
+        None => (
+            registries
+                .name_of_url(name_or_url)
+                .unwrap_or(name_or_url)
+                .to_string(),
+            name_or_url.to_string(),
+        ),
+    };
+    let sink = match super::feedback::registry_git_sink(registries, &name, &location) {
+        Ok(Some(sink)) => sink,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!(
+                "warning: could not open the feedback sink of registry `{name}`: {e:#}\n  the publish succeeded; mark the items with `pave feedback resolve <id> --in {version}`"
+            );
+            return;
+        }
+    };
+    let change = Change::Resolve(version.clone());
+    for id in ids {
+        match sink.change(id, &change) {
+            Ok(item) => say!("marked feedback {} addressed in {version}", item.id),
+            Err(e) => eprintln!(
+                "warning: feedback {id} not marked addressed: {e}\n  the publish succeeded; fix the id and run `pave feedback resolve <id> --in {version}`"
+            ),
+        }
+    }
 }
 
 fn print_outcome(o: &Outcome, dry_run: bool, url: &str) {

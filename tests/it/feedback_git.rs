@@ -446,3 +446,51 @@ fn a_push_refused_by_a_hook_changes_nothing_and_keeps_the_item() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(remote_files(&s.bare).len(), 2);
 }
+
+#[test]
+fn publish_addresses_marks_the_items_addressed_in_the_new_version() {
+    let s = served();
+    let env = &s.env;
+    let id = json(&submit_outside(env, "a team API blueprint"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let folder = crate::publish::blueprint(env, "team-api");
+    let unknown = "01JC3Z5X0M6V7Q2W9R4T8Y1B3N";
+    let out = env
+        .pave()
+        .env("GIT_AUTHOR_NAME", "Lead Platform")
+        .env("GIT_AUTHOR_EMAIL", "lead@example.invalid")
+        .arg("publish")
+        .arg(&folder)
+        .args(["--registry", "acme", "-m", "First version"])
+        .args(["--addresses", &id, "--addresses", unknown])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("marked feedback {id} addressed in 0.1.0")),
+        "{}",
+        text(&out)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("warning: feedback {unknown} not marked addressed"))
+            && stderr.contains("the publish succeeded"),
+        "{}",
+        text(&out)
+    );
+
+    let shown = json(&pave(
+        env,
+        &env.work(),
+        &["feedback", "show", &id, "--json"],
+    ));
+    assert_eq!(shown["status"], "addressed", "{shown}");
+    assert_eq!(shown["addressed_in"], "0.1.0", "{shown}");
+    assert_eq!(
+        shown["history"][0]["by"]["name"], "Lead Platform",
+        "{shown}"
+    );
+}
