@@ -61,6 +61,8 @@ impl std::fmt::Debug for HttpSink {
 impl HttpSink {
     /// A sink posting to `options.url`.
     pub fn new(options: HttpOptions) -> Self {
+        // TLS goes through ring; installing it fails only when a provider is already set.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)

@@ -69,7 +69,7 @@ pub fn unclosed(src: &str) -> Option<Unclosed> {
 }
 
 /// The name at the start of `s`: up to whitespace, `}` or `~`.
-fn word(s: &str) -> &str {
+pub(super) fn word(s: &str) -> &str {
     let end = s
         .find(|c: char| c.is_whitespace() || c == '}' || c == '~' || c == ')')
         .unwrap_or(s.len());

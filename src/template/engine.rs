@@ -1,13 +1,19 @@
 //! The handlebars adapter: one registry per render with strict mode on, HTML escaping off, the
-//! blueprint's partials and pave's helpers. Templates are compiled once each; errors carry the
-//! template's name and position.
+//! blueprint's partials and pave's helpers. Templates are compiled once each, in pieces of a
+//! bounded number of lines (see `chunks`) rendered one after the other; errors carry the
+//! template's name and its position in the whole file.
 
-use handlebars::{Handlebars, handlebars_helper};
+use handlebars::template::Template;
+use handlebars::{Context, Handlebars, Renderable, StringOutput, handlebars_helper};
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::TemplateError;
+
+/// The number of lines a template is cut into pieces of, where a cut is safe: small enough that
+/// the parser's cost per piece stays low, large enough that pieces stay few.
+const CHUNK_LINES: usize = 40;
 
 handlebars_helper!(starts_with: |s: str, prefix: str| s.starts_with(prefix));
 handlebars_helper!(ends_with: |s: str, suffix: str| s.ends_with(suffix));
@@ -71,9 +77,11 @@ pub const HELPERS: &[&str] = &[
     "split",
 ];
 
-/// A configured handlebars registry.
+/// A configured handlebars registry, and the compiled templates of files.
 pub struct Engine {
     hb: Handlebars<'static>,
+    /// Each file template's pieces, in order, with the number of lines before each.
+    files: HashMap<String, Vec<(usize, Template)>>,
 }
 
 impl Engine {
@@ -121,7 +129,10 @@ impl Engine {
                 ),
             });
         }
-        Ok(Engine { hb })
+        Ok(Engine {
+            hb,
+            files: HashMap::new(),
+        })
     }
 
     /// Compiles many templates (name, source), spread over the machine's cores: parsing is
@@ -143,11 +154,7 @@ impl Engine {
         }
         let compile = |i: usize| {
             let (name, src) = &sources[i];
-            (
-                i,
-                handlebars::template::Template::compile_with_name(src, name.clone())
-                    .map_err(|e| parse_error(name, src, &e)),
-            )
+            (i, compile_pieces(name, src, CHUNK_LINES))
         };
         let mut compiled: Vec<_> = std::thread::scope(|scope| {
             let handles: Vec<_> = buckets
@@ -170,25 +177,43 @@ impl Engine {
             });
         }
         compiled.sort_by_key(|(i, _)| *i);
-        for (i, template) in compiled {
-            self.hb.register_template(&sources[i].0, template?);
+        for (i, pieces) in compiled {
+            self.files.insert(sources[i].0.clone(), pieces?);
         }
         Ok(())
     }
 
-    /// The compiled templates (files and partials), by name.
-    pub fn compiled(&self) -> impl Iterator<Item = (&str, &handlebars::template::Template)> {
-        self.hb
+    /// The compiled templates: each piece of each file (a file may have several) and each
+    /// partial, by name, with the number of lines of the file before the piece.
+    pub fn compiled(&self) -> impl Iterator<Item = (&str, usize, &Template)> {
+        let partials = self
+            .hb
             .get_templates()
             .iter()
-            .map(|(name, t)| (name.as_str(), t))
+            .map(|(name, t)| (name.as_str(), 0, t));
+        let files = self.files.iter().flat_map(|(name, pieces)| {
+            pieces
+                .iter()
+                .map(move |(before, t)| (name.as_str(), *before, t))
+        });
+        partials.chain(files)
     }
 
-    /// Renders a compiled template.
+    /// Renders a compiled file template: its pieces one after the other, with the same context.
     pub fn render(&self, name: &str, ctx: &Json) -> Result<String, TemplateError> {
-        self.hb
-            .render(name, ctx)
-            .map_err(|e| render_error(name, &e))
+        let pieces = self.files.get(name).ok_or_else(|| {
+            TemplateError::new(name, "this template was not compiled before rendering")
+        })?;
+        let context = Context::wraps(ctx).map_err(|e| render_error(name, &e, 0))?;
+        let mut out = StringOutput::new();
+        for (before, template) in pieces {
+            let mut rc = handlebars::RenderContext::new(template.name.as_ref());
+            template
+                .render(&self.hb, &context, &mut rc, &mut out)
+                .map_err(|e| render_error(name, &e, *before))?;
+        }
+        out.into_string()
+            .map_err(|e| render_error(name, &e.into(), 0))
     }
 
     /// Compiles and renders a one-off template (a path, a default, a condition).
@@ -198,7 +223,7 @@ impl Engine {
         }
         self.hb
             .render_template(src, ctx)
-            .map_err(|e| render_error(what, &e))
+            .map_err(|e| render_error(what, &e, 0))
     }
 
     /// Evaluates a condition: rendered, trimmed, and false when it is `""`, `false`, `0`,
@@ -242,6 +267,30 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
+/// Compiles `src` in pieces of about `lines` lines; an error is placed in the whole file.
+fn compile_pieces(
+    name: &str,
+    src: &str,
+    lines: usize,
+) -> Result<Vec<(usize, Template)>, TemplateError> {
+    super::chunks::split(src, lines)
+        .into_iter()
+        .map(|chunk| {
+            Template::compile_with_name(chunk.src, name.to_string())
+                .map(|t| (chunk.lines_before, t))
+                .map_err(|e| shifted(parse_error(name, chunk.src, &e), name, chunk.lines_before))
+        })
+        .collect()
+}
+
+/// `err` with its line moved down by `lines` when it is in the file `name` (not in a partial).
+fn shifted(mut err: TemplateError, name: &str, lines: usize) -> TemplateError {
+    if err.file == name {
+        err.line = err.line.map(|l| l + lines);
+    }
+    err
+}
+
 fn template_error(name: &str, err: &handlebars::TemplateError) -> TemplateError {
     let (line, column) = match err.pos() {
         Some((line, column)) => (Some(line), Some(column)),
@@ -274,17 +323,19 @@ pub fn parse_error(name: &str, src: &str, err: &handlebars::TemplateError) -> Te
     template_error(name, err)
 }
 
-fn render_error(name: &str, err: &handlebars::RenderError) -> TemplateError {
+/// A render error of the piece of `name` that has `lines_before` lines of the file before it.
+fn render_error(name: &str, err: &handlebars::RenderError, lines_before: usize) -> TemplateError {
     let message = match err.reason() {
         handlebars::RenderErrorReason::MissingVariable(Some(var)) => format!(
             "`{var}` is not defined (strict mode: every variable must be a declared parameter)"
         ),
         handlebars::RenderErrorReason::TemplateError(inner) => {
-            return template_error(inner.name().map_or(name, String::as_str), inner);
+            let err = template_error(inner.name().map_or(name, String::as_str), inner);
+            return shifted(err, name, lines_before);
         }
         other => other.to_string(),
     };
-    TemplateError {
+    let err = TemplateError {
         file: err
             .template_name
             .clone()
@@ -292,5 +343,69 @@ fn render_error(name: &str, err: &handlebars::RenderError) -> TemplateError {
         line: err.line_no,
         column: err.column_no,
         message,
+    };
+    shifted(err, name, lines_before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders `src` whole and cut at every safe line, and checks both give the same text.
+    fn same_cut_or_whole(src: &str, ctx: &Json) -> String {
+        let partials = BTreeMap::from([(String::from("p"), String::from("  part {{x}}\n"))]);
+        let mut engine = Engine::new(&partials).unwrap();
+        let whole = engine.hb.render_template(src, ctx).unwrap();
+        let pieces = compile_pieces("template/t.hbs", src, 1).unwrap();
+        assert!(pieces.len() > 1, "{src:?} was not cut");
+        engine.files.insert(String::from("template/t.hbs"), pieces);
+        let cut = engine.render("template/t.hbs", ctx).unwrap();
+        assert_eq!(cut, whole, "{src:?}");
+        cut
+    }
+
+    #[test]
+    fn pieces_render_like_the_whole_template() {
+        let ctx = serde_json::json!({"x": "X", "yes": true, "no": false, "xs": [1, 2]});
+        let cases = [
+            // Standalone block lines lose their line; the ones around them stay.
+            "a\n{{#if yes}}\n  b\n{{/if}}\nc\n  {{#if no}}\nd\n  {{else}}\n  e\n  {{/if}}\nf\n",
+            // Nested blocks, `each`, and an inverse block.
+            "{{#each xs}}\n{{#if @first}}\nfirst\n{{/if}}\n{{this}}\n{{/each}}\n{{#unless no}}\nnot\n{{/unless}}\nz",
+            // Whitespace control at what would be a piece's edge.
+            "a {{x~}}\n\n   b\n  {{~x}}\n\nc\n{{~#if yes~}}\n d \n{{~/if~}}\n\ne\n",
+            // Standalone partials keep their indentation; comments and raw blocks.
+            "top\n  {{> p}}\n{{!-- {{#if}}\n --}}\n{{! one }}\nx\n{{{{raw}}}}\n{{x}}\n{{{{/raw}}}}\nend\n",
+            // Text first and last, no newline at the end, an escaped mustache.
+            "\n\n{{x}}\n\\{{x}}\n{{{x}}}\n  {{#if yes}}  \ny\n{{/if}}",
+        ];
+        for src in cases {
+            same_cut_or_whole(src, &ctx);
+        }
+    }
+
+    #[test]
+    fn errors_are_placed_in_the_whole_file() {
+        let engine = Engine::new(&BTreeMap::new()).unwrap();
+        let src = "a\n{{x}}\nb\nc\n  {{missing}}\n";
+        let pieces = compile_pieces("template/t.hbs", src, 2).unwrap();
+        assert!(pieces.len() > 1);
+        let mut engine = engine;
+        engine.files.insert(String::from("template/t.hbs"), pieces);
+        let err = engine
+            .render("template/t.hbs", &serde_json::json!({"x": 1}))
+            .unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line, err.column),
+            ("template/t.hbs", Some(5), Some(3))
+        );
+        // A block never closed, in a later piece, is reported where it opens.
+        let src = "a\nb\nc\nd\n{{x}}\n\n  {{#if x}}\nnever closed\n";
+        let err = compile_pieces("template/t.hbs", src, 2).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(7), Some(3)), "{err}");
+        // A syntax error in a later piece.
+        let src = "a\nb\nc\nd\n{{x}}\nok\n{{x y}\n";
+        let err = compile_pieces("template/t.hbs", src, 2).unwrap_err();
+        assert_eq!(err.line, Some(7), "{err}");
     }
 }

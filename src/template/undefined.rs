@@ -10,7 +10,11 @@ use std::collections::BTreeSet;
 /// a variable is defined when it is one of its keys.
 pub fn undefined(engine: &Engine, prefix: &str, ctx: &serde_json::Value) -> Vec<TemplateError> {
     let defined = |name: &str| ctx.as_object().is_some_and(|o| o.contains_key(name));
-    let compiled: std::collections::BTreeMap<&str, _> = engine.compiled().collect();
+    // Each name's pieces (a file may be compiled in several), with the lines before each.
+    let mut compiled: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
+    for (name, before, template) in engine.compiled() {
+        compiled.entry(name).or_default().push((before, template));
+    }
     let mut todo: Vec<&str> = compiled
         .keys()
         .copied()
@@ -19,31 +23,33 @@ pub fn undefined(engine: &Engine, prefix: &str, ctx: &serde_json::Value) -> Vec<
     let mut seen: BTreeSet<&str> = todo.iter().copied().collect();
     let mut found = Vec::new();
     while let Some(name) = todo.pop() {
-        let Some((key, template)) = compiled.get_key_value(name) else {
+        let Some((key, pieces)) = compiled.get_key_value(name) else {
             continue;
         };
-        let refs = super::refs::refs(template, &|n| HELPERS.contains(&n));
-        for v in refs.variables.iter().filter(|v| !defined(&v.name)) {
-            let file = if key.starts_with(prefix) {
-                key.to_string()
-            } else {
-                format!("partials/{key}.hbs")
-            };
-            found.push(TemplateError {
-                file,
-                line: Some(v.line),
-                column: Some(v.column),
-                message: format!(
-                    "`{}` is not defined (strict mode: every variable must be a declared parameter)",
-                    v.name
-                ),
-            });
-        }
-        for p in refs.partials {
-            if let Some((partial, _)) = compiled.get_key_value(p.name.as_str())
-                && seen.insert(partial)
-            {
-                todo.push(partial);
+        for (before, template) in pieces {
+            let refs = super::refs::refs(template, &|n| HELPERS.contains(&n));
+            for v in refs.variables.iter().filter(|v| !defined(&v.name)) {
+                let file = if key.starts_with(prefix) {
+                    key.to_string()
+                } else {
+                    format!("partials/{key}.hbs")
+                };
+                found.push(TemplateError {
+                    file,
+                    line: Some(v.line + before),
+                    column: Some(v.column),
+                    message: format!(
+                        "`{}` is not defined (strict mode: every variable must be a declared parameter)",
+                        v.name
+                    ),
+                });
+            }
+            for p in refs.partials {
+                if let Some((partial, _)) = compiled.get_key_value(p.name.as_str())
+                    && seen.insert(partial)
+                {
+                    todo.push(partial);
+                }
             }
         }
     }
