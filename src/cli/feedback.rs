@@ -23,7 +23,6 @@ use crate::update::diff::{ProjectDiffOptions, project_diff_with};
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -302,7 +301,7 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
 }
 
 fn message_from_editor(kind: Kind, about: &About) -> Result<String> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = super::interactive();
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|e| !e.trim().is_empty())

@@ -172,6 +172,13 @@ impl Output {
     }
 }
 
+/// Whether a person is at a terminal: stdin and stderr both are one. Prompts (answers,
+/// credentials, the feedback editor) are offered only then.
+pub(crate) fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
     say!("{}", serde_json::to_string_pretty(value)?);

@@ -13,7 +13,6 @@ use crate::project;
 use crate::registry::Loaded;
 use anyhow::{Context, Result};
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,13 +65,8 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
             .map_err(|e| UsageError(e.to_string()))?;
     }
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut terminal = TerminalPrompter::new();
-    let prompter: Option<&mut dyn Prompter> = if interactive {
-        Some(&mut terminal)
-    } else {
-        None
-    };
+    let mut terminal = TerminalPrompter::when_interactive();
+    let prompter = terminal.as_mut().map(|t| t as &mut dyn Prompter);
     let generated = generate::generate(&loaded, &supplied, prompter)?;
     for warning in generated.answers.warnings() {
         eprintln!("warning: {warning}");

@@ -20,6 +20,11 @@ impl TerminalPrompter {
             theme: ColorfulTheme::default(),
         }
     }
+
+    /// A prompter when stdin and stderr are terminals; none otherwise (scripts, CI).
+    pub(crate) fn when_interactive() -> Option<Self> {
+        super::interactive().then(Self::new)
+    }
 }
 
 fn failed(e: dialoguer::Error) -> AnswerError {

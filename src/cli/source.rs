@@ -9,7 +9,6 @@ use crate::registry::auth::{AuthOptions, CredentialPrompter};
 use crate::registry::git::GitOptions;
 use crate::registry::{Loaded, Registries, Resolved, registries::is_explicit_folder};
 use anyhow::{Context, Result};
-use std::io::IsTerminal;
 use std::sync::Arc;
 
 /// Whether a blueprint argument is written as a folder path (`./x`, `/x`).
@@ -21,7 +20,7 @@ pub(super) fn is_folder(spec: &str) -> bool {
 /// for credentials only on one.
 pub(crate) fn registries(out: &Output) -> Result<Registries> {
     let config = Config::load(&config::config_path()?)?;
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = super::interactive();
     let prompter: Option<Arc<dyn CredentialPrompter>> = if interactive {
         Some(Arc::new(TerminalCredentials))
     } else {

@@ -14,7 +14,6 @@ use crate::update::run::{self, Prepared, Request};
 use crate::update::{Class, OpKind};
 use anyhow::{Context, Result};
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,13 +55,8 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         allow_downgrade: args.allow_downgrade,
         recreate_deleted: args.recreate_deleted,
     };
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut terminal = TerminalPrompter::new();
-    let prompter: Option<&mut dyn Prompter> = if interactive {
-        Some(&mut terminal)
-    } else {
-        None
-    };
+    let mut terminal = TerminalPrompter::when_interactive();
+    let prompter = terminal.as_mut().map(|t| t as &mut dyn Prompter);
     let prepared = run::prepare(&registries, &request, prompter)?;
     tell_notes(&prepared);
     let addressed = addressed(&prepared);
