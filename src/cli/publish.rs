@@ -19,11 +19,29 @@ pub(super) fn git_registry(registries: &Registries, name_or_url: &str) -> Result
         return Ok(registries.git(&configured.name, &configured.url));
     }
     if looks_like_url(name_or_url) {
-        return Ok(registries.git(name_or_url, name_or_url));
+        let name = registries.name_of_url(name_or_url).unwrap_or(name_or_url);
+        return Ok(registries.git(name, name_or_url));
     }
+    let configured: Vec<&str> = registries
+        .config()
+        .registries
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    let choices = if configured.is_empty() {
+        String::from("none is configured yet: add one with `pave registry add NAME URL`")
+    } else {
+        format!("configured: {}", configured.join(", "))
+    };
+    let what = if name_or_url == crate::registry::builtin::NAME {
+        String::from(
+            "the built-in registry is part of pave itself (its blueprints/ and registry.yaml) and takes no publishes",
+        )
+    } else {
+        format!("unknown registry `{name_or_url}`")
+    };
     Err(UsageError(format!(
-        "unknown registry `{name_or_url}`; publish goes to a git registry: a configured one ({}) or a git URL",
-        registries.config().names().join(", ")
+        "{what}; this command writes to a git registry: a configured one ({choices}) or a git URL"
     ))
     .into())
 }

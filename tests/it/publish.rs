@@ -382,3 +382,22 @@ fn a_token_over_http_with_basic_auth_publishes_and_never_shows() {
         }
     }
 }
+
+#[test]
+fn publishing_to_builtin_or_an_unknown_name_says_which_registries_can_take_it() {
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["publish", "./nope", "--registry", "builtin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("built-in registry is part of pave itself"),
+        "{said}"
+    );
+    // builtin is not offered as a place to publish to.
+    assert!(!said.contains("configured one (builtin"), "{said}");
+    assert!(said.contains("pave registry add"), "{said}");
+}
