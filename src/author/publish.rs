@@ -116,6 +116,12 @@ pub enum PublishError {
         /// The newest released version.
         previous: Version,
     },
+    /// The commit is on the branch but its tag could not be pushed.
+    #[error(
+        "{} {} is committed on {} ({}) but its tag could not be pushed: {}",
+        .0.name, .0.version, .0.branch, .0.commit, .0.cause
+    )]
+    Untagged(Box<Untagged>),
     /// No git identity.
     #[error(
         "no git identity to sign the commit with: set user.name and user.email (git config --global user.name \"Your Name\"; git config --global user.email you@example.com)"
@@ -169,6 +175,10 @@ impl crate::error::Classify for PublishError {
             PublishError::Exists { .. } => Some(String::from(
                 "publish with a larger --bump or --version; a released version never changes",
             )),
+            PublishError::Untagged(u) => Some(format!(
+                "the version is not released until it is tagged: run `pave release {} --registry <registry>`",
+                u.name
+            )),
             PublishError::Gate { .. } => Some(String::from(
                 "run `pave blueprint lint` and `pave blueprint test` on the folder and fix what they report",
             )),
@@ -182,6 +192,21 @@ impl From<crate::registry::git::GitError> for PublishError {
     fn from(e: crate::registry::git::GitError) -> Self {
         PublishError::Registry(e.into())
     }
+}
+
+/// A version committed on the branch whose tag the server refused.
+#[derive(Debug)]
+pub struct Untagged {
+    /// The blueprint.
+    pub name: String,
+    /// The version.
+    pub version: Version,
+    /// The branch that holds the commit.
+    pub branch: String,
+    /// The commit.
+    pub commit: String,
+    /// Why the tag push failed.
+    pub cause: String,
 }
 
 /// The folder of a blueprint in a registry.
@@ -388,50 +413,51 @@ fn attempt(
     );
     let commit = write::commit(repo, tip.as_ref(), tree, &who, &message)
         .map_err(|e| git("cannot make the commit", e))?;
-    let mut updates = vec![RefUpdate {
+    // The branch is the one point where racing publishers are ordered: the server moves it
+    // only from the tip this commit was built on. A git push of several refs is not atomic
+    // (each ref is taken or refused on its own), so the tag follows in a second push, once the
+    // commit is on the branch and the version is this publisher's.
+    let branch_update = RefUpdate {
         name: outcome.branch.clone(),
         target: Some(commit),
-    }];
+    };
+    if let Err(e) = session.push(std::slice::from_ref(&branch_update)) {
+        return if e.is_stale() && !last && !request.review {
+            Ok(outcome)
+        } else {
+            Err(e.into())
+        };
+    }
+    outcome.commit = Some(commit.to_string());
     if !request.review {
         let tag_obj = write::tag(repo, &tag, commit, &who, &message)
             .map_err(|e| git("cannot make the tag", e))?;
-        updates.push(RefUpdate {
+        let tag_update = RefUpdate {
             name: format!("refs/tags/{tag}"),
             target: Some(tag_obj),
-        });
-    }
-    match session.push(&updates) {
-        Ok(()) => {
-            outcome.commit = Some(commit.to_string());
-            Ok(outcome)
-        }
-        Err(e) => {
-            undo_accepted(session, &e, &updates);
-            if e.is_stale() && !last && !request.review {
-                Ok(outcome)
-            } else {
-                Err(e.into())
+        };
+        if let Err(e) = session.push(std::slice::from_ref(&tag_update)) {
+            // A `pave release` running beside this publish may have tagged the commit first.
+            if !tagged_remotely(session, &tag, commit) {
+                return Err(PublishError::Untagged(Box::new(Untagged {
+                    name,
+                    version,
+                    branch: outcome.branch,
+                    commit: commit.to_string(),
+                    cause: e.to_string(),
+                })));
             }
         }
     }
+    Ok(outcome)
 }
 
-/// After a partly accepted push, deletes the tags the server took, so that no tag points at a
-/// commit that is not on the branch.
-fn undo_accepted(session: &WriteSession<'_>, e: &PushError, updates: &[RefUpdate]) {
-    let undo: Vec<RefUpdate> = e
-        .accepted()
-        .iter()
-        .filter(|name| name.starts_with("refs/tags/"))
-        .filter(|name| updates.iter().any(|u| &u.name == *name))
-        .map(|name| RefUpdate {
-            name: name.clone(),
-            target: None,
-        })
-        .collect();
-    if !undo.is_empty() {
-        let _ = session.push(&undo);
-    }
+/// Whether the server's `tag` (fetched again) names `commit`.
+fn tagged_remotely(session: &WriteSession<'_>, tag: &str, commit: git2::Oid) -> bool {
+    session.refetch().is_ok()
+        && session
+            .commit_at(&format!("refs/tags/{tag}"))
+            .is_some_and(|c| c.id() == commit)
 }
 
 /// Runs lint (no errors) and every example case on `files` written to a temporary folder.

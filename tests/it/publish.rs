@@ -264,6 +264,58 @@ fn every_refusal_leaves_the_remote_and_the_cache_as_they_were() {
 }
 
 #[test]
+fn a_refused_tag_after_the_branch_moved_says_so_and_release_finishes_it() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    blueprint(&s.env, "team-api");
+    // The server takes branches and refuses tags.
+    let hook = s.bare.join("hooks/update");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ncase \"$1\" in refs/tags/*) echo no tags here >&2; exit 1;; esac\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = publish(&s.env, &url, &["team-api"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("team-api 0.1.0 is committed on refs/heads/main"),
+        "{said}"
+    );
+    assert!(said.contains("its tag could not be pushed"), "{said}");
+    assert!(said.contains("pave release team-api"), "{said}");
+    assert!(!said.contains("nothing was published"), "{said}");
+    let r = refs(&s.bare);
+    assert!(!r.contains("refs/tags/"), "{r}");
+    assert!(
+        git(&s.bare, &["ls-tree", "-r", "--name-only", "main"]).contains("blueprints/team-api/"),
+        "{r}"
+    );
+    // The version waits on the branch; release tags it once the server takes tags again.
+    std::fs::remove_file(&hook).unwrap();
+    let out = publish(&s.env, &url, &["team-api"]);
+    assert!(
+        text(&out).contains("waiting for `pave release`"),
+        "{}",
+        text(&out)
+    );
+    let mut rel = s.env.pave();
+    let out = with_identity(&mut rel)
+        .args(["release", "team-api", "--registry", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let tagged = git(&s.bare, &["rev-parse", "team-api/v0.1.0^{commit}"]);
+    assert_eq!(tagged, git(&s.bare, &["rev-parse", "main"]));
+}
+
+#[test]
 fn review_then_release() {
     let s = served();
     let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
@@ -318,33 +370,40 @@ fn review_then_release() {
 
 #[test]
 fn two_publishers_racing_for_one_version_one_wins() {
+    // Several rounds, each a new blueprint whose first version both publishers want: a push of
+    // branch and tag together let both lose in about one race of fifteen.
     let s = served();
     let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
     let url = daemon.url();
-    blueprint(&s.env, "team-api");
     let other = Env::new();
-    crate::support::git::copy_dir(
-        &s.env.work().join("team-api"),
-        &other.work().join("team-api"),
-    );
-    let (a, b) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| publish(&s.env, &url, &["team-api"]));
-        let b = scope.spawn(|| publish(&other, &url, &["team-api"]));
-        (a.join().unwrap(), b.join().unwrap())
-    });
-    let wins = [&a, &b].iter().filter(|o| o.status.success()).count();
-    assert_eq!(wins, 1, "a: {}\nb: {}", text(&a), text(&b));
-    let loser = if a.status.success() { &b } else { &a };
-    assert!(
-        text(loser).contains("already exists") || text(loser).contains("refused"),
-        "{}",
-        text(loser)
-    );
-    let r = refs(&s.bare);
-    assert_eq!(r.matches("refs/tags/").count(), 1, "{r}");
-    // The tag points at the branch's commit: nothing half-done.
-    let tagged = git(&s.bare, &["rev-parse", "team-api/v0.1.0^{commit}"]);
-    assert_eq!(tagged, git(&s.bare, &["rev-parse", "main"]));
+    let names = ["team-api", "team-b", "team-c", "team-d"];
+    for (round, name) in names.iter().enumerate() {
+        blueprint(&s.env, name);
+        crate::support::git::copy_dir(&s.env.work().join(name), &other.work().join(name));
+        let (a, b) = std::thread::scope(|scope| {
+            let a = scope.spawn(|| publish(&s.env, &url, &[name]));
+            let b = scope.spawn(|| publish(&other, &url, &[name]));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let wins = [&a, &b].iter().filter(|o| o.status.success()).count();
+        assert_eq!(wins, 1, "{name}\na: {}\nb: {}", text(&a), text(&b));
+        let loser = if a.status.success() { &b } else { &a };
+        assert!(
+            text(loser).contains("already exists") || text(loser).contains("refused"),
+            "{}",
+            text(loser)
+        );
+        let r = refs(&s.bare);
+        assert_eq!(r.matches("refs/tags/").count(), round + 1, "{r}");
+        // The tag points at a commit of the branch: nothing half-done.
+        let tag = format!("{name}/v0.1.0^{{commit}}");
+        let tagged = git(&s.bare, &["rev-parse", &tag]);
+        let on_main = git(&s.bare, &["rev-list", "main"]);
+        assert!(on_main.contains(tagged.trim()), "{tagged} not on main");
+    }
+    let main = git(&s.bare, &["rev-parse", "main"]);
+    let last = git(&s.bare, &["rev-parse", "team-d/v0.1.0^{commit}"]);
+    assert_eq!(last, main);
 }
 
 #[test]

@@ -91,14 +91,6 @@ impl PushError {
             _ => false,
         }
     }
-
-    /// The refs the server accepted although the push as a whole failed.
-    pub fn accepted(&self) -> &[String] {
-        match self {
-            PushError::Rejected { accepted, .. } => accepted,
-            _ => &[],
-        }
-    }
 }
 
 impl crate::error::Classify for PushError {
