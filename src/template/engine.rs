@@ -136,8 +136,19 @@ impl Engine {
     }
 
     /// Compiles many templates (name, source), spread over the machine's cores: parsing is
-    /// most of the cost of a render. The first error in name order is returned.
+    /// most of the cost of a render. The first error in name order is returned. A name
+    /// compiled before is kept as it is: an engine serves one blueprint, whose template of a
+    /// given name never changes, so rendering it again costs no parse.
     pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), TemplateError> {
+        let fresh: Vec<(String, &str)> = sources
+            .iter()
+            .filter(|(name, _)| !self.files.contains_key(name))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let sources = &fresh[..];
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(sources.len())
@@ -350,6 +361,26 @@ fn render_error(name: &str, err: &handlebars::RenderError, lines_before: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_compiled_before_is_not_parsed_again() {
+        let mut engine = Engine::new(&BTreeMap::new()).unwrap();
+        let ctx = serde_json::json!({"name": "orders"});
+        engine
+            .compile_many(&[(String::from("a"), "first {{name}}")])
+            .unwrap();
+        // The same name again (as a second render of one blueprint does): kept as compiled.
+        engine
+            .compile_many(&[
+                (String::from("a"), "second {{name}}"),
+                (String::from("b"), "b {{name}}"),
+            ])
+            .unwrap();
+        assert_eq!(engine.render("a", &ctx).unwrap(), "first orders");
+        assert_eq!(engine.render("b", &ctx).unwrap(), "b orders");
+        let other = serde_json::json!({"name": "billing"});
+        assert_eq!(engine.render("a", &other).unwrap(), "first billing");
+    }
 
     /// Renders `src` whole and cut at every safe line, and checks both give the same text.
     fn same_cut_or_whole(src: &str, ctx: &Json) -> String {

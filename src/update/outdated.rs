@@ -6,7 +6,8 @@
 //! A run over many projects costs little because the [`Checker`] remembers what it learnt:
 //! each recorded registry is opened once (so a git registry is fetched at most once per run),
 //! each blueprint's versions and index entry are read once, each recorded version is loaded
-//! once and each distinct (version, answers) pair is rendered once. A project whose registry
+//! once and each distinct (version, answers) pair is rendered once, and each version's templates are
+//! parsed once (one engine per version). A project whose registry
 //! cannot be reached still gets its row, with the error in it; the run goes on.
 
 use super::diff::changed_paths;
@@ -18,6 +19,7 @@ use crate::feedback::spool::SentLog;
 use crate::manifest::{IndexEntry, Maturity};
 use crate::project::{self, ProjectFile};
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
+use crate::template::Engine;
 use semver::Version;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -177,6 +179,8 @@ pub struct Checker<'a> {
     releases: HashMap<(String, String), Shared<Releases>>,
     loaded: HashMap<VersionKey, Shared<Rc<Loaded>>>,
     renders: HashMap<(VersionKey, String), Shared<FileTree>>,
+    /// One engine per loaded version, keeping its compiled templates between projects.
+    engines: HashMap<VersionKey, Engine>,
     sent: Option<SentLog>,
     changelogs: HashMap<(String, String, Version), Shared<Option<String>>>,
 }
@@ -190,6 +194,7 @@ impl<'a> Checker<'a> {
             releases: HashMap::new(),
             loaded: HashMap::new(),
             renders: HashMap::new(),
+            engines: HashMap::new(),
             sent: None,
             changelogs: HashMap::new(),
         }
@@ -357,9 +362,23 @@ impl<'a> Checker<'a> {
         if let Some(known) = self.renders.get(&key) {
             return known.clone();
         }
-        let result = pristine::render_recorded(&loaded, &record.answers, &Default::default())
-            .map(|r| r.tree)
-            .map_err(|e| describe(&e));
+        let engine = match self.engines.entry(key.0.clone()) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                match Engine::new(&loaded.blueprint.partials) {
+                    Ok(engine) => slot.insert(engine),
+                    Err(e) => {
+                        let result = Err(describe(&e));
+                        self.renders.insert(key, result.clone());
+                        return result;
+                    }
+                }
+            }
+        };
+        let result =
+            pristine::render_recorded_with(engine, &loaded, &record.answers, &Default::default())
+                .map(|r| r.tree)
+                .map_err(|e| describe(&e));
         self.renders.insert(key, result.clone());
         result
     }

@@ -248,6 +248,20 @@ pub fn render_recorded(
     answers: &Map<String, Value>,
     secrets: &Map<String, Value>,
 ) -> Result<Rendered, PristineError> {
+    let mut engine = Engine::new(&loaded.blueprint.partials).map_err(RenderError::from)?;
+    render_recorded_with(&mut engine, loaded, answers, secrets)
+}
+
+/// [`render_recorded`] with an engine made for `loaded` (by [`Engine::new`] with its
+/// partials) and kept by the caller: templates it compiled for an earlier render of the same
+/// blueprint are not parsed again, which is most of the cost of rendering many projects of
+/// one version.
+pub fn render_recorded_with(
+    engine: &mut Engine,
+    loaded: &Loaded,
+    answers: &Map<String, Value>,
+    secrets: &Map<String, Value>,
+) -> Result<Rendered, PristineError> {
     let manifest = &loaded.blueprint.manifest;
     let mut given = carry_over(manifest, answers).answers;
     for param in &manifest.parameters {
@@ -255,13 +269,12 @@ pub fn render_recorded(
             given.insert(param.name.clone(), value.clone());
         }
     }
-    let mut engine = Engine::new(&loaded.blueprint.partials).map_err(RenderError::from)?;
     let supplied = Supplied {
         file: given,
         defaults: true,
         ..Supplied::default()
     };
-    let answers = answers::resolve(manifest, &engine, &supplied, None).map_err(|cause| {
+    let answers = answers::resolve(manifest, engine, &supplied, None).map_err(|cause| {
         PristineError::Answers {
             blueprint: loaded.blueprint.name().to_string(),
             version: loaded.blueprint.version().to_string(),
@@ -269,7 +282,7 @@ pub fn render_recorded(
         }
     })?;
     let (mut tree, mut origins) =
-        render::render_traced(&mut engine, &loaded.blueprint, &answers.context())?;
+        render::render_traced(engine, &loaded.blueprint, &answers.context())?;
     tree.remove(project::FILE_NAME);
     origins.remove(project::FILE_NAME);
     Ok(Rendered {

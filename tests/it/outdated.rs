@@ -288,3 +288,41 @@ fn no_projects_found_is_exit_0_with_a_note() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("no projects"), "{}", text(&out));
 }
+
+#[test]
+fn projects_of_one_version_with_their_own_answers_each_get_their_own_drift() {
+    // One engine serves every project of a version: each must still render with its own
+    // answers (a render with another project's name would show as drift).
+    let env = Env::new();
+    let reg = registry(&env);
+    ok(&env, &["registry", "add", "acme", &reg.file_url()]);
+    for name in ["alpha", "beta", "gamma"] {
+        let dir = format!("services/{name}");
+        let set = format!("project_name={name}");
+        ok(
+            &env,
+            &["new", "acme/orders-api@=1.0.0", &dir, "--set", &set],
+        );
+    }
+    std::fs::write(env.work().join("services/beta/README.md"), "# mine\n").unwrap();
+    let out = env
+        .pave()
+        .args(["outdated", "services", "--recursive", "--json"])
+        .output()
+        .unwrap();
+    let rows = rows(&String::from_utf8_lossy(&out.stdout));
+    let drift: Vec<(&str, u64)> = rows
+        .iter()
+        .map(|r| (r["path"].as_str().unwrap(), r["drift"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        drift,
+        [
+            ("services/alpha", 0),
+            ("services/beta", 1),
+            ("services/gamma", 0)
+        ],
+        "{}",
+        text(&out)
+    );
+}
