@@ -1,10 +1,9 @@
 //! Asking for git credentials on the terminal (dialoguer, on stderr): a user name and password
-//! or token for https, a passphrase for an encrypted ssh key. Only used when stdin and stderr
-//! are terminals; the answers go to libgit2 and are never printed or stored.
+//! or token for https (ssh asks for a key's passphrase itself). Only used when stdin and stderr
+//! are terminals; the answers go to the HTTP transport and are never printed or stored.
 
 use crate::registry::auth::CredentialPrompter;
 use dialoguer::{Input, Password};
-use std::path::Path;
 
 /// Prompts on the terminal.
 pub(crate) struct TerminalCredentials;
@@ -24,12 +23,5 @@ impl CredentialPrompter for TerminalCredentials {
             .interact()
             .ok()?;
         Some((user, password))
-    }
-
-    fn ssh_passphrase(&self, key: &Path) -> Option<String> {
-        Password::new()
-            .with_prompt(format!("Passphrase for {}", key.display()))
-            .interact()
-            .ok()
     }
 }

@@ -1,18 +1,18 @@
 //! Credentials for git registries, each tried at most once per operation (no loops):
 //!
-//! - ssh URLs: the ssh-agent, then the default keys in `~/.ssh` (through auth-git2, which also
-//!   asks for a key's passphrase when a prompter is given);
-//! - https URLs: credentials that came with the URL (used, never stored), the git credential
+//! - ssh URLs: the ssh program itself (its agent, keys and `~/.ssh/config`; see
+//!   [`super::git`]'s ssh transport), which asks on the terminal when it needs to;
+//! - http(s) URLs: credentials that came with the URL (used, never stored), the git credential
 //!   helper, then the `PAVE_GIT_TOKEN` environment variable, then a prompt when a prompter is
-//!   given (the command line gives one only on a terminal).
+//!   given (the command line gives one only on a terminal). The HTTP transport asks for them
+//!   when the server answers `401`.
 //!
 //! What was tried is kept, so that an authentication failure can say it. Secrets never appear
 //! in what is kept: only the names of the methods.
 
 use super::url::RemoteUrl;
-use git2::{Cred, CredentialType};
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Environment variable holding a token for https registries.
@@ -26,8 +26,6 @@ pub const TOKEN_USER: &str = "x-access-token";
 pub trait CredentialPrompter: Send + Sync {
     /// A user name and password (or token) for `url` (without credentials); `None` to give up.
     fn username_password(&self, url: &str, username: Option<&str>) -> Option<(String, String)>;
-    /// The passphrase of an encrypted ssh key; `None` to skip the key.
-    fn ssh_passphrase(&self, key: &Path) -> Option<String>;
 }
 
 /// Where credentials may come from.
@@ -58,206 +56,130 @@ impl AuthOptions {
     }
 }
 
-/// auth-git2's prompt hook, forwarding to our prompter.
-#[derive(Clone)]
-struct PromptBridge(Arc<dyn CredentialPrompter>);
-
-impl auth_git2::Prompter for PromptBridge {
-    fn prompt_username_password(
-        &mut self,
-        url: &str,
-        _config: &git2::Config,
-    ) -> Option<(String, String)> {
-        self.0.username_password(url, None)
-    }
-
-    fn prompt_password(
-        &mut self,
-        username: &str,
-        url: &str,
-        _config: &git2::Config,
-    ) -> Option<String> {
-        self.0
-            .username_password(url, Some(username))
-            .map(|(_, p)| p)
-    }
-
-    fn prompt_ssh_key_passphrase(
-        &mut self,
-        private_key_path: &Path,
-        _config: &git2::Config,
-    ) -> Option<String> {
-        self.0.ssh_passphrase(private_key_path)
-    }
+/// What one transfer has tried and has left.
+struct State {
+    username: Option<String>,
+    url_password: Option<String>,
+    token: Option<String>,
+    prompter: Option<Arc<dyn CredentialPrompter>>,
+    url_creds_left: bool,
+    helper_left: bool,
+    token_left: bool,
+    prompt_left: bool,
+    tried: Vec<String>,
+    exhausted: bool,
 }
 
-/// The credentials of one clone or fetch.
-pub(crate) struct Attempt<'a> {
-    url: &'a RemoteUrl,
-    options: &'a AuthOptions,
-    ssh: auth_git2::GitAuthenticator,
-    ssh_labels: Vec<String>,
-    config: Option<git2::Config>,
-    tried: RefCell<Vec<String>>,
-    exhausted: RefCell<bool>,
-}
-
-impl<'a> Attempt<'a> {
-    pub(crate) fn new(url: &'a RemoteUrl, options: &'a AuthOptions) -> Self {
-        let mut ssh = auth_git2::GitAuthenticator::new_empty()
-            .add_default_username()
-            .try_ssh_agent(true)
-            .add_default_ssh_keys();
-        if let Some(prompter) = &options.prompter {
-            ssh = ssh
-                .prompt_ssh_key_password(true)
-                .set_prompter(PromptBridge(prompter.clone()));
+impl State {
+    /// The next user name and password for `url`, each source once; `None` when all are used.
+    fn next(&mut self, url: &str, username: Option<&str>) -> Option<(String, String)> {
+        let username = username
+            .map(str::to_string)
+            .or_else(|| self.username.clone());
+        if self.url_creds_left {
+            self.url_creds_left = false;
+            if let Some(password) = self.url_password.clone() {
+                self.tried.push(String::from("the credentials in the URL"));
+                return Some((username.unwrap_or_default(), password));
+            }
         }
-        let mut ssh_labels = vec![String::from("ssh-agent")];
-        ssh_labels.extend(default_ssh_keys().iter().map(|k| display_key(k)));
-        ssh_labels.reverse(); // popped from the end, in auth-git2's order
+        if self.helper_left {
+            self.helper_left = false;
+            let answer = git2::Config::open_default().ok().and_then(|config| {
+                let mut helper = git2::CredentialHelper::new(url);
+                helper.config(&config);
+                if let Some(name) = &username {
+                    helper.username(Some(name));
+                }
+                helper.execute()
+            });
+            match answer {
+                Some(pair) => {
+                    self.tried.push(String::from("the git credential helper"));
+                    return Some(pair);
+                }
+                None => self
+                    .tried
+                    .push(String::from("the git credential helper (it had none)")),
+            }
+        }
+        if self.token_left {
+            self.token_left = false;
+            match self.token.clone() {
+                Some(token) => {
+                    self.tried.push(format!("${TOKEN_ENV}"));
+                    return Some((username.unwrap_or_else(|| String::from(TOKEN_USER)), token));
+                }
+                None => self.tried.push(format!("${TOKEN_ENV} (not set)")),
+            }
+        }
+        if self.prompt_left {
+            self.prompt_left = false;
+            if let Some(prompter) = self.prompter.clone() {
+                self.tried.push(String::from("a prompt on the terminal"));
+                if let Some(pair) = prompter.username_password(url, username.as_deref()) {
+                    return Some(pair);
+                }
+            }
+        }
+        self.exhausted = true;
+        None
+    }
+}
+
+/// The credentials of one clone, fetch or push.
+pub(crate) struct Attempt {
+    state: Rc<RefCell<State>>,
+}
+
+impl Attempt {
+    pub(crate) fn new(url: &RemoteUrl, options: &AuthOptions) -> Self {
+        let mut tried = Vec::new();
+        if url.is_ssh() {
+            tried.push(String::from(
+                "the ssh program (its agent, keys and ~/.ssh/config)",
+            ));
+        }
         Attempt {
-            url,
-            options,
-            ssh,
-            ssh_labels,
-            config: git2::Config::open_default().ok(),
-            tried: RefCell::new(Vec::new()),
-            exhausted: RefCell::new(false),
+            state: Rc::new(RefCell::new(State {
+                username: url.username().map(str::to_string),
+                url_password: url.password().map(str::to_string),
+                token: options.token.clone(),
+                prompter: options.prompter.clone(),
+                url_creds_left: true,
+                helper_left: true,
+                token_left: true,
+                prompt_left: options.prompter.is_some(),
+                tried,
+                exhausted: false,
+            })),
         }
     }
 
     /// What was tried, in order (method names only).
     pub(crate) fn tried(&self) -> Vec<String> {
-        self.tried.borrow().clone()
+        self.state.borrow().tried.clone()
     }
 
     /// Whether every credential was used up (so a failure is an authentication failure).
     pub(crate) fn exhausted(&self) -> bool {
-        *self.exhausted.borrow()
+        self.state.borrow().exhausted
     }
 
-    /// The callback for `git2::RemoteCallbacks::credentials`.
-    pub(crate) fn callback<'s>(
-        &'s self,
-    ) -> impl FnMut(&str, Option<&str>, CredentialType) -> Result<Cred, git2::Error> + 's {
-        let mut ssh_inner = self.config.as_ref().map(|c| self.ssh.credentials(c));
-        let mut ssh_labels = self.ssh_labels.clone();
-        let mut url_creds_left = self.url.password().is_some();
-        let mut helper_left = true;
-        let mut token_left = true;
-        let mut prompt_left = self.options.prompter.is_some();
-        move |url: &str, username: Option<&str>, allowed: CredentialType| {
-            let username = username.or(self.url.username());
-            if allowed.contains(CredentialType::USERNAME) {
-                if let Some(name) = username {
-                    return Cred::username(name);
-                }
-                if let Some(inner) = ssh_inner.as_mut() {
-                    return inner(url, username, allowed);
-                }
-            }
-            if allowed.contains(CredentialType::SSH_KEY)
-                && let Some(inner) = ssh_inner.as_mut()
-            {
-                let label = ssh_labels.pop();
-                match inner(url, username, allowed) {
-                    Ok(cred) => {
-                        if let Some(label) = label {
-                            self.tried.borrow_mut().push(label);
-                        }
-                        return Ok(cred);
-                    }
-                    Err(_) => ssh_labels.clear(),
-                }
-            }
-            if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-                if url_creds_left {
-                    url_creds_left = false;
-                    if let Some(password) = self.url.password() {
-                        self.tried
-                            .borrow_mut()
-                            .push(String::from("the credentials in the URL"));
-                        return Cred::userpass_plaintext(username.unwrap_or(""), password);
-                    }
-                }
-                if helper_left {
-                    helper_left = false;
-                    let answer = self
-                        .config
-                        .as_ref()
-                        .and_then(|c| Cred::credential_helper(c, url, username).ok());
-                    match answer {
-                        Some(cred) => {
-                            self.tried
-                                .borrow_mut()
-                                .push(String::from("the git credential helper"));
-                            return Ok(cred);
-                        }
-                        None => self
-                            .tried
-                            .borrow_mut()
-                            .push(String::from("the git credential helper (it had none)")),
-                    }
-                }
-                if token_left {
-                    token_left = false;
-                    match &self.options.token {
-                        Some(token) => {
-                            self.tried.borrow_mut().push(format!("${TOKEN_ENV}"));
-                            return Cred::userpass_plaintext(username.unwrap_or(TOKEN_USER), token);
-                        }
-                        None => self
-                            .tried
-                            .borrow_mut()
-                            .push(format!("${TOKEN_ENV} (not set)")),
-                    }
-                }
-                if prompt_left {
-                    prompt_left = false;
-                    if let Some(prompter) = &self.options.prompter {
-                        self.tried
-                            .borrow_mut()
-                            .push(String::from("a prompt on the terminal"));
-                        if let Some((user, password)) = prompter.username_password(url, username) {
-                            return Cred::userpass_plaintext(&user, &password);
-                        }
-                    }
-                }
-            }
-            *self.exhausted.borrow_mut() = true;
-            Err(git2::Error::from_str(
-                "no more credentials to try for this registry",
-            ))
-        }
+    /// Runs `transfer` (a libgit2 fetch or push) with this attempt answering the HTTP
+    /// transport's requests for credentials.
+    pub(crate) fn run<R>(&self, transfer: impl FnOnce() -> R) -> R {
+        let state = self.state.clone();
+        super::git::with_credentials(
+            Box::new(move |url, username| state.borrow_mut().next(url, username)),
+            transfer,
+        )
     }
-}
 
-/// The default key files auth-git2 tries, in its order, that exist.
-fn default_ssh_keys() -> Vec<PathBuf> {
-    let Some(home) = std::env::var_os("HOME").map(PathBuf::from) else {
-        return Vec::new();
-    };
-    [
-        "id_rsa",
-        "id_ecdsa",
-        "id_ecdsa_sk",
-        "id_ed25519",
-        "id_ed25519_sk",
-        "id_dsa",
-    ]
-    .iter()
-    .map(|name| home.join(".ssh").join(name))
-    .filter(|p| p.is_file())
-    .collect()
-}
-
-fn display_key(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("ssh key ~/.ssh/{name}")
+    #[cfg(test)]
+    fn next(&self, url: &str, username: Option<&str>) -> Option<(String, String)> {
+        self.state.borrow_mut().next(url, username)
+    }
 }
 
 #[cfg(test)]
@@ -272,22 +194,19 @@ mod tests {
             prompter: None,
         };
         let attempt = Attempt::new(&url, &options);
-        let mut callback = attempt.callback();
-        let mut successes = 0;
+        let mut given = Vec::new();
         for _ in 0..10 {
-            if callback(
-                "https://127.0.0.1:1/x.git",
-                None,
-                CredentialType::USER_PASS_PLAINTEXT,
-            )
-            .is_ok()
-            {
-                successes += 1;
+            if let Some(pair) = attempt.next("https://127.0.0.1:1/x.git", None) {
+                given.push(pair);
             }
         }
-        drop(callback);
         // URL credentials and the token (the helper has nothing in a test environment or does).
-        assert!((2..=3).contains(&successes), "{successes}");
+        assert!((2..=3).contains(&given.len()), "{given:?}");
+        assert_eq!(given[0], (String::from("me"), String::from("from-url")));
+        assert_eq!(
+            given.last(),
+            Some(&(String::from("me"), String::from("tok")))
+        );
         assert!(attempt.exhausted());
         let tried = attempt.tried().join(", ");
         assert!(tried.contains("the credentials in the URL"), "{tried}");
@@ -296,5 +215,20 @@ mod tests {
             !tried.contains("from-url") && !tried.contains("tok,"),
             "{tried}"
         );
+    }
+
+    #[test]
+    fn a_token_without_a_user_name_goes_as_the_token_user() {
+        let url = RemoteUrl::parse("https://127.0.0.1:1/x.git");
+        let options = AuthOptions {
+            token: Some(String::from("tok")),
+            prompter: None,
+        };
+        let attempt = Attempt::new(&url, &options);
+        let mut last = None;
+        while let Some(pair) = attempt.next("https://127.0.0.1:1/x.git", None) {
+            last = Some(pair);
+        }
+        assert_eq!(last, Some((String::from(TOKEN_USER), String::from("tok"))));
     }
 }

@@ -15,6 +15,7 @@
 
 mod error;
 mod freshness;
+mod http;
 mod push;
 mod read;
 mod transfer;
@@ -22,11 +23,13 @@ pub mod write;
 
 pub use error::{GitError, LAYOUT};
 use freshness::{CacheState, Decision, Situation, Want};
+pub(crate) use http::with_credentials;
 pub use push::{PushError, RefUpdate, WriteSession};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
 use transfer::Endpoint;
 pub use transfer::PushStatus;
+pub(crate) use transfer::register_transports;
 
 use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};

@@ -287,10 +287,10 @@ impl WriteSession<'_> {
         url: &str,
     ) -> Result<Vec<(String, Option<String>)>, PushError> {
         let source = self.source;
+        super::register_transports();
         let attempt = Attempt::new(&source.url, &source.options.auth);
         let statuses: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
         let mut callbacks = git2::RemoteCallbacks::new();
-        callbacks.credentials(attempt.callback());
         callbacks.push_update_reference(|name, status| {
             statuses
                 .borrow_mut()
@@ -306,7 +306,7 @@ impl WriteSession<'_> {
                 url: url.to_string(),
                 cause: scrub(e.message(), &source.url),
             })?;
-        let result = remote.push(specs, Some(&mut options));
+        let result = attempt.run(|| remote.push(specs, Some(&mut options)));
         drop(options);
         if let Err(e) = result {
             let cause = scrub(e.message(), &source.url);

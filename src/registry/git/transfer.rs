@@ -1,7 +1,9 @@
 //! The network side of a git registry, over libgit2: fetching branches and tags into a bare
 //! clone ([`Endpoint::fetch`]) and pushing refs to it ([`Endpoint::push`]). Both use the same
-//! callbacks: credentials from [`Attempt`] (each tried once) and progress to the [`Reporter`].
+//! credentials from [`Attempt`] (each tried once) and report progress to the [`Reporter`].
 //! libgit2 is only ever given the credential-free URL, and its messages are scrubbed.
+//! libgit2 speaks `git://` and `file://` itself; `http(s)://` goes through [`super::http`]
+//! ([`register_transports`]).
 
 use super::GitError;
 use crate::registry::auth::{Attempt, AuthOptions};
@@ -35,11 +37,24 @@ pub struct PushStatus {
     pub rejected: Option<String>,
 }
 
+/// Gives libgit2 pave's transports, once per process: HTTP and HTTPS over reqwest.
+#[allow(unsafe_code)]
+pub(crate) fn register_transports() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for scheme in ["http", "https"] {
+            // SAFETY: `register` must not run while libgit2 looks transports up on another
+            // thread. The `Once` runs it before this process's first transfer, and every
+            // transfer calls this first.
+            let _ = unsafe { git2::transport::register(scheme, super::http::factory) };
+        }
+    });
+}
+
 impl<'a> Endpoint<'a> {
-    /// The callbacks every transfer uses: credentials and progress.
-    fn callbacks<'c>(&'c self, attempt: &'c Attempt<'c>) -> git2::RemoteCallbacks<'c> {
+    /// The callbacks every transfer uses: progress.
+    fn callbacks(&self) -> git2::RemoteCallbacks<'_> {
         let mut callbacks = git2::RemoteCallbacks::new();
-        callbacks.credentials(attempt.callback());
         callbacks.transfer_progress(|p| {
             self.reporter.transfer_progress(
                 self.name,
@@ -57,7 +72,7 @@ impl<'a> Endpoint<'a> {
 
     /// A failed transfer as an error: authentication when credentials were refused, else
     /// unreachable.
-    fn failure(&self, attempt: &Attempt<'_>, e: &git2::Error) -> GitError {
+    fn failure(&self, attempt: &Attempt, e: &git2::Error) -> GitError {
         if e.code() == ErrorCode::Auth || attempt.exhausted() {
             GitError::Auth {
                 registry: self.name.to_string(),
@@ -90,10 +105,11 @@ impl<'a> Endpoint<'a> {
     /// Downloads branches and tags into `repo` (pruning what the server deleted) and points its
     /// HEAD at the remote's default branch.
     pub(crate) fn fetch(&self, repo: &Repository, kind: TransferKind) -> Result<(), GitError> {
+        register_transports();
         let attempt = Attempt::new(self.url, self.auth);
         let mut fetch = git2::FetchOptions::new();
         fetch
-            .remote_callbacks(self.callbacks(&attempt))
+            .remote_callbacks(self.callbacks())
             .download_tags(git2::AutotagOption::None)
             .update_fetchhead(false)
             .prune(git2::FetchPrune::On);
@@ -102,7 +118,7 @@ impl<'a> Endpoint<'a> {
             .map_err(|e| self.unreachable(&e))?;
         self.reporter
             .transfer_started(self.name, self.url.clean(), kind);
-        let result = remote.fetch(&REFSPECS, Some(&mut fetch), Some("pave: fetch"));
+        let result = attempt.run(|| remote.fetch(&REFSPECS, Some(&mut fetch), Some("pave: fetch")));
         self.reporter.transfer_finished(self.name);
         drop(fetch);
         if let Err(e) = result {
@@ -127,9 +143,10 @@ impl<'a> Endpoint<'a> {
         repo: &Repository,
         refspecs: &[&str],
     ) -> Result<Vec<PushStatus>, GitError> {
+        register_transports();
         let attempt = Attempt::new(self.url, self.auth);
         let statuses: RefCell<Vec<PushStatus>> = RefCell::new(Vec::new());
-        let mut callbacks = self.callbacks(&attempt);
+        let mut callbacks = self.callbacks();
         callbacks.push_update_reference(|reference, rejected| {
             statuses.borrow_mut().push(PushStatus {
                 reference: reference.to_string(),
@@ -144,7 +161,7 @@ impl<'a> Endpoint<'a> {
             .map_err(|e| self.unreachable(&e))?;
         self.reporter
             .transfer_started(self.name, self.url.clean(), TransferKind::Push);
-        let result = remote.push(refspecs, Some(&mut push));
+        let result = attempt.run(|| remote.push(refspecs, Some(&mut push)));
         self.reporter.transfer_finished(self.name);
         drop(push);
         result.map_err(|e| self.failure(&attempt, &e))?;

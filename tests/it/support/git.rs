@@ -564,7 +564,10 @@ impl RefusingServer {
                     if line == "\r\n" {
                         break;
                     }
-                    if let Some(value) = line.strip_prefix("Authorization: ") {
+                    // Header names are case-insensitive (HTTP/2-style clients send them lower-case).
+                    if let Some((name, value)) = line.split_once(':')
+                        && name.eq_ignore_ascii_case("authorization")
+                    {
                         auths.lock().expect("lock").push(value.trim().to_string());
                     }
                     line.clear();
