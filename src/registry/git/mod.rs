@@ -17,6 +17,7 @@ mod error;
 mod freshness;
 mod push;
 mod read;
+mod ssh;
 mod transfer;
 pub mod write;
 

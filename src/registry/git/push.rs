@@ -287,6 +287,7 @@ impl WriteSession<'_> {
         url: &str,
     ) -> Result<Vec<(String, Option<String>)>, PushError> {
         let source = self.source;
+        super::transfer::register_transports();
         let attempt = Attempt::new(&source.url, &source.options.auth);
         let statuses: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
         let mut callbacks = git2::RemoteCallbacks::new();
@@ -313,7 +314,7 @@ impl WriteSession<'_> {
             return Err(if e.code() == ErrorCode::Auth || attempt.exhausted() {
                 PushError::Auth {
                     url: url.to_string(),
-                    tried: attempt.tried(),
+                    tried: super::transfer::honest_tried(&source.url, attempt.tried()),
                     cause,
                 }
             } else if e.code() == ErrorCode::NotFastForward {

@@ -1,7 +1,9 @@
 //! The network side of a git registry, over libgit2: fetching branches and tags into a bare
 //! clone ([`Endpoint::fetch`]) and pushing refs to it ([`Endpoint::push`]). Both use the same
 //! callbacks: credentials from [`Attempt`] (each tried once) and progress to the [`Reporter`].
-//! libgit2 is only ever given the credential-free URL, and its messages are scrubbed.
+//! libgit2 is only ever given the credential-free URL, and its messages are scrubbed. ssh URLs
+//! go through the system ssh program ([`super::ssh`]), registered with libgit2 once
+//! ([`register_transports`]) before any remote connects.
 
 use super::GitError;
 use crate::registry::auth::{Attempt, AuthOptions};
@@ -9,10 +11,46 @@ use crate::registry::events::{Reporter, TransferKind, TransferProgress};
 use crate::url::{RemoteUrl, scrub};
 use git2::{ErrorCode, Repository};
 use std::cell::RefCell;
+use std::sync::Once;
 
 /// The refs a registry clone holds: branches (for `registry.yaml` at the default branch) and
 /// tags (the versions).
 const REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+
+/// The URL schemes libgit2 hands to [`super::ssh`]. libgit2 also sends every scp-like
+/// `[user@]host:path` to the transport registered for `ssh`.
+const SSH_SCHEMES: [&str; 3] = ["ssh", "ssh+git", "git+ssh"];
+
+/// Registers the ssh transport with libgit2, once per process. Call it before any remote
+/// connects (fetch, push, `connect`).
+pub(super) fn register_transports() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        for scheme in SSH_SCHEMES {
+            // SAFETY: `git2::transport::register` is unsafe only because libgit2's list of
+            // transports is not locked: registering must not race with another registration
+            // or with a remote looking a transport up. `Once` makes this the only place that
+            // registers and runs it to completion before its first caller goes on, and every
+            // path that creates a remote in pave calls this first, so no lookup can run
+            // concurrently with it. The factory is a plain `fn`, `Send + Sync + 'static`.
+            #[allow(unsafe_code)]
+            let registered = unsafe { git2::transport::register(scheme, super::ssh::factory) };
+            // Registering fails only for a scheme already registered, which `Once` rules out;
+            // should it fail anyway, libgit2 says "unsupported URL protocol" at connect time.
+            drop(registered);
+        }
+    });
+}
+
+/// What a failed ssh authentication tried, when the credential callbacks were never asked
+/// (the ssh program does its own authentication).
+pub(super) fn honest_tried(url: &RemoteUrl, tried: Vec<String>) -> Vec<String> {
+    if tried.is_empty() && url.is_ssh() {
+        vec![super::ssh::TRIED.to_string()]
+    } else {
+        tried
+    }
+}
 
 /// A registry's remote end: its name (for messages), URL, credentials and reporter.
 pub(crate) struct Endpoint<'a> {
@@ -62,7 +100,7 @@ impl<'a> Endpoint<'a> {
             GitError::Auth {
                 registry: self.name.to_string(),
                 url: self.url.clean().to_string(),
-                tried: attempt.tried(),
+                tried: honest_tried(self.url, attempt.tried()),
                 cause: scrub(e.message(), self.url),
             }
         } else {
@@ -90,6 +128,7 @@ impl<'a> Endpoint<'a> {
     /// Downloads branches and tags into `repo` (pruning what the server deleted) and points its
     /// HEAD at the remote's default branch.
     pub(crate) fn fetch(&self, repo: &Repository, kind: TransferKind) -> Result<(), GitError> {
+        register_transports();
         let attempt = Attempt::new(self.url, self.auth);
         let mut fetch = git2::FetchOptions::new();
         fetch
@@ -127,6 +166,7 @@ impl<'a> Endpoint<'a> {
         repo: &Repository,
         refspecs: &[&str],
     ) -> Result<Vec<PushStatus>, GitError> {
+        register_transports();
         let attempt = Attempt::new(self.url, self.auth);
         let statuses: RefCell<Vec<PushStatus>> = RefCell::new(Vec::new());
         let mut callbacks = self.callbacks(&attempt);
