@@ -117,6 +117,14 @@ impl Target {
                 }
             }
             None => {
+                // git's rule: scp-like only when a `:` comes before any `/` (libgit2 sends
+                // every URL with a `:` here, local paths such as `/srv/a:b/reg.git` too).
+                let colon = url.find(':');
+                if colon.is_none_or(|c| url.find('/').is_some_and(|s| s < c)) {
+                    return Err(format!(
+                        "`{url}` is not an ssh address (`[user@]host:path`); a local path with a `:` in it can be given as a file:// URL"
+                    ));
+                }
                 let (user, rest) = match rest_after_user(url) {
                     Some((user, rest)) => (Some(user.to_string()), rest),
                     None => (None, url),
@@ -625,6 +633,7 @@ mod tests {
             ("-oProxyCommand=x:srv", "starting with `-`"),
             ("https://host/x", "not an ssh URL"),
             ("host:", "no repository path"),
+            ("/srv/a:b/reg.git", "file:// URL"),
         ] {
             let err = Target::parse(url).unwrap_err();
             assert!(err.contains(says), "{url}: {err}");
