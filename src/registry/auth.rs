@@ -136,9 +136,7 @@ impl Attempt {
     pub(crate) fn new(url: &RemoteUrl, options: &AuthOptions) -> Self {
         let mut tried = Vec::new();
         if url.is_ssh() {
-            tried.push(String::from(
-                "the ssh program (its agent, keys and ~/.ssh/config)",
-            ));
+            tried.push(String::from(super::git::SSH_TRIED));
         }
         Attempt {
             state: Rc::new(RefCell::new(State {

@@ -21,6 +21,7 @@ mod feedback_html;
 mod feedback_loop;
 mod first_use;
 mod git_registry;
+mod git_ssh;
 mod modules;
 mod outdated;
 mod parsers;

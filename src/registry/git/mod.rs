@@ -18,6 +18,7 @@ mod freshness;
 mod http;
 mod push;
 mod read;
+mod ssh;
 mod transfer;
 pub mod write;
 
@@ -27,6 +28,7 @@ pub(crate) use http::with_credentials;
 pub use push::{PushError, RefUpdate, WriteSession};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
+pub(crate) use ssh::TRIED as SSH_TRIED;
 use transfer::Endpoint;
 pub use transfer::PushStatus;
 pub(crate) use transfer::register_transports;

@@ -3,7 +3,8 @@
 //! credentials from [`Attempt`] (each tried once) and report progress to the [`Reporter`].
 //! libgit2 is only ever given the credential-free URL, and its messages are scrubbed.
 //! libgit2 speaks `git://` and `file://` itself; `http(s)://` goes through [`super::http`]
-//! ([`register_transports`]).
+//! (reqwest) and ssh URLs through the system ssh program ([`super::ssh`]), both registered
+//! with libgit2 once ([`register_transports`]) before any remote connects.
 
 use super::GitError;
 use crate::registry::auth::{Attempt, AuthOptions};
@@ -11,10 +12,15 @@ use crate::registry::events::{Reporter, TransferKind, TransferProgress};
 use crate::url::{RemoteUrl, scrub};
 use git2::{ErrorCode, Repository};
 use std::cell::RefCell;
+use std::sync::Once;
 
 /// The refs a registry clone holds: branches (for `registry.yaml` at the default branch) and
 /// tags (the versions).
 const REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+
+/// The URL schemes libgit2 hands to [`super::ssh`]. libgit2 also sends every scp-like
+/// `[user@]host:path` to the transport registered for `ssh`.
+const SSH_SCHEMES: [&str; 3] = ["ssh", "ssh+git", "git+ssh"];
 
 /// A registry's remote end: its name (for messages), URL, credentials and reporter.
 pub(crate) struct Endpoint<'a> {
@@ -37,19 +43,32 @@ pub struct PushStatus {
     pub rejected: Option<String>,
 }
 
-/// Gives libgit2 pave's transports, once per process: HTTP and HTTPS over reqwest.
-#[allow(unsafe_code)]
+/// Registers pave's transports with libgit2, once per process: HTTP and HTTPS over reqwest,
+/// ssh through the system ssh program. Call it before any remote connects (fetch, push,
+/// `connect`).
 pub(crate) fn register_transports() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        for scheme in ["http", "https"] {
-            // SAFETY: `register` must not run while libgit2 looks transports up on another
-            // thread. The `Once` runs it before this process's first transfer, and every
-            // transfer calls this first.
-            let _ = unsafe { git2::transport::register(scheme, super::http::factory) };
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        let http = ["http", "https"].map(|s| (s, super::http::factory as Factory));
+        let ssh = SSH_SCHEMES.map(|s| (s, super::ssh::factory as Factory));
+        for (scheme, factory) in http.into_iter().chain(ssh) {
+            // SAFETY: `git2::transport::register` is unsafe only because libgit2's list of
+            // transports is not locked: registering must not race with another registration
+            // or with a remote looking a transport up. `Once` makes this the only place that
+            // registers and runs it to completion before its first caller goes on, and every
+            // path that creates a remote in pave calls this first, so no lookup can run
+            // concurrently with it. The factories are plain `fn`s, `Send + Sync + 'static`.
+            #[allow(unsafe_code)]
+            let registered = unsafe { git2::transport::register(scheme, factory) };
+            // Registering fails only for a scheme already registered, which `Once` rules out;
+            // should it fail anyway, libgit2 says "unsupported URL protocol" at connect time.
+            drop(registered);
         }
     });
 }
+
+/// A libgit2 transport factory.
+type Factory = fn(&git2::Remote<'_>) -> Result<git2::transport::Transport, git2::Error>;
 
 impl<'a> Endpoint<'a> {
     /// The callbacks every transfer uses: progress.
