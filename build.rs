@@ -11,9 +11,36 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    pack_relative_relocations();
     if let Err(e) = run() {
         println!("cargo::error=cannot embed the built-in registry: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Links the binary with packed relative relocations (`DT_RELR`): half a megabyte smaller and
+/// fewer pages written at start-up. glibc reads them from 2.36 on and an older one refuses to
+/// start such a binary, so this is only done for a native Linux build on a new enough glibc.
+fn pack_relative_relocations() {
+    println!("cargo::rerun-if-env-changed=PAVE_NO_RELR");
+    let native = std::env::var("TARGET").ok() == std::env::var("HOST").ok();
+    let gnu_linux = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
+    if !native || !gnu_linux || std::env::var_os("PAVE_NO_RELR").is_some() {
+        return;
+    }
+    let glibc = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|text| {
+            let version = text.trim().strip_prefix("glibc ")?.to_string();
+            let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+            Some((parts.next()??, parts.next()??))
+        });
+    if glibc.is_some_and(|v| v >= (2, 36)) {
+        println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
 

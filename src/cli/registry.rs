@@ -94,7 +94,7 @@ fn add(out: &Output, name: &str, url: &str, priority: Option<i32>) -> Result<Exi
     if given.had_credentials() {
         out.note(
             "note: the credentials in the URL were used for this command only and are not stored; \
-             later fetches use ssh-agent or ~/.ssh keys (ssh), or the git credential helper, then $PAVE_GIT_TOKEN (https)",
+             later fetches go through the ssh program (its agent, keys and config), or the git credential helper, then $PAVE_GIT_TOKEN (https)",
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1113,3 +1113,46 @@ fn an_existing_folder_without_dot_slash_is_a_folder_unless_a_registry_has_that_n
         text(&out)
     );
 }
+
+#[test]
+fn an_http_url_that_is_no_git_server_says_what_it_answered() {
+    use crate::support::http::{Answer, HttpServer};
+    let env = Env::new();
+    let try_add = |url: &str| {
+        let out = env
+            .pave()
+            .args(["registry", "add", "acme", url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        text(&out)
+    };
+    // A web server answering 200 with a page: not smart HTTP.
+    let page = HttpServer::start(vec![Answer::Status(200, "<html>hello</html>")]);
+    let url = format!("{}/team/reg.git", page.url());
+    let said = try_add(&url);
+    assert!(
+        said.contains("is not a git repository served over smart HTTP"),
+        "{said}"
+    );
+    assert!(said.contains("was not added"), "{said}");
+    let asked = page.requests();
+    assert!(
+        asked[0]
+            .path
+            .ends_with("/team/reg.git/info/refs?service=git-upload-pack"),
+        "{asked:?}"
+    );
+    // A missing repository: the status and the first line the server said.
+    let missing = HttpServer::start(vec![Answer::Status(404, "no such repository")]);
+    let said = try_add(&format!("{}/nope.git", missing.url()));
+    assert!(said.contains("404"), "{said}");
+    assert!(said.contains("no such repository"), "{said}");
+    // Nobody listening.
+    let port = HttpServer::closed_port();
+    let url = format!("http://127.0.0.1:{port}/reg.git");
+    let said = try_add(&url);
+    assert!(said.contains("cannot reach"), "{said}");
+    let list = env.pave().args(["registry", "list"]).output().unwrap();
+    assert!(!text(&list).contains("acme"), "{}", text(&list));
+}

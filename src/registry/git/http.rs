@@ -208,7 +208,7 @@ impl Request {
                 net_error(format!(
                     "cannot reach {}: {}",
                     without_query(url),
-                    chain(&e)
+                    request_cause(&e)
                 ))
             })?;
             let status = response.status();
@@ -247,7 +247,17 @@ impl Request {
                 ));
             }
             if !status.is_success() {
-                let said = response.text().unwrap_or_default();
+                // What the server said, unless it is a web page.
+                let plain = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_none_or(|t| !t.starts_with("text/html"));
+                let said = if plain {
+                    response.text().unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 let said = said.lines().next().unwrap_or("").trim();
                 let mut text = format!("{} answered HTTP {}", without_query(url), status);
                 if !said.is_empty() {
@@ -326,6 +336,14 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         next = err.source();
     }
     parts.join(": ")
+}
+
+/// Why a request could not be made, without the URL reqwest puts in front.
+fn request_cause(e: &reqwest::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => chain(cause),
+        None => e.to_string(),
+    }
 }
 
 fn without_query(url: &str) -> &str {
