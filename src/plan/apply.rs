@@ -53,12 +53,13 @@ fn apply_new(plan: &WritePlan, options: &ApplyOptions<'_>) -> Result<(), PlanErr
     let staging = staging_in(&parent)?;
     let root = staging.path().join("project");
     fs_err::create_dir(&root).map_err(io_err("cannot create the staging folder"))?;
+    let mut folders = Folders::default();
     for file in plan.files.iter().filter(|f| f.changes()) {
         if cancelled(options) {
             return Err(PlanError::Interrupted(plan.target.clone()));
         }
         if let Some(entry) = &file.entry {
-            write_entry(&root.join(file.dest()), entry)?;
+            write_entry(&root.join(file.dest()), entry, &mut folders)?;
         }
     }
     if let Some(finish) = options.finish {
@@ -144,12 +145,13 @@ fn apply_in_place(
     })?;
     let staging = staging_in(parent)?;
     let new_root = staging.path().join("new");
+    let mut folders = Folders::default();
     for file in plan.files.iter().filter(|f| f.changes()) {
         if cancelled(options) {
             return Err(PlanError::Interrupted(plan.target.clone()));
         }
         if let Some(entry) = &file.entry {
-            write_entry(&new_root.join(file.dest()), entry)?;
+            write_entry(&new_root.join(file.dest()), entry, &mut folders)?;
         }
     }
     let mut journal = Vec::new();
@@ -364,10 +366,26 @@ fn carry_mode(_: &Path, _: &std::fs::Metadata, _: bool) -> Result<(), PlanError>
     Ok(())
 }
 
-fn write_entry(dest: &Path, entry: &Entry) -> Result<(), PlanError> {
+/// The staging folders made so far: each is created once, not asked for again before every
+/// file written into it.
+#[derive(Default)]
+struct Folders(std::collections::HashSet<PathBuf>);
+
+impl Folders {
+    fn make(&mut self, dir: &Path) -> Result<(), PlanError> {
+        if !self.0.contains(dir) {
+            fs_err::create_dir_all(dir)
+                .map_err(io_err(format!("cannot create {}", dir.display())))?;
+            self.0.extend(dir.ancestors().map(Path::to_path_buf));
+        }
+        Ok(())
+    }
+}
+
+/// Writes `entry` at `dest`, making its folder first.
+fn write_entry(dest: &Path, entry: &Entry, folders: &mut Folders) -> Result<(), PlanError> {
     if let Some(parent) = dest.parent() {
-        fs_err::create_dir_all(parent)
-            .map_err(io_err(format!("cannot create {}", parent.display())))?;
+        folders.make(parent)?;
     }
     match entry {
         Entry::File { data, executable } => {
