@@ -1,7 +1,8 @@
 //! Where a template source can be cut into pieces that compile and render on their own. The
 //! handlebars parser finds the line and column of every element by counting from the start of
 //! the source, so compiling a long template costs time in the square of its length; pieces of a
-//! bounded number of lines keep that cost linear. A cut is made only after a newline outside
+//! bounded number of lines keep that cost linear (the engine also keeps runs of lines without
+//! tags out of the parser). A cut is made only after a newline outside
 //! every tag, comment and raw block, where no block is open, and where no `~` on either side
 //! would strip whitespace across it; templates that define inline partials (`{{#*inline}}`)
 //! are never cut, since their definitions must be seen by the rest of the template.

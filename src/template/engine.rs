@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::TemplateError;
 
-/// The number of lines a template is cut into pieces of, where a cut is safe: small enough that
-/// the parser's cost per piece stays low, large enough that pieces stay few.
-const CHUNK_LINES: usize = 40;
+/// How many lines with tags are compiled as one piece (cut where a cut is safe): the parser
+/// finds each element's line by counting from the start of its piece, so small pieces keep
+/// that cost low. Lines without a tag are never parsed (see [`groups`]).
+const CHUNK_LINES: usize = 8;
 
 handlebars_helper!(starts_with: |s: str, prefix: str| s.starts_with(prefix));
 handlebars_helper!(ends_with: |s: str, suffix: str| s.ends_with(suffix));
@@ -284,14 +285,63 @@ fn compile_pieces(
     src: &str,
     lines: usize,
 ) -> Result<Vec<(usize, Template)>, TemplateError> {
-    super::chunks::split(src, lines)
-        .into_iter()
-        .map(|chunk| {
-            Template::compile_with_name(chunk.src, name.to_string())
-                .map(|t| (chunk.lines_before, t))
-                .map_err(|e| shifted(parse_error(name, chunk.src, &e), name, chunk.lines_before))
-        })
-        .collect()
+    let mut pieces = Vec::new();
+    for group in groups(src, lines) {
+        if group.literal {
+            // Text without a tag renders to itself: no parse.
+            let mut template = Template::new();
+            template.name = Some(name.to_string());
+            template
+                .elements
+                .push(handlebars::template::TemplateElement::RawString(
+                    group.src.to_string(),
+                ));
+            pieces.push((group.lines_before, template));
+        } else {
+            let template = Template::compile_with_name(group.src, name.to_string())
+                .map_err(|e| shifted(parse_error(name, group.src, &e), name, group.lines_before))?;
+            pieces.push((group.lines_before, template));
+        }
+    }
+    Ok(pieces)
+}
+
+/// A run of a template's source: lines without any tag (`literal`), or lines with tags.
+struct Group<'a> {
+    lines_before: usize,
+    src: &'a str,
+    literal: bool,
+}
+
+/// `src` cut wherever a cut is safe, then joined again into runs: every run of lines without
+/// a tag is one literal piece, and lines with tags are joined up to about `lines` lines.
+fn groups(src: &str, lines: usize) -> Vec<Group<'_>> {
+    let mut out: Vec<Group<'_>> = Vec::new();
+    // Where the last run starts in `src`.
+    let mut run_start = 0;
+    let mut end = 0;
+    for chunk in super::chunks::split(src, 1) {
+        let literal = !chunk.src.contains("{{");
+        let start = end;
+        end += chunk.src.len();
+        match out.last_mut() {
+            Some(last)
+                if last.literal == literal
+                    && (literal || chunk.lines_before - last.lines_before < lines.max(1)) =>
+            {
+                last.src = &src[run_start..end];
+            }
+            _ => {
+                run_start = start;
+                out.push(Group {
+                    lines_before: chunk.lines_before,
+                    src: &src[start..end],
+                    literal,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `err` with its line moved down by `lines` when it is in the file `name` (not in a partial).
@@ -361,6 +411,26 @@ fn render_error(name: &str, err: &handlebars::RenderError, lines_before: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_without_tags_are_one_literal_piece_and_render_as_the_whole() {
+        let src = "# Title\nplain\nplain\n{{name}}\n{{#if on}}\nyes\n{{/if}}\nmore\nplain\n{{~name}}\nend\n";
+        let kinds: Vec<(usize, bool)> = groups(src, 8)
+            .iter()
+            .map(|g| (g.lines_before, g.literal))
+            .collect();
+        // The first three lines are text; then tags (the block with the line inside it); then
+        // text that the `~` on line 10 joins to its tag.
+        assert_eq!(kinds[0], (0, true));
+        assert!(kinds.iter().any(|&(_, literal)| !literal));
+        let joined: String = groups(src, 8).iter().map(|g| g.src).collect();
+        assert_eq!(joined, src);
+        let mut engine = Engine::new(&BTreeMap::new()).unwrap();
+        engine.compile_many(&[(String::from("t"), src)]).unwrap();
+        let ctx = serde_json::json!({"name": "orders", "on": true});
+        let whole = Handlebars::new().render_template(src, &ctx).unwrap();
+        assert_eq!(engine.render("t", &ctx).unwrap(), whole);
+    }
 
     #[test]
     fn a_name_compiled_before_is_not_parsed_again() {
