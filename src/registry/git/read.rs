@@ -124,6 +124,9 @@ impl Open {
             let path = format!("{folder}/blueprint.yaml");
             match read_text(&self.repo, &tree, &path) {
                 Ok(None) => Some(format!("the tag has no {path}")),
+                // Most tags agree with their manifest: two top-level lines say so without
+                // parsing the whole document; anything else is parsed to say what is wrong.
+                Ok(Some(text)) if agrees(&text, blueprint, version) => None,
                 Ok(Some(text)) => {
                     let origin = format!("{}:{}:{path}", source.name, tag_name(blueprint, version));
                     match crate::yaml::parse::<Identity>(&text, &origin) {
@@ -321,4 +324,48 @@ fn collect(
         }
     }
     Ok(())
+}
+
+/// Whether `manifest` plainly says `name: <blueprint>` and `version: <version>` on top-level
+/// lines (at column 0, the value bare or quoted, a comment allowed after it), each once. YAML
+/// keeps block text indented, so such a line is the key itself; a manifest written any other
+/// way is not judged here.
+fn agrees(manifest: &str, blueprint: &str, version: &Version) -> bool {
+    let value = |key: &str| -> Option<String> {
+        let mut found = manifest
+            .lines()
+            .filter_map(|line| line.strip_prefix(key)?.strip_prefix(':'));
+        let raw = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        let raw = raw.split(" #").next().unwrap_or(raw).trim();
+        let bare = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .or_else(|| raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+            .unwrap_or(raw);
+        Some(bare.to_string())
+    };
+    value("name").as_deref() == Some(blueprint)
+        && value("version").is_some_and(|v| Version::parse(&v).ok().as_ref() == Some(version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_plain_top_level_lines_show_a_manifest_agrees_with_its_tag() {
+        let v = Version::new(1, 2, 0);
+        let plain = "apiVersion: pave/v1\nname: api\nversion: 1.2.0  # bumped\nsummary: s\n";
+        assert!(agrees(plain, "api", &v));
+        assert!(agrees("name: 'api'\nversion: \"1.2.0\"\n", "api", &v));
+        // Disagreeing, missing, indented only or said twice: left to the full parse.
+        assert!(!agrees("name: api\nversion: 1.3.0\n", "api", &v));
+        assert!(!agrees("name: other\nversion: 1.2.0\n", "api", &v));
+        assert!(!agrees("name: api\nsummary: |\n  version: 1.2.0\n", "api", &v));
+        assert!(!agrees("name: api\nversion: 1.2.0\nversion: 1.3.0\n", "api", &v));
+        assert!(!agrees("{name: api, version: 1.2.0}\n", "api", &v));
+    }
 }
