@@ -111,6 +111,9 @@ struct Open {
     index: Option<RegistryIndex>,
     /// What is wrong with each release checked so far (`None`: nothing).
     checked: BTreeMap<(String, Version), Option<String>>,
+    /// The blueprint folders each `registry.yaml` read so far names, by the file's blob id
+    /// (most tags share a few versions of the index).
+    folders: RefCell<std::collections::HashMap<git2::Oid, BTreeMap<String, String>>>,
 }
 
 /// What `registry sync` brought.
@@ -386,6 +389,7 @@ impl GitSource {
                     tags,
                     index: None,
                     checked: BTreeMap::new(),
+                    folders: RefCell::default(),
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {

@@ -42,6 +42,40 @@ pub fn tag_name(blueprint: &str, version: &Version) -> String {
 }
 
 impl Open {
+    /// Where `blueprint` lives in `tree`: the folder its `registry.yaml` names, else
+    /// `blueprints/<name>`. Each version of the index is parsed once.
+    fn blueprint_folder(&self, tree: &git2::Tree<'_>, blueprint: &str) -> String {
+        let index = tree
+            .get_path(Path::new("registry.yaml"))
+            .ok()
+            .map(|e| e.id());
+        let from_index = index.and_then(|id| {
+            let mut folders = self.folders.borrow_mut();
+            let named = folders.entry(id).or_insert_with(|| {
+                self.repo
+                    .find_blob(id)
+                    .ok()
+                    .and_then(|blob| {
+                        let text = String::from_utf8_lossy(blob.content()).into_owned();
+                        parse_index(&text, "registry.yaml").ok()
+                    })
+                    .map(|index| {
+                        index
+                            .blueprints
+                            .into_iter()
+                            .rev() // the first entry of a name wins, as before
+                            .map(|e| (e.name, e.path))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            named.get(blueprint).cloned()
+        });
+        from_index
+            .map(|p| p.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("blueprints/{blueprint}"))
+    }
+
     pub(super) fn index(&mut self, source: &GitSource) -> Result<RegistryIndex, ReadError> {
         if let Some(index) = &self.index {
             return Ok(index.clone());
@@ -120,7 +154,7 @@ impl Open {
         let problem = {
             let commit = self.commit_of(source, blueprint, version)?;
             let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
-            let folder = blueprint_folder(&self.repo, &tree, blueprint);
+            let folder = self.blueprint_folder(&tree, blueprint);
             let path = format!("{folder}/blueprint.yaml");
             match read_text(&self.repo, &tree, &path) {
                 Ok(None) => Some(format!("the tag has no {path}")),
@@ -188,7 +222,7 @@ impl Open {
     ) -> Result<Loaded, ReadError> {
         let tag = tag_name(blueprint, version);
         let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
-        let folder = blueprint_folder(&self.repo, &tree, blueprint);
+        let folder = self.blueprint_folder(&tree, blueprint);
         let sub = match tree.get_path(Path::new(&folder)) {
             Ok(entry) => entry,
             Err(e) if e.code() == ErrorCode::NotFound => {
@@ -257,23 +291,6 @@ fn damage_or<'s>(source: &'s GitSource, what: &'s str) -> impl Fn(git2::Error) -
 }
 
 /// The blueprint's folder at a commit: from that commit's `registry.yaml`, else the convention.
-fn blueprint_folder(repo: &Repository, tree: &git2::Tree<'_>, blueprint: &str) -> String {
-    let from_index = read_text(repo, tree, "registry.yaml")
-        .ok()
-        .flatten()
-        .and_then(|text| parse_index(&text, "registry.yaml").ok())
-        .and_then(|index| {
-            index
-                .blueprints
-                .into_iter()
-                .find(|e| e.name == blueprint)
-                .map(|e| e.path)
-        });
-    from_index
-        .map(|p| p.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("blueprints/{blueprint}"))
-}
-
 /// A text file of a tree, `None` when absent.
 fn read_text(
     repo: &Repository,
@@ -364,8 +381,16 @@ mod tests {
         // Disagreeing, missing, indented only or said twice: left to the full parse.
         assert!(!agrees("name: api\nversion: 1.3.0\n", "api", &v));
         assert!(!agrees("name: other\nversion: 1.2.0\n", "api", &v));
-        assert!(!agrees("name: api\nsummary: |\n  version: 1.2.0\n", "api", &v));
-        assert!(!agrees("name: api\nversion: 1.2.0\nversion: 1.3.0\n", "api", &v));
+        assert!(!agrees(
+            "name: api\nsummary: |\n  version: 1.2.0\n",
+            "api",
+            &v
+        ));
+        assert!(!agrees(
+            "name: api\nversion: 1.2.0\nversion: 1.3.0\n",
+            "api",
+            &v
+        ));
         assert!(!agrees("{name: api, version: 1.2.0}\n", "api", &v));
     }
 }
