@@ -31,7 +31,7 @@ pub use read::{parse_tag, tag_name};
 pub(crate) use ssh::TRIED as SSH_TRIED;
 use transfer::Endpoint;
 pub use transfer::PushStatus;
-pub(crate) use transfer::register_transports;
+pub(crate) use transfer::prepare_libgit2;
 
 use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};
@@ -114,6 +114,9 @@ struct Open {
     /// The blueprint folders each `registry.yaml` read so far names, by the file's blob id
     /// (most tags share a few versions of the index).
     folders: RefCell<std::collections::HashMap<git2::Oid, BTreeMap<String, String>>>,
+    /// What each tag points at, read in one pass on first use (finding thousands of tags one
+    /// by one costs a file lookup each).
+    targets: RefCell<Option<std::collections::HashMap<String, git2::Oid>>>,
 }
 
 /// What `registry sync` brought.
@@ -228,6 +231,7 @@ impl GitSource {
         }
         let mut lock = self.entry.lock().ok()?;
         lock.shared(&mut || self.tell_waiting()).ok()?;
+        prepare_libgit2();
         let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
         read_tags(&repo).ok()
     }
@@ -390,6 +394,7 @@ impl GitSource {
                     index: None,
                     checked: BTreeMap::new(),
                     folders: RefCell::default(),
+                    targets: RefCell::default(),
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {
@@ -407,6 +412,7 @@ impl GitSource {
         if !dir.is_dir() {
             return Cached::Missing;
         }
+        prepare_libgit2();
         let repo = match Repository::open_bare(&dir) {
             Ok(repo) => repo,
             Err(e) => return Cached::Damaged(e.message().to_string()),
@@ -484,6 +490,7 @@ impl GitSource {
             }
             Action::Fetch => {
                 let dir = self.entry.repo_dir();
+                prepare_libgit2();
                 let repo = Repository::open_bare(&dir)
                     .map_err(|e| self.git_error("cannot open the cache", &e))?;
                 match self.endpoint().fetch(&repo, TransferKind::Fetch) {

@@ -287,7 +287,7 @@ impl WriteSession<'_> {
         url: &str,
     ) -> Result<Vec<(String, Option<String>)>, PushError> {
         let source = self.source;
-        super::register_transports();
+        super::prepare_libgit2();
         let attempt = Attempt::new(&source.url, &source.options.auth);
         let statuses: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
         let mut callbacks = git2::RemoteCallbacks::new();

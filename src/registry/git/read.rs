@@ -42,6 +42,26 @@ pub fn tag_name(blueprint: &str, version: &Version) -> String {
 }
 
 impl Open {
+    /// What the tag `refname` points at (`None`: no such tag), from every tag read at once.
+    fn tag_target(&self, refname: &str) -> Result<Option<git2::Oid>, git2::Error> {
+        let mut targets = self.targets.borrow_mut();
+        if targets.is_none() {
+            let mut all = std::collections::HashMap::new();
+            for reference in self.repo.references_glob("refs/tags/*")? {
+                let reference = reference?;
+                let id = match reference.target() {
+                    Some(id) => Some(id),
+                    None => reference.resolve().ok().and_then(|r| r.target()),
+                };
+                if let (Ok(name), Some(id)) = (reference.name(), id) {
+                    all.insert(name.to_string(), id);
+                }
+            }
+            *targets = Some(all);
+        }
+        Ok(targets.as_ref().and_then(|t| t.get(refname).copied()))
+    }
+
     /// Where `blueprint` lives in `tree`: the folder its `registry.yaml` names, else
     /// `blueprints/<name>`. Each version of the index is parsed once.
     fn blueprint_folder(&self, tree: &git2::Tree<'_>, blueprint: &str) -> String {
@@ -118,23 +138,23 @@ impl Open {
         version: &Version,
     ) -> Result<git2::Commit<'_>, ReadError> {
         let refname = format!("refs/tags/{}", tag_name(blueprint, version));
-        let reference = match self.repo.find_reference(&refname) {
-            Ok(r) => r,
-            Err(e) if e.code() == ErrorCode::NotFound => {
-                return Err(ReadError::Other(RegistryError::NoMatchingVersion {
-                    name: blueprint.to_string(),
-                    req: format!("={version}"),
-                    available: self
-                        .tags
-                        .get(blueprint)
-                        .map(|v| v.iter().map(Version::to_string).collect())
-                        .unwrap_or_default(),
-                }));
-            }
-            Err(e) => return Err(damage_or(source, "read a tag")(e)),
+        let target = self
+            .tag_target(&refname)
+            .map_err(damage_or(source, "read a tag"))?;
+        let Some(target) = target else {
+            return Err(ReadError::Other(RegistryError::NoMatchingVersion {
+                name: blueprint.to_string(),
+                req: format!("={version}"),
+                available: self
+                    .tags
+                    .get(blueprint)
+                    .map(|v| v.iter().map(Version::to_string).collect())
+                    .unwrap_or_default(),
+            }));
         };
-        reference
-            .peel_to_commit()
+        self.repo
+            .find_object(target, None)
+            .and_then(|o| o.peel_to_commit())
             .map_err(damage_or(source, "read a tag's commit"))
     }
 

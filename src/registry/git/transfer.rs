@@ -4,7 +4,7 @@
 //! libgit2 is only ever given the credential-free URL, and its messages are scrubbed.
 //! libgit2 speaks `git://` and `file://` itself; `http(s)://` goes through [`super::http`]
 //! (reqwest) and ssh URLs through the system ssh program ([`super::ssh`]), both registered
-//! with libgit2 once ([`register_transports`]) before any remote connects.
+//! with libgit2 once ([`prepare_libgit2`]) before any remote connects.
 
 use super::GitError;
 use crate::registry::auth::{Attempt, AuthOptions};
@@ -43,12 +43,19 @@ pub struct PushStatus {
     pub rejected: Option<String>,
 }
 
-/// Registers pave's transports with libgit2, once per process: HTTP and HTTPS over reqwest,
-/// ssh through the system ssh program. Call it before any remote connects (fetch, push,
-/// `connect`).
-pub(crate) fn register_transports() {
+/// Sets libgit2 up, once per process: pave's transports (HTTP and HTTPS over reqwest, ssh
+/// through the system ssh program), and an object cache that keeps large trees (a registry's
+/// `blueprints/` tree is read once per tag otherwise; libgit2 caches trees up to 4 KiB only).
+/// Objects read from the cache are not hashed again (they were checked when fetched), as git
+/// itself reads them. Call it before any remote connects or a cache is read.
+pub(crate) fn prepare_libgit2() {
     static REGISTER: Once = Once::new();
     REGISTER.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: as for `register` below: this runs once, before any libgit2 use in pave.
+        #[allow(unsafe_code)]
+        let limit = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20) };
+        drop(limit);
         let http = ["http", "https"].map(|s| (s, super::http::factory as Factory));
         let ssh = SSH_SCHEMES.map(|s| (s, super::ssh::factory as Factory));
         for (scheme, factory) in http.into_iter().chain(ssh) {
@@ -124,7 +131,7 @@ impl<'a> Endpoint<'a> {
     /// Downloads branches and tags into `repo` (pruning what the server deleted) and points its
     /// HEAD at the remote's default branch.
     pub(crate) fn fetch(&self, repo: &Repository, kind: TransferKind) -> Result<(), GitError> {
-        register_transports();
+        prepare_libgit2();
         let attempt = Attempt::new(self.url, self.auth);
         let mut fetch = git2::FetchOptions::new();
         fetch
@@ -162,7 +169,7 @@ impl<'a> Endpoint<'a> {
         repo: &Repository,
         refspecs: &[&str],
     ) -> Result<Vec<PushStatus>, GitError> {
-        register_transports();
+        prepare_libgit2();
         let attempt = Attempt::new(self.url, self.auth);
         let statuses: RefCell<Vec<PushStatus>> = RefCell::new(Vec::new());
         let mut callbacks = self.callbacks();
