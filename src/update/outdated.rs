@@ -14,6 +14,7 @@ use super::diff::changed_paths;
 use super::pristine::{self, PristineError};
 use super::project_tree::{self, WalkError, is_skipped_dir};
 use crate::blueprint::FileTree;
+use crate::error::one_line;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::SentLog;
 use crate::manifest::{IndexEntry, Maturity};
@@ -144,20 +145,6 @@ pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>,
     Ok(found)
 }
 
-/// An error as one line: the message and each cause it does not already say.
-fn describe(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
-}
-
 type Shared<T> = Result<T, String>;
 
 /// The key of one recorded version: registry, blueprint, version, commit.
@@ -222,7 +209,7 @@ impl<'a> Checker<'a> {
     }
 
     fn fill(&mut self, dir: &Path, row: &mut Row) -> Result<(), String> {
-        let record = pristine::read_record(dir).map_err(|e| describe(&e))?;
+        let record = pristine::read_record(dir).map_err(|e| one_line(&e))?;
         row.registry = record.registry.clone();
         row.blueprint = record.blueprint.clone();
         row.version = Some(record.version.clone());
@@ -269,7 +256,7 @@ impl<'a> Checker<'a> {
             row.addressed = self.addressed(dir, &record, &newest)?;
         }
         let pristine = self.render(&record)?;
-        let project = project_tree::read(dir, &pristine).map_err(|e: WalkError| describe(&e))?;
+        let project = project_tree::read(dir, &pristine).map_err(|e: WalkError| one_line(&e))?;
         row.drift = Some(changed_paths(&pristine, &project).len());
         Ok(())
     }
@@ -286,7 +273,7 @@ impl<'a> Checker<'a> {
         let project = addressed::project_name(record, dir);
         let sent = log
             .for_project(Some(&record.registry), project.as_deref())
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| one_line(&e))?;
         if sent.is_empty() {
             return Ok(Vec::new());
         }
@@ -302,7 +289,7 @@ impl<'a> Checker<'a> {
                 let result = source
                     .load(&record.blueprint, target)
                     .map(|l| l.blueprint.changelog)
-                    .map_err(|e| describe(&e));
+                    .map_err(|e| one_line(&e));
                 self.changelogs.insert(key, result.clone());
                 result
             }
@@ -332,7 +319,7 @@ impl<'a> Checker<'a> {
             };
             Ok(Releases { versions, entry })
         };
-        let result = read().map_err(|e| describe(&e));
+        let result = read().map_err(|e| one_line(&e));
         self.releases.insert(key, result.clone());
         result
     }
@@ -350,7 +337,7 @@ impl<'a> Checker<'a> {
         let source = source_of(&mut self.sources, self.registries, record)?;
         let result = pristine::load_from(source, record)
             .map(|(loaded, _moved)| Rc::new(loaded))
-            .map_err(|e: PristineError| describe(&e));
+            .map_err(|e: PristineError| one_line(&e));
         self.loaded.insert(key.clone(), result.clone());
         result.map(|l| (key, l))
     }
@@ -368,7 +355,7 @@ impl<'a> Checker<'a> {
                 match Engine::new(&loaded.blueprint.partials) {
                     Ok(engine) => slot.insert(engine),
                     Err(e) => {
-                        let result = Err(describe(&e));
+                        let result = Err(one_line(&e));
                         self.renders.insert(key, result.clone());
                         return result;
                     }
@@ -378,7 +365,7 @@ impl<'a> Checker<'a> {
         let result =
             pristine::render_recorded_with(engine, &loaded, &record.answers, &Default::default())
                 .map(|r| r.tree)
-                .map_err(|e| describe(&e));
+                .map_err(|e| one_line(&e));
         self.renders.insert(key, result.clone());
         result
     }
@@ -393,7 +380,7 @@ fn source_of<'s>(
 ) -> Result<&'s dyn BlueprintSource, String> {
     let entry = sources
         .entry(record.registry.clone())
-        .or_insert_with(|| registries.open_recorded(record).map_err(|e| describe(&e)));
+        .or_insert_with(|| registries.open_recorded(record).map_err(|e| one_line(&e)));
     match entry {
         Ok(source) => Ok(&**source),
         Err(e) => Err(e.clone()),

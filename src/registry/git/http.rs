@@ -79,7 +79,12 @@ impl HttpSubtransport {
             .timeout(None)
             .user_agent(concat!("git/2.0 (pave/", env!("CARGO_PKG_VERSION"), ")"))
             .build()
-            .map_err(|e| net_error(format!("cannot set up HTTP: {}", chain(&e))))?;
+            .map_err(|e| {
+                net_error(format!(
+                    "cannot set up HTTP: {}",
+                    crate::error::one_line(&e)
+                ))
+            })?;
         Ok(HttpSubtransport {
             client,
             session: Arc::new(Mutex::new(Session::default())),
@@ -324,24 +329,10 @@ fn net_error(message: String) -> git2::Error {
     git2::Error::new(ErrorCode::GenericError, ErrorClass::Net, message)
 }
 
-/// An error and its causes, in one line.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let text = err.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = err.source();
-    }
-    parts.join(": ")
-}
-
 /// Why a request could not be made, without the URL reqwest puts in front.
 fn request_cause(e: &reqwest::Error) -> String {
     match std::error::Error::source(e) {
-        Some(cause) => chain(cause),
+        Some(cause) => crate::error::one_line(cause),
         None => e.to_string(),
     }
 }

@@ -31,7 +31,7 @@ pub use read::{parse_tag, tag_name};
 pub(crate) use ssh::TRIED as SSH_TRIED;
 use transfer::Endpoint;
 pub use transfer::PushStatus;
-pub(crate) use transfer::prepare_libgit2;
+use transfer::prepare_libgit2;
 
 use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};
@@ -162,6 +162,8 @@ impl GitSource {
     /// A registry named `name` at `url` (which may carry credentials: they are used for this
     /// source's transfers only, never stored or shown).
     pub fn new(name: &str, url: &str, options: GitOptions) -> Self {
+        // Every read and write of a git registry goes through a `GitSource`.
+        prepare_libgit2();
         let url = RemoteUrl::parse(url);
         GitSource {
             name: name.to_string(),
@@ -231,20 +233,8 @@ impl GitSource {
         }
         let mut lock = self.entry.lock().ok()?;
         lock.shared(&mut || self.tell_waiting()).ok()?;
-        prepare_libgit2();
         let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
         read_tags(&repo).ok()
-    }
-
-    /// Pushes `refspecs` from `repo` (a work tree or clone) to this registry, with the same
-    /// credentials and progress as a fetch; the server's answer for each ref, which the caller
-    /// must check (a refused ref is not an error of the transfer).
-    pub fn push(
-        &self,
-        repo: &Repository,
-        refspecs: &[&str],
-    ) -> Result<Vec<PushStatus>, RegistryError> {
-        Ok(self.endpoint().push(repo, refspecs)?)
     }
 
     /// Removes the cache entry (for `pave registry remove`).
@@ -412,7 +402,6 @@ impl GitSource {
         if !dir.is_dir() {
             return Cached::Missing;
         }
-        prepare_libgit2();
         let repo = match Repository::open_bare(&dir) {
             Ok(repo) => repo,
             Err(e) => return Cached::Damaged(e.message().to_string()),
@@ -490,7 +479,6 @@ impl GitSource {
             }
             Action::Fetch => {
                 let dir = self.entry.repo_dir();
-                prepare_libgit2();
                 let repo = Repository::open_bare(&dir)
                     .map_err(|e| self.git_error("cannot open the cache", &e))?;
                 match self.endpoint().fetch(&repo, TransferKind::Fetch) {

@@ -11,12 +11,9 @@ use super::read::read_tags;
 use super::{Action, GitError, GitSource, TransferKind, Want};
 use crate::blueprint::{Blueprint, FileTree};
 use crate::registry::RegistryError;
-use crate::registry::auth::Attempt;
 use crate::registry::cache::{CacheEntry, EntryLock};
-use crate::url::scrub;
-use git2::{ErrorCode, Oid, Repository};
+use git2::{Oid, Repository};
 use semver::Version;
-use std::cell::RefCell;
 
 /// One ref to set on the remote: `name` (e.g. `refs/heads/main`) to `target`, or deleted when
 /// `target` is `None`. Never forced: the server's current value must be an ancestor.
@@ -286,52 +283,38 @@ impl WriteSession<'_> {
         specs: &[String],
         url: &str,
     ) -> Result<Vec<(String, Option<String>)>, PushError> {
-        let source = self.source;
-        super::prepare_libgit2();
-        let attempt = Attempt::new(&source.url, &source.options.auth);
-        let statuses: RefCell<Vec<(String, Option<String>)>> = RefCell::new(Vec::new());
-        let mut callbacks = git2::RemoteCallbacks::new();
-        callbacks.push_update_reference(|name, status| {
-            statuses
-                .borrow_mut()
-                .push((name.to_string(), status.map(|s| scrub(s, &source.url))));
-            Ok(())
-        });
-        let mut options = git2::PushOptions::new();
-        options.remote_callbacks(callbacks);
-        let mut remote = self
-            .repo
-            .remote_anonymous(source.url.clean())
-            .map_err(|e| PushError::Failed {
-                url: url.to_string(),
-                cause: scrub(e.message(), &source.url),
+        let refspecs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        let statuses = self
+            .source
+            .endpoint()
+            .push(&self.repo, &refspecs)
+            .map_err(|failure| {
+                let url = url.to_string();
+                if failure.auth {
+                    PushError::Auth {
+                        url,
+                        tried: failure.tried,
+                        cause: failure.cause,
+                    }
+                } else if failure.stale {
+                    PushError::NonFastForward {
+                        url,
+                        refname: specs
+                            .iter()
+                            .filter_map(|s| s.split(':').nth(1))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }
+                } else {
+                    PushError::Failed {
+                        url,
+                        cause: failure.cause,
+                    }
+                }
             })?;
-        let result = attempt.run(|| remote.push(specs, Some(&mut options)));
-        drop(options);
-        if let Err(e) = result {
-            let cause = scrub(e.message(), &source.url);
-            return Err(if e.code() == ErrorCode::Auth || attempt.exhausted() {
-                PushError::Auth {
-                    url: url.to_string(),
-                    tried: attempt.tried(),
-                    cause,
-                }
-            } else if e.code() == ErrorCode::NotFastForward {
-                PushError::NonFastForward {
-                    url: url.to_string(),
-                    refname: specs
-                        .iter()
-                        .filter_map(|s| s.split(':').nth(1))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                }
-            } else {
-                PushError::Failed {
-                    url: url.to_string(),
-                    cause,
-                }
-            });
-        }
-        Ok(statuses.into_inner())
+        Ok(statuses
+            .into_iter()
+            .map(|s| (s.reference, s.rejected))
+            .collect())
     }
 }

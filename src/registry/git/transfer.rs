@@ -168,9 +168,15 @@ impl<'a> Endpoint<'a> {
         &self,
         repo: &Repository,
         refspecs: &[&str],
-    ) -> Result<Vec<PushStatus>, GitError> {
+    ) -> Result<Vec<PushStatus>, PushFailure> {
         prepare_libgit2();
         let attempt = Attempt::new(self.url, self.auth);
+        let failed = |e: &git2::Error| PushFailure {
+            cause: scrub(e.message(), self.url),
+            auth: e.code() == ErrorCode::Auth || attempt.exhausted(),
+            stale: e.code() == ErrorCode::NotFastForward,
+            tried: attempt.tried(),
+        };
         let statuses: RefCell<Vec<PushStatus>> = RefCell::new(Vec::new());
         let mut callbacks = self.callbacks();
         callbacks.push_update_reference(|reference, rejected| {
@@ -184,15 +190,28 @@ impl<'a> Endpoint<'a> {
         push.remote_callbacks(callbacks);
         let mut remote = repo
             .remote_anonymous(self.url.clean())
-            .map_err(|e| self.unreachable(&e))?;
+            .map_err(|e| failed(&e))?;
         self.reporter
             .transfer_started(self.name, self.url.clean(), TransferKind::Push);
         let result = attempt.run(|| remote.push(refspecs, Some(&mut push)));
         self.reporter.transfer_finished(self.name);
         drop(push);
-        result.map_err(|e| self.failure(&attempt, &e))?;
+        result.map_err(|e| failed(&e))?;
         Ok(statuses.into_inner())
     }
+}
+
+/// Why a push failed as a whole (a ref the server refused is in the `Ok` value instead).
+#[derive(Debug)]
+pub(crate) struct PushFailure {
+    /// What libgit2 said, without credentials.
+    pub cause: String,
+    /// Whether the credentials were refused or ran out.
+    pub auth: bool,
+    /// Whether a remote ref moved since the fetch (the push would not fast-forward).
+    pub stale: bool,
+    /// The credentials tried, by name.
+    pub tried: Vec<String>,
 }
 
 /// Points HEAD at `default` (the remote's default branch) or, failing that, at `main`,
