@@ -72,24 +72,31 @@ struct HttpSubtransport {
 
 impl HttpSubtransport {
     fn new() -> Result<Self, git2::Error> {
-        // TLS goes through ring; installing it fails only when a provider is already set.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::blocking::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(None)
-            .user_agent(concat!("git/2.0 (pave/", env!("CARGO_PKG_VERSION"), ")"))
-            .build()
-            .map_err(|e| {
-                net_error(format!(
-                    "cannot set up HTTP: {}",
-                    crate::error::one_line(&e)
-                ))
-            })?;
         Ok(HttpSubtransport {
-            client,
+            client: client()?,
             session: Arc::new(Mutex::new(Session::default())),
         })
     }
+}
+
+/// The process's one HTTP client (a fetch and the pushes after it share its connections and
+/// its certificate store, read once).
+fn client() -> Result<reqwest::blocking::Client, git2::Error> {
+    static CLIENT: std::sync::OnceLock<Result<reqwest::blocking::Client, String>> =
+        std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            // TLS goes through ring; installing it fails only when a provider is already set.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::blocking::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(None)
+                .user_agent(concat!("git/2.0 (pave/", env!("CARGO_PKG_VERSION"), ")"))
+                .build()
+                .map_err(|e| format!("cannot set up HTTP: {}", crate::error::one_line(&e)))
+        })
+        .clone()
+        .map_err(net_error)
 }
 
 impl SmartSubtransport for HttpSubtransport {
