@@ -9,7 +9,6 @@ use crate::manifest::ParamType;
 use crate::render::TEMPLATE_SUFFIX;
 use crate::template::refs::{self as vars, Refs};
 use crate::template::{Engine, HELPERS, parse_error};
-use handlebars::template::Template;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -97,7 +96,7 @@ pub fn lint(bp: &Blueprint) -> Report {
     let is_helper = |n: &str| HELPERS.contains(&n);
 
     let check = |report: &mut Report, file: &str, src: &str, used: &mut BTreeSet<String>| {
-        let template = match Template::compile(src) {
+        let template = match crate::template::compile(src, None) {
             Ok(t) => t,
             Err(e) => {
                 let e = parse_error(file, src, &e);

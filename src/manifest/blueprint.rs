@@ -135,7 +135,7 @@ pub struct Rule {
 }
 
 fn template_problem(expr: &str) -> Option<String> {
-    handlebars::Template::compile(expr)
+    crate::template::compile(expr, None)
         .err()
         .map(|e| e.to_string())
 }

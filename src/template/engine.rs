@@ -106,8 +106,7 @@ impl Engine {
         let mut includes = BTreeMap::new();
         for (name, src) in partials {
             let file = format!("partials/{name}.hbs");
-            let parsed = handlebars::template::Template::compile_with_name(src, name.clone())
-                .map_err(|e| parse_error(&file, src, &e))?;
+            let parsed = compile(src, Some(name)).map_err(|e| parse_error(&file, src, &e))?;
             let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
             includes.insert(
                 name.as_str(),
@@ -233,9 +232,16 @@ impl Engine {
         if !src.contains("{{") {
             return Ok(src.to_string());
         }
-        self.hb
-            .render_template(src, ctx)
-            .map_err(|e| render_error(what, &e, 0))
+        let template = compile(src, None)
+            .map_err(|e| render_error(what, &handlebars::RenderError::from(e), 0))?;
+        let context = Context::wraps(ctx).map_err(|e| render_error(what, &e, 0))?;
+        let mut rc = handlebars::RenderContext::new(None);
+        let mut out = StringOutput::new();
+        template
+            .render(&self.hb, &context, &mut rc, &mut out)
+            .map_err(|e| render_error(what, &e, 0))?;
+        out.into_string()
+            .map_err(|e| render_error(what, &e.into(), 0))
     }
 
     /// Evaluates a condition: rendered, trimmed, and false when it is `""`, `false`, `0`,
@@ -279,6 +285,23 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
+/// Compiles `src` as handlebars' parser does (named `name` when given), by the cheapest way
+/// that gives handlebars' own template: pave's parser for the common subset, else handlebars
+/// with long runs of text taken out, else handlebars on the whole source (which also gives
+/// errors their exact positions).
+pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::TemplateError> {
+    if let Some(template) = super::parse::parse(src, name) {
+        return Ok(template);
+    }
+    if let Some(template) = super::elide::elided(src, name) {
+        return Ok(template);
+    }
+    match name {
+        Some(name) => Template::compile_with_name(src, name.to_string()),
+        None => Template::compile(src),
+    }
+}
+
 /// Compiles `src` in pieces of about `lines` lines; an error is placed in the whole file.
 fn compile_pieces(
     name: &str,
@@ -298,7 +321,7 @@ fn compile_pieces(
                 ));
             pieces.push((group.lines_before, template));
         } else {
-            let template = Template::compile_with_name(group.src, name.to_string())
+            let template = compile(group.src, Some(name))
                 .map_err(|e| shifted(parse_error(name, group.src, &e), name, group.lines_before))?;
             pieces.push((group.lines_before, template));
         }

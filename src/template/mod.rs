@@ -6,12 +6,16 @@
 pub mod blocks;
 mod chunks;
 pub mod condition;
+mod elide;
 mod engine;
+mod parse;
 pub mod refs;
+#[cfg(test)]
+mod samples;
 pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};
-pub use engine::{Engine, HELPERS, parse_error};
+pub use engine::{Engine, HELPERS, compile, parse_error};
 use std::fmt;
 
 /// A template that does not parse or fails to render, with its position.

@@ -1,0 +1,527 @@
+//! A parser for the handlebars that blueprints write most: text, `{{expressions}}`, blocks
+//! (`{{#if}}`, `{{#each}}`...) with `{{else}}` and `{{else if}}`, and their closing tags. It
+//! builds the very template that handlebars' own parser builds, element for element and
+//! position for position, in one pass over the source; the inside of each distinct tag is
+//! still parsed by handlebars, once per thread. A source with anything else (partials,
+//! comments, raw blocks, escapes, whitespace control with `~`, triple braces, decorators) or
+//! with an error is declined, and handlebars parses it whole.
+//!
+//! The rules it follows are handlebars' own (`Template::compile2` in handlebars 6): the
+//! whitespace its grammar skips between elements, a trailing run of whitespace becoming its own
+//! text element, standalone block tags taking their line's indentation and newline, and the
+//! order in which `else if` chains are linked.
+
+use handlebars::template::{
+    BlockParam, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Parameter, Template,
+    TemplateElement, TemplateMapping,
+};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, OnceLock};
+
+/// The inside of a tag as handlebars parses it.
+#[derive(Clone)]
+struct Parts {
+    name: Parameter,
+    params: Vec<Parameter>,
+    hash: HashMap<String, Parameter>,
+    block_param: Option<BlockParam>,
+}
+
+/// Tag text -> its parts, for the tags seen by this process (blueprints repeat their tags, and
+/// a condition is read when the manifest is checked and again when it is evaluated).
+static PARTS: OnceLock<Mutex<HashMap<String, Option<Parts>>>> = OnceLock::new();
+
+/// A mapping entry at the given place: handlebars does not let other crates make one, so one
+/// it made is copied.
+fn mapping(line: usize, col: usize) -> Option<TemplateMapping> {
+    static PROTO: OnceLock<Option<TemplateMapping>> = OnceLock::new();
+    let mut m = PROTO
+        .get_or_init(|| {
+            Template::compile("{{x}}")
+                .ok()
+                .and_then(|t| t.mapping.first().cloned())
+        })
+        .clone()?;
+    m.0 = line;
+    m.1 = col;
+    Some(m)
+}
+
+/// What a tag is, by its first characters.
+enum Tag<'a> {
+    /// `{{name args}}`.
+    Expression,
+    /// `{{#name args}}`, with the name.
+    Open(&'a str),
+    /// `{{else}}` or `{{^}}`.
+    Else,
+    /// `{{else name args}}`.
+    ElseChain,
+    /// `{{/name}}`, with the name.
+    Close(&'a str),
+}
+
+/// The template handlebars makes of `src`, or `None` when `src` holds something this parser
+/// leaves to handlebars.
+pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
+    let mut p = Parser {
+        src,
+        stack: VecDeque::from([Template::new()]),
+        helpers: VecDeque::new(),
+        plain_else: VecDeque::new(),
+        trim_line: false,
+        prev_end: 0,
+        at: Cursor::default(),
+    };
+    let mut pos = 0;
+    loop {
+        let tag_start = src[pos..].find("{{").map(|i| pos + i);
+        let text_end = tag_start.unwrap_or(src.len());
+        // The grammar skips whitespace between elements, except before the very first.
+        let text_start = if pos == 0 {
+            0
+        } else {
+            pos + src[pos..text_end].len() - src[pos..text_end].trim_start_matches(is_ws).len()
+        };
+        if text_start < text_end {
+            p.raw_text(text_start, text_end);
+        }
+        let Some(start) = tag_start else {
+            p.trailing(src.len());
+            break;
+        };
+        if src[..start].ends_with('\\') {
+            return None;
+        }
+        let end = start + src[start..].find("}}")? + 2;
+        let tag = &src[start..end];
+        let body = tag[2..tag.len() - 2].trim_matches(is_ws);
+        match classify(tag, body)? {
+            Tag::Expression => {
+                let parts = parts(
+                    tag,
+                    || tag.to_string(),
+                    |t| match t.elements.as_slice() {
+                        [TemplateElement::Expression(h)] => Some(h),
+                        _ => None,
+                    },
+                )?;
+                p.expression(start, end, parts)?;
+            }
+            Tag::Open(helper) => {
+                let parts = parts(
+                    tag,
+                    || format!("{tag}{{{{/{helper}}}}}"),
+                    |t| match t.elements.as_slice() {
+                        [TemplateElement::HelperBlock(h)] => Some(h),
+                        _ => None,
+                    },
+                )?;
+                p.open(start, end, parts, helper)?;
+            }
+            Tag::Else => p.inverse(start, end, None)?,
+            Tag::ElseChain => {
+                let parts = parts(
+                    tag,
+                    || format!("{{{{#x}}}}{tag}{{{{/x}}}}"),
+                    |t| match t.elements.as_slice() {
+                        [TemplateElement::HelperBlock(h)] => match h.inverse.as_ref() {
+                            Some(inv) => match inv.elements.as_slice() {
+                                [TemplateElement::HelperBlock(c)] => Some(c),
+                                _ => None,
+                            },
+                            None => None,
+                        },
+                        _ => None,
+                    },
+                )?;
+                p.inverse(start, end, Some(parts))?;
+            }
+            Tag::Close(helper) => p.close(start, end, helper)?,
+        }
+        pos = end;
+    }
+    if !p.helpers.is_empty() || p.stack.len() != 1 {
+        return None;
+    }
+    let mut root = p.stack.pop_front()?;
+    root.name = name.map(str::to_string);
+    Some(root)
+}
+
+/// The grammar's whitespace.
+fn is_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// What `tag` (with `body`, its inside without the braces and whitespace) is; `None` for what
+/// this parser leaves to handlebars.
+fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
+    if tag.contains('~') || tag.starts_with("{{{") || tag[2..].contains("{{") {
+        return None;
+    }
+    let first = body.chars().next()?;
+    if matches!(first, '!' | '>' | '&' | '*' | '{' | '^' | '"' | '\'') {
+        return None;
+    }
+    if body == "else" {
+        return Some(Tag::Else);
+    }
+    if let Some(rest) = body.strip_prefix("else") {
+        // `else` followed by anything but whitespace is still an `else` tag to the grammar.
+        return rest.starts_with(is_ws).then_some(Tag::ElseChain);
+    }
+    if let Some(rest) = body.strip_prefix('#') {
+        let rest = rest.trim_start_matches(is_ws);
+        if rest.starts_with(['*', '>']) {
+            return None;
+        }
+        let helper = identifier(rest)?;
+        return Some(Tag::Open(helper));
+    }
+    if let Some(rest) = body.strip_prefix('/') {
+        let helper = rest.trim_start_matches(is_ws);
+        return (identifier(helper)? == helper).then_some(Tag::Close(helper));
+    }
+    Some(Tag::Expression)
+}
+
+/// The identifier at the start of `s` (the grammar's `symbol_char`s), when there is one.
+fn identifier(s: &str) -> Option<&str> {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '$' | ':') || !c.is_ascii())
+        })
+        .map_or(s.len(), |(i, _)| i);
+    (end > 0).then(|| &s[..end])
+}
+
+/// The parts of `tag`, parsed by handlebars as the source `wrap()` and found by `pick`, or from
+/// this thread's cache.
+fn parts(
+    tag: &str,
+    wrap: impl FnOnce() -> String,
+    pick: impl FnOnce(&Template) -> Option<&Box<HelperTemplate>>,
+) -> Option<Parts> {
+    let cache = PARTS.get_or_init(Default::default);
+    if let Some(parts) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
+        return parts;
+    }
+    let parsed = Template::compile(&wrap()).ok();
+    let parts = parsed.as_ref().and_then(pick).map(|h| Parts {
+        name: h.name.clone(),
+        params: h.params.clone(),
+        hash: h.hash.clone(),
+        block_param: h.block_param.clone(),
+    });
+    if let Ok(mut c) = cache.lock() {
+        c.insert(tag.to_string(), parts.clone());
+    }
+    parts
+}
+
+fn spec(parts: Parts) -> Option<ExpressionSpec> {
+    let mut b = ExpressionSpecBuilder::default();
+    b.name(parts.name)
+        .params(parts.params)
+        .hash(parts.hash)
+        .omit_pre_ws(false)
+        .omit_pro_ws(false);
+    if let Some(bp) = parts.block_param {
+        b.block_param(bp);
+    }
+    b.build().ok()
+}
+
+/// Line and column (1-based, in characters, `\r\n` one newline) of increasing offsets.
+#[derive(Default)]
+struct Cursor {
+    pos: usize,
+    line: usize,
+    col: usize,
+}
+
+/// The state of handlebars' compiler, for the subset this parser reads.
+struct Parser<'a> {
+    src: &'a str,
+    /// The templates being built, innermost first.
+    stack: VecDeque<Template>,
+    /// The blocks open, innermost first.
+    helpers: VecDeque<HelperTemplate>,
+    /// For each block open: whether its plain `{{else}}` was seen.
+    plain_else: VecDeque<bool>,
+    /// After a standalone tag: the next text loses its leading blanks and first newline.
+    trim_line: bool,
+    /// Where the previous element ended.
+    prev_end: usize,
+    at: Cursor,
+}
+
+impl Parser<'_> {
+    fn line_col(&mut self, pos: usize) -> (usize, usize) {
+        if self.at.line == 0 || pos < self.at.pos {
+            self.at = Cursor {
+                pos: 0,
+                line: 1,
+                col: 1,
+            };
+        }
+        let skipped = &self.src[self.at.pos..pos];
+        match skipped.rfind('\n') {
+            Some(nl) => {
+                self.at.line += skipped.matches('\n').count();
+                self.at.col = 1 + skipped[nl + 1..].chars().count();
+            }
+            None => self.at.col += skipped.chars().count(),
+        }
+        self.at.pos = pos;
+        (self.at.line, self.at.col)
+    }
+
+    fn push(&mut self, element: TemplateElement, pos: usize) -> Option<()> {
+        let (line, col) = self.line_col(pos);
+        let at = mapping(line, col)?;
+        let t = self.stack.front_mut()?;
+        t.elements.push(element);
+        t.mapping.push(at);
+        Some(())
+    }
+
+    /// Text before an element that the grammar skipped over (whitespace only).
+    fn trailing(&mut self, start: usize) -> Option<()> {
+        if start != self.prev_end {
+            let text = raw_string(&self.src[self.prev_end..start], self.trim_line);
+            self.push(TemplateElement::RawString(text), start)?;
+            self.trim_line = false;
+        }
+        Some(())
+    }
+
+    fn raw_text(&mut self, start: usize, end: usize) -> Option<()> {
+        let text = raw_string(&self.src[self.prev_end..end], self.trim_line);
+        self.push(TemplateElement::RawString(text), start)?;
+        self.trim_line = false;
+        self.prev_end = end;
+        Some(())
+    }
+
+    fn expression(&mut self, start: usize, end: usize, parts: Parts) -> Option<()> {
+        self.trailing(start)?;
+        let h = HelperTemplate::new(spec(parts)?, false, false);
+        self.push(TemplateElement::Expression(Box::new(h)), start)?;
+        self.prev_end = end;
+        Some(())
+    }
+
+    fn open(&mut self, start: usize, end: usize, parts: Parts, helper: &str) -> Option<()> {
+        self.trailing(start)?;
+        if parts.name.as_name() != Some(helper) {
+            return None;
+        }
+        self.trim_line = self.standalone(start, end)?;
+        let h = HelperTemplate::new(spec(parts)?, true, self.trim_line);
+        self.helpers.push_front(h);
+        self.plain_else.push_front(false);
+        let (line, col) = self.line_col(start);
+        let at = mapping(line, col)?;
+        self.stack.front_mut()?.mapping.push(at);
+        self.stack.push_front(Template::new());
+        self.prev_end = end;
+        Some(())
+    }
+
+    /// `{{else}}` (no parts) or `{{else name args}}`.
+    fn inverse(&mut self, start: usize, end: usize, chain: Option<Parts>) -> Option<()> {
+        self.trailing(start)?;
+        self.trim_line = self.standalone(start, end)?;
+        if self.helpers.is_empty() || self.stack.len() < 2 {
+            return None;
+        }
+        // The grammar allows one plain `{{else}}` per block, after every `{{else if}}`.
+        if *self.plain_else.front()? {
+            return None;
+        }
+        if chain.is_none() {
+            *self.plain_else.front_mut()? = true;
+        }
+        let body = self.stack.pop_front()?;
+        let indent = self.trim_line;
+        let h = self.helpers.front_mut()?;
+        if chain.is_some() {
+            h.chain = true;
+        }
+        set_chain_template(h, body);
+        if let Some(parts) = chain {
+            let mut node = Box::new(HelperTemplate::new_chain(spec(parts)?, true, indent));
+            node.inverse = h.inverse.take();
+            let mut holder = Template::new();
+            holder.elements.push(TemplateElement::HelperBlock(node));
+            h.inverse = Some(holder);
+        }
+        self.stack.push_front(Template::new());
+        self.prev_end = end;
+        Some(())
+    }
+
+    fn close(&mut self, start: usize, end: usize, helper: &str) -> Option<()> {
+        self.trailing(start)?;
+        self.trim_line = self.standalone(start, end)?;
+        let mut h = self.helpers.pop_front()?;
+        self.plain_else.pop_front()?;
+        if h.name.as_name() != Some(helper) || self.stack.len() < 2 {
+            return None;
+        }
+        let body = self.stack.pop_front()?;
+        revert_chain_and_set(&mut h, body);
+        self.stack
+            .front_mut()?
+            .elements
+            .push(TemplateElement::HelperBlock(Box::new(h)));
+        self.prev_end = end;
+        Some(())
+    }
+
+    /// Whether the tag at `start..end` stands alone on its line; if so, the blanks before it
+    /// on its line leave the text before it.
+    fn standalone(&mut self, start: usize, end: usize) -> Option<bool> {
+        let after = &self.src[end..];
+        if !(starts_with_empty_line(after) || after.is_empty()) {
+            return Some(false);
+        }
+        let leading = ends_with_empty_line(&self.src[..start]);
+        if leading
+            && let Some(TemplateElement::RawString(text)) =
+                self.stack.front_mut()?.elements.last_mut()
+        {
+            let kept = text.trim_end_matches([' ', '\t']).len();
+            text.truncate(kept);
+        }
+        Some(start == 0 || leading)
+    }
+}
+
+fn starts_with_empty_line(s: &str) -> bool {
+    s.trim_start_matches([' ', '\t']).starts_with(['\n', '\r'])
+}
+
+fn ends_with_empty_line(s: &str) -> bool {
+    let s = s.trim_end_matches([' ', '\t']);
+    s.ends_with(['\n', '\r']) || s.is_empty()
+}
+
+/// Text as an element: after a standalone tag, without its leading blanks and first newline.
+fn raw_string(text: &str, trim_line: bool) -> String {
+    if !trim_line {
+        return text.to_string();
+    }
+    let s = text.trim_start_matches([' ', '\t']);
+    let s = s
+        .strip_prefix("\r\n")
+        .or_else(|| s.strip_prefix('\n'))
+        .unwrap_or(s);
+    s.to_string()
+}
+
+/// The body before an `{{else}}` goes to the head of the `else if` chain, or to the block.
+fn set_chain_template(h: &mut HelperTemplate, body: Template) {
+    match chain_head(h) {
+        Some(head) => head.template = Some(body),
+        None => h.template = Some(body),
+    }
+}
+
+fn chain_head(h: &mut HelperTemplate) -> Option<&mut Box<HelperTemplate>> {
+    if !h.chain {
+        return None;
+    }
+    match h.inverse.as_mut()?.elements.as_mut_slice() {
+        [TemplateElement::HelperBlock(head)] => Some(head),
+        _ => None,
+    }
+}
+
+/// At `{{/name}}`: the last body goes where handlebars puts it, and the `else if` chain, built
+/// newest first, is put in source order.
+fn revert_chain_and_set(h: &mut HelperTemplate, last: Template) {
+    if h.chain {
+        let mut prev = None;
+        if let Some(head) = chain_head(h) {
+            if head.template.is_some() {
+                prev = Some(last);
+            } else {
+                head.template = Some(last);
+            }
+        }
+        while let Some(mut node) = h.inverse.take() {
+            if let [TemplateElement::HelperBlock(c)] = node.elements.as_mut_slice() {
+                h.inverse = c.inverse.take();
+                c.inverse = prev;
+                prev = Some(node);
+            }
+        }
+        h.inverse = prev;
+    } else if h.template.is_some() {
+        h.inverse = Some(last);
+    } else {
+        h.template = Some(last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::samples;
+    use super::*;
+
+    fn same(src: &str) {
+        let whole = Template::compile_with_name(src, "t".to_string()).ok();
+        assert_eq!(
+            parse(src, Some("t")).as_ref(),
+            whole.as_ref(),
+            "source: {src:?}"
+        );
+    }
+
+    fn declines(src: &str) {
+        assert!(parse(src, Some("t")).is_none(), "taken: {src:?}");
+    }
+
+    #[test]
+    fn text_expressions_and_blocks_are_read_as_handlebars_reads_them() {
+        same("plain");
+        same("  lead {{a}} and {{upper b}}\n");
+        same(
+            "{{#if a}}\n  yes {{b}}\n{{else if (eq c \"d\")}}\n  maybe\n  {{else}}  \nno\n{{/if}}\n",
+        );
+        same("{{#each xs}}{{this}},{{/each}}\r\n{{#unless a}}\r\n  x\r\n{{/unless}}\r\n");
+        same("x\n  {{#if a}}\n{{#if b}}\n\n{{/if}}\n  {{/if}}  \n{{a}}   ");
+        same("é {{a}}\n\t{{#with a as |b|}}{{b}}{{/with}}");
+    }
+
+    #[test]
+    fn anything_else_is_left_to_handlebars() {
+        declines("{{> partial}}");
+        declines("{{! comment }}");
+        declines("{{~a}}");
+        declines("\\{{a}}");
+        declines("{{{a}}}");
+        declines("{{#if a}}open");
+        declines("{{#if a}}{{/each}}");
+        declines("{{#if a}}{{else}}{{else}}{{/if}}");
+        declines("{{else}}");
+        declines("{{elsewhere}}");
+        declines("{{a \"}}\"}}");
+    }
+
+    #[test]
+    fn random_templates_compile_to_the_same_template() {
+        let fast = samples::random_agree(4000, |src| parse(src, Some("t")));
+        assert!(fast > 700, "only {fast} sources were read");
+    }
+
+    #[test]
+    fn every_built_in_template_compiles_to_the_same_template() {
+        let fast = samples::built_ins_agree(|src| parse(src, Some("t")));
+        assert!(fast > 400, "only {fast} were read");
+    }
+}
