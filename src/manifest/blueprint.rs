@@ -262,7 +262,7 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
         );
     }
     if let Some(pattern) = &param.pattern
-        && let Err(e) = anchored(pattern)
+        && let Err(e) = super::pattern::anchored(pattern)
     {
         problems.push(
             at,
@@ -317,24 +317,6 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
         }
         None => {}
     }
-}
-
-/// The compiled, anchored form of a parameter pattern. Each distinct pattern is compiled once
-/// per process: a manifest is checked, its defaults validated and its answers validated
-/// against the same few patterns.
-fn anchored(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(re) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
-        return Ok(re);
-    }
-    let re = regex::Regex::new(&format!("^(?:{pattern})$"))?;
-    if let Ok(mut c) = cache.lock() {
-        c.insert(pattern.to_string(), re.clone());
-    }
-    Ok(re)
 }
 
 impl Parameter {
@@ -403,7 +385,7 @@ impl Parameter {
                     ));
                 }
                 if let Some(pattern) = &self.pattern {
-                    let re = anchored(pattern).map_err(|e| e.to_string())?;
+                    let re = super::pattern::anchored(pattern).map_err(|e| e.to_string())?;
                     if !re.is_match(s) {
                         let shown = if self.kind == ParamType::Secret {
                             "the value"

@@ -4,6 +4,7 @@
 
 mod blueprint;
 mod index;
+mod pattern;
 
 pub use blueprint::{FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest};
 pub use index::{
