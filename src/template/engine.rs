@@ -16,6 +16,10 @@ use super::TemplateError;
 /// that cost low. Lines without a tag are never parsed (see [`groups`]).
 const CHUNK_LINES: usize = 8;
 
+/// How much template source (in bytes) is compiled on one thread; more is spread over the
+/// machine's cores.
+const SPREAD_ABOVE: usize = 1 << 20;
+
 handlebars_helper!(starts_with: |s: str, prefix: str| s.starts_with(prefix));
 handlebars_helper!(ends_with: |s: str, suffix: str| s.ends_with(suffix));
 handlebars_helper!(contains: |haystack: Json, needle: Json| match haystack {
@@ -135,8 +139,8 @@ impl Engine {
         })
     }
 
-    /// Compiles many templates (name, source), spread over the machine's cores: parsing is
-    /// most of the cost of a render. The first error in name order is returned. A name
+    /// Compiles many templates (name, source), spread over the machine's cores when there is
+    /// more than [`SPREAD_ABOVE`] of them. The first error in name order is returned. A name
     /// compiled before is kept as it is: an engine serves one blueprint, whose template of a
     /// given name never changes, so rendering it again costs no parse.
     pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), TemplateError> {
@@ -149,10 +153,16 @@ impl Engine {
             return Ok(());
         }
         let sources = &fresh[..];
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(sources.len())
-            .max(1);
+        let size: usize = sources.iter().map(|(_, src)| src.len()).sum();
+        // Below this much source a thread costs more (its stack, its heap) than it saves.
+        let threads = if size < SPREAD_ABOVE {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(sources.len())
+                .max(1)
+        };
         // Balance by size: the largest sources first, each to the least loaded thread.
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
@@ -167,18 +177,22 @@ impl Engine {
             let (name, src) = &sources[i];
             (i, compile_pieces(name, src, CHUNK_LINES))
         };
-        let mut compiled: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = buckets
-                .iter()
-                .map(|(_, indices)| {
-                    scope.spawn(|| indices.iter().map(|&i| compile(i)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+        let mut compiled: Vec<_> = if threads == 1 {
+            (0..sources.len()).map(compile).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = buckets
+                    .iter()
+                    .map(|(_, indices)| {
+                        scope.spawn(|| indices.iter().map(|&i| compile(i)).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
         if compiled.len() != sources.len() {
             return Err(TemplateError {
                 file: String::from("(compiler)"),

@@ -12,6 +12,7 @@ mod parse;
 pub mod refs;
 #[cfg(test)]
 mod samples;
+mod tag;
 pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};

@@ -11,21 +11,13 @@
 //! text element, standalone block tags taking their line's indentation and newline, and the
 //! order in which `else if` chains are linked.
 
+use super::tag::{Head, Parts};
 use handlebars::template::{
-    BlockParam, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Parameter, Template,
-    TemplateElement, TemplateMapping,
+    ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Template, TemplateElement,
+    TemplateMapping,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
-
-/// The inside of a tag as handlebars parses it.
-#[derive(Clone)]
-struct Parts {
-    name: Parameter,
-    params: Vec<Parameter>,
-    hash: HashMap<String, Parameter>,
-    block_param: Option<BlockParam>,
-}
 
 /// Tag text -> its parts, for the tags seen by this process (blueprints repeat their tags, and
 /// a condition is read when the manifest is checked and again when it is evaluated).
@@ -100,6 +92,7 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
             Tag::Expression => {
                 let parts = parts(
                     tag,
+                    (body, Head::Expression),
                     || tag.to_string(),
                     |t| match t.elements.as_slice() {
                         [TemplateElement::Expression(h)] => Some(h),
@@ -111,6 +104,7 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
             Tag::Open(helper) => {
                 let parts = parts(
                     tag,
+                    (body.get(1..).unwrap_or_default(), Head::Helper),
                     || format!("{tag}{{{{/{helper}}}}}"),
                     |t| match t.elements.as_slice() {
                         [TemplateElement::HelperBlock(h)] => Some(h),
@@ -123,6 +117,7 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
             Tag::ElseChain => {
                 let parts = parts(
                     tag,
+                    (body.get(4..).unwrap_or_default(), Head::Helper),
                     || format!("{{{{#x}}}}{tag}{{{{/x}}}}"),
                     |t| match t.elements.as_slice() {
                         [TemplateElement::HelperBlock(h)] => match h.inverse.as_ref() {
@@ -197,10 +192,11 @@ fn identifier(s: &str) -> Option<&str> {
     (end > 0).then(|| &s[..end])
 }
 
-/// The parts of `tag`, parsed by handlebars as the source `wrap()` and found by `pick`, or from
-/// this thread's cache.
+/// The parts of `tag`: read from its `inside` when `tag` can, else parsed by handlebars as the
+/// source `wrap()` and found there by `pick`; each distinct tag once per process.
 fn parts(
     tag: &str,
+    inside: (&str, Head),
     wrap: impl FnOnce() -> String,
     pick: impl FnOnce(&Template) -> Option<&Box<HelperTemplate>>,
 ) -> Option<Parts> {
@@ -208,12 +204,14 @@ fn parts(
     if let Some(parts) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
         return parts;
     }
-    let parsed = Template::compile(&wrap()).ok();
-    let parts = parsed.as_ref().and_then(pick).map(|h| Parts {
-        name: h.name.clone(),
-        params: h.params.clone(),
-        hash: h.hash.clone(),
-        block_param: h.block_param.clone(),
+    let parts = super::tag::parts(inside.0, inside.1).or_else(|| {
+        let parsed = Template::compile(&wrap()).ok();
+        parsed.as_ref().and_then(pick).map(|h| Parts {
+            name: h.name.clone(),
+            params: h.params.clone(),
+            hash: h.hash.clone(),
+            block_param: h.block_param.clone(),
+        })
     });
     if let Ok(mut c) = cache.lock() {
         c.insert(tag.to_string(), parts.clone());

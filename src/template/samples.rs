@@ -44,6 +44,23 @@ pub(super) fn random_template(dice: &mut Dice, depth: usize, out: &mut String) {
         "and a (not b)",
         "lookup a 1",
         "x k=1 j='s'",
+        "lookup a -1",
+        "x k=(eq a 'b') j=true",
+        "( upper a )",
+        "json null",
+        "eq a 01",
+        "eq a 1.5",
+        "eq a 'it\\'s'",
+        "eq a \"tab\there\"",
+        "eq a \"q\\\"q\"",
+        "eq @root.a ../b",
+        "eq this.a a.[b]",
+        "x as",
+        "x k = 1",
+        "x (y)",
+        "x (y (z a) \"w\")",
+        "true",
+        "1",
         " a ",
         "> p",
         "! note ",
@@ -56,7 +73,14 @@ pub(super) fn random_template(dice: &mut Dice, depth: usize, out: &mut String) {
         "^",
         "^a",
     ];
-    let conditions = ["a", "(eq a \"b\")", "(and a (not b))", " a "];
+    let conditions = [
+        "a",
+        "(eq a \"b\")",
+        "(and a (not b))",
+        " a ",
+        "xs as |x|",
+        "(eq a 'b') k=1",
+    ];
     let lines = format!("\n{LONG}\n  {LONG}\t\n{LONG}");
     let tilde = |dice: &mut Dice| if dice.below(10) == 0 { "~" } else { "" };
     for _ in 0..1 + dice.below(6) {
