@@ -175,7 +175,7 @@ impl Engine {
         }
         let compile = |i: usize| {
             let (name, src) = &sources[i];
-            (i, compile_pieces(name, src, CHUNK_LINES))
+            (i, compile_file(name, src, CHUNK_LINES))
         };
         let mut compiled: Vec<_> = if threads == 1 {
             (0..sources.len()).map(compile).collect()
@@ -313,6 +313,19 @@ pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::Te
     match name {
         Some(name) => Template::compile_with_name(src, name.to_string()),
         None => Template::compile(src),
+    }
+}
+
+/// Compiles a file's template: whole when pave's parser reads it (it is linear, so pieces
+/// would only scan the file twice), else in pieces for handlebars' parser.
+fn compile_file(
+    name: &str,
+    src: &str,
+    lines: usize,
+) -> Result<Vec<(usize, Template)>, TemplateError> {
+    match super::parse::parse(src, Some(name)) {
+        Some(template) => Ok(vec![(0, template)]),
+        None => compile_pieces(name, src, lines),
     }
 }
 
@@ -537,9 +550,17 @@ mod tests {
             (err.file.as_str(), err.line, err.column),
             ("template/t.hbs", Some(5), Some(3))
         );
+        // Read whole by pave's parser: the same place.
+        let whole = compile_file("template/t.hbs", src, 2).unwrap();
+        assert_eq!(whole.len(), 1);
+        engine.files.insert(String::from("template/t.hbs"), whole);
+        let err = engine
+            .render("template/t.hbs", &serde_json::json!({"x": 1}))
+            .unwrap_err();
+        assert_eq!((err.line, err.column), (Some(5), Some(3)));
         // A block never closed, in a later piece, is reported where it opens.
         let src = "a\nb\nc\nd\n{{x}}\n\n  {{#if x}}\nnever closed\n";
-        let err = compile_pieces("template/t.hbs", src, 2).unwrap_err();
+        let err = compile_file("template/t.hbs", src, 2).unwrap_err();
         assert_eq!((err.line, err.column), (Some(7), Some(3)), "{err}");
         // A syntax error in a later piece.
         let src = "a\nb\nc\nd\n{{x}}\nok\n{{x y}\n";
