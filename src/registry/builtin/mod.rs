@@ -144,15 +144,36 @@ impl Frozen {
         Frozen::new(name, &index_src, current, history)
     }
 
-    /// The newest release: the blueprint's folder, read once.
-    fn newest(&self, blueprint: &str) -> Result<Blueprint, RegistryError> {
-        let mut cache = self
-            .newest
-            .lock()
-            .map_err(|_| RegistryError::Inconsistent(String::from("the built-in cache broke")))?;
+    /// The version of the newest release; its folder is read once and kept for [`Self::take`].
+    fn newest_version(&self, blueprint: &str) -> Result<Version, RegistryError> {
+        let mut cache = self.cache()?;
         if let Some(bp) = cache.get(blueprint) {
-            return Ok(bp.clone());
+            return Ok(bp.version().clone());
         }
+        let bp = self.read_newest(blueprint)?;
+        let version = bp.version().clone();
+        cache.insert(blueprint.to_string(), bp);
+        Ok(version)
+    }
+
+    /// The newest release, handed over from the cache when its version was asked for before
+    /// (a blueprint is loaded once per run, so it is not copied), else read.
+    fn take(&self, blueprint: &str) -> Result<Blueprint, RegistryError> {
+        match self.cache()?.remove(blueprint) {
+            Some(bp) => Ok(bp),
+            None => self.read_newest(blueprint),
+        }
+    }
+
+    fn cache(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, Blueprint>>, RegistryError> {
+        self.newest
+            .lock()
+            .map_err(|_| RegistryError::Inconsistent(String::from("the built-in cache broke")))
+    }
+
+    fn read_newest(&self, blueprint: &str) -> Result<Blueprint, RegistryError> {
         let entry = super::find_entry(&self.name, &self.index, blueprint)?;
         let text = self.current.get(&entry.path).ok_or_else(|| {
             RegistryError::Inconsistent(format!(
@@ -160,9 +181,7 @@ impl Frozen {
                 entry.path
             ))
         })?;
-        let bp = self.read(blueprint, text, &format!("{}:{blueprint}", self.name))?;
-        cache.insert(blueprint.to_string(), bp.clone());
-        Ok(bp)
+        self.read(blueprint, text, &format!("{}:{blueprint}", self.name))
     }
 
     fn read(&self, blueprint: &str, text: &str, origin: &str) -> Result<Blueprint, RegistryError> {
@@ -189,22 +208,21 @@ impl BlueprintSource for Frozen {
     }
 
     fn versions(&self, blueprint: &str) -> Result<Vec<Version>, RegistryError> {
-        let newest = self.newest(blueprint)?;
+        let newest = self.newest_version(blueprint)?;
         let mut versions: Vec<Version> = self
             .history
             .get(blueprint)
             .map(|h| h.keys().cloned().collect())
             .unwrap_or_default();
-        versions.push(newest.version().clone());
+        versions.push(newest);
         versions.sort();
         versions.dedup();
         Ok(versions)
     }
 
     fn load(&self, blueprint: &str, version: &Version) -> Result<Loaded, RegistryError> {
-        let newest = self.newest(blueprint)?;
-        let found = if newest.version() == version {
-            newest
+        let found = if &self.newest_version(blueprint)? == version {
+            self.take(blueprint)?
         } else if let Some(text) = self.history.get(blueprint).and_then(|h| h.get(version)) {
             let origin = format!("{HISTORY_DIR}/{blueprint}/{version}.txt");
             let bp = self.read(blueprint, text, &origin)?;
