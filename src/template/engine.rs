@@ -140,7 +140,7 @@ impl Engine {
     }
 
     /// Compiles many templates (name, source), spread over the machine's cores when there is
-    /// more than [`SPREAD_ABOVE`] of them. The first error in name order is returned. A name
+    /// more than 1 MiB of them (`SPREAD_ABOVE`). The first error in name order is returned. A name
     /// compiled before is kept as it is: an engine serves one blueprint, whose template of a
     /// given name never changes, so rendering it again costs no parse.
     pub fn compile_many(&mut self, sources: &[(String, &str)]) -> Result<(), TemplateError> {
