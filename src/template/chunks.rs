@@ -98,9 +98,9 @@ enum Kind {
     Other,
 }
 
-pub(super) struct Tag {
-    pub(super) start: usize,
-    pub(super) end: usize,
+struct Tag {
+    start: usize,
+    end: usize,
     kind: Kind,
     /// `{{~`: the whitespace before the tag is stripped.
     strips_before: bool,
@@ -110,7 +110,7 @@ pub(super) struct Tag {
 
 /// The next tag at or after `at`: `Ok(None)` at the end of the source, and `None` (keep the
 /// template whole) when a tag, comment or raw block is never closed.
-pub(super) fn next_tag(src: &str, mut at: usize) -> Option<Option<Tag>> {
+fn next_tag(src: &str, mut at: usize) -> Option<Option<Tag>> {
     loop {
         let Some(found) = src[at..].find("{{") else {
             return Some(None);

@@ -299,15 +299,11 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
-/// Compiles `src` as handlebars' parser does (named `name` when given), by the cheapest way
-/// that gives handlebars' own template: pave's parser for the common subset, else handlebars
-/// with long runs of text taken out, else handlebars on the whole source (which also gives
-/// errors their exact positions).
+/// Compiles `src` as handlebars' parser does (named `name` when given): with pave's parser
+/// for the common subset (one pass, handlebars' own template), else with handlebars, which
+/// also gives errors their exact positions.
 pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::TemplateError> {
     if let Some(template) = super::parse::parse(src, name) {
-        return Ok(template);
-    }
-    if let Some(template) = super::elide::elided(src, name) {
         return Ok(template);
     }
     match name {

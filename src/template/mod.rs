@@ -6,7 +6,6 @@
 pub mod blocks;
 mod chunks;
 pub mod condition;
-mod elide;
 mod engine;
 mod parse;
 pub mod refs;

@@ -1,10 +1,10 @@
-//! Test sources for the two ways of compiling a template without handlebars' parser reading
-//! all of it (`parse`, `elide`): random templates built from what handlebars treats with care,
-//! and every template of the built-in blueprints. Each way must give handlebars' own template.
+//! Test sources for pave's template parser (`parse`): random templates built from what
+//! handlebars treats with care, and every template of the built-in blueprints. It must give
+//! handlebars' own template for each source it reads.
 
 use handlebars::template::Template;
 
-/// A line long enough for `elide` to take out.
+/// A long line of plain text.
 pub(super) const LONG: &str = "a line of plain text long enough to be taken out";
 
 /// A small random number source (xorshift), so that the random tests are the same each run.
