@@ -1,17 +1,17 @@
 //! A parser for the handlebars that blueprints write most: text, `{{expressions}}`, blocks
 //! (`{{#if}}`, `{{#each}}`...) with `{{else}}` and `{{else if}}`, and their closing tags. It
 //! builds the very template that handlebars' own parser builds, element for element and
-//! position for position, in one pass over the source; the inside of each distinct tag is
-//! still parsed by handlebars, once per thread. A source with anything else (partials,
-//! comments, raw blocks, escapes, whitespace control with `~`, triple braces, decorators) or
-//! with an error is declined, and handlebars parses it whole.
+//! position for position, in one pass over the source; `tag` reads the inside of each tag.
+//! A source with anything else (partials, comments, raw blocks, escapes, whitespace control
+//! with `~`, triple braces, decorators, a tag `tag` does not read) or with an error is
+//! declined, and handlebars parses it whole.
 //!
 //! The rules it follows are handlebars' own (`Template::compile2` in handlebars 6): the
 //! whitespace its grammar skips between elements, a trailing run of whitespace becoming its own
 //! text element, standalone block tags taking their line's indentation and newline, and the
 //! order in which `else if` chains are linked.
 
-use super::tag::{Head, Parts};
+use super::tag::{Head, Parts, identifier};
 use handlebars::template::{
     ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Template, TemplateElement,
     TemplateMapping,
@@ -59,11 +59,10 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
     let mut p = Parser {
         src,
         stack: VecDeque::from([Template::new()]),
-        helpers: VecDeque::new(),
-        plain_else: VecDeque::new(),
+        open: VecDeque::new(),
         trim_line: false,
         prev_end: 0,
-        at: Cursor::default(),
+        at: Cursor::START,
     };
     let mut pos = 0;
     loop {
@@ -76,10 +75,10 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
             pos + src[pos..text_end].len() - src[pos..text_end].trim_start_matches(is_ws).len()
         };
         if text_start < text_end {
-            p.raw_text(text_start, text_end);
+            p.raw_text(text_start, text_end)?;
         }
         let Some(start) = tag_start else {
-            p.trailing(src.len());
+            p.trailing(src.len())?;
             break;
         };
         if src[..start].ends_with('\\') {
@@ -89,54 +88,21 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
         let tag = &src[start..end];
         let body = tag[2..tag.len() - 2].trim_matches(is_ws);
         match classify(tag, body)? {
-            Tag::Expression => {
-                let parts = parts(
-                    tag,
-                    (body, Head::Expression),
-                    || tag.to_string(),
-                    |t| match t.elements.as_slice() {
-                        [TemplateElement::Expression(h)] => Some(h),
-                        _ => None,
-                    },
-                )?;
-                p.expression(start, end, parts)?;
-            }
+            Tag::Expression => p.expression(start, end, parts(tag, body, Head::Expression)?)?,
             Tag::Open(helper) => {
-                let parts = parts(
-                    tag,
-                    (body.get(1..).unwrap_or_default(), Head::Helper),
-                    || format!("{tag}{{{{/{helper}}}}}"),
-                    |t| match t.elements.as_slice() {
-                        [TemplateElement::HelperBlock(h)] => Some(h),
-                        _ => None,
-                    },
-                )?;
-                p.open(start, end, parts, helper)?;
+                let inside = body.get(1..).unwrap_or_default();
+                p.open(start, end, parts(tag, inside, Head::Helper)?, helper)?;
             }
             Tag::Else => p.inverse(start, end, None)?,
             Tag::ElseChain => {
-                let parts = parts(
-                    tag,
-                    (body.get(4..).unwrap_or_default(), Head::Helper),
-                    || format!("{{{{#x}}}}{tag}{{{{/x}}}}"),
-                    |t| match t.elements.as_slice() {
-                        [TemplateElement::HelperBlock(h)] => match h.inverse.as_ref() {
-                            Some(inv) => match inv.elements.as_slice() {
-                                [TemplateElement::HelperBlock(c)] => Some(c),
-                                _ => None,
-                            },
-                            None => None,
-                        },
-                        _ => None,
-                    },
-                )?;
-                p.inverse(start, end, Some(parts))?;
+                let inside = body.get(4..).unwrap_or_default();
+                p.inverse(start, end, Some(parts(tag, inside, Head::Helper)?))?;
             }
             Tag::Close(helper) => p.close(start, end, helper)?,
         }
         pos = end;
     }
-    if !p.helpers.is_empty() || p.stack.len() != 1 {
+    if !p.open.is_empty() || p.stack.len() != 1 {
         return None;
     }
     let mut root = p.stack.pop_front()?;
@@ -195,38 +161,13 @@ fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
     Some(Tag::Expression)
 }
 
-/// The identifier at the start of `s` (the grammar's `symbol_char`s), when there is one.
-fn identifier(s: &str) -> Option<&str> {
-    let end = s
-        .char_indices()
-        .find(|(_, c)| {
-            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '$' | ':') || !c.is_ascii())
-        })
-        .map_or(s.len(), |(i, _)| i);
-    (end > 0).then(|| &s[..end])
-}
-
-/// The parts of `tag`: read from its `inside` when `tag` can, else parsed by handlebars as the
-/// source `wrap()` and found there by `pick`; each distinct tag once per process.
-fn parts(
-    tag: &str,
-    inside: (&str, Head),
-    wrap: impl FnOnce() -> String,
-    pick: impl FnOnce(&Template) -> Option<&Box<HelperTemplate>>,
-) -> Option<Parts> {
+/// The parts of `tag` (whose inside is `inside`), each distinct tag read once per process.
+fn parts(tag: &str, inside: &str, head: Head) -> Option<Parts> {
     let cache = PARTS.get_or_init(Default::default);
     if let Some(parts) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
         return parts;
     }
-    let parts = super::tag::parts(inside.0, inside.1).or_else(|| {
-        let parsed = Template::compile(&wrap()).ok();
-        parsed.as_ref().and_then(pick).map(|h| Parts {
-            name: h.name.clone(),
-            params: h.params.clone(),
-            hash: h.hash.clone(),
-            block_param: h.block_param.clone(),
-        })
-    });
+    let parts = super::tag::parts(inside, head);
     if let Ok(mut c) = cache.lock() {
         c.insert(tag.to_string(), parts.clone());
     }
@@ -247,11 +188,26 @@ fn spec(parts: Parts) -> Option<ExpressionSpec> {
 }
 
 /// Line and column (1-based, in characters, `\r\n` one newline) of increasing offsets.
-#[derive(Default)]
+#[derive(Clone, Copy)]
 struct Cursor {
     pos: usize,
     line: usize,
     col: usize,
+}
+
+impl Cursor {
+    const START: Cursor = Cursor {
+        pos: 0,
+        line: 1,
+        col: 1,
+    };
+}
+
+/// A block being read: its helper, and whether its plain `{{else}}` was seen (the grammar
+/// allows one, after every `{{else if}}`).
+struct Open {
+    helper: HelperTemplate,
+    plain_else: bool,
 }
 
 /// The state of handlebars' compiler, for the subset this parser reads.
@@ -260,9 +216,7 @@ struct Parser<'a> {
     /// The templates being built, innermost first.
     stack: VecDeque<Template>,
     /// The blocks open, innermost first.
-    helpers: VecDeque<HelperTemplate>,
-    /// For each block open: whether its plain `{{else}}` was seen.
-    plain_else: VecDeque<bool>,
+    open: VecDeque<Open>,
     /// After a standalone tag: the next text loses its leading blanks and first newline.
     trim_line: bool,
     /// Where the previous element ended.
@@ -271,13 +225,10 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn line_col(&mut self, pos: usize) -> (usize, usize) {
-        if self.at.line == 0 || pos < self.at.pos {
-            self.at = Cursor {
-                pos: 0,
-                line: 1,
-                col: 1,
-            };
+    /// The mapping entry (line and column) of the offset `pos`.
+    fn at(&mut self, pos: usize) -> Option<TemplateMapping> {
+        if pos < self.at.pos {
+            self.at = Cursor::START;
         }
         let skipped = &self.src[self.at.pos..pos];
         match skipped.rfind('\n') {
@@ -288,12 +239,11 @@ impl Parser<'_> {
             None => self.at.col += skipped.chars().count(),
         }
         self.at.pos = pos;
-        (self.at.line, self.at.col)
+        mapping(self.at.line, self.at.col)
     }
 
     fn push(&mut self, element: TemplateElement, pos: usize) -> Option<()> {
-        let (line, col) = self.line_col(pos);
-        let at = mapping(line, col)?;
+        let at = self.at(pos)?;
         let t = self.stack.front_mut()?;
         t.elements.push(element);
         t.mapping.push(at);
@@ -332,11 +282,13 @@ impl Parser<'_> {
             return None;
         }
         self.trim_line = self.standalone(start, end)?;
-        let h = HelperTemplate::new(spec(parts)?, true, self.trim_line);
-        self.helpers.push_front(h);
-        self.plain_else.push_front(false);
-        let (line, col) = self.line_col(start);
-        let at = mapping(line, col)?;
+        let helper = HelperTemplate::new(spec(parts)?, true, self.trim_line);
+        self.open.push_front(Open {
+            helper,
+            plain_else: false,
+        });
+        // Handlebars records a block's place when it opens, and adds the block when it closes.
+        let at = self.at(start)?;
         self.stack.front_mut()?.mapping.push(at);
         self.stack.push_front(Template::new());
         self.prev_end = end;
@@ -347,19 +299,14 @@ impl Parser<'_> {
     fn inverse(&mut self, start: usize, end: usize, chain: Option<Parts>) -> Option<()> {
         self.trailing(start)?;
         self.trim_line = self.standalone(start, end)?;
-        if self.helpers.is_empty() || self.stack.len() < 2 {
+        let open = self.open.front_mut()?;
+        if open.plain_else || self.stack.len() < 2 {
             return None;
         }
-        // The grammar allows one plain `{{else}}` per block, after every `{{else if}}`.
-        if *self.plain_else.front()? {
-            return None;
-        }
-        if chain.is_none() {
-            *self.plain_else.front_mut()? = true;
-        }
+        open.plain_else = chain.is_none();
         let body = self.stack.pop_front()?;
         let indent = self.trim_line;
-        let h = self.helpers.front_mut()?;
+        let h = &mut open.helper;
         if chain.is_some() {
             h.chain = true;
         }
@@ -379,8 +326,7 @@ impl Parser<'_> {
     fn close(&mut self, start: usize, end: usize, helper: &str) -> Option<()> {
         self.trailing(start)?;
         self.trim_line = self.standalone(start, end)?;
-        let mut h = self.helpers.pop_front()?;
-        self.plain_else.pop_front()?;
+        let mut h = self.open.pop_front()?.helper;
         if h.name.as_name() != Some(helper) || self.stack.len() < 2 {
             return None;
         }

@@ -1,12 +1,13 @@
 //! The inside of a tag (`if (eq waf "existing")`, `upper name`, `each items`) read into the
 //! name, arguments and named arguments handlebars makes of it, for the forms blueprints write:
-//! paths, string, number and boolean literals, subexpressions and `key=value` pairs. Each
+//! paths, string, number and boolean literals, subexpressions, `key=value` pairs and a block's
+//! `as |item index|`. Each
 //! distinct word is given to handlebars' own parameter parser once per process; quoted strings
-//! are read as handlebars reads them (as JSON). Anything else (block parameters, arrays,
-//! spaces around `=`, a keyword where an argument goes) is declined, and the caller has
-//! handlebars parse the whole tag.
+//! are read as handlebars reads them (as JSON). Anything else (arrays, escapes in strings,
+//! spaces around `=`, a keyword where an argument goes) is declined, and handlebars parses
+//! the whole source.
 
-use handlebars::template::{Parameter, Subexpression};
+use handlebars::template::{BlockParam, Parameter, Subexpression};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -17,7 +18,7 @@ pub(super) struct Parts {
     pub(super) name: Parameter,
     pub(super) params: Vec<Parameter>,
     pub(super) hash: HashMap<String, Parameter>,
-    pub(super) block_param: Option<handlebars::template::BlockParam>,
+    pub(super) block_param: Option<BlockParam>,
 }
 
 /// How the first word of a tag is read.
@@ -33,6 +34,11 @@ pub(super) enum Head {
 pub(super) fn parts(inside: &str, head: Head) -> Option<Parts> {
     let words = words(inside)?;
     let (first, rest) = words.split_first()?;
+    // A block may end in `as |item|` or `as |item index|`.
+    let (rest, block_param) = match rest.iter().position(|w| *w == "as") {
+        Some(at) if head == Head::Helper => (&rest[..at], Some(block_param(&rest[at + 1..])?)),
+        _ => (rest, None),
+    };
     let name = if head == Head::Helper || !rest.is_empty() {
         if !is_identifier(first) {
             return None;
@@ -49,8 +55,26 @@ pub(super) fn parts(inside: &str, head: Head) -> Option<Parts> {
         name,
         params,
         hash,
-        block_param: None,
+        block_param,
     })
+}
+
+/// `|item|` or `|item index|`, split into words.
+fn block_param(words: &[&str]) -> Option<BlockParam> {
+    let joined = words.join(" ");
+    let inner = joined.strip_prefix('|')?.strip_suffix('|')?;
+    let names: Vec<&str> = inner.split_whitespace().collect();
+    if !names.iter().all(|n| is_identifier(n)) {
+        return None;
+    }
+    match names.as_slice() {
+        [one] => Some(BlockParam::Single(Parameter::Name((*one).to_string()))),
+        [one, two] => Some(BlockParam::Pair((
+            Parameter::Name((*one).to_string()),
+            Parameter::Name((*two).to_string()),
+        ))),
+        _ => None,
+    }
 }
 
 /// Arguments and named arguments.
@@ -143,12 +167,20 @@ fn word_param(word: &str) -> Option<Parameter> {
     p
 }
 
-/// The grammar's `symbol_char`s, one or more.
-pub(super) fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '$' | ':') || !c.is_ascii()
+/// The identifier at the start of `s` (the grammar's `symbol_char`s), when there is one.
+pub(super) fn identifier(s: &str) -> Option<&str> {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '$' | ':') || !c.is_ascii())
         })
+        .map_or(s.len(), |(i, _)| i);
+    (end > 0).then(|| &s[..end])
+}
+
+/// Whether all of `s` is one identifier.
+fn is_identifier(s: &str) -> bool {
+    identifier(s) == Some(s)
 }
 
 /// `s` cut at whitespace outside parentheses and quotes; `None` when they are not balanced.
