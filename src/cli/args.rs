@@ -35,11 +35,15 @@ pub struct Network {
 }
 
 /// The global `--quiet`, shadowed where printing less means nothing: still accepted, kept out
-/// of the command's `--help`.
-#[derive(Debug, Clone, Copy, Default, Args)]
-pub struct NoOutputFlags {
-    #[arg(long, short, hide = true)]
-    quiet: bool,
+/// of the command's `--help`. It is put on the command itself (`#[command(arg = ...)]`), which
+/// clap applies before it adds the global flags, since the command's own arguments are only
+/// built when the command is used (`defer`).
+fn no_output_flags() -> clap::Arg {
+    clap::Arg::new("quiet")
+        .long("quiet")
+        .short('q')
+        .hide(true)
+        .action(clap::ArgAction::SetTrue)
 }
 
 impl Command {
@@ -64,6 +68,7 @@ impl Command {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// List the blueprints of a registry.
     #[command(
@@ -117,27 +122,22 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  pave completions bash > ~/.local/share/bash-completion/completions/pave\n  pave completions zsh > ~/.zfunc/_pave"
     )]
+    #[command(arg = no_output_flags())]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
-        #[command(flatten)]
-        ignored: NoOutputFlags,
     },
     /// Print the man page (roff), made from the same definitions as --help.
     #[command(
         after_help = "Examples:\n  pave man > ~/.local/share/man/man1/pave.1\n  pave man | man -l -"
     )]
-    Man {
-        #[command(flatten)]
-        ignored: NoOutputFlags,
-    },
+    #[command(arg = no_output_flags())]
+    Man,
     /// Print the blueprint names that shell completion offers: builtin and the cached
     /// registries, never from the network.
     #[command(name = "__complete-blueprints", hide = true)]
-    CompleteBlueprints {
-        #[command(flatten)]
-        ignored: NoOutputFlags,
-    },
+    #[command(arg = no_output_flags())]
+    CompleteBlueprints,
     /// Tell the platform team about a blueprint, and read what teams told it.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
@@ -260,6 +260,7 @@ pub struct UpdateArgs {
 
 /// `pave blueprint ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum BlueprintCommand {
     /// Start a new blueprint folder with a manifest, a template, an example answer set and a
     /// changelog.
@@ -280,6 +281,7 @@ pub enum BlueprintCommand {
     #[command(
         after_help = "Examples:\n  pave blueprint lint blueprints/cloudfront-http-api\n  pave blueprint lint blueprints/* --deny-warnings\n\nExit 1 when any error is found (or any warning, with --deny-warnings)."
     )]
+    #[command(arg = no_output_flags())]
     Lint {
         /// Blueprint folders.
         #[arg(required = true)]
@@ -290,8 +292,6 @@ pub enum BlueprintCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        ignored: NoOutputFlags,
     },
     /// Render every example answer set (tests/<case>.yaml), compare with its snapshot and run
     /// the manifest's checks inside the rendered project.
@@ -328,6 +328,7 @@ pub struct RegistryArgs {
 
 /// The `pave registry` subcommands.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RegistryCommand {
     /// Create a new registry repository: registry.yaml, a contributor README and a CI workflow.
     #[command(
@@ -358,20 +359,18 @@ pub enum RegistryCommand {
     },
     /// List the registries: builtin and the configured ones, with their priority and cache's age.
     #[command(after_help = "Examples:\n  pave registry list\n  pave registry list --json")]
+    #[command(arg = no_output_flags())]
     List {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        ignored: NoOutputFlags,
     },
     /// Remove a registry from the config (and its cache).
     #[command(after_help = "Examples:\n  pave registry remove acme")]
+    #[command(arg = no_output_flags())]
     Remove {
         /// The registry's name.
         name: String,
-        #[command(flatten)]
-        ignored: NoOutputFlags,
     },
     /// Fetch registries now, whatever the age of their cache, and report the new versions.
     #[command(
@@ -396,6 +395,7 @@ pub enum RegistryCommand {
 
 /// `pave feedback ...`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum FeedbackCommand {
     /// Send feedback about the blueprint a project was made from (or a pattern you missed).
     #[command(
