@@ -8,6 +8,7 @@
 //! the whole source.
 
 use handlebars::template::{BlockParam, Parameter, Subexpression};
+use handlebars::{Path, PathSeg};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -155,6 +156,9 @@ fn param(word: &str) -> Option<Parameter> {
 /// A plain word (a path, a number, `true`) as handlebars' parameter parser reads it, once per
 /// process.
 fn word_param(word: &str) -> Option<Parameter> {
+    if let Some(p) = plain_path(word) {
+        return Some(p);
+    }
     static WORDS: OnceLock<Mutex<HashMap<String, Option<Parameter>>>> = OnceLock::new();
     let cache = WORDS.get_or_init(Default::default);
     if let Some(p) = cache.lock().ok().and_then(|c| c.get(word).cloned()) {
@@ -165,6 +169,23 @@ fn word_param(word: &str) -> Option<Parameter> {
         c.insert(word.to_string(), p.clone());
     }
     p
+}
+
+/// A one-segment path (`project_name`, `waf`) made as handlebars makes it, without its
+/// grammar: the word is ASCII letters, digits and `_`, starts with a letter or `_`, and is none
+/// of the words the grammar reads otherwise (`true`, `false`, `null`, `this`, `else`, `as`).
+fn plain_path(word: &str) -> Option<Parameter> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let plain = (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(word, "true" | "false" | "null" | "this" | "else" | "as");
+    plain.then(|| {
+        Parameter::Path(Path::Relative((
+            vec![PathSeg::Named(word.to_string())],
+            word.to_string(),
+        )))
+    })
 }
 
 /// The identifier at the start of `s` (the grammar's `symbol_char`s), when there is one.
@@ -282,6 +303,33 @@ mod tests {
             "with a",
         ] {
             same(inside, Head::Helper);
+        }
+    }
+
+    #[test]
+    fn plain_words_are_the_paths_handlebars_parses() {
+        for word in [
+            "a",
+            "_",
+            "_x",
+            "project_name",
+            "waf",
+            "A1",
+            "x_2_y",
+            "region",
+            "True",
+            "nulls",
+            "thisone",
+            "elsewhere",
+            "ask",
+        ] {
+            assert_eq!(plain_path(word), Parameter::parse(word).ok(), "{word}");
+        }
+        for word in [
+            "true", "false", "null", "this", "else", "as", "1a", "-a", "a-b", "a.b", "a/b", "@a",
+            "é", "", "a$",
+        ] {
+            assert!(plain_path(word).is_none(), "{word}");
         }
     }
 
