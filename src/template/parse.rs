@@ -1,20 +1,22 @@
-//! A parser for the handlebars that blueprints write most: text, `{{expressions}}`, blocks
-//! (`{{#if}}`, `{{#each}}`...) with `{{else}}` and `{{else if}}`, and their closing tags. It
-//! builds the very template that handlebars' own parser builds, element for element and
-//! position for position, in one pass over the source; `tag` reads the inside of each tag.
-//! A source with anything else (partials, comments, raw blocks, escapes, whitespace control
-//! with `~`, triple braces, decorators, a tag `tag` does not read) or with an error is
-//! declined, and handlebars parses it whole.
+//! A parser for the handlebars that blueprints write most: text (with `\{{` escapes),
+//! `{{expressions}}`, blocks (`{{#if}}`, `{{#each}}`...) with `{{else}}` and `{{else if}}`,
+//! their closing tags, and partials by name (`{{> name}}`). It builds the very template that
+//! handlebars' own parser builds, element for element and position for position, in one pass
+//! over the source; `tag` reads the inside of each tag. A source with anything else (comments,
+//! raw blocks, partials with arguments, whitespace control with `~`, triple braces,
+//! decorators, a tag `tag` does not read) or with an error is declined, and handlebars parses
+//! it whole.
 //!
 //! The rules it follows are handlebars' own (`Template::compile2` in handlebars 6): the
 //! whitespace its grammar skips between elements, a trailing run of whitespace becoming its own
-//! text element, standalone block tags taking their line's indentation and newline, and the
-//! order in which `else if` chains are linked.
+//! text element, standalone block and partial tags taking their line's indentation and
+//! newline, a partial keeping the blanks before it as its indent, an escape losing its first
+//! backslash, and the order in which `else if` chains are linked.
 
 use super::tag::{Head, Parts, identifier};
 use handlebars::template::{
-    ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Template, TemplateElement,
-    TemplateMapping,
+    DecoratorTemplate, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Parameter, Template,
+    TemplateElement, TemplateMapping,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
@@ -51,6 +53,8 @@ enum Tag<'a> {
     ElseChain,
     /// `{{/name}}`, with the name.
     Close(&'a str),
+    /// `{{> name}}`, with the name.
+    Partial(&'a str),
 }
 
 /// The template handlebars makes of `src`, or `None` when `src` holds something this parser
@@ -66,7 +70,7 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
     };
     let mut pos = 0;
     loop {
-        let tag_start = find_pair(src, pos, b'{');
+        let (tag_start, escapes) = next_tag(src, pos);
         let text_end = tag_start.unwrap_or(src.len());
         // The grammar skips whitespace between elements, except before the very first.
         let text_start = if pos == 0 {
@@ -75,15 +79,12 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
             pos + src[pos..text_end].len() - src[pos..text_end].trim_start_matches(is_ws).len()
         };
         if text_start < text_end {
-            p.raw_text(text_start, text_end)?;
+            p.raw_text(text_start, text_end, &escapes)?;
         }
         let Some(start) = tag_start else {
             p.trailing(src.len())?;
             break;
         };
-        if src[..start].ends_with('\\') {
-            return None;
-        }
         let end = find_pair(src, start, b'}')? + 2;
         let tag = &src[start..end];
         let body = tag[2..tag.len() - 2].trim_matches(is_ws);
@@ -99,6 +100,7 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
                 p.inverse(start, end, Some(parts(tag, inside, Head::Helper)?))?;
             }
             Tag::Close(helper) => p.close(start, end, helper)?,
+            Tag::Partial(partial) => p.partial(start, end, partial)?,
         }
         pos = end;
     }
@@ -124,6 +126,38 @@ fn find_pair(src: &str, from: usize, c: u8) -> Option<usize> {
     }
 }
 
+/// The next tag at or after `from`, and the backslashes before it that the grammar's escapes
+/// remove. A lone backslash before `{{` (and `{{{{`) makes the braces text; two or more make
+/// the first of them go, and the braces open a tag.
+fn next_tag(src: &str, from: usize) -> (Option<usize>, Vec<usize>) {
+    let bytes = src.as_bytes();
+    let mut escapes = Vec::new();
+    let mut search = from;
+    while let Some(at) = find_pair(src, search, b'{') {
+        let run = bytes[from..at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        match run {
+            0 => return (Some(at), escapes),
+            1 => {
+                escapes.push(at - 1);
+                search = if bytes.get(at + 2..at + 4) == Some(b"{{") {
+                    at + 4
+                } else {
+                    at + 2
+                };
+            }
+            _ => {
+                escapes.push(at - run);
+                return (Some(at), escapes);
+            }
+        }
+    }
+    (None, escapes)
+}
+
 /// The grammar's whitespace.
 fn is_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
@@ -136,7 +170,7 @@ fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
         return None;
     }
     let first = body.chars().next()?;
-    if matches!(first, '!' | '>' | '&' | '*' | '{' | '^' | '"' | '\'') {
+    if matches!(first, '!' | '&' | '*' | '{' | '^' | '"' | '\'') {
         return None;
     }
     if body == "else" {
@@ -153,6 +187,14 @@ fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
         }
         let helper = identifier(rest)?;
         return Some(Tag::Open(helper));
+    }
+    if let Some(rest) = body.strip_prefix('>') {
+        let partial = rest.trim_start_matches(is_ws);
+        let plain = !partial.is_empty()
+            && partial
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+        return plain.then_some(Tag::Partial(partial));
     }
     if let Some(rest) = body.strip_prefix('/') {
         let helper = rest.trim_start_matches(is_ws);
@@ -260,8 +302,19 @@ impl Parser<'_> {
         Some(())
     }
 
-    fn raw_text(&mut self, start: usize, end: usize) -> Option<()> {
-        let text = raw_string(&self.src[self.prev_end..end], self.trim_line);
+    fn raw_text(&mut self, start: usize, end: usize, escapes: &[usize]) -> Option<()> {
+        let text = if escapes.is_empty() {
+            raw_string(&self.src[self.prev_end..end], self.trim_line)
+        } else {
+            let mut unescaped = String::with_capacity(end - self.prev_end);
+            let mut from = self.prev_end;
+            for &backslash in escapes {
+                unescaped.push_str(self.src.get(from..backslash)?);
+                from = backslash + 1;
+            }
+            unescaped.push_str(self.src.get(from..end)?);
+            raw_string(&unescaped, self.trim_line)
+        };
         self.push(TemplateElement::RawString(text), start)?;
         self.trim_line = false;
         self.prev_end = end;
@@ -336,6 +389,25 @@ impl Parser<'_> {
             .front_mut()?
             .elements
             .push(TemplateElement::HelperBlock(Box::new(h)));
+        self.prev_end = end;
+        Some(())
+    }
+
+    /// `{{> name}}`: standalone like a block tag, and indented by the blanks before it.
+    fn partial(&mut self, start: usize, end: usize, name: &str) -> Option<()> {
+        self.trailing(start)?;
+        self.trim_line = self.standalone(start, end)?;
+        let before = &self.src[..start];
+        let blanks = &before[before.trim_end_matches([' ', '\t']).len()..];
+        let exp = spec(Parts {
+            name: Parameter::Name(name.to_string()),
+            params: Vec::new(),
+            hash: HashMap::new(),
+            block_param: None,
+        })?;
+        let mut partial = DecoratorTemplate::new(exp, self.trim_line);
+        partial.indent = (!blanks.is_empty()).then(|| blanks.to_string());
+        self.push(TemplateElement::PartialExpression(Box::new(partial)), start)?;
         self.prev_end = end;
         Some(())
     }
@@ -457,11 +529,24 @@ mod tests {
     }
 
     #[test]
+    fn escapes_and_partials_are_read_as_handlebars_reads_them() {
+        same("\\{{a}}");
+        same("x: $\\{{ secrets.A }} {{b}}\n");
+        same("\\{{{{a}}}} {{b}} \\{{{c}} \\\\{{d}} \\\\\\{{e}}");
+        same("a\\b \\\\ {{c}}\\");
+        same("{{#if a}}\n  \\{{x}}\n{{/if}}\n");
+        same("{{> p}}");
+        same("{{>p}}\n  {{> p-2_x}}\n\t{{ > q }}  \nafter {{> r}} {{a}}\n");
+        same("{{#if a}}\n    {{> p}}\n{{/if}}\n  {{> p}}");
+    }
+
+    #[test]
     fn anything_else_is_left_to_handlebars() {
-        declines("{{> partial}}");
+        declines("{{> partial arg}}");
+        declines("{{> a/b}}");
+        declines("{{#> layout}}{{/layout}}");
         declines("{{! comment }}");
         declines("{{~a}}");
-        declines("\\{{a}}");
         declines("{{{a}}}");
         declines("{{#if a}}open");
         declines("{{#if a}}{{/each}}");
@@ -473,8 +558,24 @@ mod tests {
 
     #[test]
     fn random_templates_compile_to_the_same_template() {
-        let fast = samples::random_agree(4000, |src| parse(src, Some("t")));
+        let escaped = std::cell::Cell::new(0);
+        let partials = std::cell::Cell::new(0);
+        let fast = samples::random_agree(4000, |src| {
+            let t = parse(src, Some("t"))?;
+            escaped.set(escaped.get() + usize::from(src.contains("\\{{")));
+            partials.set(partials.get() + usize::from(src.contains('>')));
+            Some(t)
+        });
         assert!(fast > 700, "only {fast} sources were read");
+        let (escaped, partials) = (escaped.get(), partials.get());
+        assert!(
+            escaped > 100,
+            "only {escaped} sources with escapes were read"
+        );
+        assert!(
+            partials > 25,
+            "only {partials} sources with partials were read"
+        );
     }
 
     #[test]

@@ -28,8 +28,23 @@ impl Dice {
 /// `else if`, partials, comments, escapes, and now and then a mistake.
 pub(super) fn random_template(dice: &mut Dice, depth: usize, out: &mut String) {
     let text = [
-        "\n", "\r\n", "\r", "  ", "\t", " \n", "text", "{", "}", "}}", "\\", "\\\\", "\\{{a}}",
-        "é", LONG,
+        "\n",
+        "\r\n",
+        "\r",
+        "  ",
+        "\t",
+        " \n",
+        "text",
+        "{",
+        "}",
+        "}}",
+        "\\",
+        "\\\\",
+        "\\{{a}}",
+        "\\{{{{a}}}}",
+        "\\\\\\{{",
+        "é",
+        LONG,
     ];
     let values = [
         "a",
@@ -63,6 +78,9 @@ pub(super) fn random_template(dice: &mut Dice, depth: usize, out: &mut String) {
         "1",
         " a ",
         "> p",
+        ">p-q",
+        " > p_1 ",
+        "> p a",
         "! note ",
         "!-- long\nnote --",
         "&a",
