@@ -77,15 +77,12 @@ pub fn render_traced(
     blueprint: &Blueprint,
     ctx: &serde_json::Value,
 ) -> Result<(FileTree, Origins), RenderError> {
-    let rules = file_rules(engine, blueprint, ctx)?;
+    let excluded = file_rules(engine, blueprint, ctx)?;
     // First pass: which files, at which paths; the templates among them compile together.
     let mut planned = Vec::new();
     let mut sources = Vec::new();
     for (path, entry) in &blueprint.template {
-        if !rules
-            .iter()
-            .all(|(glob, holds)| *holds || !glob.is_match(path.as_str()))
-        {
+        if excluded.iter().any(|glob| glob.is_match(path.as_str())) {
             continue;
         }
         let out_path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
@@ -149,14 +146,14 @@ pub fn render_traced(
     Ok((out, origins))
 }
 
-/// Evaluates the manifest's `files` rules once each: a template file is included when every
-/// rule whose glob matches it holds.
+/// Evaluates the manifest's `files` rules once each, and gives the matchers of those that do
+/// not hold: a template file is included when none of them matches it.
 fn file_rules(
     engine: &Engine,
     blueprint: &Blueprint,
     ctx: &serde_json::Value,
-) -> Result<Vec<(globset::GlobMatcher, bool)>, RenderError> {
-    let mut rules = Vec::with_capacity(blueprint.manifest.files.len());
+) -> Result<Vec<globset::GlobMatcher>, RenderError> {
+    let mut excluded = Vec::new();
     for rule in &blueprint.manifest.files {
         let glob = globset::GlobBuilder::new(&rule.path)
             .literal_separator(true)
@@ -166,16 +163,18 @@ fn file_rules(
                     "blueprint.yaml (files)",
                     format!("`{}` is not a valid glob: {e}", rule.path),
                 )
-            })?
-            .compile_matcher();
+            })?;
         let holds = engine.truthy(
             &format!("blueprint.yaml files[{}].when", rule.path),
             &rule.when,
             ctx,
         )?;
-        rules.push((glob, holds));
+        // Only a rule that does not hold leaves files out, so only its matcher is built.
+        if !holds {
+            excluded.push(glob.compile_matcher());
+        }
     }
-    Ok(rules)
+    Ok(excluded)
 }
 
 impl Classify for RenderError {
