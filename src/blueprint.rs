@@ -108,6 +108,16 @@ pub enum BlueprintError {
 impl Blueprint {
     /// Splits a blueprint folder's files (paths relative to the folder) into a blueprint.
     pub fn from_tree(origin: &str, files: FileTree) -> Result<Self, BlueprintError> {
+        Self::from_tree_prepared(origin, files, None)
+    }
+
+    /// [`Self::from_tree`], with the manifest read from `prepared` (its JSON, made when pave
+    /// was built) when that reads.
+    pub fn from_tree_prepared(
+        origin: &str,
+        files: FileTree,
+        prepared: Option<&str>,
+    ) -> Result<Self, BlueprintError> {
         let text = |path: &str, entry: &Entry| -> Result<String, BlueprintError> {
             match entry {
                 Entry::File { data, .. } => {
@@ -129,8 +139,11 @@ impl Blueprint {
                     origin: origin.to_string(),
                 })?;
         let manifest_src = text("blueprint.yaml", manifest_entry)?;
-        let manifest =
-            manifest::parse_manifest(&manifest_src, &format!("{origin}/blueprint.yaml"))?;
+        let manifest = manifest::parse_manifest_prepared(
+            &manifest_src,
+            prepared,
+            &format!("{origin}/blueprint.yaml"),
+        )?;
 
         let mut bp = Blueprint {
             manifest,

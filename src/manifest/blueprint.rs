@@ -142,7 +142,17 @@ fn template_problem(expr: &str) -> Option<String> {
 
 /// Parses and validates a `blueprint.yaml`.
 pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> {
-    let manifest: Manifest = crate::yaml::parse(src, file)?;
+    parse_manifest_prepared(src, None, file)
+}
+
+/// [`parse_manifest`], reading `prepared` (the same document as JSON, made at build time) in
+/// place of the YAML when it reads; the checks are the same.
+pub fn parse_manifest_prepared(
+    src: &str,
+    prepared: Option<&str>,
+    file: &str,
+) -> Result<Manifest, ManifestError> {
+    let manifest: Manifest = crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
     if manifest.api_version != API_VERSION {
         problems.push(

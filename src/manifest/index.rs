@@ -217,7 +217,17 @@ impl FeedbackConfig {
 
 /// Parses and validates a `registry.yaml`.
 pub fn parse_index(src: &str, file: &str) -> Result<RegistryIndex, ManifestError> {
-    let index: RegistryIndex = crate::yaml::parse(src, file)?;
+    parse_index_prepared(src, None, file)
+}
+
+/// [`parse_index`], reading `prepared` (the same document as JSON, made at build time) in
+/// place of the YAML when it reads; the checks are the same.
+pub fn parse_index_prepared(
+    src: &str,
+    prepared: Option<&str>,
+    file: &str,
+) -> Result<RegistryIndex, ManifestError> {
+    let index: RegistryIndex = crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
     if index.api_version != API_VERSION {
         problems.push(

@@ -6,10 +6,12 @@ mod blueprint;
 mod index;
 mod pattern;
 
-pub use blueprint::{FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest};
+pub use blueprint::{
+    FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest, parse_manifest_prepared,
+};
 pub use index::{
     DEFAULT_FEEDBACK_BRANCH, Deprecation, FeedbackConfig, IndexEntry, Maturity, RegistryIndex,
-    Yank, parse_index,
+    Yank, parse_index, parse_index_prepared,
 };
 
 use crate::error::{Classify, ErrorKind};

@@ -11,15 +11,16 @@ pub mod write;
 
 use super::{BlueprintSource, Loaded, RegistryError};
 use crate::blueprint::Blueprint;
-use crate::manifest::{RegistryIndex, parse_index};
+use crate::manifest::{RegistryIndex, parse_index, parse_index_prepared};
 use semver::Version;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
-// `INDEX` (registry.yaml), `CURRENT` (folder, frozen text) and `HISTORY` (blueprint, version,
-// frozen text), written by build.rs.
+// `INDEX` (registry.yaml), `CURRENT` (folder, frozen text), `HISTORY` (blueprint, version,
+// frozen text), and `INDEX_JSON` and `MANIFEST_JSON` (folder, its blueprint.yaml as JSON),
+// written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// The name (and recorded location) of the built-in registry.
@@ -44,7 +45,12 @@ impl Builtin {
                 let history = HISTORY.iter().map(|(name, version, text)| {
                     (name.to_string(), version.to_string(), Cow::Borrowed(*text))
                 });
-                Frozen::new(NAME, INDEX, current, history).map_err(|e| e.to_string())
+                let prepared = Prepared {
+                    index: INDEX_JSON,
+                    manifests: MANIFEST_JSON.iter().copied().collect(),
+                };
+                Frozen::with_prepared(NAME, INDEX, current, history, prepared)
+                    .map_err(|e| e.to_string())
             })
             .as_ref()
             .map_err(|e| RegistryError::Inconsistent(e.clone()))
@@ -82,6 +88,19 @@ pub struct Frozen {
     history: BTreeMap<String, BTreeMap<Version, Cow<'static, str>>>,
     /// The newest release of each blueprint, once read.
     newest: Mutex<BTreeMap<String, Blueprint>>,
+    /// JSON of the YAML documents, read in their place.
+    prepared: Prepared,
+}
+
+/// JSON made from a registry's YAML documents when pave was built (build.rs), read in their
+/// place: the index, and each blueprint folder's `blueprint.yaml` by the folder's path. A
+/// document without one, or whose JSON does not read, is read as YAML.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// `registry.yaml`.
+    pub index: Option<&'static str>,
+    /// `blueprint.yaml` of the newest release, by folder.
+    pub manifests: BTreeMap<&'static str, &'static str>,
 }
 
 impl Frozen {
@@ -93,7 +112,18 @@ impl Frozen {
         current: impl IntoIterator<Item = (String, Cow<'static, str>)>,
         history: impl IntoIterator<Item = (String, String, Cow<'static, str>)>,
     ) -> Result<Self, RegistryError> {
-        let index = parse_index(index, &format!("{name}:registry.yaml"))?;
+        Self::with_prepared(name, index, current, history, Prepared::default())
+    }
+
+    /// [`Self::new`], reading the `prepared` JSON in place of the YAML it was made from.
+    pub fn with_prepared(
+        name: &str,
+        index: &str,
+        current: impl IntoIterator<Item = (String, Cow<'static, str>)>,
+        history: impl IntoIterator<Item = (String, String, Cow<'static, str>)>,
+        prepared: Prepared,
+    ) -> Result<Self, RegistryError> {
+        let index = parse_index_prepared(index, prepared.index, &format!("{name}:registry.yaml"))?;
         let mut releases: BTreeMap<String, BTreeMap<Version, Cow<'static, str>>> = BTreeMap::new();
         for (blueprint, version, text) in history {
             let parsed = Version::parse(&version).map_err(|e| {
@@ -109,6 +139,7 @@ impl Frozen {
             current: current.into_iter().collect(),
             history: releases,
             newest: Mutex::new(BTreeMap::new()),
+            prepared,
         })
     }
 
@@ -181,13 +212,25 @@ impl Frozen {
                 entry.path
             ))
         })?;
-        self.read(blueprint, text, &format!("{}:{blueprint}", self.name))
+        let prepared = self.prepared.manifests.get(entry.path.as_str()).copied();
+        self.read(
+            blueprint,
+            text,
+            prepared,
+            &format!("{}:{blueprint}", self.name),
+        )
     }
 
-    fn read(&self, blueprint: &str, text: &str, origin: &str) -> Result<Blueprint, RegistryError> {
+    fn read(
+        &self,
+        blueprint: &str,
+        text: &str,
+        prepared: Option<&str>,
+        origin: &str,
+    ) -> Result<Blueprint, RegistryError> {
         let files =
             frozen::decode(text, origin).map_err(|e| RegistryError::Inconsistent(e.to_string()))?;
-        let bp = Blueprint::from_tree(origin, files)?;
+        let bp = Blueprint::from_tree_prepared(origin, files, prepared)?;
         if bp.name() != blueprint {
             return Err(RegistryError::Inconsistent(format!(
                 "{origin}: registry.yaml lists `{blueprint}`, but its manifest is named `{}`",
@@ -225,7 +268,7 @@ impl BlueprintSource for Frozen {
             self.take(blueprint)?
         } else if let Some(text) = self.history.get(blueprint).and_then(|h| h.get(version)) {
             let origin = format!("{HISTORY_DIR}/{blueprint}/{version}.txt");
-            let bp = self.read(blueprint, text, &origin)?;
+            let bp = self.read(blueprint, text, None, &origin)?;
             if bp.version() != version {
                 return Err(RegistryError::Inconsistent(format!(
                     "{origin} holds version {} of `{blueprint}`, not {version}",
@@ -287,6 +330,36 @@ mod tests {
             released_versions(text),
             [Version::new(1, 1, 0), Version::new(1, 0, 0)]
         );
+    }
+
+    /// The JSON build.rs made of each built-in YAML document is the same document: read
+    /// directly (not through the fallback to YAML), it gives what the YAML gives.
+    #[test]
+    fn the_prepared_json_reads_as_the_yaml_it_was_made_from() {
+        let json = INDEX_JSON.expect("build.rs converts registry.yaml");
+        let from_json: RegistryIndex = serde_json::from_str(json).unwrap();
+        assert_eq!(from_json, parse_index(INDEX, "registry.yaml").unwrap());
+        assert_eq!(
+            MANIFEST_JSON.len(),
+            CURRENT.len(),
+            "every folder has its JSON"
+        );
+        for (folder, json) in MANIFEST_JSON {
+            let text = CURRENT.iter().find(|(f, _)| f == folder).unwrap().1;
+            let files = frozen::decode(text, folder).unwrap();
+            let Some(crate::blueprint::Entry::File { data, .. }) = files.get("blueprint.yaml")
+            else {
+                panic!("{folder} has no blueprint.yaml");
+            };
+            let yaml = std::str::from_utf8(data).unwrap();
+            let from_json: crate::manifest::Manifest = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{folder}: the JSON does not read: {e}"));
+            assert_eq!(
+                from_json,
+                crate::manifest::parse_manifest(yaml, folder).unwrap(),
+                "{folder}/blueprint.yaml reads otherwise as JSON: quote the scalar that differs"
+            );
+        }
     }
 
     #[test]
