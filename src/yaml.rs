@@ -57,15 +57,16 @@ pub fn parse<T: DeserializeOwned>(src: &str, file: &str) -> Result<T, YamlError>
 
 /// Like [`parse`], but reads `prepared` instead when it is given and reads as a `T`: the same
 /// document as JSON, made from `src` when pave was built (the built-in registry's). JSON reads
-/// in a tenth of the time; the YAML is still what errors are about.
+/// in a tenth of the time; the YAML is still what errors are about. The flag says whether the
+/// JSON was what was read.
 pub fn parse_prepared<T: DeserializeOwned>(
     src: &str,
     prepared: Option<&str>,
     file: &str,
-) -> Result<T, YamlError> {
+) -> Result<(T, bool), YamlError> {
     match prepared.map(serde_json::from_str) {
-        Some(Ok(value)) => Ok(value),
-        _ => parse(src, file),
+        Some(Ok(value)) => Ok((value, true)),
+        _ => Ok((parse(src, file)?, false)),
     }
 }
 
@@ -154,11 +155,15 @@ mod tests {
     fn prepared_json_is_read_when_it_reads_and_the_yaml_otherwise() {
         let yaml = "name: a\nversion: 1.0.0\n";
         // The JSON is what is read when it reads (here it says something else, to tell).
-        let doc: Doc = parse_prepared(yaml, Some(r#"{"name":"b","version":"2"}"#), "f").unwrap();
-        assert_eq!((doc.name.as_str(), doc.version.as_str()), ("b", "2"));
+        let (doc, json): (Doc, bool) =
+            parse_prepared(yaml, Some(r#"{"name":"b","version":"2"}"#), "f").unwrap();
+        assert_eq!(
+            (doc.name.as_str(), doc.version.as_str(), json),
+            ("b", "2", true)
+        );
         for broken in [None, Some("not json"), Some(r#"{"name":"b"}"#)] {
-            let doc: Doc = parse_prepared(yaml, broken, "f").unwrap();
-            assert_eq!(doc.name, "a", "{broken:?}");
+            let (doc, json): (Doc, bool) = parse_prepared(yaml, broken, "f").unwrap();
+            assert_eq!((doc.name.as_str(), json), ("a", false), "{broken:?}");
         }
         // Errors are the YAML's, with its positions.
         let err = parse_prepared::<Doc>("name: a\nversoin: 1\n", Some("{}"), "f").unwrap_err();

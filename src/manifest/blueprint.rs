@@ -146,13 +146,16 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
 }
 
 /// [`parse_manifest`], reading `prepared` (the same document as JSON, made at build time) in
-/// place of the YAML when it reads; the checks are the same.
+/// place of the YAML when it reads. The checks are the same, except that the patterns of a
+/// prepared manifest are compiled when an answer needs them rather than now: it is a built-in
+/// one, and the test suite checks (and compiles) every built-in manifest as YAML.
 pub fn parse_manifest_prepared(
     src: &str,
     prepared: Option<&str>,
     file: &str,
 ) -> Result<Manifest, ManifestError> {
-    let manifest: Manifest = crate::yaml::parse_prepared(src, prepared, file)?;
+    let (manifest, checked_before): (Manifest, _) =
+        crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
     if manifest.api_version != API_VERSION {
         problems.push(
@@ -169,7 +172,7 @@ pub fn parse_manifest_prepared(
     let mut seen: Vec<&str> = Vec::new();
     for param in &manifest.parameters {
         let at = format!("name: {}", param.name);
-        check_parameter(param, &seen, &at, &mut problems);
+        check_parameter(param, &seen, &at, !checked_before, &mut problems);
         seen.push(&param.name);
     }
     check_renames(&manifest.parameters, &mut problems);
@@ -237,7 +240,13 @@ fn check_renames(params: &[Parameter], problems: &mut Problems<'_>) {
     }
 }
 
-fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut Problems<'_>) {
+fn check_parameter(
+    param: &Parameter,
+    earlier: &[&str],
+    at: &str,
+    compile_pattern: bool,
+    problems: &mut Problems<'_>,
+) {
     let name = &param.name;
     if let Err(e) = crate::names::parameter(name) {
         problems.push(at, e.to_string());
@@ -272,6 +281,7 @@ fn check_parameter(param: &Parameter, earlier: &[&str], at: &str, problems: &mut
         );
     }
     if let Some(pattern) = &param.pattern
+        && compile_pattern
         && let Err(e) = super::pattern::anchored(pattern)
     {
         problems.push(
@@ -394,7 +404,9 @@ impl Parameter {
                         "is {length} characters long, longer than the maximum {max}"
                     ));
                 }
-                if let Some(pattern) = &self.pattern {
+                if let Some(pattern) = &self.pattern
+                    && !(s.is_empty() && super::pattern::allows_empty(pattern))
+                {
                     let re = super::pattern::anchored(pattern).map_err(|e| e.to_string())?;
                     if !re.is_match(s) {
                         let shown = if self.kind == ParamType::Secret {
@@ -506,6 +518,34 @@ mod tests {
                 .to_string();
             assert!(err.contains(want), "{want}: {err}");
         }
+    }
+
+    #[test]
+    fn a_prepared_manifest_compiles_its_patterns_when_an_answer_needs_them() {
+        let yaml = "apiVersion: pave/v1\nname: x\nversion: 1.0.0\nsummary: s\nparameters:\n  - name: a\n    pattern: '^$|[a-'\n";
+        let err = parse_manifest(yaml, "blueprint.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pattern does not compile"), "{err}");
+        let json = r#"{"apiVersion":"pave/v1","name":"x","version":"1.0.0","summary":"s","parameters":[{"name":"a","pattern":"^$|[a-"}]}"#;
+        let m = parse_manifest_prepared(yaml, Some(json), "blueprint.yaml").unwrap();
+        let a = &m.parameters[0];
+        // An empty answer to an optional pattern needs no regex; any other answer compiles it.
+        assert_eq!(a.validate(&Value::from("")), Ok(()));
+        let err = a.validate(&Value::from("b")).unwrap_err();
+        assert!(err.contains("regex parse error"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_answer_is_checked_against_a_pattern_that_does_not_allow_it() {
+        let mut p = param(ParamType::String);
+        p.min = None;
+        p.pattern = Some(String::from("^x+$|^$y"));
+        assert!(p.validate(&Value::from("")).is_err());
+        p.pattern = Some(String::from("^$|^x+$"));
+        assert_eq!(p.validate(&Value::from("")), Ok(()));
+        assert_eq!(p.validate(&Value::from("xx")), Ok(()));
+        assert!(p.validate(&Value::from("y")).is_err());
     }
 
     #[test]

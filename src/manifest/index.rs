@@ -227,7 +227,7 @@ pub fn parse_index_prepared(
     prepared: Option<&str>,
     file: &str,
 ) -> Result<RegistryIndex, ManifestError> {
-    let index: RegistryIndex = crate::yaml::parse_prepared(src, prepared, file)?;
+    let (index, _): (RegistryIndex, _) = crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
     if index.api_version != API_VERSION {
         problems.push(

@@ -57,6 +57,13 @@ pub(super) fn anchored(pattern: &str) -> Result<Pattern, regex::Error> {
     Ok(re)
 }
 
+/// Whether `pattern` plainly allows an empty text, without compiling it: an optional answer's
+/// pattern starts with the alternative `^$|`. (A pattern that does not compile is refused when
+/// its manifest is checked.)
+pub(super) fn allows_empty(pattern: &str) -> bool {
+    pattern.starts_with("^$|")
+}
+
 /// `pattern` written so that regex-lite reads it as regex does, or `None` when it uses what
 /// regex-lite reads otherwise.
 fn for_lite(pattern: &str) -> Option<String> {
@@ -193,6 +200,24 @@ mod tests {
         }
         assert!(anchored("(?i)k").is_ok_and(|re| re.is_match("\u{212A}")));
         assert!(anchored(r"\d").is_ok_and(|re| re.is_match("\u{0663}")));
+    }
+
+    #[test]
+    fn what_plainly_allows_an_empty_text_does() {
+        for pattern in [
+            r"^$|^[a-z]+$",
+            r"^$|^arn:aws:acm:us-east-1:[0-9]{12}:x$",
+            r"^$|a|b",
+        ] {
+            assert!(allows_empty(pattern), "{pattern}");
+            assert!(
+                anchored(pattern).expect("compiles").is_match(""),
+                "{pattern}"
+            );
+        }
+        for pattern in [r"^[a-z]*$", r"^$x|^y$", r"^($|a)", r"$|^a"] {
+            assert!(!allows_empty(pattern), "{pattern}");
+        }
     }
 
     #[test]
