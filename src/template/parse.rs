@@ -21,9 +21,10 @@ use handlebars::template::{
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock};
 
-/// Tag text -> its parts, for the tags seen by this process (blueprints repeat their tags, and
-/// a condition is read when the manifest is checked and again when it is evaluated).
-static PARTS: OnceLock<Mutex<HashMap<String, Option<Parts>>>> = OnceLock::new();
+/// Tag text -> what handlebars makes of its inside, for the tags seen by this process
+/// (blueprints repeat their tags, and a condition is read when the manifest is checked and
+/// again when it is evaluated).
+static SPECS: OnceLock<Mutex<HashMap<String, Option<ExpressionSpec>>>> = OnceLock::new();
 
 /// A mapping entry at the given place: handlebars does not let other crates make one, so one
 /// it made is copied.
@@ -89,15 +90,15 @@ pub(super) fn parse(src: &str, name: Option<&str>) -> Option<Template> {
         let tag = &src[start..end];
         let body = tag[2..tag.len() - 2].trim_matches(is_ws);
         match classify(tag, body)? {
-            Tag::Expression => p.expression(start, end, parts(tag, body, Head::Expression)?)?,
+            Tag::Expression => p.expression(start, end, spec_of(tag, body, Head::Expression)?)?,
             Tag::Open(helper) => {
                 let inside = body.get(1..).unwrap_or_default();
-                p.open(start, end, parts(tag, inside, Head::Helper)?, helper)?;
+                p.open(start, end, spec_of(tag, inside, Head::Helper)?, helper)?;
             }
             Tag::Else => p.inverse(start, end, None)?,
             Tag::ElseChain => {
                 let inside = body.get(4..).unwrap_or_default();
-                p.inverse(start, end, Some(parts(tag, inside, Head::Helper)?))?;
+                p.inverse(start, end, Some(spec_of(tag, inside, Head::Helper)?))?;
             }
             Tag::Close(helper) => p.close(start, end, helper)?,
             Tag::Partial(partial) => p.partial(start, end, partial)?,
@@ -203,17 +204,18 @@ fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
     Some(Tag::Expression)
 }
 
-/// The parts of `tag` (whose inside is `inside`), each distinct tag read once per process.
-fn parts(tag: &str, inside: &str, head: Head) -> Option<Parts> {
-    let cache = PARTS.get_or_init(Default::default);
-    if let Some(parts) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
-        return parts;
+/// The expression of `tag` (whose inside is `inside`), each distinct tag read once per
+/// process.
+fn spec_of(tag: &str, inside: &str, head: Head) -> Option<ExpressionSpec> {
+    let cache = SPECS.get_or_init(Default::default);
+    if let Some(spec) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
+        return spec;
     }
-    let parts = super::tag::parts(inside, head);
+    let spec = super::tag::parts(inside, head).and_then(spec);
     if let Ok(mut c) = cache.lock() {
-        c.insert(tag.to_string(), parts.clone());
+        c.insert(tag.to_string(), spec.clone());
     }
-    parts
+    spec
 }
 
 fn spec(parts: Parts) -> Option<ExpressionSpec> {
@@ -321,21 +323,21 @@ impl Parser<'_> {
         Some(())
     }
 
-    fn expression(&mut self, start: usize, end: usize, parts: Parts) -> Option<()> {
+    fn expression(&mut self, start: usize, end: usize, spec: ExpressionSpec) -> Option<()> {
         self.trailing(start)?;
-        let h = HelperTemplate::new(spec(parts)?, false, false);
+        let h = HelperTemplate::new(spec, false, false);
         self.push(TemplateElement::Expression(Box::new(h)), start)?;
         self.prev_end = end;
         Some(())
     }
 
-    fn open(&mut self, start: usize, end: usize, parts: Parts, helper: &str) -> Option<()> {
+    fn open(&mut self, start: usize, end: usize, spec: ExpressionSpec, helper: &str) -> Option<()> {
         self.trailing(start)?;
-        if parts.name.as_name() != Some(helper) {
+        if spec.name.as_name() != Some(helper) {
             return None;
         }
         self.trim_line = self.standalone(start, end)?;
-        let helper = HelperTemplate::new(spec(parts)?, true, self.trim_line);
+        let helper = HelperTemplate::new(spec, true, self.trim_line);
         self.open.push_front(Open {
             helper,
             plain_else: false,
@@ -348,8 +350,8 @@ impl Parser<'_> {
         Some(())
     }
 
-    /// `{{else}}` (no parts) or `{{else name args}}`.
-    fn inverse(&mut self, start: usize, end: usize, chain: Option<Parts>) -> Option<()> {
+    /// `{{else}}` (no expression) or `{{else name args}}`.
+    fn inverse(&mut self, start: usize, end: usize, chain: Option<ExpressionSpec>) -> Option<()> {
         self.trailing(start)?;
         self.trim_line = self.standalone(start, end)?;
         let open = self.open.front_mut()?;
@@ -364,8 +366,8 @@ impl Parser<'_> {
             h.chain = true;
         }
         set_chain_template(h, body);
-        if let Some(parts) = chain {
-            let mut node = Box::new(HelperTemplate::new_chain(spec(parts)?, true, indent));
+        if let Some(spec) = chain {
+            let mut node = Box::new(HelperTemplate::new_chain(spec, true, indent));
             node.inverse = h.inverse.take();
             let mut holder = Template::new();
             holder.elements.push(TemplateElement::HelperBlock(node));
