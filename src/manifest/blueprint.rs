@@ -135,7 +135,7 @@ pub struct Rule {
 }
 
 fn template_problem(expr: &str) -> Option<String> {
-    crate::template::compile(expr, None)
+    crate::template::compile_shared(expr)
         .err()
         .map(|e| e.to_string())
 }

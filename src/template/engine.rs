@@ -8,6 +8,7 @@ use handlebars::{Context, Handlebars, Renderable, StringOutput, handlebars_helpe
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::TemplateError;
 
@@ -229,7 +230,8 @@ impl Engine {
         let pieces = self.files.get(name).ok_or_else(|| {
             TemplateError::new(name, "this template was not compiled before rendering")
         })?;
-        let context = Context::wraps(ctx).map_err(|e| render_error(name, &e, 0))?;
+        // A copy of the value: what `Context::wraps` gives, without a trip through serde.
+        let context = Context::from(ctx.clone());
         let mut out = StringOutput::new();
         for (before, template) in pieces {
             let mut rc = handlebars::RenderContext::new(template.name.as_ref());
@@ -246,9 +248,9 @@ impl Engine {
         if !src.contains("{{") {
             return Ok(src.to_string());
         }
-        let template = compile(src, None)
+        let template = compile_shared(src)
             .map_err(|e| render_error(what, &handlebars::RenderError::from(e), 0))?;
-        let context = Context::wraps(ctx).map_err(|e| render_error(what, &e, 0))?;
+        let context = Context::from(ctx.clone());
         let mut rc = handlebars::RenderContext::new(None);
         let mut out = StringOutput::new();
         template
@@ -310,6 +312,22 @@ pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::Te
         Some(name) => Template::compile_with_name(src, name.to_string()),
         None => Template::compile(src),
     }
+}
+
+/// [`compile`] of a template without a name (a condition, a file name, a default), once per
+/// process: a manifest's conditions are checked when it loads and evaluated again each time
+/// the answers they read change. Only templates that compile are kept.
+pub fn compile_shared(src: &str) -> Result<Arc<Template>, handlebars::TemplateError> {
+    static SHARED: OnceLock<Mutex<HashMap<String, Arc<Template>>>> = OnceLock::new();
+    let cache = SHARED.get_or_init(Default::default);
+    if let Some(template) = cache.lock().ok().and_then(|c| c.get(src).cloned()) {
+        return Ok(template);
+    }
+    let template = Arc::new(compile(src, None)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(src.to_string(), Arc::clone(&template));
+    }
+    Ok(template)
 }
 
 /// Compiles a file's template: whole when pave's parser reads it (it is linear, so pieces

@@ -15,7 +15,7 @@ mod tag;
 pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};
-pub use engine::{Engine, HELPERS, compile, parse_error};
+pub use engine::{Engine, HELPERS, compile, compile_shared, parse_error};
 use std::fmt;
 
 /// A template that does not parse or fails to render, with its position.
