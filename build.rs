@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     pack_relative_relocations();
+    order_hot_functions();
     if let Err(e) = run() {
         println!("cargo::error=cannot embed the built-in registry: {e}");
         std::process::exit(1);
@@ -44,6 +45,69 @@ fn pack_relative_relocations() {
         });
     if glibc.is_some_and(|v| v >= (2, 36)) {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+}
+
+/// Lays out the functions that common runs execute side by side (`link/symbol-order.txt`,
+/// written by `scripts/symbol-order`), so that a run faults in a few pages of code instead of
+/// pages from all over the binary. Only for a release build, and only when the linker takes
+/// LLD's `--symbol-ordering-file` (as the default one of Rust's x86_64 Linux target does):
+/// a probe link with the same compiler, target and flags finds that out.
+fn order_hot_functions() {
+    println!("cargo::rerun-if-changed=link/symbol-order.txt");
+    println!("cargo::rerun-if-env-changed=PAVE_NO_SYMBOL_ORDER");
+    let env = |name: &str| std::env::var(name).ok();
+    let (Some(root), Some(out), Some(rustc), Some(target)) = (
+        env("CARGO_MANIFEST_DIR"),
+        env("OUT_DIR"),
+        env("RUSTC"),
+        env("TARGET"),
+    ) else {
+        return;
+    };
+    if env("PROFILE").as_deref() != Some("release") || env("PAVE_NO_SYMBOL_ORDER").is_some() {
+        return;
+    }
+    let order = Path::new(&root).join("link").join("symbol-order.txt");
+    let Some(order) = order.to_str().filter(|_| order.is_file()) else {
+        return;
+    };
+    let args = [
+        format!("-Wl,--symbol-ordering-file={order}"),
+        String::from("-Wl,--no-warn-symbol-ordering"),
+    ];
+    let flags = env("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let mut probe = std::process::Command::new(rustc);
+    probe
+        .args([
+            "--target",
+            &target,
+            "--crate-type",
+            "bin",
+            "--crate-name",
+            "probe",
+        ])
+        .arg("-o")
+        .arg(Path::new(&out).join("symbol-order-probe"))
+        .args(flags.split('\x1f').filter(|f| !f.is_empty()))
+        .args(
+            args.iter()
+                .flat_map(|a| ["-C".to_string(), format!("link-arg={a}")]),
+        )
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let linked = probe.spawn().is_ok_and(|mut child| {
+        let fed = child.stdin.take().is_some_and(|mut stdin| {
+            std::io::Write::write_all(&mut stdin, b"fn main() {}").is_ok()
+        });
+        child.wait().is_ok_and(|status| status.success()) && fed
+    });
+    if linked {
+        for arg in args {
+            println!("cargo::rustc-link-arg-bins={arg}");
+        }
     }
 }
 
