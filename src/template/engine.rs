@@ -88,6 +88,9 @@ pub struct Engine {
     hb: Handlebars<'static>,
     /// Each file template's pieces, in order, with the number of lines before each.
     files: HashMap<String, Vec<(usize, Template)>>,
+    /// The context of the last render, used again while the value it was made from stays the
+    /// same (every file of a project renders with the same answers).
+    last_context: Mutex<Option<Arc<Context>>>,
 }
 
 impl Engine {
@@ -137,6 +140,7 @@ impl Engine {
         Ok(Engine {
             hb,
             files: HashMap::new(),
+            last_context: Mutex::new(None),
         })
     }
 
@@ -230,8 +234,7 @@ impl Engine {
         let pieces = self.files.get(name).ok_or_else(|| {
             TemplateError::new(name, "this template was not compiled before rendering")
         })?;
-        // A copy of the value: what `Context::wraps` gives, without a trip through serde.
-        let context = Context::from(ctx.clone());
+        let context = self.context(ctx);
         let mut out = StringOutput::new();
         for (before, template) in pieces {
             let mut rc = handlebars::RenderContext::new(template.name.as_ref());
@@ -250,7 +253,7 @@ impl Engine {
         }
         let template = compile_shared(src)
             .map_err(|e| render_error(what, &handlebars::RenderError::from(e), 0))?;
-        let context = Context::from(ctx.clone());
+        let context = self.context(ctx);
         let mut rc = handlebars::RenderContext::new(None);
         let mut out = StringOutput::new();
         template
@@ -260,11 +263,44 @@ impl Engine {
             .map_err(|e| render_error(what, &e.into(), 0))
     }
 
+    /// The render context of `ctx`: the last one when it was made from the same value, else a
+    /// copy of `ctx` (what `Context::wraps` gives, without a trip through serde).
+    fn context(&self, ctx: &Json) -> Arc<Context> {
+        let Ok(mut last) = self.last_context.lock() else {
+            return Arc::new(Context::from(ctx.clone()));
+        };
+        if let Some(context) = last.as_ref()
+            && identical(context.data(), ctx)
+        {
+            return Arc::clone(context);
+        }
+        let context = Arc::new(Context::from(ctx.clone()));
+        *last = Some(Arc::clone(&context));
+        context
+    }
+
     /// Evaluates a condition: rendered, trimmed, and false when it is `""`, `false`, `0`,
     /// `null` or `[]`.
     pub fn truthy(&self, what: &str, expr: &str, ctx: &Json) -> Result<bool, TemplateError> {
         let out = self.render_str(what, expr, ctx)?;
         Ok(!matches!(out.trim(), "" | "false" | "0" | "null" | "[]"))
+    }
+}
+
+/// Whether `a` and `b` are the same value with their keys in the same order (`==` does not
+/// look at the order, which `{{#each}}` over an object follows).
+fn identical(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| k == l && identical(v, w))
+        }
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| identical(v, w))
+        }
+        _ => a == b,
     }
 }
 
@@ -475,6 +511,24 @@ fn render_error(name: &str, err: &handlebars::RenderError, lines_before: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_context_is_used_again_only_for_the_same_value_in_the_same_order() {
+        let engine = Engine::new(&BTreeMap::new()).unwrap();
+        let each = "{{#each this}}{{@key}}={{this}} {{/each}}";
+        let ab = serde_json::json!({"a": 1, "b": [2]});
+        let mut ba = serde_json::Map::new();
+        ba.insert("b".into(), serde_json::json!([2]));
+        ba.insert("a".into(), serde_json::json!(1));
+        let ba = Json::Object(ba);
+        assert_eq!(ab, ba, "serde_json's == does not look at the order");
+        assert!(!identical(&ab, &ba));
+        assert_eq!(engine.render_str("t", each, &ab).unwrap(), "a=1 b=[2] ");
+        assert_eq!(engine.render_str("t", each, &ba).unwrap(), "b=[2] a=1 ");
+        let other = serde_json::json!({"a": 1, "b": [3]});
+        assert_eq!(engine.render_str("t", each, &other).unwrap(), "a=1 b=[3] ");
+        assert_eq!(engine.render_str("t", each, &ab).unwrap(), "a=1 b=[2] ");
+    }
 
     #[test]
     fn lines_without_tags_are_one_literal_piece_and_render_as_the_whole() {
