@@ -82,7 +82,7 @@ pub fn render_traced(
     let mut planned = Vec::new();
     let mut sources = Vec::new();
     for (path, entry) in &blueprint.template {
-        if excluded.iter().any(|glob| glob.is_match(path.as_str())) {
+        if excluded.is_match(path.as_str()) {
             continue;
         }
         let out_path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
@@ -146,14 +146,15 @@ pub fn render_traced(
     Ok((out, origins))
 }
 
-/// Evaluates the manifest's `files` rules once each, and gives the matchers of those that do
-/// not hold: a template file is included when none of them matches it.
+/// Evaluates the manifest's `files` rules once each, and gives one matcher of the globs of
+/// those that do not hold: a template file is included when it matches none of them. A set
+/// matches literal paths and `dir/**` without a regex, and compiles one for the rest.
 fn file_rules(
     engine: &Engine,
     blueprint: &Blueprint,
     ctx: &serde_json::Value,
-) -> Result<Vec<globset::GlobMatcher>, RenderError> {
-    let mut excluded = Vec::new();
+) -> Result<globset::GlobSet, RenderError> {
+    let mut excluded = globset::GlobSetBuilder::new();
     for rule in &blueprint.manifest.files {
         let glob = globset::GlobBuilder::new(&rule.path)
             .literal_separator(true)
@@ -169,12 +170,18 @@ fn file_rules(
             &rule.when,
             ctx,
         )?;
-        // Only a rule that does not hold leaves files out, so only its matcher is built.
+        // Only a rule that does not hold leaves files out.
         if !holds {
-            excluded.push(glob.compile_matcher());
+            excluded.add(glob);
         }
     }
-    Ok(excluded)
+    excluded.build().map_err(|e| {
+        TemplateError::new(
+            "blueprint.yaml (files)",
+            format!("the globs of the rules that do not hold do not build: {e}"),
+        )
+        .into()
+    })
 }
 
 impl Classify for RenderError {
