@@ -20,26 +20,29 @@ pub struct FrozenError {
 /// The files of the frozen text `text`, named `origin` in errors.
 pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
     let bytes = text.as_bytes();
-    let fail = |line: usize, message: String| FrozenError {
+    // A record's line is only counted when it is reported.
+    let fail = |at: usize, message: String| FrozenError {
         origin: origin.to_string(),
-        line,
+        line: 1 + bytes[..at.min(bytes.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count(),
         message,
     };
     let first_end = memchr(bytes, 0).unwrap_or(bytes.len());
     if &bytes[..first_end] != MAGIC.as_bytes() {
-        return Err(fail(1, format!("the first line is not `{MAGIC}`")));
+        return Err(fail(0, format!("the first line is not `{MAGIC}`")));
     }
     let mut at = (first_end + 1).min(bytes.len());
-    let mut line = 2;
     let mut files = FileTree::new();
     while at < bytes.len() {
         let end =
-            memchr(bytes, at).ok_or_else(|| fail(line, "a header without a line end".into()))?;
+            memchr(bytes, at).ok_or_else(|| fail(at, "a header without a line end".into()))?;
         let header = std::str::from_utf8(&bytes[at..end])
-            .map_err(|_| fail(line, "a header that is not UTF-8".into()))?;
+            .map_err(|_| fail(at, "a header that is not UTF-8".into()))?;
         let (kind, len, path) = parse_header(header).ok_or_else(|| {
             fail(
-                line,
+                at,
                 format!("`{header}` is not `{RECORD}<kind> <length> <path>`"),
             )
         })?;
@@ -49,7 +52,7 @@ pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
             .filter(|stop| *stop < bytes.len() && bytes[*stop] == b'\n')
             .ok_or_else(|| {
                 fail(
-                    line,
+                    at,
                     format!("{path}: the text ends before its {len} bytes and a line end"),
                 )
             })?;
@@ -60,19 +63,18 @@ pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
                 executable: kind == "exec",
             },
             "file-hex" | "exec-hex" => Entry::File {
-                data: unhex(payload).ok_or_else(|| fail(line, format!("{path}: invalid hex")))?,
+                data: unhex(payload).ok_or_else(|| fail(at, format!("{path}: invalid hex")))?,
                 executable: kind == "exec-hex",
             },
             "link" => Entry::Symlink {
                 target: String::from_utf8(payload.to_vec())
-                    .map_err(|_| fail(line, format!("{path}: a link target that is not UTF-8")))?,
+                    .map_err(|_| fail(at, format!("{path}: a link target that is not UTF-8")))?,
             },
-            other => return Err(fail(line, format!("{path}: unknown kind `{other}`"))),
+            other => return Err(fail(at, format!("{path}: unknown kind `{other}`"))),
         };
         if files.insert(path.to_string(), entry).is_some() {
-            return Err(fail(line, format!("{path} appears twice")));
+            return Err(fail(at, format!("{path} appears twice")));
         }
-        line += 1 + payload.iter().filter(|b| **b == b'\n').count() + 1;
         at = stop + 1;
     }
     Ok(files)
