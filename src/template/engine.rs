@@ -354,7 +354,7 @@ pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::Te
 /// process: a manifest's conditions are checked when it loads and evaluated again each time
 /// the answers they read change. Only templates that compile are kept.
 pub fn compile_shared(src: &str) -> Result<Arc<Template>, handlebars::TemplateError> {
-    static SHARED: OnceLock<Mutex<HashMap<String, Arc<Template>>>> = OnceLock::new();
+    static SHARED: OnceLock<Mutex<foldhash::HashMap<String, Arc<Template>>>> = OnceLock::new();
     let cache = SHARED.get_or_init(Default::default);
     if let Some(template) = cache.lock().ok().and_then(|c| c.get(src).cloned()) {
         return Ok(template);

@@ -24,7 +24,7 @@ use std::sync::{Mutex, OnceLock};
 /// Tag text -> what handlebars makes of its inside, for the tags seen by this process
 /// (blueprints repeat their tags, and a condition is read when the manifest is checked and
 /// again when it is evaluated).
-static SPECS: OnceLock<Mutex<HashMap<String, Option<ExpressionSpec>>>> = OnceLock::new();
+static SPECS: OnceLock<Mutex<foldhash::HashMap<String, Option<ExpressionSpec>>>> = OnceLock::new();
 
 /// A mapping entry at the given place: handlebars does not let other crates make one, so one
 /// it made is copied.
@@ -119,7 +119,7 @@ fn find_pair(src: &str, from: usize, c: u8) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut at = from;
     loop {
-        at += bytes.get(at..)?.iter().position(|b| *b == c)?;
+        at += memchr::memchr(c, bytes.get(at..)?)?;
         if bytes.get(at + 1) == Some(&c) {
             return Some(at);
         }

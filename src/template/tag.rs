@@ -159,7 +159,7 @@ fn word_param(word: &str) -> Option<Parameter> {
     if let Some(p) = plain_path(word) {
         return Some(p);
     }
-    static WORDS: OnceLock<Mutex<HashMap<String, Option<Parameter>>>> = OnceLock::new();
+    static WORDS: OnceLock<Mutex<foldhash::HashMap<String, Option<Parameter>>>> = OnceLock::new();
     let cache = WORDS.get_or_init(Default::default);
     if let Some(p) = cache.lock().ok().and_then(|c| c.get(word).cloned()) {
         return p;
