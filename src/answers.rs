@@ -301,6 +301,7 @@ pub fn resolve(
             answers.secrets.insert(param.name.clone());
         }
         let given = set.or(filed);
+        let was_given = given.is_some();
         let mut asked = false;
         let default = match given {
             Some(_) => None,
@@ -327,8 +328,15 @@ pub fn resolve(
             answers.values.insert(param.name.clone(), Value::Null);
             continue;
         };
+        // The parameter's own literal default was checked with its manifest.
+        let mut checked = !was_given && !asked && param.has_literal_default();
         loop {
-            let valid = param.validate(&value);
+            let valid = if checked {
+                Ok(())
+            } else {
+                param.validate(&value)
+            };
+            checked = false;
             answers.values.insert(param.name.clone(), value);
             if let Err(e) = valid {
                 invalid.push((param.name.clone(), e));

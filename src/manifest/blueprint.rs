@@ -146,9 +146,10 @@ pub fn parse_manifest(src: &str, file: &str) -> Result<Manifest, ManifestError> 
 }
 
 /// [`parse_manifest`], reading `prepared` (the same document as JSON, made at build time) in
-/// place of the YAML when it reads. The checks are the same, except that the patterns of a
-/// prepared manifest are compiled when an answer needs them rather than now: it is a built-in
-/// one, and the test suite checks (and compiles) every built-in manifest as YAML.
+/// place of the YAML when it reads. The checks are the same, except that a prepared manifest's
+/// patterns are compiled when an answer needs them rather than now, and its literal defaults
+/// are not checked against them again: it is a built-in one, and the test suite checks every
+/// built-in manifest as YAML (patterns and defaults included) and lints it.
 pub fn parse_manifest_prepared(
     src: &str,
     prepared: Option<&str>,
@@ -240,11 +241,13 @@ fn check_renames(params: &[Parameter], problems: &mut Problems<'_>) {
     }
 }
 
+/// `compile`: whether the pattern is compiled and a literal default checked against it (not
+/// for a prepared manifest, see [`parse_manifest_prepared`]).
 fn check_parameter(
     param: &Parameter,
     earlier: &[&str],
     at: &str,
-    compile_pattern: bool,
+    compile: bool,
     problems: &mut Problems<'_>,
 ) {
     let name = &param.name;
@@ -281,7 +284,7 @@ fn check_parameter(
         );
     }
     if let Some(pattern) = &param.pattern
-        && compile_pattern
+        && compile
         && let Err(e) = super::pattern::anchored(pattern)
     {
         problems.push(
@@ -331,7 +334,7 @@ fn check_parameter(
                     at,
                     format!("parameter `{name}`: a secret cannot have a default"),
                 );
-            } else if let Err(e) = param.coerce(value).and_then(|v| param.validate(&v)) {
+            } else if compile && let Err(e) = param.coerce(value).and_then(|v| param.validate(&v)) {
                 problems.push(at, format!("parameter `{name}`: default is not valid: {e}"));
             }
         }
@@ -340,6 +343,14 @@ fn check_parameter(
 }
 
 impl Parameter {
+    /// Whether the default is a value as written (not a template over earlier answers): such a
+    /// default was checked against the parameter when its manifest was.
+    pub fn has_literal_default(&self) -> bool {
+        self.default
+            .as_ref()
+            .is_some_and(|d| !d.as_str().is_some_and(|s| s.contains("{{")))
+    }
+
     /// The question to show.
     pub fn prompt_text(&self) -> &str {
         self.prompt.as_deref().unwrap_or(&self.name)
@@ -534,6 +545,30 @@ mod tests {
         assert_eq!(a.validate(&Value::from("")), Ok(()));
         let err = a.validate(&Value::from("b")).unwrap_err();
         assert!(err.contains("regex parse error"), "{err}");
+        // A literal default against its pattern: checked with a YAML manifest, trusted in a
+        // prepared one (built-in manifests are checked as YAML by the test suite).
+        let yaml = "apiVersion: pave/v1\nname: x\nversion: 1.0.0\nsummary: s\nparameters:\n  - name: a\n    pattern: '^b$'\n    default: c\n";
+        let err = parse_manifest(yaml, "blueprint.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("default is not valid"), "{err}");
+        let json = r#"{"apiVersion":"pave/v1","name":"x","version":"1.0.0","summary":"s","parameters":[{"name":"a","pattern":"^b$","default":"c"}]}"#;
+        let m = parse_manifest_prepared(yaml, Some(json), "blueprint.yaml").unwrap();
+        assert!(m.parameters[0].has_literal_default());
+    }
+
+    #[test]
+    fn only_a_default_that_is_not_a_template_is_literal() {
+        let mut p = param(ParamType::String);
+        assert!(!p.has_literal_default());
+        for (default, literal) in [
+            (Value::from("x"), true),
+            (Value::from(3), true),
+            (Value::from("{{project_name}}-logs"), false),
+        ] {
+            p.default = Some(default);
+            assert_eq!(p.has_literal_default(), literal, "{:?}", p.default);
+        }
     }
 
     #[test]
