@@ -242,8 +242,13 @@ impl Engine {
                 .render(&self.hb, &context, &mut rc, &mut out)
                 .map_err(|e| render_error(name, &e, *before))?;
         }
-        out.into_string()
-            .map_err(|e| render_error(name, &e.into(), 0))
+        let mut text = out
+            .into_string()
+            .map_err(|e| render_error(name, &e.into(), 0))?;
+        // The output starts with room for 8 KiB; a project's rendered files are kept until
+        // they are written, so each gives back what it does not use.
+        text.shrink_to_fit();
+        Ok(text)
     }
 
     /// Compiles and renders a one-off template (a path, a default, a condition).
