@@ -78,13 +78,15 @@ impl RuleBook {
         all: bool,
     ) -> Result<Vec<(usize, RuleFailure)>, AnswerError> {
         let mut broken = Vec::new();
-        let ctx = answers.context();
+        // Made when a rule is ready: most calls find none.
+        let mut ctx = None;
         for (i, rule) in manifest.rules.iter().enumerate() {
             if self.checked[i] || !(all || self.reads[i].iter().all(|n| decided.contains(n))) {
                 continue;
             }
             self.checked[i] = true;
-            if engine.truthy(&what(i), &rule.when, &ctx)? {
+            let ctx = ctx.get_or_insert_with(|| answers.context());
+            if engine.truthy(&what(i), &rule.when, ctx)? {
                 broken.push((i, self.failure(manifest, engine, answers, i)?));
             }
         }
