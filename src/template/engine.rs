@@ -359,16 +359,8 @@ pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::Te
 /// process: a manifest's conditions are checked when it loads and evaluated again each time
 /// the answers they read change. Only templates that compile are kept.
 pub fn compile_shared(src: &str) -> Result<Arc<Template>, handlebars::TemplateError> {
-    static SHARED: OnceLock<Mutex<foldhash::HashMap<String, Arc<Template>>>> = OnceLock::new();
-    let cache = SHARED.get_or_init(Default::default);
-    if let Some(template) = cache.lock().ok().and_then(|c| c.get(src).cloned()) {
-        return Ok(template);
-    }
-    let template = Arc::new(compile(src, None)?);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(src.to_string(), Arc::clone(&template));
-    }
-    Ok(template)
+    static SHARED: super::Memo<Arc<Template>> = OnceLock::new();
+    super::remembered(&SHARED, src, || compile(src, None).map(Arc::new))
 }
 
 /// Compiles a file's template: whole when pave's parser reads it (it is linear, so pieces

@@ -19,12 +19,13 @@ use handlebars::template::{
     TemplateElement, TemplateMapping,
 };
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, OnceLock};
+use std::convert::Infallible;
+use std::sync::OnceLock;
 
 /// Tag text -> what handlebars makes of its inside, for the tags seen by this process
 /// (blueprints repeat their tags, and a condition is read when the manifest is checked and
 /// again when it is evaluated).
-static SPECS: OnceLock<Mutex<foldhash::HashMap<String, Option<ExpressionSpec>>>> = OnceLock::new();
+static SPECS: super::Memo<Option<ExpressionSpec>> = OnceLock::new();
 
 /// A mapping entry at the given place: handlebars does not let other crates make one, so one
 /// it made is copied.
@@ -207,14 +208,8 @@ fn classify<'a>(tag: &'a str, body: &'a str) -> Option<Tag<'a>> {
 /// The expression of `tag` (whose inside is `inside`), each distinct tag read once per
 /// process.
 fn spec_of(tag: &str, inside: &str, head: Head) -> Option<ExpressionSpec> {
-    let cache = SPECS.get_or_init(Default::default);
-    if let Some(spec) = cache.lock().ok().and_then(|c| c.get(tag).cloned()) {
-        return spec;
-    }
-    let spec = super::tag::parts(inside, head).and_then(spec);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(tag.to_string(), spec.clone());
-    }
+    let make = || Ok::<_, Infallible>(super::tag::parts(inside, head).and_then(spec));
+    let Ok(spec) = super::remembered(&SPECS, tag, make);
     spec
 }
 

@@ -11,7 +11,8 @@ use handlebars::template::{BlockParam, Parameter, Subexpression};
 use handlebars::{Path, PathSeg};
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::convert::Infallible;
+use std::sync::OnceLock;
 
 /// A tag's inside as handlebars parses it.
 #[derive(Clone)]
@@ -159,15 +160,10 @@ fn word_param(word: &str) -> Option<Parameter> {
     if let Some(p) = plain_path(word) {
         return Some(p);
     }
-    static WORDS: OnceLock<Mutex<foldhash::HashMap<String, Option<Parameter>>>> = OnceLock::new();
-    let cache = WORDS.get_or_init(Default::default);
-    if let Some(p) = cache.lock().ok().and_then(|c| c.get(word).cloned()) {
-        return p;
-    }
-    let p = Parameter::parse(word).ok();
-    if let Ok(mut c) = cache.lock() {
-        c.insert(word.to_string(), p.clone());
-    }
+    static WORDS: super::Memo<Option<Parameter>> = OnceLock::new();
+    let Ok(p) = super::remembered(&WORDS, word, || {
+        Ok::<_, Infallible>(Parameter::parse(word).ok())
+    });
     p
 }
 
