@@ -19,6 +19,7 @@ mod deprecate;
 mod diff;
 mod errors;
 mod feedback;
+mod interrupt;
 mod list;
 mod new;
 mod outdated;

@@ -3,7 +3,9 @@
 //! pave project (that is `pave update`'s job), and `--git` commits only where it would not
 //! nest a repository in another work tree.
 
-use super::{Output, UsageError, args::NewArgs, print_json, prompt::TerminalPrompter, source};
+use super::{
+    Output, UsageError, args::NewArgs, interrupt, print_json, prompt::TerminalPrompter, source,
+};
 use crate::answers::{self, Prompter, Supplied};
 use crate::blueprint::Entry;
 use crate::generate;
@@ -15,13 +17,9 @@ use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-static CANCEL: AtomicBool = AtomicBool::new(false);
-static APPLYING: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
-    install_interrupt_handler();
+    interrupt::install();
     let (loaded, maturity) = if source::is_folder(&args.blueprint) {
         (
             source::load(out, &args.blueprint, args.registry.as_deref())?,
@@ -123,16 +121,14 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         );
     }
     let options = ApplyOptions {
-        cancel: Some(&CANCEL),
+        cancel: Some(interrupt::cancel_flag()),
         finish: if args.git && enclosing.is_none() {
             Some(&git_init)
         } else {
             None
         },
     };
-    APPLYING.store(true, Ordering::SeqCst);
-    let applied = plan.apply(&options);
-    APPLYING.store(false, Ordering::SeqCst);
+    let applied = interrupt::applying(|| plan.apply(&options));
     applied.with_context(|| format!("nothing was written to {}", target.display()))?;
 
     if args.json {
@@ -171,19 +167,6 @@ fn print_next_steps(out: &Output, target: &std::path::Path, steps: &[String]) {
     for step in steps {
         out.note(format!("  {step}"));
     }
-}
-
-/// Ctrl-C while files are being written cancels the apply (which undoes itself); at any other
-/// time it ends the process at once, since nothing has been written.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if APPLYING.load(Ordering::SeqCst) {
-            CANCEL.store(true, Ordering::SeqCst);
-        } else {
-            let _ = console::Term::stderr().show_cursor();
-            std::process::exit(130);
-        }
-    });
 }
 
 /// `new` of an experimental or deprecated blueprint says so on stderr.

@@ -4,7 +4,9 @@
 //! to date, 3 when conflicts were written. After the summary, the feedback this project sent
 //! that the new version addresses (read from its changelog).
 
-use super::{Output, UsageError, args::UpdateArgs, print_json, prompt::TerminalPrompter, source};
+use super::{
+    Output, UsageError, args::UpdateArgs, interrupt, print_json, prompt::TerminalPrompter, source,
+};
 use crate::answers::{self, Prompter, Supplied};
 use crate::blueprint::Entry;
 use crate::feedback::addressed::{self, Addressed};
@@ -16,16 +18,12 @@ use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-static CANCEL: AtomicBool = AtomicBool::new(false);
-static APPLYING: AtomicBool = AtomicBool::new(false);
 
 /// The exit code of an update that wrote conflicts.
 const CONFLICTS: u8 = 3;
 
 pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
-    install_interrupt_handler();
+    interrupt::install();
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut supplied = Supplied::default();
     for pair in &args.set {
@@ -88,12 +86,10 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     }
 
     let options = ApplyOptions {
-        cancel: Some(&CANCEL),
+        cancel: Some(interrupt::cancel_flag()),
         finish: None,
     };
-    APPLYING.store(true, Ordering::SeqCst);
-    let applied = prepared.apply(&options);
-    APPLYING.store(false, Ordering::SeqCst);
+    let applied = interrupt::applying(|| prepared.apply(&options));
     let unmerged = match applied {
         Ok(unmerged) => unmerged,
         Err(e @ run::UpdateError::Git(_)) => return Err(e.into()),
@@ -131,19 +127,6 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Ctrl-C while files are being written cancels the apply (which undoes itself); at any other
-/// time it ends the process at once, since nothing has been written.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if APPLYING.load(Ordering::SeqCst) {
-            CANCEL.store(true, Ordering::SeqCst);
-        } else {
-            let _ = console::Term::stderr().show_cursor();
-            std::process::exit(130);
-        }
-    });
 }
 
 /// What the user should know before the table: warnings, a moved tag, carried answers.

@@ -46,15 +46,10 @@ fn prompts_answer_every_widget_on_a_terminal() {
     assert!(!record.contains("hunter2"), "{record}");
 }
 
-/// `pave new <args>` on a pseudo-terminal, in `env`'s work folder.
+/// `pave <args>` on a pseudo-terminal, with the environment every test uses.
 fn pave_on_pty(env: &Env, args: &[&str]) -> rexpect::session::PtySession {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pave"));
-    cmd.current_dir(env.work())
-        .env("HOME", env.path("home"))
-        .env("PAVE_CONFIG", env.path("home/pave.toml"))
-        .env("PAVE_CACHE_DIR", env.path("cache"))
-        .env("TERM", "xterm")
-        .args(args);
+    let mut cmd = env.pave_process();
+    cmd.env("TERM", "xterm").args(args);
     spawn_command(cmd, Some(20_000)).expect("spawn on a pty")
 }
 
@@ -100,6 +95,46 @@ fn a_yes_no_answer_waits_for_enter_and_never_spills_into_the_next_prompt() {
     p.exp_eof().unwrap();
     let out = std::fs::read_to_string(env.work().join("out/out.txt")).unwrap();
     assert_eq!(out, "out true logs-bucket\n");
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_ends_at_once_shows_the_cursor_and_writes_nothing() {
+    let env = Env::new();
+    let params =
+        "  - name: logs\n    prompt: Keep access logs\n    type: boolean\n    default: false\n";
+    let bp = env.blueprint(
+        "stop",
+        &[
+            ("blueprint.yaml", &manifest("stop", params, "")),
+            ("template/out.txt.hbs", "{{logs}}\n"),
+        ],
+    );
+    let mut p = pave_on_pty(&env, &["new", &bp, "out"]);
+    answer(&mut p, "project_name", "\r");
+    // The yes/no widget hides the cursor and reads keys in raw mode; Ctrl-C there raises SIGINT.
+    answer(&mut p, "Keep access logs", "\x03");
+    let shown = p.exp_eof().unwrap();
+    let hidden = shown
+        .rfind("\x1b[?25l")
+        .unwrap_or_else(|| panic!("the widget did not hide the cursor: {shown:?}"));
+    assert!(
+        shown
+            .rfind("\x1b[?25h")
+            .is_some_and(|shown_at| shown_at > hidden),
+        "the cursor was left hidden: {shown:?}"
+    );
+    let status = p.process().wait().unwrap();
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 130)),
+        "{status:?}: {shown:?}"
+    );
+    assert!(!env.work().join("out").exists());
+    let left: Vec<_> = std::fs::read_dir(env.work())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".pave-staging-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

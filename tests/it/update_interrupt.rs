@@ -1,6 +1,7 @@
-//! Ctrl-C during `pave update`, through the binary: SIGINT sent while the apply is under way
-//! (its staging folder has appeared beside the project) ends the update non-zero with every
-//! file of the project byte for byte as it was, and nothing left beside it.
+//! Signals during an apply, through the binary: SIGINT while `pave update` applies (its staging
+//! folder has appeared beside the project) ends it non-zero with every file of the project byte
+//! for byte as it was, and SIGTERM while `pave new` stages a project leaves neither the project
+//! nor the staging folder; nothing is left beside either.
 
 use crate::support::{Env, write_files};
 use std::collections::BTreeMap;
@@ -46,9 +47,8 @@ fn staging_beside(dir: &Path) -> bool {
     })
 }
 
-#[test]
-fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
-    let env = Env::new();
+/// A blueprint of [`FILES`] files at `<work>/big`, each holding the answer `tag`.
+fn write_big_blueprint(env: &Env) {
     let manifest = "apiVersion: pave/v1\nname: big\nversion: 1.0.0\nsummary: many files\nparameters:\n  - name: project_name\n    default: proj\n  - name: tag\n    default: a\n";
     write_files(&env.work().join("big"), &[("blueprint.yaml", manifest)]);
     for i in 0..FILES {
@@ -58,6 +58,33 @@ fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, format!("file {i}, tag {{{{tag}}}}\n")).unwrap();
     }
+}
+
+/// Waits until `child`'s apply has staged its files beside `dir`'s contents, then sends it
+/// `signal`; false when the child ended first.
+fn signal_once_staging(child: &mut std::process::Child, dir: &Path, signal: &str) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(120) {
+        if staging_beside(dir) {
+            let kill = std::process::Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(kill.success());
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::yield_now();
+    }
+    false
+}
+
+#[test]
+fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
+    let env = Env::new();
+    write_big_blueprint(&env);
     let out = env
         .pave()
         .args(["new", "./big", "proj", "--set", "tag=a"])
@@ -81,24 +108,10 @@ fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let mut seen = false;
-    while start.elapsed() < Duration::from_secs(120) {
-        if staging_beside(&env.work()) {
-            seen = true;
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::yield_now();
-    }
-    assert!(seen, "the apply never staged beside the project");
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    assert!(
+        signal_once_staging(&mut child, &env.work(), "-INT"),
+        "the apply never staged beside the project"
+    );
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -111,6 +124,37 @@ fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
         snapshot(&dir) == before,
         "the project differs after the interrupted update"
     );
+    assert!(
+        !staging_beside(&env.work()),
+        "a staging folder was left behind"
+    );
+}
+
+#[test]
+fn sigterm_during_the_apply_of_a_new_project_leaves_no_folder_behind() {
+    let env = Env::new();
+    write_big_blueprint(&env);
+    let mut child = env
+        .pave_process()
+        .args(["new", "./big", "proj"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        signal_once_staging(&mut child, &env.work(), "-TERM"),
+        "the apply never staged its files"
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "`new` finished before the signal: {stderr}"
+    );
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!env.work().join("proj").exists());
     assert!(
         !staging_beside(&env.work()),
         "a staging folder was left behind"
