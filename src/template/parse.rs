@@ -27,20 +27,19 @@ use std::sync::OnceLock;
 /// again when it is evaluated).
 static SPECS: super::Memo<Option<ExpressionSpec>> = OnceLock::new();
 
-/// A mapping entry at the given place: handlebars does not let other crates make one, so one
-/// it made is copied.
-fn mapping(line: usize, col: usize) -> Option<TemplateMapping> {
-    static PROTO: OnceLock<Option<TemplateMapping>> = OnceLock::new();
-    let mut m = PROTO
-        .get_or_init(|| {
-            Template::compile("{{x}}")
-                .ok()
-                .and_then(|t| t.mapping.first().cloned())
-        })
-        .clone()?;
+/// A mapping entry at the given place. handlebars makes these only in its own parser, and
+/// copying one it made would cost every process a parse with its grammar, so one is made here.
+fn mapping(line: usize, col: usize) -> TemplateMapping {
+    // SAFETY: `TemplateMapping` is a tuple struct of two public `usize` fields: `transmute`
+    // checks at compile time that it is exactly two words, any bits are a valid `usize`, and
+    // both fields are then set by name, so their order in memory does not matter. A field of
+    // another type or a third field fails to compile here. The unit test `mappings_match`
+    // compares the result with one handlebars made.
+    #[allow(unsafe_code)]
+    let mut m: TemplateMapping = unsafe { std::mem::transmute([0usize; 2]) };
     m.0 = line;
     m.1 = col;
-    Some(m)
+    m
 }
 
 /// What a tag is, by its first characters.
@@ -278,7 +277,7 @@ impl Parser<'_> {
             None => self.at.col += skipped.chars().count(),
         }
         self.at.pos = pos;
-        mapping(self.at.line, self.at.col)
+        Some(mapping(self.at.line, self.at.col))
     }
 
     fn push(&mut self, element: TemplateElement, pos: usize) -> Option<()> {
@@ -511,6 +510,15 @@ mod tests {
 
     fn declines(src: &str) {
         assert!(parse(src, Some("t")).is_none(), "taken: {src:?}");
+    }
+
+    #[test]
+    fn mappings_match() {
+        let t = Template::compile("ab\n  {{x}}").unwrap();
+        assert_eq!(t.mapping.len(), 2);
+        assert_eq!(mapping(1, 1), t.mapping[0]);
+        assert_eq!(mapping(2, 3), t.mapping[1]);
+        assert_ne!(mapping(2, 3), mapping(3, 2));
     }
 
     #[test]
