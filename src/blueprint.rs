@@ -5,6 +5,7 @@
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::{self, Manifest, ManifestError};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One file of a tree: bytes with an executable bit, or a symbolic link.
@@ -12,8 +13,8 @@ use std::collections::BTreeMap;
 pub enum Entry {
     /// A regular file.
     File {
-        /// The contents.
-        data: Vec<u8>,
+        /// The contents: borrowed from the binary for the built-in registry, owned otherwise.
+        data: Cow<'static, [u8]>,
         /// Whether it is executable.
         executable: bool,
     },
@@ -28,7 +29,7 @@ impl Entry {
     /// A regular, non-executable file.
     pub fn file(data: impl Into<Vec<u8>>) -> Self {
         Entry::File {
-            data: data.into(),
+            data: Cow::Owned(data.into()),
             executable: false,
         }
     }
@@ -121,7 +122,7 @@ impl Blueprint {
         let text = |path: &str, entry: &Entry| -> Result<String, BlueprintError> {
             match entry {
                 Entry::File { data, .. } => {
-                    String::from_utf8(data.clone()).map_err(|_| BlueprintError::NotText {
+                    String::from_utf8(data.to_vec()).map_err(|_| BlueprintError::NotText {
                         origin: origin.to_string(),
                         path: path.to_string(),
                     })

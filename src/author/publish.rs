@@ -329,7 +329,7 @@ fn attempt(
     let mut published = files.clone();
     if let Some(Entry::File { data, .. }) = published.get_mut("blueprint.yaml") {
         let text = String::from_utf8_lossy(data).into_owned();
-        *data = set_version(&text, &version).into_bytes();
+        *data = set_version(&text, &version).into_bytes().into();
     }
     let changelog = changelog_entry(
         &version,

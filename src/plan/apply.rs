@@ -475,7 +475,7 @@ mod tests {
                 "run.sh",
                 Some(Entry::file("echo")),
                 Entry::File {
-                    data: b"echo".to_vec(),
+                    data: b"echo".to_vec().into(),
                     executable: true,
                 },
             ),

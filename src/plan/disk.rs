@@ -72,7 +72,7 @@ pub(super) fn current(target: &Path, path: &str) -> Result<Option<Entry>, PlanEr
             let data =
                 std::fs::read(&at).map_err(io_err(format!("cannot read {}", at.display())))?;
             Ok(Some(Entry::File {
-                data,
+                data: data.into(),
                 executable: is_executable(&meta),
             }))
         }
@@ -91,7 +91,7 @@ pub(super) fn holds(at: &Path, expected: &Entry) -> io::Result<bool> {
             meta.is_file()
                 && meta.len() == data.len() as u64
                 && is_executable(&meta) == *executable
-                && std::fs::read(at)? == *data
+                && std::fs::read(at)? == **data
         }
         Entry::Symlink { target } => {
             meta.file_type().is_symlink() && std::fs::read_link(at)? == Path::new(target)
@@ -143,7 +143,7 @@ mod tests {
         assert!(!holds(&f, &Entry::file("abd")).unwrap());
         assert!(!holds(&f, &Entry::file("abcd")).unwrap());
         let exe = Entry::File {
-            data: b"abc".to_vec(),
+            data: b"abc".to_vec().into(),
             executable: true,
         };
         assert!(!holds(&f, &exe).unwrap());

@@ -437,7 +437,7 @@ mod tests {
 
     fn exe(data: &str) -> Entry {
         Entry::File {
-            data: data.as_bytes().to_vec(),
+            data: data.as_bytes().to_vec().into(),
             executable: true,
         }
     }

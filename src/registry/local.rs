@@ -111,7 +111,7 @@ pub fn read_tree(dir: &Path) -> Result<FileTree, RegistryError> {
             files.insert(
                 key,
                 Entry::File {
-                    data,
+                    data: data.into(),
                     executable: is_executable(&item),
                 },
             );

@@ -114,6 +114,7 @@ pub fn render_traced(
                     engine
                         .render(&format!("template/{path}"), ctx)?
                         .into_bytes()
+                        .into()
                 } else {
                     data.clone()
                 };

@@ -558,7 +558,7 @@ mod tests {
         new.insert(
             String::from("run.sh"),
             Entry::File {
-                data: b"echo\n".to_vec(),
+                data: b"echo\n".to_vec().into(),
                 executable: true,
             },
         );

@@ -187,7 +187,7 @@ fn three_way(
         None => *ox || *tx,
     };
     let file = |data: &[u8]| Entry::File {
-        data: data.to_vec(),
+        data: data.to_vec().into(),
         executable,
     };
     if base.is_some() && b == &t[..] {

@@ -96,7 +96,7 @@ pub fn read(dir: &Path, rendered: &FileTree) -> Result<FileTree, WalkError> {
         } else if kind.is_file() {
             let meta = item.metadata().map_err(|e| io_err(e.into()))?;
             Entry::File {
-                data: std::fs::read(item.path()).map_err(io_err)?,
+                data: std::fs::read(item.path()).map_err(io_err)?.into(),
                 executable: is_executable(&meta),
             }
         } else {

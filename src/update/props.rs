@@ -50,7 +50,7 @@ impl Doc {
             data.insert(0, 0);
         }
         Entry::File {
-            data,
+            data: data.into(),
             executable: self.executable,
         }
     }
@@ -343,7 +343,7 @@ fn local_edits_in_lines_the_blueprint_did_not_touch_survive() {
             let Some(ours) = c.ours_docs.get(*base_path) else {
                 unreachable!()
             };
-            let theirs_text = String::from_utf8(data.clone()).unwrap();
+            let theirs_text = String::from_utf8(data.to_vec()).unwrap();
             let theirs_lines: Vec<&str> = theirs_text.lines().collect();
             let mut doc = ours.clone();
             for (k, line) in doc.lines.iter_mut().enumerate() {
@@ -398,7 +398,7 @@ fn no_byte_of_a_locally_edited_file_is_lost() {
                 assert_eq!(data, mine, "seed {seed}: binary {path} changed");
                 continue;
             }
-            let text = String::from_utf8(data.clone()).unwrap();
+            let text = String::from_utf8(data.to_vec()).unwrap();
             let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
             let base_lines = c
                 .base_docs

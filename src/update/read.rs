@@ -101,7 +101,7 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
             }
             let data = std::fs::read(&at).map_err(io_err(&at))?;
             return Ok(Some(Entry::File {
-                data,
+                data: data.into(),
                 executable: is_executable(&meta),
             }));
         }

@@ -541,10 +541,9 @@ fn register_conflicts(dir: &Path, result: &UpdateResult) -> Result<Vec<String>, 
                     return Ok(None);
                 };
                 let (data, mode) = match e {
-                    Entry::File { data, executable } => (
-                        data.as_slice(),
-                        if *executable { 0o100755 } else { 0o100644 },
-                    ),
+                    Entry::File { data, executable } => {
+                        (&data[..], if *executable { 0o100755 } else { 0o100644 })
+                    }
                     Entry::Symlink { target } => (target.as_bytes(), 0o120000),
                 };
                 let id = repo.blob(data)?;

@@ -11,7 +11,7 @@ fn file(text: &str) -> Entry {
 
 fn exe(text: &str) -> Entry {
     Entry::File {
-        data: text.as_bytes().to_vec(),
+        data: text.as_bytes().to_vec().into(),
         executable: true,
     }
 }
@@ -59,7 +59,7 @@ fn only(result: &UpdateResult) -> &FileOutcome {
 
 fn text_of(tree: &FileTree, path: &str) -> String {
     match tree.get(path) {
-        Some(Entry::File { data, .. }) => String::from_utf8(data.clone()).unwrap(),
+        Some(Entry::File { data, .. }) => String::from_utf8(data.to_vec()).unwrap(),
         other => panic!("{path}: {other:?}"),
     }
 }

@@ -216,7 +216,7 @@ fn render(source: &dyn BlueprintSource, req: &str) -> pave::blueprint::FileTree 
 
 fn file(tree: &pave::blueprint::FileTree, path: &str) -> String {
     match &tree[path] {
-        Entry::File { data, .. } => String::from_utf8(data.clone()).unwrap(),
+        Entry::File { data, .. } => String::from_utf8(data.to_vec()).unwrap(),
         other => panic!("{path}: {other:?}"),
     }
 }

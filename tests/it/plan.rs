@@ -126,7 +126,7 @@ fn disk(dir: &Path) -> Vec<(String, String)> {
 
 fn exe(data: &str) -> Entry {
     Entry::File {
-        data: data.as_bytes().to_vec(),
+        data: data.as_bytes().to_vec().into(),
         executable: true,
     }
 }

@@ -41,7 +41,7 @@ fn render_with(bp: &Blueprint, set: &[(&str, &str)]) -> Result<FileTree, String>
 
 fn text(tree: &FileTree, path: &str) -> String {
     match tree.get(path) {
-        Some(Entry::File { data, .. }) => String::from_utf8(data.clone()).expect("utf8"),
+        Some(Entry::File { data, .. }) => String::from_utf8(data.to_vec()).expect("utf8"),
         other => panic!("{path}: {other:?}"),
     }
 }

@@ -156,7 +156,7 @@ fn read_project_keeps_links_as_links_and_refuses_to_read_through_them() {
     assert_eq!(
         tree.get("run.sh"),
         Some(&Entry::File {
-            data: b"#!/bin/sh\n".to_vec(),
+            data: b"#!/bin/sh\n".to_vec().into(),
             executable: true
         })
     );

@@ -60,7 +60,7 @@ impl Doc {
 
     fn entry(&self) -> Entry {
         Entry::File {
-            data: self.bytes(),
+            data: self.bytes().into(),
             executable: self.executable,
         }
     }
@@ -241,7 +241,7 @@ fn tree_on_disk(dir: &Path) -> BTreeMap<String, Entry> {
             out.insert(
                 rel,
                 Entry::File {
-                    data: std::fs::read(&path).unwrap(),
+                    data: std::fs::read(&path).unwrap().into(),
                     executable: mode & 0o100 != 0,
                 },
             );
@@ -413,7 +413,7 @@ fn update_props_no_byte_of_a_locally_edited_file_is_lost() {
                 assert_eq!(data, &mine.bytes(), "seed {seed}: binary {path} changed");
                 continue;
             }
-            let text = String::from_utf8(data.clone()).unwrap();
+            let text = String::from_utf8(data.to_vec()).unwrap();
             let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
             let base_lines = c.v1.get(path).map(|d| d.lines.clone()).unwrap_or_default();
             for line in mine.lines.iter().filter(|l| !base_lines.contains(l)) {

@@ -4,6 +4,7 @@
 
 use super::write::{MAGIC, RECORD};
 use crate::blueprint::{Entry, FileTree};
+use std::borrow::Cow;
 
 /// Frozen text that cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,20 @@ pub struct FrozenError {
 
 /// The files of the frozen text `text`, named `origin` in errors.
 pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
+    decode_in(text, None, origin)
+}
+
+/// [`decode`] of a text built into the binary: its files borrow from it.
+pub fn decode_built_in(text: &'static str, origin: &str) -> Result<FileTree, FrozenError> {
+    decode_in(text, Some(text.as_bytes()), origin)
+}
+
+/// `built_in` is `text` itself when it lives as long as the program.
+fn decode_in(
+    text: &str,
+    built_in: Option<&'static [u8]>,
+    origin: &str,
+) -> Result<FileTree, FrozenError> {
     let bytes = text.as_bytes();
     // A record's line is only counted when it is reported.
     let fail = |at: usize, message: String| FrozenError {
@@ -59,11 +74,16 @@ pub fn decode(text: &str, origin: &str) -> Result<FileTree, FrozenError> {
         let payload = &bytes[start..stop];
         let entry = match kind {
             "file" | "exec" => Entry::File {
-                data: payload.to_vec(),
+                data: match built_in {
+                    Some(text) => Cow::Borrowed(&text[start..stop]),
+                    None => Cow::Owned(payload.to_vec()),
+                },
                 executable: kind == "exec",
             },
             "file-hex" | "exec-hex" => Entry::File {
-                data: unhex(payload).ok_or_else(|| fail(at, format!("{path}: invalid hex")))?,
+                data: unhex(payload)
+                    .ok_or_else(|| fail(at, format!("{path}: invalid hex")))?
+                    .into(),
                 executable: kind == "exec-hex",
             },
             "link" => Entry::Symlink {
@@ -195,7 +215,7 @@ mod tests {
         for (path, item) in &items {
             let want = match item {
                 Item::File { data, executable } => Entry::File {
-                    data: data.clone(),
+                    data: data.clone().into(),
                     executable: *executable,
                 },
                 Item::Link { target } => Entry::Symlink {
@@ -204,6 +224,17 @@ mod tests {
             };
             assert_eq!(tree[path], want, "{path}");
         }
+        // A text built into the binary gives the same tree, its plain files borrowed from it.
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let built_in = decode_built_in(text, "t").unwrap();
+        assert_eq!(built_in, tree);
+        assert!(matches!(
+            &built_in["blueprint.yaml"],
+            Entry::File {
+                data: Cow::Borrowed(_),
+                ..
+            }
+        ));
     }
 
     #[test]

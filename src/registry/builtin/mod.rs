@@ -215,7 +215,7 @@ impl Frozen {
         let prepared = self.prepared.manifests.get(entry.path.as_str()).copied();
         self.read(
             blueprint,
-            text,
+            text.clone(),
             prepared,
             &format!("{}:{blueprint}", self.name),
         )
@@ -224,12 +224,15 @@ impl Frozen {
     fn read(
         &self,
         blueprint: &str,
-        text: &str,
+        text: Cow<'static, str>,
         prepared: Option<&str>,
         origin: &str,
     ) -> Result<Blueprint, RegistryError> {
-        let files =
-            frozen::decode(text, origin).map_err(|e| RegistryError::Inconsistent(e.to_string()))?;
+        let files = match text {
+            Cow::Borrowed(text) => frozen::decode_built_in(text, origin),
+            Cow::Owned(text) => frozen::decode(&text, origin),
+        }
+        .map_err(|e| RegistryError::Inconsistent(e.to_string()))?;
         let bp = Blueprint::from_tree_prepared(origin, files, prepared)?;
         if bp.name() != blueprint {
             return Err(RegistryError::Inconsistent(format!(
@@ -268,7 +271,7 @@ impl BlueprintSource for Frozen {
             self.take(blueprint)?
         } else if let Some(text) = self.history.get(blueprint).and_then(|h| h.get(version)) {
             let origin = format!("{HISTORY_DIR}/{blueprint}/{version}.txt");
-            let bp = self.read(blueprint, text, None, &origin)?;
+            let bp = self.read(blueprint, text.clone(), None, &origin)?;
             if bp.version() != version {
                 return Err(RegistryError::Inconsistent(format!(
                     "{origin} holds version {} of `{blueprint}`, not {version}",

@@ -351,7 +351,7 @@ fn collect(
                         target: String::from_utf8_lossy(blob.content()).into_owned(),
                     },
                     mode => Entry::File {
-                        data: blob.content().to_vec(),
+                        data: blob.content().to_vec().into(),
                         executable: mode == 0o100755,
                     },
                 };

@@ -148,7 +148,7 @@ pub fn read_folder(
                     }
                 } else {
                     Entry::File {
-                        data,
+                        data: data.into(),
                         executable: item.filemode() == 0o100755,
                     }
                 };

@@ -325,7 +325,7 @@ impl BlueprintBuilder {
         self.tree()
             .into_iter()
             .filter_map(|(path, entry)| match entry {
-                Entry::File { data, .. } => Some((path, data)),
+                Entry::File { data, .. } => Some((path, data.into_owned())),
                 Entry::Symlink { .. } => None,
             })
             .collect()
@@ -338,7 +338,7 @@ impl BlueprintBuilder {
             .iter()
             .map(|(path, (data, executable))| {
                 let entry = Entry::File {
-                    data: data.clone(),
+                    data: data.clone().into(),
                     executable: *executable,
                 };
                 (path.clone(), entry)
