@@ -213,16 +213,26 @@ fn spec_of(tag: &str, inside: &str, head: Head) -> Option<ExpressionSpec> {
 }
 
 fn spec(parts: Parts) -> Option<ExpressionSpec> {
-    let mut b = ExpressionSpecBuilder::default();
-    b.name(parts.name)
-        .params(parts.params)
-        .hash(parts.hash)
-        .omit_pre_ws(false)
-        .omit_pro_ws(false);
-    if let Some(bp) = parts.block_param {
-        b.block_param(bp);
-    }
-    b.build().ok()
+    // The builder's `build` clones every part it was given; an empty spec built once is
+    // cloned (nothing to allocate) and given the parts instead.
+    static EMPTY: OnceLock<Option<ExpressionSpec>> = OnceLock::new();
+    let mut spec = EMPTY
+        .get_or_init(|| {
+            ExpressionSpecBuilder::default()
+                .name(Parameter::Name(String::new()))
+                .params(Vec::new())
+                .hash(HashMap::new())
+                .omit_pre_ws(false)
+                .omit_pro_ws(false)
+                .build()
+                .ok()
+        })
+        .clone()?;
+    spec.name = parts.name;
+    spec.params = parts.params;
+    spec.hash = parts.hash;
+    spec.block_param = parts.block_param;
+    Some(spec)
 }
 
 /// Line and column (1-based, in characters, `\r\n` one newline) of increasing offsets.
