@@ -3,12 +3,14 @@
 //! Nothing here reads files; callers hand over the text and the name to report it under.
 
 mod blueprint;
+mod glob;
 mod index;
 mod pattern;
 
 pub use blueprint::{
     FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest, parse_manifest_prepared,
 };
+pub use glob::SimpleGlob;
 pub use index::{
     DEFAULT_FEEDBACK_BRANCH, Deprecation, FeedbackConfig, IndexEntry, Maturity, RegistryIndex,
     Yank, parse_index, parse_index_prepared,

@@ -7,6 +7,7 @@ pub mod paths;
 
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
 use crate::error::{Classify, ErrorKind};
+use crate::manifest::SimpleGlob;
 use crate::template::{Engine, TemplateError};
 use std::collections::BTreeMap;
 
@@ -147,25 +148,48 @@ pub fn render_traced(
     Ok((out, origins))
 }
 
-/// Evaluates the manifest's `files` rules once each, and gives one matcher of the globs of
-/// those that do not hold: a template file is included when it matches none of them. A set
-/// matches literal paths and `dir/**` without a regex, and compiles one for the rest.
-fn file_rules(
+/// The globs of the `files` rules that do not hold: a template file is included when it
+/// matches none of them.
+struct Excluded<'a> {
+    /// The plainest globs, matched directly.
+    simple: Vec<SimpleGlob<'a>>,
+    /// The others, in one globset (which matches literal paths and `dir/**` without a regex
+    /// and compiles one for the rest); `None` when there are none.
+    set: Option<globset::GlobSet>,
+}
+
+impl Excluded<'_> {
+    fn is_match(&self, path: &str) -> bool {
+        self.simple.iter().any(|g| g.is_match(path))
+            || self.set.as_ref().is_some_and(|s| s.is_match(path))
+    }
+}
+
+/// Evaluates the manifest's `files` rules once each, and gives the globs of those that do not
+/// hold.
+fn file_rules<'a>(
     engine: &Engine,
-    blueprint: &Blueprint,
+    blueprint: &'a Blueprint,
     ctx: &serde_json::Value,
-) -> Result<globset::GlobSet, RenderError> {
-    let mut excluded = globset::GlobSetBuilder::new();
+) -> Result<Excluded<'a>, RenderError> {
+    let mut simple = Vec::new();
+    let mut others = Vec::new();
     for rule in &blueprint.manifest.files {
-        let glob = globset::GlobBuilder::new(&rule.path)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| {
-                TemplateError::new(
-                    "blueprint.yaml (files)",
-                    format!("`{}` is not a valid glob: {e}", rule.path),
-                )
-            })?;
+        let plain = SimpleGlob::parse(&rule.path);
+        let other = match plain {
+            Some(_) => None,
+            None => Some(
+                globset::GlobBuilder::new(&rule.path)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        TemplateError::new(
+                            "blueprint.yaml (files)",
+                            format!("`{}` is not a valid glob: {e}", rule.path),
+                        )
+                    })?,
+            ),
+        };
         let holds = engine.truthy(
             &format!("blueprint.yaml files[{}].when", rule.path),
             &rule.when,
@@ -173,16 +197,25 @@ fn file_rules(
         )?;
         // Only a rule that does not hold leaves files out.
         if !holds {
-            excluded.add(glob);
+            simple.extend(plain);
+            others.extend(other);
         }
     }
-    excluded.build().map_err(|e| {
-        TemplateError::new(
-            "blueprint.yaml (files)",
-            format!("the globs of the rules that do not hold do not build: {e}"),
-        )
-        .into()
-    })
+    let set = if others.is_empty() {
+        None
+    } else {
+        let mut set = globset::GlobSetBuilder::new();
+        for glob in others {
+            set.add(glob);
+        }
+        Some(set.build().map_err(|e| {
+            TemplateError::new(
+                "blueprint.yaml (files)",
+                format!("the globs of the rules that do not hold do not build: {e}"),
+            )
+        })?)
+    };
+    Ok(Excluded { simple, set })
 }
 
 impl Classify for RenderError {
