@@ -1051,6 +1051,35 @@ fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
 }
 
 #[test]
+fn a_kept_verdict_never_hides_a_tag_moved_to_a_fixed_commit() {
+    let (reg, env) = acme();
+    reg.write(&[("blueprints/demo/template/extra.txt", "extra\n")]);
+    reg.commit("Forgot to bump the version");
+    reg.tag("demo/v1.2.0");
+    ok(&env, &["registry", "sync"]);
+    // Each release's verdict is kept in the cache, so later runs do not read every tag again.
+    let entries = cache_entries(&env);
+    assert_eq!(entries.len(), 1);
+    let kept = std::fs::read_to_string(entries[0].join("pave-verdicts.json")).unwrap();
+    assert!(
+        kept.contains("\"demo/v1.2.0\"") && kept.contains("says version 2.0.0-rc.1"),
+        "{kept}"
+    );
+    assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.1.0"));
+    // The release is fixed by moving its tag to a commit whose manifest says 1.2.0.
+    reg.release("demo", "1.2.0");
+    ok(&env, &["registry", "sync"]);
+    assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.2.0"));
+    let out = ok(&env, &["list", "--registry", "acme", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[0]["version"], "1.2.0");
+    assert!(
+        doc[0]["broken"].as_array().is_none_or(|b| b.is_empty()),
+        "{doc}"
+    );
+}
+
+#[test]
 fn sync_reports_the_new_versions_it_found() {
     let (reg, env) = acme();
     let out = ok(&env, &["registry", "sync"]);

@@ -20,6 +20,7 @@ mod push;
 mod read;
 mod ssh;
 mod transfer;
+mod verdicts;
 pub mod write;
 
 pub use error::{GitError, LAYOUT};
@@ -109,14 +110,23 @@ struct Open {
     /// Versions by blueprint, oldest first.
     tags: BTreeMap<String, Vec<Version>>,
     index: Option<RegistryIndex>,
-    /// What is wrong with each release checked so far (`None`: nothing).
-    checked: BTreeMap<(String, Version), Option<String>>,
     /// The blueprint folders each `registry.yaml` read so far names, by the file's blob id
     /// (most tags share a few versions of the index).
     folders: RefCell<std::collections::HashMap<git2::Oid, BTreeMap<String, String>>>,
-    /// What each tag points at, read in one pass on first use (finding thousands of tags one
-    /// by one costs a file lookup each).
-    targets: RefCell<Option<std::collections::HashMap<String, git2::Oid>>>,
+    /// What each version tag points at, read with the tags in one pass.
+    targets: read::Targets,
+    /// The verdicts of earlier runs, and those this one adds.
+    verdicts: verdicts::Verdicts,
+}
+
+impl Drop for Open {
+    /// Writes back the verdicts this run added, keeping those of releases still tagged.
+    fn drop(&mut self) {
+        let targets = &self.targets;
+        self.verdicts.save(|blueprint, version, target| {
+            targets.get(blueprint).and_then(|t| t.get(version)) == Some(&target)
+        });
+    }
 }
 
 /// What `registry sync` brought.
@@ -361,7 +371,7 @@ impl GitSource {
         }
         match cached {
             Cached::Ready { repo, .. } => {
-                let tags = match read_tags(&repo) {
+                let tags = match read::read_tag_refs(&repo) {
                     Ok(tags) => tags,
                     Err(e) if self.options.offline || want == Want::Recover => {
                         return Err(self.damaged(e.message().to_string()).into());
@@ -378,13 +388,13 @@ impl GitSource {
                     }
                 };
                 Ok(Open {
+                    verdicts: verdicts::Verdicts::of(repo.path()),
                     repo,
                     _lock: lock,
-                    tags,
+                    tags: tags.versions,
                     index: None,
-                    checked: BTreeMap::new(),
                     folders: RefCell::default(),
-                    targets: RefCell::default(),
+                    targets: tags.targets,
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {

@@ -14,17 +14,47 @@ use std::path::Path;
 
 /// Every version tag, by blueprint; tags that are not `<name>/v<semver>` are ignored.
 pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Version>>, git2::Error> {
-    let mut tags: BTreeMap<String, Vec<Version>> = BTreeMap::new();
-    let names = repo.tag_names(Some("*/v*"))?;
-    for name in names.iter().flatten().flatten() {
-        if let Some((blueprint, version)) = parse_tag(name) {
-            tags.entry(blueprint.to_string()).or_default().push(version);
+    read_tag_refs(repo).map(|refs| refs.versions)
+}
+
+/// The version tags and what every tag points at.
+pub(super) struct TagRefs {
+    /// Versions by blueprint, oldest first.
+    pub(super) versions: BTreeMap<String, Vec<Version>>,
+    /// The object each version tag points at, by blueprint and version.
+    pub(super) targets: Targets,
+}
+
+/// The object each version tag points at, by blueprint and version.
+pub(super) type Targets = BTreeMap<String, BTreeMap<Version, git2::Oid>>;
+
+/// [`TagRefs`] in one pass over the tags. (libgit2's tag listing looks each tag up again by
+/// name, a file lookup per tag.)
+pub(super) fn read_tag_refs(repo: &Repository) -> Result<TagRefs, git2::Error> {
+    let mut targets = Targets::new();
+    for reference in repo.references_glob("refs/tags/*")? {
+        let reference = reference?;
+        let Ok(name) = reference.name() else {
+            continue;
+        };
+        let target = match reference.target() {
+            Some(id) => Some(id),
+            None => reference.resolve().ok().and_then(|r| r.target()),
+        };
+        if let (Some((blueprint, version)), Some(target)) =
+            (name.strip_prefix("refs/tags/").and_then(parse_tag), target)
+        {
+            targets
+                .entry(blueprint.to_string())
+                .or_default()
+                .insert(version, target);
         }
     }
-    for versions in tags.values_mut() {
-        versions.sort();
-    }
-    Ok(tags)
+    let versions = targets
+        .iter()
+        .map(|(blueprint, by_version)| (blueprint.clone(), by_version.keys().cloned().collect()))
+        .collect();
+    Ok(TagRefs { versions, targets })
 }
 
 /// Splits a tag `<blueprint>/v<semver>`.
@@ -42,24 +72,9 @@ pub fn tag_name(blueprint: &str, version: &Version) -> String {
 }
 
 impl Open {
-    /// What the tag `refname` points at (`None`: no such tag), from every tag read at once.
-    fn tag_target(&self, refname: &str) -> Result<Option<git2::Oid>, git2::Error> {
-        let mut targets = self.targets.borrow_mut();
-        if targets.is_none() {
-            let mut all = std::collections::HashMap::new();
-            for reference in self.repo.references_glob("refs/tags/*")? {
-                let reference = reference?;
-                let id = match reference.target() {
-                    Some(id) => Some(id),
-                    None => reference.resolve().ok().and_then(|r| r.target()),
-                };
-                if let (Ok(name), Some(id)) = (reference.name(), id) {
-                    all.insert(name.to_string(), id);
-                }
-            }
-            *targets = Some(all);
-        }
-        Ok(targets.as_ref().and_then(|t| t.get(refname).copied()))
+    /// What the tag of a release points at (`None`: no such tag), from every tag read at once.
+    fn tag_target(&self, blueprint: &str, version: &Version) -> Option<git2::Oid> {
+        self.targets.get(blueprint)?.get(version).copied()
     }
 
     /// Where `blueprint` lives in `tree`: the folder its `registry.yaml` names, else
@@ -137,11 +152,7 @@ impl Open {
         blueprint: &str,
         version: &Version,
     ) -> Result<git2::Commit<'_>, ReadError> {
-        let refname = format!("refs/tags/{}", tag_name(blueprint, version));
-        let target = self
-            .tag_target(&refname)
-            .map_err(damage_or(source, "read a tag"))?;
-        let Some(target) = target else {
+        let Some(target) = self.tag_target(blueprint, version) else {
             return Err(ReadError::Other(RegistryError::NoMatchingVersion {
                 name: blueprint.to_string(),
                 req: format!("={version}"),
@@ -158,7 +169,8 @@ impl Open {
             .map_err(damage_or(source, "read a tag's commit"))
     }
 
-    /// What is wrong with a release, checked once per process: `None` when its tag holds
+    /// What is wrong with a release, checked once for the object its tag points at (the
+    /// verdict is kept in the cache, see [`super::verdicts`]): `None` when its tag holds
     /// `blueprint.yaml` with the tag's name and version (only those two fields are read here;
     /// loading checks the rest).
     pub(super) fn problem(
@@ -167,9 +179,9 @@ impl Open {
         blueprint: &str,
         version: &Version,
     ) -> Result<Option<String>, ReadError> {
-        let key = (blueprint.to_string(), version.clone());
-        if let Some(known) = self.checked.get(&key) {
-            return Ok(known.clone());
+        let target = self.tag_target(blueprint, version);
+        if let Some(known) = target.and_then(|t| self.verdicts.get(blueprint, version, t)) {
+            return Ok(known);
         }
         let problem = {
             let commit = self.commit_of(source, blueprint, version)?;
@@ -198,7 +210,10 @@ impl Open {
                 Err(e) => return Err(damage_or(source, "read blueprint.yaml")(e)),
             }
         };
-        self.checked.insert(key, problem.clone());
+        if let Some(target) = target {
+            self.verdicts
+                .add(blueprint, version, target, problem.clone());
+        }
         Ok(problem)
     }
 
