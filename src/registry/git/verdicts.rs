@@ -18,15 +18,15 @@ const FORMAT: u32 = 1;
 #[derive(Serialize, Deserialize, Default)]
 struct OnDisk {
     format: u32,
-    /// One per release, in tag order.
+    /// One per release, by blueprint and version.
     verdicts: Vec<Stored>,
 }
 
 /// One release's verdict on disk.
 #[derive(Serialize, Deserialize)]
 struct Stored {
-    /// `<blueprint>/v<version>`.
-    tag: String,
+    blueprint: String,
+    version: Version,
     /// The object the tag pointed at, in hex.
     target: String,
     /// `None` when the release is usable, else what is wrong with it.
@@ -80,11 +80,9 @@ impl Verdicts {
                 .unwrap_or_default();
             let mut known = Known::new();
             for stored in file.verdicts {
-                if let (Some((blueprint, version)), Ok(target)) = (
-                    super::read::parse_tag(&stored.tag),
-                    git2::Oid::from_str(&stored.target),
-                ) {
-                    insert(&mut known, blueprint, version, (target, stored.problem));
+                if let Ok(target) = git2::Oid::from_str(&stored.target) {
+                    let verdict = (target, stored.problem);
+                    insert(&mut known, &stored.blueprint, stored.version, verdict);
                 }
             }
             known
@@ -134,12 +132,13 @@ impl Verdicts {
             })
             .filter(|(blueprint, version, (target, _))| live(blueprint, version, *target))
             .map(|(blueprint, version, (target, problem))| Stored {
-                tag: super::read::tag_name(&blueprint, &version),
+                blueprint,
+                version,
                 target: target.to_string(),
                 problem,
             })
             .collect();
-        verdicts.sort_by(|a, b| a.tag.cmp(&b.tag));
+        verdicts.sort_by(|a, b| (&a.blueprint, &a.version).cmp(&(&b.blueprint, &b.version)));
         let file = OnDisk {
             format: FORMAT,
             verdicts,
@@ -197,7 +196,7 @@ mod tests {
         std::fs::write(dir.path().join(FILE), "{not json").unwrap();
         assert_eq!(Verdicts::of(dir.path()).get("a", &v("1.0.0"), one), None);
         let other = format!(
-            "{{\"format\": 99, \"verdicts\": [{{\"tag\": \"a/v1.0.0\", \"target\": \"{one}\", \"problem\": null}}]}}"
+            "{{\"format\": 99, \"verdicts\": [{{\"blueprint\": \"a\", \"version\": \"1.0.0\", \"target\": \"{one}\", \"problem\": null}}]}}"
         );
         std::fs::write(dir.path().join(FILE), other).unwrap();
         assert_eq!(Verdicts::of(dir.path()).get("a", &v("1.0.0"), one), None);
