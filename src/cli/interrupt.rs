@@ -15,8 +15,8 @@ static APPLYING: AtomicBool = AtomicBool::new(false);
 /// Whether stderr is a terminal, looked up when the handler is installed.
 static TERMINAL: AtomicBool = AtomicBool::new(false);
 
-/// Installs the handler for SIGINT and SIGTERM. A failure to install leaves the default action
-/// (the process ends), which loses nothing a new run would not redo.
+/// Installs the handler for SIGINT and SIGTERM (installing fails only for a signal that cannot
+/// be caught, which these two can).
 pub(crate) fn install() {
     TERMINAL.store(console::Term::stderr().is_term(), Ordering::SeqCst);
     for signal in [libc::SIGINT, libc::SIGTERM] {
