@@ -81,6 +81,31 @@ fn signal_once_staging(child: &mut std::process::Child, dir: &Path, signal: &str
     false
 }
 
+/// Runs `pave <args>`, sends it `signal` once its apply has staged files in the work folder,
+/// and returns its stderr after checking that it failed and said it was interrupted.
+fn interrupted_run(env: &Env, args: &[&str], signal: &str) -> String {
+    let mut child = env
+        .pave_process()
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        signal_once_staging(&mut child, &env.work(), signal),
+        "the apply never staged its files"
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !out.status.success(),
+        "pave finished before the signal: {stderr}"
+    );
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    stderr
+}
+
 #[test]
 fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
     let env = Env::new();
@@ -100,25 +125,7 @@ fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
     );
 
     // Every file changes: the update re-renders the same version with a new answer.
-    let mut child = env
-        .pave_process()
-        .args(["update", "proj", "--set", "tag=b"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(
-        signal_once_staging(&mut child, &env.work(), "-INT"),
-        "the apply never staged beside the project"
-    );
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "the update finished before the interrupt: {stderr}"
-    );
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    let stderr = interrupted_run(&env, &["update", "proj", "--set", "tag=b"], "-INT");
     assert!(stderr.contains("nothing was changed"), "{stderr}");
     assert!(
         snapshot(&dir) == before,
@@ -134,25 +141,7 @@ fn sigint_during_the_apply_of_a_large_update_restores_every_file() {
 fn sigterm_during_the_apply_of_a_new_project_leaves_no_folder_behind() {
     let env = Env::new();
     write_big_blueprint(&env);
-    let mut child = env
-        .pave_process()
-        .args(["new", "./big", "proj"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(
-        signal_once_staging(&mut child, &env.work(), "-TERM"),
-        "the apply never staged its files"
-    );
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "`new` finished before the signal: {stderr}"
-    );
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    let stderr = interrupted_run(&env, &["new", "./big", "proj"], "-TERM");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!env.work().join("proj").exists());
     assert!(
