@@ -1013,14 +1013,20 @@ fn adding_a_repository_that_is_not_a_registry_says_what_one_holds_and_changes_no
     assert_eq!(doc.as_array().unwrap().len(), 1);
 }
 
-#[test]
-fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
+/// [`acme`] with demo/v1.2.0 tagged on a commit whose blueprint.yaml still says the last
+/// release's version, synced.
+fn acme_with_an_unbumped_tag() -> (GitRegistry, Env) {
     let (reg, env) = acme();
-    // Tag 1.2.0 on a commit whose blueprint.yaml still says the last release's version.
     reg.write(&[("blueprints/demo/template/extra.txt", "extra\n")]);
     reg.commit("Forgot to bump the version");
     reg.tag("demo/v1.2.0");
     ok(&env, &["registry", "sync"]);
+    (reg, env)
+}
+
+#[test]
+fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
+    let (_reg, env) = acme_with_an_unbumped_tag();
     assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.1.0"));
     let err = resolved(&env, "acme/demo@=1.2.0").unwrap_err();
     assert!(
@@ -1052,11 +1058,7 @@ fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
 
 #[test]
 fn a_kept_verdict_never_hides_a_tag_moved_to_a_fixed_commit() {
-    let (reg, env) = acme();
-    reg.write(&[("blueprints/demo/template/extra.txt", "extra\n")]);
-    reg.commit("Forgot to bump the version");
-    reg.tag("demo/v1.2.0");
-    ok(&env, &["registry", "sync"]);
+    let (reg, env) = acme_with_an_unbumped_tag();
     // Each release's verdict is kept in the cache, so later runs do not read every tag again.
     let entries = cache_entries(&env);
     assert_eq!(entries.len(), 1);
