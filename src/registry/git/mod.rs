@@ -107,8 +107,6 @@ impl std::fmt::Debug for GitSource {
 struct Open {
     repo: Repository,
     _lock: EntryLock,
-    /// Versions by blueprint, oldest first.
-    tags: BTreeMap<String, Vec<Version>>,
     index: Option<RegistryIndex>,
     /// The blueprint folders each `registry.yaml` read so far names, by the file's blob id
     /// (most tags share a few versions of the index).
@@ -212,9 +210,9 @@ impl GitSource {
         self.with_open(|open| {
             let mut versions = 0;
             let mut new = Vec::new();
-            let tags = open.tags.clone();
-            for (blueprint, all) in &tags {
-                for version in all {
+            let blueprints: Vec<String> = open.targets.keys().cloned().collect();
+            for blueprint in &blueprints {
+                for version in &open.versions(blueprint) {
                     if open.problem(self, blueprint, version)?.is_some() {
                         continue;
                     }
@@ -371,8 +369,8 @@ impl GitSource {
         }
         match cached {
             Cached::Ready { repo, .. } => {
-                let tags = match read::read_tag_refs(&repo) {
-                    Ok(tags) => tags,
+                let targets = match read::read_tag_targets(&repo) {
+                    Ok(targets) => targets,
                     Err(e) if self.options.offline || want == Want::Recover => {
                         return Err(self.damaged(e.message().to_string()).into());
                     }
@@ -391,10 +389,9 @@ impl GitSource {
                     verdicts: verdicts::Verdicts::of(repo.path()),
                     repo,
                     _lock: lock,
-                    tags: tags.versions,
                     index: None,
                     folders: RefCell::default(),
-                    targets: tags.targets,
+                    targets,
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {
@@ -538,7 +535,7 @@ impl GitSource {
         self.with_open(|open| {
             let mut usable = Vec::new();
             let mut broken = Vec::new();
-            for version in open.tags.get(blueprint).cloned().unwrap_or_default() {
+            for version in open.versions(blueprint) {
                 match open.problem(self, blueprint, &version)? {
                     None => usable.push(version),
                     Some(reason) => broken.push(BrokenVersion { version, reason }),

@@ -14,23 +14,19 @@ use std::path::Path;
 
 /// Every version tag, by blueprint; tags that are not `<name>/v<semver>` are ignored.
 pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Version>>, git2::Error> {
-    read_tag_refs(repo).map(|refs| refs.versions)
+    let targets = read_tag_targets(repo)?;
+    Ok(targets
+        .into_iter()
+        .map(|(blueprint, by_version)| (blueprint, by_version.into_keys().collect()))
+        .collect())
 }
 
-/// The version tags and what every tag points at.
-pub(super) struct TagRefs {
-    /// Versions by blueprint, oldest first.
-    pub(super) versions: BTreeMap<String, Vec<Version>>,
-    /// The object each version tag points at, by blueprint and version.
-    pub(super) targets: Targets,
-}
-
-/// The object each version tag points at, by blueprint and version.
+/// The object each version tag points at, by blueprint and version (oldest first).
 pub(super) type Targets = BTreeMap<String, BTreeMap<Version, git2::Oid>>;
 
-/// [`TagRefs`] in one pass over the tags. (libgit2's tag listing looks each tag up again by
+/// [`Targets`] in one pass over the tags. (libgit2's tag listing looks each tag up again by
 /// name, a file lookup per tag.)
-pub(super) fn read_tag_refs(repo: &Repository) -> Result<TagRefs, git2::Error> {
+pub(super) fn read_tag_targets(repo: &Repository) -> Result<Targets, git2::Error> {
     let mut targets = Targets::new();
     for reference in repo.references_glob("refs/tags/*")? {
         let reference = reference?;
@@ -50,11 +46,7 @@ pub(super) fn read_tag_refs(repo: &Repository) -> Result<TagRefs, git2::Error> {
                 .insert(version, target);
         }
     }
-    let versions = targets
-        .iter()
-        .map(|(blueprint, by_version)| (blueprint.clone(), by_version.keys().cloned().collect()))
-        .collect();
-    Ok(TagRefs { versions, targets })
+    Ok(targets)
 }
 
 /// Splits a tag `<blueprint>/v<semver>`.
@@ -72,6 +64,14 @@ pub fn tag_name(blueprint: &str, version: &Version) -> String {
 }
 
 impl Open {
+    /// The tagged versions of `blueprint`, oldest first.
+    pub(super) fn versions(&self, blueprint: &str) -> Vec<Version> {
+        self.targets
+            .get(blueprint)
+            .map(|by_version| by_version.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// What the tag of a release points at (`None`: no such tag), from every tag read at once.
     fn tag_target(&self, blueprint: &str, version: &Version) -> Option<git2::Oid> {
         self.targets.get(blueprint)?.get(version).copied()
@@ -157,10 +157,10 @@ impl Open {
                 name: blueprint.to_string(),
                 req: format!("={version}"),
                 available: self
-                    .tags
-                    .get(blueprint)
-                    .map(|v| v.iter().map(Version::to_string).collect())
-                    .unwrap_or_default(),
+                    .versions(blueprint)
+                    .iter()
+                    .map(Version::to_string)
+                    .collect(),
             }));
         };
         self.repo
