@@ -191,14 +191,14 @@ pub fn lint(bp: &Blueprint) -> Report {
             &rule.when,
             &mut used,
         );
-        if let Ok(glob) = globset::Glob::new(&rule.path) {
-            let matcher = glob.compile_matcher();
-            if !bp.template.keys().any(|k| matcher.is_match(k)) {
-                report.warning(
-                    "blueprint.yaml",
-                    format!("files: `{}` matches no file under template/", rule.path),
-                );
-            }
+        // Matched as rendering matches it (`*` stays within a folder).
+        if let Ok(glob) = crate::manifest::FileGlob::new(&rule.path)
+            && !bp.template.keys().any(|k| glob.is_match(k))
+        {
+            report.warning(
+                "blueprint.yaml",
+                format!("files: `{}` matches no file under template/", rule.path),
+            );
         }
     }
     for (i, rule) in m.rules.iter().enumerate() {

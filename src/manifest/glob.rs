@@ -1,7 +1,8 @@
-//! The plainest globs of `files` rules (names with `*` inside a segment, `**` as a whole
-//! segment) matched directly, as globset matches them with `literal_separator`, without
-//! compiling a regex; every other glob is left to globset. A unit test compares the two on
-//! thousands of globs and paths.
+//! How a `files` rule's glob matches template paths ([`FileGlob`], for rendering and lint
+//! alike): as globset matches with `literal_separator` (`*` stays within a segment). The
+//! plainest globs (names with `*` inside a segment, `**` as a whole segment) are matched
+//! directly, without compiling a regex; every other glob is left to globset. A unit test
+//! compares the two on thousands of globs and paths.
 
 /// One `/`-separated segment of a [`SimpleGlob`] glob.
 #[derive(Debug)]
@@ -39,6 +40,38 @@ impl<'a> SimpleGlob<'a> {
     pub fn is_match(&self, path: &str) -> bool {
         let parts: Vec<&str> = path.split('/').collect();
         matches(&self.0, &parts, true)
+    }
+}
+
+/// A `files` rule's glob, matched against paths relative to `template/`.
+#[derive(Debug)]
+pub enum FileGlob<'a> {
+    /// Matched directly.
+    Simple(SimpleGlob<'a>),
+    /// Matched by globset.
+    Other(globset::GlobMatcher),
+}
+
+impl<'a> FileGlob<'a> {
+    /// The glob, or why globset refuses it.
+    pub fn new(glob: &'a str) -> Result<Self, globset::Error> {
+        match SimpleGlob::parse(glob) {
+            Some(simple) => Ok(FileGlob::Simple(simple)),
+            None => Ok(FileGlob::Other(
+                globset::GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()?
+                    .compile_matcher(),
+            )),
+        }
+    }
+
+    /// Whether `path` (relative, `/`-separated) matches.
+    pub fn is_match(&self, path: &str) -> bool {
+        match self {
+            FileGlob::Simple(simple) => simple.is_match(path),
+            FileGlob::Other(matcher) => matcher.is_match(path),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ pub mod paths;
 
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
 use crate::error::{Classify, ErrorKind};
-use crate::manifest::SimpleGlob;
+use crate::manifest::FileGlob;
 use crate::template::{Engine, TemplateError};
 use std::collections::BTreeMap;
 
@@ -83,7 +83,7 @@ pub fn render_traced(
     let mut planned = Vec::new();
     let mut sources = Vec::new();
     for (path, entry) in &blueprint.template {
-        if excluded.is_match(path.as_str()) {
+        if excluded.iter().any(|g| g.is_match(path)) {
             continue;
         }
         let out_path = path.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(path);
@@ -148,48 +148,21 @@ pub fn render_traced(
     Ok((out, origins))
 }
 
-/// The globs of the `files` rules that do not hold: a template file is included when it
-/// matches none of them.
-struct Excluded<'a> {
-    /// The plainest globs, matched directly.
-    simple: Vec<SimpleGlob<'a>>,
-    /// The others, in one globset (which matches literal paths and `dir/**` without a regex
-    /// and compiles one for the rest); `None` when there are none.
-    set: Option<globset::GlobSet>,
-}
-
-impl Excluded<'_> {
-    fn is_match(&self, path: &str) -> bool {
-        self.simple.iter().any(|g| g.is_match(path))
-            || self.set.as_ref().is_some_and(|s| s.is_match(path))
-    }
-}
-
 /// Evaluates the manifest's `files` rules once each, and gives the globs of those that do not
-/// hold.
+/// hold: a template file is included when it matches none of them.
 fn file_rules<'a>(
     engine: &Engine,
     blueprint: &'a Blueprint,
     ctx: &serde_json::Value,
-) -> Result<Excluded<'a>, RenderError> {
-    let mut simple = Vec::new();
-    let mut others = Vec::new();
+) -> Result<Vec<FileGlob<'a>>, RenderError> {
+    let mut excluded = Vec::new();
     for rule in &blueprint.manifest.files {
-        let plain = SimpleGlob::parse(&rule.path);
-        let other = match plain {
-            Some(_) => None,
-            None => Some(
-                globset::GlobBuilder::new(&rule.path)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| {
-                        TemplateError::new(
-                            "blueprint.yaml (files)",
-                            format!("`{}` is not a valid glob: {e}", rule.path),
-                        )
-                    })?,
-            ),
-        };
+        let glob = FileGlob::new(&rule.path).map_err(|e| {
+            TemplateError::new(
+                "blueprint.yaml (files)",
+                format!("`{}` is not a valid glob: {e}", rule.path),
+            )
+        })?;
         let holds = engine.truthy(
             &format!("blueprint.yaml files[{}].when", rule.path),
             &rule.when,
@@ -197,25 +170,10 @@ fn file_rules<'a>(
         )?;
         // Only a rule that does not hold leaves files out.
         if !holds {
-            simple.extend(plain);
-            others.extend(other);
+            excluded.push(glob);
         }
     }
-    let set = if others.is_empty() {
-        None
-    } else {
-        let mut set = globset::GlobSetBuilder::new();
-        for glob in others {
-            set.add(glob);
-        }
-        Some(set.build().map_err(|e| {
-            TemplateError::new(
-                "blueprint.yaml (files)",
-                format!("the globs of the rules that do not hold do not build: {e}"),
-            )
-        })?)
-    };
-    Ok(Excluded { simple, set })
+    Ok(excluded)
 }
 
 impl Classify for RenderError {

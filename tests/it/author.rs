@@ -58,6 +58,47 @@ fn lint_reports_every_kind_of_mistake_with_file_and_line() {
 }
 
 #[test]
+fn lint_matches_files_rules_as_rendering_does_a_star_stays_in_its_folder() {
+    let env = Env::new();
+    let params = "  - name: docs\n    type: boolean\n    default: true\n";
+    let rules = "files:\n  - path: '*.md'\n    when: \"{{docs}}\"\n";
+    let bp = env.blueprint(
+        "nested",
+        &[
+            ("blueprint.yaml", &manifest("nested", params, rules)),
+            ("template/docs/guide.md", "guide\n"),
+        ],
+    );
+    let out = env
+        .pave()
+        .args(["blueprint", "lint", &bp])
+        .output()
+        .unwrap();
+    // Rendering never leaves docs/guide.md out for `*.md`, so the rule matches nothing.
+    assert!(
+        text(&out)
+            .contains("warning: blueprint.yaml: files: `*.md` matches no file under template/"),
+        "{}",
+        text(&out)
+    );
+    let out = env
+        .pave()
+        .args([
+            "new",
+            &bp,
+            "out",
+            "--set",
+            "docs=false",
+            "--set",
+            "project_name=nested",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(env.work().join("out/docs/guide.md").exists());
+}
+
+#[test]
 fn lint_refuses_a_manifest_whose_literal_default_breaks_its_own_bounds() {
     let env = Env::new();
     let params = "  - name: memory\n    type: integer\n    min: 128\n    default: 64\n";
