@@ -9,10 +9,10 @@ use super::{
 use crate::answers::{self, Prompter, Supplied};
 use crate::blueprint::Entry;
 use crate::generate;
-use crate::manifest::Maturity;
+use crate::manifest::{IndexEntry, Maturity, Yank};
 use crate::plan::{self, Action, ApplyOptions, WritePlan};
 use crate::project;
-use crate::registry::Loaded;
+use crate::registry::{Loaded, Resolved};
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -20,33 +20,21 @@ use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     interrupt::install();
-    let (loaded, maturity) = if source::is_folder(&args.blueprint) {
-        (
-            source::load(out, &args.blueprint, args.registry.as_deref())?,
-            None,
-        )
+    let mut warnings = Vec::new();
+    let mut yanked = None;
+    let loaded = if source::is_folder(&args.blueprint) {
+        source::load(out, &args.blueprint, args.registry.as_deref())?
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
-        let entry = resolved.source().entry(&resolved.name).ok();
-        if let Some(d) = entry
-            .as_ref()
-            .and_then(|e| e.deprecation(&resolved.version))
-        {
-            eprintln!(
-                "warning: {} {} is deprecated in registry {}: {}{}",
-                resolved.name,
-                resolved.version,
-                resolved.source().name(),
-                d.reason,
-                d.replacement
-                    .as_deref()
-                    .map(|u| format!("; use {u} instead"))
-                    .unwrap_or_default()
-            );
+        if let Ok(entry) = resolved.source().entry(&resolved.name) {
+            yanked = entry.yank(&resolved.version).cloned();
+            warnings = registry_warnings(&resolved, &entry);
         }
-        (resolved.load()?, entry.map(|e| e.maturity))
+        for warning in &warnings {
+            eprintln!("warning: {warning}");
+        }
+        resolved.load()?
     };
-    warn_maturity(&loaded, maturity);
     if let Some(dir) = &args.dir {
         refuse_pave_project(dir)?;
     }
@@ -72,7 +60,12 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     std::mem::forget(engine);
     for warning in generated.answers.warnings() {
         eprintln!("warning: {warning}");
+        warnings.push(warning.to_string());
     }
+    let notes = Notes {
+        warnings: &warnings,
+        yanked: yanked.as_ref(),
+    };
 
     let target = match &args.dir {
         Some(dir) => dir.clone(),
@@ -92,7 +85,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     let bp = &loaded.blueprint;
     if args.dry_run {
         if args.json {
-            print_json(&plan_json(&plan, &loaded, &recorded, true))?;
+            print_json(&plan_json(&plan, &loaded, &recorded, &notes, true))?;
         } else {
             print_plan(&plan);
         }
@@ -132,7 +125,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     applied.with_context(|| format!("nothing was written to {}", target.display()))?;
 
     if args.json {
-        print_json(&plan_json(&plan, &loaded, &recorded, false))?;
+        print_json(&plan_json(&plan, &loaded, &recorded, &notes, false))?;
     } else {
         let plan::Counts {
             create: created,
@@ -169,21 +162,46 @@ fn print_next_steps(out: &Output, target: &std::path::Path, steps: &[String]) {
     }
 }
 
-/// `new` of an experimental or deprecated blueprint says so on stderr.
-fn warn_maturity(loaded: &Loaded, maturity: Option<Maturity>) {
-    let why = match maturity {
-        Some(Maturity::Experimental) => "it may change without notice",
-        Some(Maturity::Deprecated) => {
-            "it is kept for existing projects; new projects should use another blueprint"
+/// What the registry says about the version `new` is about to use: deprecated (with the
+/// replacement), yanked (only an exact pin reaches a yanked version) and an experimental or
+/// deprecated blueprint. Each names the registry by [`BlueprintSource::name`]: the configured
+/// name, else the URL without credentials.
+///
+/// [`BlueprintSource::name`]: crate::registry::BlueprintSource::name
+fn registry_warnings(resolved: &Resolved, entry: &IndexEntry) -> Vec<String> {
+    let (name, version) = (&resolved.name, &resolved.version);
+    let registry = resolved.source().name();
+    let mut warnings = Vec::new();
+    if let Some(d) = entry.deprecation(version) {
+        warnings.push(format!(
+            "{name} {version} is deprecated in registry {registry}: {}{}",
+            d.reason,
+            d.replacement
+                .as_deref()
+                .map(|u| format!("; use {u} instead"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(y) = entry.yank(version) {
+        warnings.push(format!(
+            "{name} {version} is yanked in registry {registry}: {}; it is used only because the version is pinned exactly (`{name}@={version}`)",
+            y.reason
+        ));
+    }
+    let why = match entry.maturity {
+        Maturity::Experimental => Some("it may change without notice"),
+        Maturity::Deprecated => {
+            Some("it is kept for existing projects; new projects should use another blueprint")
         }
-        Some(Maturity::Recommended) | None => return,
+        Maturity::Recommended => None,
     };
-    eprintln!(
-        "warning: {} is {} in registry {}: {why}",
-        loaded.blueprint.name(),
-        maturity.map_or("", Maturity::as_str),
-        loaded.registry
-    );
+    if let Some(why) = why {
+        warnings.push(format!(
+            "{name} is {} in registry {registry}: {why}",
+            entry.maturity.as_str()
+        ));
+    }
+    warnings
 }
 
 /// A folder that holds `.pave.yaml` is a project: rendering over it with other answers would
@@ -206,10 +224,17 @@ fn folder_name(dir: &Path) -> Option<String> {
     absolute.file_name()?.to_str().map(str::to_string)
 }
 
+/// The warnings of a run (registry's, then answers'), and the yank record of the version used.
+struct Notes<'a> {
+    warnings: &'a [String],
+    yanked: Option<&'a Yank>,
+}
+
 fn plan_json(
     plan: &WritePlan,
     loaded: &Loaded,
     answers: &serde_json::Map<String, serde_json::Value>,
+    notes: &Notes,
     dry_run: bool,
 ) -> serde_json::Value {
     let files: Vec<_> = plan
@@ -221,6 +246,8 @@ fn plan_json(
         "target": plan.target.display().to_string(), "registry": loaded.registry,
         "blueprint": loaded.blueprint.name(), "version": loaded.blueprint.version().to_string(),
         "answers": answers, "dry_run": dry_run, "files": files,
+        "warnings": notes.warnings,
+        "yanked": notes.yanked.map(|y| json!({"version": y.version, "reason": y.reason})),
     })
 }
 

@@ -268,7 +268,7 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
         None => {
             say!(
                 "ok: tag {tag} of {} still points to commit {}.",
-                project.registry,
+                source.name(),
                 project.commit.as_deref().unwrap_or_default()
             );
             Ok(ExitCode::SUCCESS)

@@ -8,7 +8,8 @@ use crate::project::ProjectFile;
 /// A tag that no longer points where it did when a project was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagMoved {
-    /// The registry's location (a URL without credentials).
+    /// The registry as messages name it ([`BlueprintSource::name`]: the configured name, else
+    /// the URL without credentials).
     pub registry: String,
     /// The tag, `<blueprint>/v<version>`.
     pub tag: String,
@@ -64,7 +65,7 @@ pub fn check_tag_moved(
         return Ok(None);
     }
     Ok(Some(TagMoved {
-        registry: project.registry.clone(),
+        registry: source.name().to_string(),
         tag: tag_name(&project.blueprint, &project.version),
         recorded: recorded.clone(),
         current,

@@ -39,3 +39,4 @@ mod update_interrupt;
 mod update_merge;
 mod update_props;
 mod versions;
+mod yank;
