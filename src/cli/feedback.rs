@@ -8,7 +8,7 @@ use super::args::{
     FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, print_json, source};
-use crate::feedback::git::{Change, GitSink};
+use crate::feedback::git::{Change, GitSink, check_addressed_in};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
 use crate::feedback::sink::{self, FeedbackSink, SinkError};
@@ -638,6 +638,11 @@ pub(crate) fn registry_git_sink(
 /// The git sink the platform-team commands work on: that of `--registry`, else of the only
 /// registry that has one.
 fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
+    Ok(platform_registry(out, flag)?.0)
+}
+
+/// [`platform_sink`] and the location of the registry whose sink it is (`builtin` or a URL).
+fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, String)> {
     let registries = source::registries(out)?;
     let config = registries.config();
     if let Some(wanted) = flag {
@@ -656,9 +661,10 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
             .into());
         };
         return match sink_config(&registries, &name, &location)? {
-            Some(c) if c.sink == "git" => {
-                Ok(git_sink(&registries, &location, &c).map_err(UsageError)?)
-            }
+            Some(c) if c.sink == "git" => Ok((
+                git_sink(&registries, &location, &c).map_err(UsageError)?,
+                location,
+            )),
             Some(c) => Err(UsageError(format!(
                 "registry `{name}` sends feedback to a `{}` sink, not git; read an export of its items with --from FILE",
                 c.sink
@@ -688,7 +694,10 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
     }
     let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
     match found.as_slice() {
-        [(_, location, c)] => Ok(git_sink(&registries, location, c).map_err(UsageError)?),
+        [(_, location, c)] => Ok((
+            git_sink(&registries, location, c).map_err(UsageError)?,
+            location.clone(),
+        )),
         [] => Err(UsageError(format!(
             "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
             if unreadable.is_empty() {
@@ -729,8 +738,25 @@ fn change(
         ))
         .into());
     }
-    let sink = platform_sink(out, registry)?;
-    let item = sink.change(id, change)?;
+    let (sink, location) = platform_registry(out, registry)?;
+    let item = match change {
+        Change::Resolve(version) => {
+            // The registry's versions are read before the sink's write, which holds the lock
+            // of the cache they may share.
+            let released = released_versions(out, &location)?;
+            sink.change_checked(id, change, |item| match item.blueprint.as_deref() {
+                // An item that names no blueprint asks for a new one: any version may be
+                // its first.
+                None => Ok(()),
+                Some(blueprint) => check_addressed_in(
+                    blueprint,
+                    version,
+                    released.get(blueprint).map_or(&[], Vec::as_slice),
+                ),
+            })?
+        }
+        _ => sink.change(id, change)?,
+    };
     if json {
         print_json(&serde_json::to_value(&item)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -742,6 +768,17 @@ fn change(
     };
     say!("{what} {} ({}).", item.id, sink.describe());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The released versions of each blueprint of the registry at `location`.
+fn released_versions(out: &Output, location: &str) -> Result<HashMap<String, Vec<semver::Version>>> {
+    let source = source::registries(out)?.open(location)?;
+    let mut released = HashMap::new();
+    for entry in source.index()?.blueprints {
+        let versions = source.versions(&entry.name)?;
+        released.insert(entry.name, versions);
+    }
+    Ok(released)
 }
 
 fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> {

@@ -13,6 +13,7 @@
 //! [`StatusChange`] appended, committed with the git identity of whoever made it.
 
 use super::item::{self, Author, Item, Status, StatusChange};
+use crate::author::bump::Bump;
 use super::sink::{FeedbackSink, Sent, SinkError};
 use crate::manifest::DEFAULT_FEEDBACK_BRANCH;
 use crate::registry::RegistryError;
@@ -87,6 +88,63 @@ impl Change {
     }
 }
 
+/// Whether an item about `blueprint` can be marked addressed in `version`, given the versions
+/// of it the registry released: any of them, or the next one its author is about to publish,
+/// the newest release with its patch, minor or major number bumped (with or without a
+/// pre-release tag: `1.3.0-rc.1`). Anything else is refused with the versions that fit.
+pub fn check_addressed_in(
+    blueprint: &str,
+    version: &semver::Version,
+    released: &[semver::Version],
+) -> Result<(), String> {
+    if released.contains(version) {
+        return Ok(());
+    }
+    let next = next_versions(released);
+    let stable = semver::Version::new(version.major, version.minor, version.patch);
+    if next.contains(&stable) {
+        return Ok(());
+    }
+    if released.is_empty() {
+        return Err(format!(
+            "{blueprint} has no released version in this registry, so nothing can address it in {version} yet; publish it with `pave publish --addresses <id>`, which marks the item"
+        ));
+    }
+    let mut sorted = released.to_vec();
+    sorted.sort();
+    let list = |vs: &[semver::Version]| {
+        vs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Err(format!(
+        "{version} is not a version of {blueprint}: give a released one ({}) or the next to publish ({})",
+        list(&sorted),
+        list(&next)
+    ))
+}
+
+/// The versions the next publish of a blueprint can have: its newest release's next patch,
+/// minor and major, as `pave publish --bump` makes them (and the newest's own release when it
+/// is a pre-release: `2.0.0` after `2.0.0-rc.1`). None before a first release.
+fn next_versions(released: &[semver::Version]) -> Vec<semver::Version> {
+    let Some(newest) = released.iter().max() else {
+        return Vec::new();
+    };
+    let (major, minor, patch) = (newest.major, newest.minor, newest.patch);
+    let mut next = Vec::new();
+    if !newest.pre.is_empty() {
+        next.push(semver::Version::new(major, minor, patch));
+    }
+    for v in [Bump::Patch, Bump::Minor, Bump::Major].map(|b| b.apply(newest)) {
+        if !next.contains(&v) && !released.contains(&v) {
+            next.push(v);
+        }
+    }
+    next
+}
+
 /// Why the git sink could not do something. Every URL is without credentials.
 #[derive(Debug, thiserror::Error)]
 pub enum GitSinkError {
@@ -136,6 +194,14 @@ pub enum GitSinkError {
     /// A status change needs to say who made it.
     #[error("a status change records who made it, and git has no identity configured")]
     NoIdentity,
+    /// The change does not fit the item (a version that is no version of its blueprint).
+    #[error("feedback item {id}: {why}")]
+    Refused {
+        /// The item.
+        id: String,
+        /// Why, with what would fit.
+        why: String,
+    },
     /// An item could not be turned into JSON.
     #[error("cannot write feedback item {id} as JSON: {cause}")]
     Encode {
@@ -152,7 +218,9 @@ impl crate::error::Classify for GitSinkError {
             GitSinkError::Registry(e) => e.kind(),
             GitSinkError::Git(e) => e.kind(),
             GitSinkError::Push(e) => e.kind(),
-            GitSinkError::NoIdentity => crate::error::ErrorKind::Usage,
+            GitSinkError::NoIdentity | GitSinkError::Refused { .. } => {
+                crate::error::ErrorKind::Usage
+            }
             _ => crate::error::ErrorKind::Failure,
         }
     }
@@ -293,6 +361,17 @@ impl GitSink {
     /// Makes `change` to item `id` as the user's git identity, commits and pushes it; the
     /// item as it is now.
     pub fn change(&self, id: &str, change: &Change) -> Result<Item, GitSinkError> {
+        self.change_checked(id, change, |_| Ok(()))
+    }
+
+    /// [`change`](Self::change), once `check` accepts the item as it is on the branch's tip;
+    /// what `check` refuses (the reason) is [`GitSinkError::Refused`], and nothing is written.
+    pub fn change_checked(
+        &self,
+        id: &str,
+        change: &Change,
+        check: impl Fn(&Item) -> Result<(), String>,
+    ) -> Result<Item, GitSinkError> {
         let mut result = None;
         self.write(|session, tip| {
             let who = write::identity(session.repo()).ok_or(GitSinkError::NoIdentity)?;
@@ -313,6 +392,10 @@ impl GitSink {
                 return Err(self.not_found(id));
             };
             let current = self.decode(&path, &text)?;
+            check(&current).map_err(|why| GitSinkError::Refused {
+                id: current.id.clone(),
+                why,
+            })?;
             let changed = change.apply(&current, by, item::now_rfc3339());
             let bytes = encode(&changed)?;
             let message = change.message(&changed.id);

@@ -494,3 +494,42 @@ fn publish_addresses_marks_the_items_addressed_in_the_new_version() {
         "{shown}"
     );
 }
+
+#[test]
+fn resolve_takes_only_a_released_version_or_the_next_one() {
+    let s = served();
+    let env = &s.env;
+    let id = json(&submit_outside(env, "cache POST responses"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resolve = |version: &str| {
+        env.pave()
+            .env("GIT_AUTHOR_NAME", "Lead Platform")
+            .env("GIT_AUTHOR_EMAIL", "lead@example.invalid")
+            .args(["feedback", "resolve", &id, "--in", version, "--json"])
+            .output()
+            .unwrap()
+    };
+    // A version that does not exist, and one that skips a minor, are refused; nothing is
+    // written.
+    let before = refs(&s.bare);
+    for wrong in ["9.9.9", "1.2.0"] {
+        let out = resolve(wrong);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(
+            text(&out).contains(&format!(
+                "{wrong} is not a version of orders-api: give a released one (1.0.0) or the next to publish (1.0.1, 1.1.0, 2.0.0)"
+            )),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(refs(&s.bare), before);
+    }
+    // A released version, the next patch, and a pre-release of the next minor are taken.
+    for right in ["1.0.0", "1.0.1", "1.1.0-rc.1"] {
+        let out = resolve(right);
+        assert!(out.status.success(), "{}", text(&out));
+        assert_eq!(json(&out)["addressed_in"], right);
+    }
+}
