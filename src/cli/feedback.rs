@@ -818,20 +818,37 @@ fn list(
         print_json(&serde_json::to_value(&items)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    for i in &items {
-        let subject = match (&i.blueprint, &i.version) {
-            (Some(b), Some(v)) => format!("{b}@{v}"),
-            (Some(b), None) => b.clone(),
-            _ => "-".to_string(),
-        };
-        say!(
-            "{}  {:<11}  {:<9}  {}  {}",
-            i.id,
-            i.kind.as_str(),
-            i.status.as_str(),
-            subject,
-            i.summary(60)
-        );
+    // Columns line up whatever is missing: each as wide as its widest cell.
+    let rows: Vec<[String; 5]> = items
+        .iter()
+        .map(|i| {
+            let subject = match (&i.blueprint, &i.version) {
+                (Some(b), Some(v)) => format!("{b}@{v}"),
+                (Some(b), None) => b.clone(),
+                _ => "-".to_string(),
+            };
+            [
+                i.id.clone(),
+                i.kind.as_str().to_string(),
+                i.status.as_str().to_string(),
+                subject,
+                i.summary(60),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 4];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in &rows {
+        let mut line = String::new();
+        for (cell, w) in row.iter().zip(widths) {
+            line.push_str(&format!("{cell:<w$}  "));
+        }
+        line.push_str(&row[4]);
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

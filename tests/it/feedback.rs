@@ -699,3 +699,34 @@ fn an_attached_diff_leaves_out_every_file_that_renders_a_secret_answer() {
     assert!(!diff.contains("kept-out-7f3a9c"), "{diff}");
     assert!(!diff.contains("pave-secret-answer"), "{diff}");
 }
+
+#[test]
+fn list_lines_up_its_columns_with_and_without_a_blueprint() {
+    let env = Env::new();
+    write_fixture(&env);
+    let out = env
+        .pave()
+        .args(["feedback", "list", "--from", "items.jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    // Items about `api@1.0.0`, `site@2.0.0` and no blueprint (`-`): every column starts at
+    // the same place on every line.
+    assert!(lines.iter().any(|l| l.contains("  -  ")), "{stdout}");
+    for column in ["open", "message "] {
+        let starts: Vec<Option<usize>> = lines
+            .iter()
+            .filter(|l| l.contains(column))
+            .map(|l| l.find(column))
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{stdout}");
+    }
+    let subject = |l: &str| l.find("api@").or(l.find("site@")).or(l.find("- "));
+    let at: Vec<_> = lines.iter().map(|l| subject(&l[26..]).map(|p| p + 26)).collect();
+    assert!(at.windows(2).all(|w| w[0] == w[1]), "{stdout}");
+    let summaries: Vec<_> = lines.iter().map(|l| l.find("message ")).collect();
+    assert!(summaries.windows(2).all(|w| w[0] == w[1]), "{stdout}");
+}
