@@ -90,6 +90,7 @@ pub fn render_traced(
         let rendered_path =
             engine.render_str(&format!("template/{path} (file name)"), out_path, ctx)?;
         let rendered_path = paths::confine(path, &rendered_path)?;
+        paths::one_segment_each(path, out_path, &rendered_path, ctx)?;
         if let Entry::File { data, .. } = entry
             && path.ends_with(TEMPLATE_SUFFIX)
         {

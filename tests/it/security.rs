@@ -157,3 +157,29 @@ fn force_never_writes_through_a_symlink_on_disk() {
     assert!(list_files(&outside).is_empty());
     assert_eq!(list_files(&env.work().join("out")), ["src"]);
 }
+
+#[test]
+fn an_answer_holding_a_slash_in_a_path_segment_is_refused_by_new_and_update() {
+    let env = Env::new();
+    let files =
+        manifest("sub", "  - name: sub\n", "").replace("    pattern: '^[a-z][a-z0-9-]*$'\n", "");
+    let bp = env.blueprint(
+        "sub",
+        &[("blueprint.yaml", &files), ("template/{{sub}}/f.txt", "x")],
+    );
+    let message = "template/{{sub}}/f.txt renders to the path `a/b/f.txt`, which is refused: the answer `sub` (`a/b`) is used as one file or folder name, which cannot hold `/`; give `sub` without `/`";
+    refused(&env, &bp, &["project_name=ok", "sub=a/b"], message);
+
+    env.pave()
+        .args(["new", &bp, "out", "--set", "project_name=ok", "--set", "sub=a"])
+        .assert()
+        .success();
+    let before = list_files(&env.work());
+    env.pave()
+        .args(["update", "out", "--set", "sub=a/b"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(message));
+    assert_eq!(list_files(&env.work()), before, "nothing written");
+    assert!(env.work().join("out/a/f.txt").is_file());
+}
