@@ -17,7 +17,8 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Never use the network: git registries are read from the cache as it is (list, show,
-    /// new, update, outdated, registry add and registry verify also take it after their name).
+    /// new, update, diff, outdated, feedback submit, registry add and registry verify also take
+    /// it after their name).
     #[arg(long)]
     pub offline: bool,
     /// The command to run.
@@ -717,4 +718,66 @@ pub struct YankArgs {
     /// lists the blueprint).
     #[arg(long, value_name = "NAME|URL")]
     pub registry: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// The commands (`feedback submit`) whose own arguments include `--offline`.
+    fn taking_offline(cmd: &clap::Command, path: &mut Vec<String>, found: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            path.push(sub.get_name().to_string());
+            if sub.get_arguments().any(|a| a.get_id() == "offline") {
+                found.push(path.join(" "));
+            }
+            taking_offline(sub, path, found);
+            path.pop();
+        }
+    }
+
+    /// `a, b c and d` as `[a, b c, d]`.
+    fn words_list(text: &str) -> Vec<String> {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut items: Vec<String> = text
+            .replace(" and ", ", ")
+            .split(", ")
+            .map(|s| s.trim_matches('`').to_string())
+            .collect();
+        items.sort();
+        items
+    }
+
+    #[test]
+    fn the_commands_said_to_take_offline_are_those_that_do() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut found = Vec::new();
+        taking_offline(&cmd, &mut Vec::new(), &mut found);
+        found.sort();
+        assert!(found.contains(&String::from("feedback submit")), "{found:?}");
+
+        let help = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == "offline")
+            .and_then(|a| a.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let listed = help
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(" also take it"))
+            .map(|(list, _)| words_list(list))
+            .unwrap_or_default();
+        assert_eq!(listed, found, "`pave --help`: {help}");
+
+        let readme = include_str!("../../README.md");
+        let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        let listed = readme
+            .split_once("`--offline` (before the command, or after ")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(list, _)| words_list(list))
+            .unwrap_or_default();
+        assert_eq!(listed, found, "README.md's list of commands taking --offline");
+    }
 }
