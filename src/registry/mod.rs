@@ -189,7 +189,8 @@ pub struct Loaded {
 
 /// A place blueprints come from.
 pub trait BlueprintSource {
-    /// The registry's name in messages and qualified names (`builtin`, a configured name).
+    /// The registry's name in messages and qualified names (`builtin`, a configured name,
+    /// else its URL without credentials): every warning and notice names a registry by it.
     fn name(&self) -> &str;
     /// The index.
     fn index(&self) -> Result<RegistryIndex, RegistryError>;
