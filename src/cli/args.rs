@@ -756,7 +756,10 @@ mod tests {
         let mut found = Vec::new();
         taking_offline(&cmd, &mut Vec::new(), &mut found);
         found.sort();
-        assert!(found.contains(&String::from("feedback submit")), "{found:?}");
+        assert!(
+            found.contains(&String::from("feedback submit")),
+            "{found:?}"
+        );
 
         let help = cmd
             .get_arguments()
@@ -778,6 +781,9 @@ mod tests {
             .and_then(|(_, rest)| rest.split_once(')'))
             .map(|(list, _)| words_list(list))
             .unwrap_or_default();
-        assert_eq!(listed, found, "README.md's list of commands taking --offline");
+        assert_eq!(
+            listed, found,
+            "README.md's list of commands taking --offline"
+        );
     }
 }

@@ -771,7 +771,10 @@ fn change(
 }
 
 /// The released versions of each blueprint of the registry at `location`.
-fn released_versions(out: &Output, location: &str) -> Result<HashMap<String, Vec<semver::Version>>> {
+fn released_versions(
+    out: &Output,
+    location: &str,
+) -> Result<HashMap<String, Vec<semver::Version>>> {
     let source = source::registries(out)?.open(location)?;
     let mut released = HashMap::new();
     for entry in source.index()?.blueprints {

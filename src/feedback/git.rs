@@ -13,8 +13,8 @@
 //! [`StatusChange`] appended, committed with the git identity of whoever made it.
 
 use super::item::{self, Author, Item, Status, StatusChange};
-use crate::author::bump::Bump;
 use super::sink::{FeedbackSink, Sent, SinkError};
+use crate::author::bump::Bump;
 use crate::manifest::DEFAULT_FEEDBACK_BRANCH;
 use crate::registry::RegistryError;
 use crate::registry::git::write::{self, TreeChange};

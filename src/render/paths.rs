@@ -22,7 +22,7 @@ pub fn one_segment_each(
         .flat_map(|segment| segment.split(|c: char| !(c.is_alphanumeric() || c == '_')))
         .find_map(|word| {
             let value = ctx.get(word)?.as_str()?;
-            value.contains('/').then(|| (word, value))
+            value.contains('/').then_some((word, value))
         });
     let reason = match culprit {
         Some((name, value)) => format!(
@@ -92,6 +92,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("the answer `sub` (`a/b`)"), "{e}");
-        assert!(super::one_segment_each("{{name}}/f.txt", "{{name}}/f.txt", "x/f.txt", &ctx).is_ok());
+        assert!(
+            super::one_segment_each("{{name}}/f.txt", "{{name}}/f.txt", "x/f.txt", &ctx).is_ok()
+        );
     }
 }

@@ -725,7 +725,10 @@ fn list_lines_up_its_columns_with_and_without_a_blueprint() {
         assert!(starts.windows(2).all(|w| w[0] == w[1]), "{stdout}");
     }
     let subject = |l: &str| l.find("api@").or(l.find("site@")).or(l.find("- "));
-    let at: Vec<_> = lines.iter().map(|l| subject(&l[26..]).map(|p| p + 26)).collect();
+    let at: Vec<_> = lines
+        .iter()
+        .map(|l| subject(&l[26..]).map(|p| p + 26))
+        .collect();
     assert!(at.windows(2).all(|w| w[0] == w[1]), "{stdout}");
     let summaries: Vec<_> = lines.iter().map(|l| l.find("message ")).collect();
     assert!(summaries.windows(2).all(|w| w[0] == w[1]), "{stdout}");

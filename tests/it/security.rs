@@ -171,7 +171,15 @@ fn an_answer_holding_a_slash_in_a_path_segment_is_refused_by_new_and_update() {
     refused(&env, &bp, &["project_name=ok", "sub=a/b"], message);
 
     env.pave()
-        .args(["new", &bp, "out", "--set", "project_name=ok", "--set", "sub=a"])
+        .args([
+            "new",
+            &bp,
+            "out",
+            "--set",
+            "project_name=ok",
+            "--set",
+            "sub=a",
+        ])
         .assert()
         .success();
     let before = list_files(&env.work());

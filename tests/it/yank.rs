@@ -60,9 +60,10 @@ fn an_exact_pin_of_a_yanked_version_warns_with_the_reason() {
     assert_eq!(json["yanked"]["reason"], "opens the bucket to everyone");
     let warnings = json["warnings"].as_array().unwrap();
     assert!(
-        warnings
-            .iter()
-            .any(|w| w.as_str().unwrap().starts_with("x 0.2.0 is yanked in registry acme")),
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("x 0.2.0 is yanked in registry acme")),
         "{json}"
     );
 
