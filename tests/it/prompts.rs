@@ -296,3 +296,21 @@ fn an_answer_that_breaks_a_rule_is_asked_again_after_one_clean_sentence() {
         screen.wait_for("[exit 0]");
     }
 }
+
+#[test]
+fn ctrl_c_at_a_question_ends_without_leaving_its_help_behind() {
+    let env = Env::new();
+    let bp = three_questions(&env, "");
+    let screen = Screen::start(&env, &["new", &bp, "out"], 80, 30);
+    screen.wait_for("? Project name");
+    std::thread::sleep(Duration::from_millis(300));
+    screen.tmux(&["send-keys", "-l", "sv"]);
+    screen.press("C-c");
+    screen.wait_for("[exit 130]");
+    assert_eq!(
+        screen.shown(),
+        ["? Project name (out) › sv", "[exit 130]"],
+        "the help is cleared and the shell goes on below the question"
+    );
+    assert!(!env.work().join("out").exists());
+}
