@@ -248,10 +248,13 @@ impl Prompter for TerminalPrompter {
                 Ok(Value::String(text))
             }
             ParamType::String | ParamType::Integer => {
-                look.hint = default.map(|d| match d {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                });
+                // An empty default is taken by Enter like any other, but shows no `()`.
+                look.hint = default
+                    .map(|d| match d {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .filter(|shown| !shown.is_empty());
                 let asked = shown(|f| look.format_input_prompt(f, &question, None));
                 self.line_answer(
                     &look,
