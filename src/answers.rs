@@ -608,6 +608,26 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_message_from_a_block_scalar_reads_as_one_sentence() {
+        let folded = SITE.replace(
+            &format!("    error: {RULE}\n"),
+            "    error: >\n      A CloudFront web ACL can only be\n      created in us-east-1.\n",
+        );
+        let manifest = parse_manifest(&folded, "blueprint.yaml").unwrap();
+        let supplied = set(&[("project_name", "svc"), ("waf", "create")]);
+        let err = resolve(&manifest, &engine(), &supplied, None).unwrap_err();
+        let AnswerError::Rules(failures) = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(failures[0].message, format!("{RULE}."));
+        assert!(
+            err.to_string()
+                .starts_with(&format!("rule failed: {RULE} (answers: waf=create")),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn an_invalid_answer_is_asked_again_and_recorded() {
         let mut script = ScriptedPrompter::new()
             .answer("project_name", "Bad Name")

@@ -12,7 +12,7 @@ use std::fmt;
 /// A rule the answers break.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleFailure {
-    /// The rule's error, rendered with the answers.
+    /// The rule's error, rendered with the answers, on one line.
     pub message: String,
     /// The answers the rule reads (name, value as typed; secrets hidden), in parameter order.
     pub answers: Vec<(String, String)>,
@@ -23,7 +23,13 @@ pub struct RuleFailure {
 
 impl fmt::Display for RuleFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rule failed: {}", self.message)?;
+        // The answers and fixes continue the sentence: a final full stop would cut it.
+        let message = if self.answers.is_empty() && self.fixes.is_empty() {
+            self.message.as_str()
+        } else {
+            self.message.trim_end_matches('.')
+        };
+        write!(f, "rule failed: {message}")?;
         if !self.answers.is_empty() {
             let shown: Vec<String> = self
                 .answers
@@ -107,11 +113,11 @@ impl RuleBook {
     ) -> Result<RuleFailure, AnswerError> {
         let rule = &manifest.rules[i];
         let ctx = answers.context();
-        let message = engine.render_str(
+        let message = one_line(&engine.render_str(
             &format!("blueprint.yaml rules[{i}].error"),
             &rule.error,
             &ctx,
-        )?;
+        )?);
         let read: Vec<&Parameter> = manifest
             .parameters
             .iter()
@@ -155,6 +161,12 @@ impl RuleBook {
             fixes,
         })
     }
+}
+
+/// A rule's message on one line: YAML block scalars bring line breaks (and a final one) that
+/// would cut the sentence it is part of.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Values worth trying for a parameter: its choices, both booleans, or the literals the rule

@@ -1,7 +1,7 @@
 //! Ctrl-C and SIGTERM for the commands that write (`new`, `update`): while files are being
 //! written the signal cancels the apply, which undoes itself; at any other time nothing has
 //! been written, so the process ends at once (130 for Ctrl-C, 143 for SIGTERM), showing the
-//! cursor again in case a prompt had hidden it.
+//! cursor again in case a prompt had hidden it and clearing what a question drew below it.
 //!
 //! A plain signal handler rather than a watcher thread: a thread costs every run its start-up
 //! (stack, heap arena, signal stack) for a signal that almost never comes.
@@ -33,8 +33,9 @@ fn on_signal(signal: libc::c_int) {
         return;
     }
     if TERMINAL.load(Ordering::SeqCst) {
-        // The cursor back, and the shell's prompt on a line of its own.
-        const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
+        // The cursor back, a question's help below the cursor cleared, and the shell's prompt
+        // on a line of its own (from its start even in raw mode).
+        const SHOW_CURSOR: &[u8] = b"\x1b[?25h\x1b[J\r\n";
         // SAFETY: write(2) of a static buffer to stderr; the result does not matter.
         #[allow(unsafe_code)]
         let _ = unsafe {

@@ -26,6 +26,7 @@ mod modules;
 mod outdated;
 mod parsers;
 mod plan;
+mod prompts;
 mod pty;
 mod publish;
 mod render;

@@ -100,20 +100,23 @@ fn a_yes_no_answer_waits_for_enter_and_never_spills_into_the_next_prompt() {
 #[test]
 fn ctrl_c_at_a_prompt_ends_at_once_shows_the_cursor_and_writes_nothing() {
     let env = Env::new();
-    let params =
-        "  - name: logs\n    prompt: Keep access logs\n    type: boolean\n    default: false\n";
+    let params = "  - name: runtime\n    prompt: Runtime\n    type: choice\n    choices: [nodejs22.x, python3.12]\n";
     let bp = env.blueprint(
         "stop",
         &[
             ("blueprint.yaml", &manifest("stop", params, "")),
-            ("template/out.txt.hbs", "{{logs}}\n"),
+            ("template/out.txt.hbs", "{{runtime}}\n"),
         ],
     );
     let mut p = pave_on_pty(&env, &["new", &bp, "out"]);
     answer(&mut p, "project_name", "\r");
-    // The yes/no widget hides the cursor and reads keys in raw mode; Ctrl-C there raises SIGINT.
-    answer(&mut p, "Keep access logs", "\x03");
-    let shown = p.exp_eof().unwrap();
+    // The list widget hides the cursor (before it draws its question) and reads keys in raw
+    // mode; Ctrl-C there raises SIGINT.
+    let mut shown = p.exp_string("Runtime").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("\x03").unwrap();
+    p.flush().unwrap();
+    shown.push_str(&p.exp_eof().unwrap());
     let hidden = shown
         .rfind("\x1b[?25l")
         .unwrap_or_else(|| panic!("the widget did not hide the cursor: {shown:?}"));
