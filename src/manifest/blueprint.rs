@@ -135,7 +135,7 @@ pub struct Rule {
 }
 
 fn template_problem(expr: &str) -> Option<String> {
-    crate::template::compile_shared(expr)
+    handlebars::template::Template::compile(expr)
         .err()
         .map(|e| e.to_string())
 }

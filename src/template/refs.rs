@@ -36,6 +36,28 @@ pub fn refs(template: &Template, is_helper: &dyn Fn(&str) -> bool) -> Refs {
     out
 }
 
+/// Collects the references of a file compiled in pieces ([`super::compile_file`]), each
+/// placed in the whole file.
+pub fn refs_in_pieces(pieces: &[(usize, Template)], is_helper: &dyn Fn(&str) -> bool) -> Refs {
+    let mut out = Refs::default();
+    for (before, template) in pieces {
+        let mut piece = refs(template, is_helper);
+        for list in [
+            &mut piece.variables,
+            &mut piece.helpers,
+            &mut piece.unknown_helpers,
+            &mut piece.partials,
+        ] {
+            list.iter_mut().for_each(|u| u.line += before);
+        }
+        out.variables.append(&mut piece.variables);
+        out.helpers.append(&mut piece.helpers);
+        out.unknown_helpers.append(&mut piece.unknown_helpers);
+        out.partials.append(&mut piece.partials);
+    }
+    out
+}
+
 fn walk(
     template: &Template,
     is_helper: &dyn Fn(&str) -> bool,
