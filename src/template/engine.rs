@@ -360,8 +360,9 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
-/// Compiles a file's template in pieces of about `CHUNK_LINES` lines (see [`compile_pieces`]),
-/// each with the number of lines of the file before it; an error is placed in the whole file.
+/// Compiles a file's template in pieces of a few lines with tags (cut where that cannot change
+/// its output), each with the number of lines of the file before it; runs of lines without a
+/// tag are not parsed. An error is placed in the whole file.
 pub fn compile_file(name: &str, src: &str) -> Result<Vec<(usize, Template)>, TemplateError> {
     compile_pieces(name, src, CHUNK_LINES)
 }
