@@ -237,6 +237,27 @@ mod tests {
     }
 
     #[test]
+    fn uses_in_a_file_compiled_in_pieces_are_placed_in_the_whole_file() {
+        let mut src: String = (1..=20).map(|i| format!("line {i} {{{{a}}}}\n")).collect();
+        src.push_str("{{#if b}}\n  {{c}} {{> p}}\n{{/if}}\n");
+        let pieces = super::super::compile_file("t", &src).unwrap();
+        assert!(pieces.len() > 1);
+        let r = refs_in_pieces(&pieces, &|n| n == "if");
+        let at = |uses: &[Use], name: &str| {
+            uses.iter()
+                .filter(|u| u.name == name)
+                .map(|u| (u.line, u.column))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(at(&r.variables, "a").len(), 20);
+        assert_eq!(at(&r.variables, "a")[19], (20, 9));
+        assert_eq!(at(&r.variables, "b"), [(21, 1)]);
+        assert_eq!(at(&r.variables, "c"), [(22, 3)]);
+        assert_eq!(at(&r.partials, "p"), [(22, 9)]);
+        assert_eq!(at(&r.helpers, "if"), [(21, 1)]);
+    }
+
+    #[test]
     fn skips_each_bodies_and_block_params() {
         let (vars, _) = names("{{#each items as |item|}}{{item}} {{name}}{{/each}}{{@root}}");
         assert_eq!(vars, ["items"]);
