@@ -51,24 +51,10 @@ pub fn generate(
     supplied: &Supplied,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Generated, GenerateError> {
-    generate_with(&mut engine(loaded)?, loaded, supplied, prompter)
-}
-
-/// The template engine for `loaded`: pave's helpers and the blueprint's partials.
-pub fn engine(loaded: &Loaded) -> Result<Engine, GenerateError> {
-    Ok(Engine::new(&loaded.blueprint.partials).map_err(RenderError::from)?)
-}
-
-/// [`generate`] with an engine made by [`engine`], which keeps the compiled templates.
-pub fn generate_with(
-    engine: &mut Engine,
-    loaded: &Loaded,
-    supplied: &Supplied,
-    prompter: Option<&mut dyn Prompter>,
-) -> Result<Generated, GenerateError> {
-    let answers = answers::resolve(&loaded.blueprint.manifest, engine, supplied, prompter)?;
-    let tree = render_project(engine, loaded, &answers)?;
-    let next_steps = next_steps(engine, &loaded.blueprint.manifest, &answers)?;
+    let mut engine = Engine::new(&loaded.blueprint.partials).map_err(RenderError::from)?;
+    let answers = answers::resolve(&loaded.blueprint.manifest, &engine, supplied, prompter)?;
+    let tree = render_project(&mut engine, loaded, &answers)?;
+    let next_steps = next_steps(&engine, &loaded.blueprint.manifest, &answers)?;
     Ok(Generated {
         answers,
         tree,

@@ -8,7 +8,7 @@ use crate::blueprint::{Blueprint, Entry, TestCase};
 use crate::manifest::ParamType;
 use crate::render::TEMPLATE_SUFFIX;
 use crate::template::refs::{self as vars, Refs};
-use crate::template::{Engine, HELPERS, parse_error};
+use crate::template::{Engine, HELPERS};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -96,10 +96,10 @@ pub fn lint(bp: &Blueprint) -> Report {
     let is_helper = |n: &str| HELPERS.contains(&n);
 
     let check = |report: &mut Report, file: &str, src: &str, used: &mut BTreeSet<String>| {
-        let template = match crate::template::compile(src, None) {
-            Ok(t) => t,
+        // In pieces, as rendering compiles a file (see `template::compile_file`).
+        let pieces = match crate::template::compile_file(file, src) {
+            Ok(pieces) => pieces,
             Err(e) => {
-                let e = parse_error(file, src, &e);
                 let at = match (e.line, e.column) {
                     (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
                     _ => file.to_string(),
@@ -113,7 +113,7 @@ pub fn lint(bp: &Blueprint) -> Report {
             partials,
             unknown_helpers,
             ..
-        } = vars::refs(&template, &is_helper);
+        } = vars::refs_in_pieces(&pieces, &is_helper);
         for h in unknown_helpers {
             let hint = crate::yaml::closest(&h.name, HELPERS.iter().copied())
                 .map(|c| format!("; did you mean `{c}`?"))

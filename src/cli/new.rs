@@ -53,11 +53,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     }
     let mut terminal = TerminalPrompter::when_interactive();
     let prompter = terminal.as_mut().map(|t| t as &mut dyn Prompter);
-    let mut engine = generate::engine(&loaded)?;
-    let generated = generate::generate_with(&mut engine, &loaded, &supplied, prompter)?;
-    // The process ends with this command, and hands its memory back then: freeing the
-    // compiled templates node by node would cost about a twentieth of the run.
-    std::mem::forget(engine);
+    let generated = generate::generate(&loaded, &supplied, prompter)?;
     for warning in generated.answers.warnings() {
         eprintln!("warning: {warning}");
         warnings.push(warning.to_string());

@@ -135,7 +135,7 @@ pub struct Rule {
 }
 
 fn template_problem(expr: &str) -> Option<String> {
-    crate::template::compile_shared(expr)
+    handlebars::template::Template::compile(expr)
         .err()
         .map(|e| e.to_string())
 }
@@ -178,10 +178,7 @@ pub fn parse_manifest_prepared(
     }
     check_renames(&manifest.parameters, &mut problems);
     for rule in &manifest.files {
-        // A glob of the plainest kind is valid by construction (and costs no parse here).
-        if super::SimpleGlob::parse(&rule.path).is_none()
-            && let Err(e) = globset::Glob::new(&rule.path)
-        {
+        if let Err(e) = globset::Glob::new(&rule.path) {
             problems.push(
                 &rule.path,
                 format!("files: `{}` is not a valid glob: {e}", rule.path),

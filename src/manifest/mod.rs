@@ -10,7 +10,7 @@ mod pattern;
 pub use blueprint::{
     FileRule, Manifest, ParamType, Parameter, Rule, parse_manifest, parse_manifest_prepared,
 };
-pub use glob::{FileGlob, SimpleGlob};
+pub use glob::FileGlob;
 pub use index::{
     DEFAULT_FEEDBACK_BRANCH, Deprecation, FeedbackConfig, IndexEntry, Maturity, RegistryIndex,
     Yank, parse_index, parse_index_prepared,

@@ -151,11 +151,11 @@ pub fn render_traced(
 
 /// Evaluates the manifest's `files` rules once each, and gives the globs of those that do not
 /// hold: a template file is included when it matches none of them.
-fn file_rules<'a>(
+fn file_rules(
     engine: &Engine,
-    blueprint: &'a Blueprint,
+    blueprint: &Blueprint,
     ctx: &serde_json::Value,
-) -> Result<Vec<FileGlob<'a>>, RenderError> {
+) -> Result<Vec<FileGlob>, RenderError> {
     let mut excluded = Vec::new();
     for rule in &blueprint.manifest.files {
         let glob = FileGlob::new(&rule.path).map_err(|e| {

@@ -116,8 +116,14 @@ fn next_tag(src: &str, mut at: usize) -> Option<Option<Tag>> {
             return Some(None);
         };
         let start = at + found;
-        if start > 0 && src.as_bytes()[start - 1] == b'\\' {
+        // As handlebars reads escapes: one backslash before `{{` makes it (and a `{{` right
+        // after it) text; two or more are text themselves, and the tag is real.
+        let backslashes = src[at..start].len() - src[at..start].trim_end_matches('\\').len();
+        if backslashes == 1 {
             at = start + 2;
+            if src[at..].starts_with("{{") {
+                at += 2;
+            }
             continue;
         }
         let rest = &src[start..];
@@ -214,6 +220,12 @@ mod tests {
         assert_eq!(cuts(long_tag), vec![4]);
         let escaped = "\\{{#if x}}\nb\n";
         assert_eq!(cuts(escaped), vec![2]);
+        // Two backslashes are text, and the tag after them is real.
+        let doubled = "\\\\{{!-- a\n --}}\nb\n";
+        assert_eq!(cuts(doubled), vec![3]);
+        // One backslash makes `{{` text, and a `{{` right after it.
+        let four = "{{#if x}}\n\\{{{{/if}}}}\nb\n{{/if}}\nc\n";
+        assert_eq!(cuts(four), vec![5]);
     }
 
     #[test]

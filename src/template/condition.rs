@@ -7,7 +7,7 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use serde_json::Value;
 
 fn compile(what: &str, src: &str) -> Result<Template, TemplateError> {
-    super::compile(src, None).map_err(|e| TemplateError {
+    Template::compile(src).map_err(|e| TemplateError {
         file: what.to_string(),
         line: e.pos().map(|p| p.0),
         column: e.pos().map(|p| p.1),
@@ -32,7 +32,7 @@ pub fn variables(what: &str, src: &str) -> Result<Vec<String>, TemplateError> {
 /// given to other helpers (`split`'s text) are not answers and are left out.
 pub fn literals(src: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    if let Ok(template) = super::compile(src, None) {
+    if let Ok(template) = Template::compile(src) {
         for element in &template.elements {
             if let TemplateElement::Expression(h) | TemplateElement::HelperBlock(h) = element {
                 helper_literals(h, &mut out);
@@ -70,7 +70,7 @@ fn helper_literals(h: &HelperTemplate, out: &mut Vec<Value>) {
 /// domain is set`. `is_boolean` says which variables are yes/no answers (a bare boolean reads
 /// `name=true`, any other `name is set`). A condition this cannot read is shown as written.
 pub fn describe(src: &str, is_boolean: &dyn Fn(&str) -> bool) -> String {
-    let readable = super::compile(src, None).ok().and_then(|template| {
+    let readable = Template::compile(src).ok().and_then(|template| {
         let mut parts = template
             .elements
             .iter()

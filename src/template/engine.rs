@@ -8,13 +8,13 @@ use handlebars::{Context, Handlebars, Renderable, StringOutput, handlebars_helpe
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use super::TemplateError;
 
-/// How many lines with tags are compiled as one piece (cut where a cut is safe): the parser
-/// finds each element's line by counting from the start of its piece, so small pieces keep
-/// that cost low. Lines without a tag are never parsed (see [`groups`]).
+/// How many lines with tags are compiled as one piece (cut where a cut is safe): handlebars'
+/// parser finds each element's line by counting from the start of its piece, so small pieces
+/// keep that cost low. Lines without a tag are never parsed (see [`groups`]).
 const CHUNK_LINES: usize = 8;
 
 /// How much template source (in bytes) is compiled on one thread; more is spread over the
@@ -88,6 +88,9 @@ pub struct Engine {
     hb: Handlebars<'static>,
     /// Each file template's pieces, in order, with the number of lines before each.
     files: HashMap<String, Vec<(usize, Template)>>,
+    /// One-off templates (file names, defaults, conditions) by source: a manifest's conditions
+    /// are evaluated again each time the answers they read change. Only those that compile.
+    strings: Mutex<HashMap<String, Arc<Template>>>,
     /// The context of the last render, used again while the value it was made from stays the
     /// same (every file of a project renders with the same answers).
     last_context: Mutex<Option<Arc<Context>>>,
@@ -114,7 +117,8 @@ impl Engine {
         let mut includes = BTreeMap::new();
         for (name, src) in partials {
             let file = format!("partials/{name}.hbs");
-            let parsed = compile(src, Some(name)).map_err(|e| parse_error(&file, src, &e))?;
+            let parsed = Template::compile_with_name(src, name.clone())
+                .map_err(|e| parse_error(&file, src, &e))?;
             let refs = super::refs::refs(&parsed, &|n| HELPERS.contains(&n));
             includes.insert(
                 name.as_str(),
@@ -140,6 +144,7 @@ impl Engine {
         Ok(Engine {
             hb,
             files: HashMap::new(),
+            strings: Mutex::new(HashMap::new()),
             last_context: Mutex::new(None),
         })
     }
@@ -180,7 +185,7 @@ impl Engine {
         }
         let compile = |i: usize| {
             let (name, src) = &sources[i];
-            (i, compile_file(name, src, CHUNK_LINES))
+            (i, compile_pieces(name, src, CHUNK_LINES))
         };
         let mut compiled: Vec<_> = if threads == 1 {
             (0..sources.len()).map(compile).collect()
@@ -256,7 +261,8 @@ impl Engine {
         if !src.contains("{{") {
             return Ok(src.to_string());
         }
-        let template = compile_shared(src)
+        let template = self
+            .string(src)
             .map_err(|e| render_error(what, &handlebars::RenderError::from(e), 0))?;
         let context = self.context(ctx);
         let mut rc = handlebars::RenderContext::new(None);
@@ -266,6 +272,18 @@ impl Engine {
             .map_err(|e| render_error(what, &e, 0))?;
         out.into_string()
             .map_err(|e| render_error(what, &e.into(), 0))
+    }
+
+    /// `src` compiled, once per engine.
+    fn string(&self, src: &str) -> Result<Arc<Template>, handlebars::TemplateError> {
+        if let Some(template) = self.strings.lock().ok().and_then(|s| s.get(src).cloned()) {
+            return Ok(template);
+        }
+        let template = Arc::new(Template::compile(src)?);
+        if let Ok(mut strings) = self.strings.lock() {
+            strings.insert(src.to_string(), Arc::clone(&template));
+        }
+        Ok(template)
     }
 
     /// The render context of `ctx`: the last one when it was made from the same value, else a
@@ -342,38 +360,11 @@ fn find_cycle(includes: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
         .find_map(|name| visit(name, includes, &mut Vec::new(), &mut done))
 }
 
-/// Compiles `src` as handlebars' parser does (named `name` when given): with pave's parser
-/// for the common subset (one pass, handlebars' own template), else with handlebars, which
-/// also gives errors their exact positions.
-pub fn compile(src: &str, name: Option<&str>) -> Result<Template, handlebars::TemplateError> {
-    if let Some(template) = super::parse::parse(src, name) {
-        return Ok(template);
-    }
-    match name {
-        Some(name) => Template::compile_with_name(src, name.to_string()),
-        None => Template::compile(src),
-    }
-}
-
-/// [`compile`] of a template without a name (a condition, a file name, a default), once per
-/// process: a manifest's conditions are checked when it loads and evaluated again each time
-/// the answers they read change. Only templates that compile are kept.
-pub fn compile_shared(src: &str) -> Result<Arc<Template>, handlebars::TemplateError> {
-    static SHARED: super::Memo<Arc<Template>> = OnceLock::new();
-    super::remembered(&SHARED, src, || compile(src, None).map(Arc::new))
-}
-
-/// Compiles a file's template: whole when pave's parser reads it (it is linear, so pieces
-/// would only scan the file twice), else in pieces for handlebars' parser.
-fn compile_file(
-    name: &str,
-    src: &str,
-    lines: usize,
-) -> Result<Vec<(usize, Template)>, TemplateError> {
-    match super::parse::parse(src, Some(name)) {
-        Some(template) => Ok(vec![(0, template)]),
-        None => compile_pieces(name, src, lines),
-    }
+/// Compiles a file's template in pieces of a few lines with tags (cut where that cannot change
+/// its output), each with the number of lines of the file before it; runs of lines without a
+/// tag are not parsed. An error is placed in the whole file.
+pub fn compile_file(name: &str, src: &str) -> Result<Vec<(usize, Template)>, TemplateError> {
+    compile_pieces(name, src, CHUNK_LINES)
 }
 
 /// Compiles `src` in pieces of about `lines` lines; an error is placed in the whole file.
@@ -395,7 +386,7 @@ fn compile_pieces(
                 ));
             pieces.push((group.lines_before, template));
         } else {
-            let template = compile(group.src, Some(name))
+            let template = Template::compile_with_name(group.src, name.to_string())
                 .map_err(|e| shifted(parse_error(name, group.src, &e), name, group.lines_before))?;
             pieces.push((group.lines_before, template));
         }
@@ -601,6 +592,41 @@ mod tests {
     }
 
     #[test]
+    fn random_templates_render_in_pieces_as_they_render_whole() {
+        let partials = BTreeMap::from(
+            ["p", "p-q", "p_1"].map(|p| (p.to_string(), format!("  {p} {{{{a}}}}\n"))),
+        );
+        let mut engine = Engine::new(&partials).unwrap();
+        let ctx = serde_json::json!({"a": "A", "b": true, "xs": [1, 2], "x y": "s"});
+        let mut dice = super::super::samples::Dice(0x2545_F491_4F6C_DD1D);
+        let (mut rendered, mut cut) = (0, 0);
+        for _ in 0..3000 {
+            let mut src = String::new();
+            super::super::samples::random_template(&mut dice, 0, &mut src);
+            let whole = engine.hb.render_template(&src, &ctx);
+            let pieces = match compile_pieces("t", &src, 1) {
+                Ok(pieces) => pieces,
+                Err(e) => {
+                    assert!(whole.is_err(), "{src:?} compiles whole, not in pieces: {e}");
+                    continue;
+                }
+            };
+            cut += usize::from(pieces.len() > 1);
+            engine.files.insert(String::from("t"), pieces);
+            match (whole, engine.render("t", &ctx)) {
+                (Ok(whole), Ok(in_pieces)) => {
+                    assert_eq!(in_pieces, whole, "{src:?}");
+                    rendered += 1;
+                }
+                (Err(_), Err(_)) => {}
+                (whole, in_pieces) => panic!("{src:?}: whole {whole:?}, in pieces {in_pieces:?}"),
+            }
+        }
+        assert!(rendered > 600, "only {rendered} rendered");
+        assert!(cut > 250, "only {cut} were cut");
+    }
+
+    #[test]
     fn errors_are_placed_in_the_whole_file() {
         let engine = Engine::new(&BTreeMap::new()).unwrap();
         let src = "a\n{{x}}\nb\nc\n  {{missing}}\n";
@@ -615,17 +641,9 @@ mod tests {
             (err.file.as_str(), err.line, err.column),
             ("template/t.hbs", Some(5), Some(3))
         );
-        // Read whole by pave's parser: the same place.
-        let whole = compile_file("template/t.hbs", src, 2).unwrap();
-        assert_eq!(whole.len(), 1);
-        engine.files.insert(String::from("template/t.hbs"), whole);
-        let err = engine
-            .render("template/t.hbs", &serde_json::json!({"x": 1}))
-            .unwrap_err();
-        assert_eq!((err.line, err.column), (Some(5), Some(3)));
         // A block never closed, in a later piece, is reported where it opens.
         let src = "a\nb\nc\nd\n{{x}}\n\n  {{#if x}}\nnever closed\n";
-        let err = compile_file("template/t.hbs", src, 2).unwrap_err();
+        let err = compile_pieces("template/t.hbs", src, 2).unwrap_err();
         assert_eq!((err.line, err.column), (Some(7), Some(3)), "{err}");
         // A syntax error in a later piece.
         let src = "a\nb\nc\nd\n{{x}}\nok\n{{x y}\n";

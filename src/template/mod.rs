@@ -7,38 +7,14 @@ pub mod blocks;
 mod chunks;
 pub mod condition;
 mod engine;
-mod parse;
 pub mod refs;
 #[cfg(test)]
 mod samples;
-mod tag;
 pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};
-pub use engine::{Engine, HELPERS, compile, compile_shared, parse_error};
+pub use engine::{Engine, HELPERS, compile_file, parse_error};
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
-
-/// A cache kept for the whole process, by text (tags, words, conditions): blueprints repeat
-/// them, and a manifest's conditions are read when it is checked and again when evaluated.
-type Memo<V> = OnceLock<Mutex<foldhash::HashMap<String, V>>>;
-
-/// What `memo` holds for `key`, else what `make` gives, kept when it is not an error.
-fn remembered<V: Clone, E>(
-    memo: &Memo<V>,
-    key: &str,
-    make: impl FnOnce() -> Result<V, E>,
-) -> Result<V, E> {
-    let cache = memo.get_or_init(Default::default);
-    if let Some(value) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
-        return Ok(value);
-    }
-    let value = make()?;
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key.to_string(), value.clone());
-    }
-    Ok(value)
-}
 
 /// A template that does not parse or fails to render, with its position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -36,6 +36,28 @@ pub fn refs(template: &Template, is_helper: &dyn Fn(&str) -> bool) -> Refs {
     out
 }
 
+/// Collects the references of a file compiled in pieces ([`super::compile_file`]), each
+/// placed in the whole file.
+pub fn refs_in_pieces(pieces: &[(usize, Template)], is_helper: &dyn Fn(&str) -> bool) -> Refs {
+    let mut out = Refs::default();
+    for (before, template) in pieces {
+        let mut piece = refs(template, is_helper);
+        for list in [
+            &mut piece.variables,
+            &mut piece.helpers,
+            &mut piece.unknown_helpers,
+            &mut piece.partials,
+        ] {
+            list.iter_mut().for_each(|u| u.line += before);
+        }
+        out.variables.append(&mut piece.variables);
+        out.helpers.append(&mut piece.helpers);
+        out.unknown_helpers.append(&mut piece.unknown_helpers);
+        out.partials.append(&mut piece.partials);
+    }
+    out
+}
+
 fn walk(
     template: &Template,
     is_helper: &dyn Fn(&str) -> bool,
@@ -212,6 +234,27 @@ mod tests {
             names("{{a}} {{upper b}} {{#if (eq c 'x')}}{{d}}{{else}}{{e}}{{/if}}\n{{> part}}");
         assert_eq!(vars, ["a", "b", "c", "d", "e"]);
         assert_eq!(partials, ["part"]);
+    }
+
+    #[test]
+    fn uses_in_a_file_compiled_in_pieces_are_placed_in_the_whole_file() {
+        let mut src: String = (1..=20).map(|i| format!("line {i} {{{{a}}}}\n")).collect();
+        src.push_str("{{#if b}}\n  {{c}} {{> p}}\n{{/if}}\n");
+        let pieces = super::super::compile_file("t", &src).unwrap();
+        assert!(pieces.len() > 1);
+        let r = refs_in_pieces(&pieces, &|n| n == "if");
+        let at = |uses: &[Use], name: &str| {
+            uses.iter()
+                .filter(|u| u.name == name)
+                .map(|u| (u.line, u.column))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(at(&r.variables, "a").len(), 20);
+        assert_eq!(at(&r.variables, "a")[19], (20, 9));
+        assert_eq!(at(&r.variables, "b"), [(21, 1)]);
+        assert_eq!(at(&r.variables, "c"), [(22, 3)]);
+        assert_eq!(at(&r.partials, "p"), [(22, 9)]);
+        assert_eq!(at(&r.helpers, "if"), [(21, 1)]);
     }
 
     #[test]

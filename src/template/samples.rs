@@ -1,11 +1,8 @@
-//! Test sources for pave's template parser (`parse`): random templates built from what
-//! handlebars treats with care, and every template of the built-in blueprints. It must give
-//! handlebars' own template for each source it reads.
-
-use handlebars::template::Template;
+//! Random template sources built from what handlebars treats with care, for the tests that
+//! check that a template cut into pieces (`chunks`) renders as the whole does.
 
 /// A long line of plain text.
-pub(super) const LONG: &str = "a line of plain text long enough to be taken out";
+const LONG: &str = "a line of plain text long enough to be taken out";
 
 /// A small random number source (xorshift), so that the random tests are the same each run.
 pub(super) struct Dice(pub(super) u64);
@@ -130,53 +127,4 @@ pub(super) fn random_template(dice: &mut Dice, depth: usize, out: &mut String) {
             _ => out.push_str(&lines),
         }
     }
-}
-
-/// Checks that `fast` gives handlebars' own template for `count` random templates, and
-/// returns how many it gave one for (it may decline).
-pub(super) fn random_agree(count: usize, fast: impl Fn(&str) -> Option<Template>) -> usize {
-    let mut dice = Dice(0x2545_F491_4F6C_DD1D);
-    let mut taken = 0;
-    for _ in 0..count {
-        let mut src = String::new();
-        random_template(&mut dice, 0, &mut src);
-        if let Some(fast) = fast(&src) {
-            let whole = Template::compile_with_name(&src, "t".to_string());
-            assert_eq!(whole.ok().as_ref(), Some(&fast), "source: {src:?}");
-            taken += 1;
-        }
-    }
-    taken
-}
-
-/// Checks `fast` against handlebars on every template of the built-in blueprints, whole and
-/// in the engine's pieces; returns how many it gave a template for.
-pub(super) fn built_ins_agree(fast: impl Fn(&str) -> Option<Template>) -> usize {
-    fn visit(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                visit(&path, found);
-            } else if path.extension().is_some_and(|e| e == "hbs") {
-                found.push(path);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
-    visit(&root, &mut found);
-    assert!(found.len() > 30, "{} templates", found.len());
-    let mut taken = 0;
-    for path in &found {
-        let src = std::fs::read_to_string(path).unwrap_or_default();
-        let pieces = super::chunks::split(&src, 8);
-        for piece in std::iter::once(src.as_str()).chain(pieces.iter().map(|c| c.src)) {
-            if let Some(fast) = fast(piece) {
-                let whole = Template::compile_with_name(piece, "t".to_string());
-                assert_eq!(whole.ok().as_ref(), Some(&fast), "{}", path.display());
-                taken += 1;
-            }
-        }
-    }
-    taken
 }
