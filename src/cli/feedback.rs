@@ -16,7 +16,8 @@ use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
 use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
-use crate::registry::Registries;
+use crate::error::Classify;
+use crate::registry::{BlueprintSource, Registries, RegistryError};
 use crate::registry::builtin;
 use crate::registry::url::looks_like_url;
 use crate::update::diff::{ProjectDiffOptions, project_diff_with};
@@ -403,23 +404,20 @@ impl Sinks<'_> {
                 )));
             }
         }
-        let from_registry = if user.is_some() {
-            None
-        } else {
-            let source = registries
-                .open(location)
-                .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
-            source
-                .index()
-                .map_err(|e| SinkError::Unavailable(e.to_string()))?
-                .feedback
-        };
-        match sink::choose(user.as_ref(), from_registry.as_ref()) {
-            Some((config, _)) => Ok(config.clone()),
-            None => Err(SinkError::Refused(format!(
-                "registry `{name}` names no feedback sink: add `feedback:` to its registry.yaml, or set `feedback: {{{name}: {{sink: http, url: ..., token_env: ...}}}}` in your config"
-            ))),
+        if let Some(user) = user {
+            return Ok(user);
         }
+        let source = registries
+            .open(location)
+            .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
+        source.feedback_sink().map_err(|e| {
+            if matches!(e.miss(), RegistryError::NoFeedbackSink { .. }) {
+                let hint = e.hint().map(|h| format!(": {h}")).unwrap_or_default();
+                SinkError::Refused(format!("{e}{hint}"))
+            } else {
+                SinkError::Unavailable(e.to_string())
+            }
+        })
     }
 
     fn sink_for(&mut self, item: &Item) -> Result<Box<dyn FeedbackSink>, SinkError> {
@@ -608,16 +606,22 @@ fn git_sink(
 }
 
 /// The feedback sink configuration of registry `name` at `location`: the user's override,
-/// else the registry's `registry.yaml`.
+/// else the registry's `registry.yaml` (fetched once more when its cache names none);
+/// [`RegistryError::NoFeedbackSink`] when neither names one.
 fn sink_config(
     registries: &Registries,
     name: &str,
     location: &str,
-) -> Result<Option<FeedbackConfig>> {
+) -> Result<FeedbackConfig, RegistryError> {
     if let Some(user) = registries.config().feedback_override(name) {
-        return Ok(Some(user.clone()));
+        return Ok(user.clone());
     }
-    Ok(registries.open(location)?.index()?.feedback)
+    registries.open(location)?.feedback_sink()
+}
+
+/// Whether `e` says that a registry names no feedback sink (with or without the cache's age).
+fn is_no_sink(e: &RegistryError) -> bool {
+    matches!(e.miss(), RegistryError::NoFeedbackSink { .. })
 }
 
 /// The git sink that registry `name` at `location` sends feedback to, or `None` when its
@@ -627,11 +631,13 @@ pub(crate) fn registry_git_sink(
     name: &str,
     location: &str,
 ) -> Result<Option<GitSink>> {
-    match sink_config(registries, name, location)? {
-        Some(c) if c.sink == "git" => Ok(Some(
+    match sink_config(registries, name, location) {
+        Ok(c) if c.sink == "git" => Ok(Some(
             git_sink(registries, location, &c).map_err(UsageError)?,
         )),
-        _ => Ok(None),
+        Ok(_) => Ok(None),
+        Err(e) if is_no_sink(&e) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -655,20 +661,15 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
             ))
             .into());
         };
-        return match sink_config(&registries, &name, &location)? {
-            Some(c) if c.sink == "git" => {
-                Ok(git_sink(&registries, &location, &c).map_err(UsageError)?)
-            }
-            Some(c) => Err(UsageError(format!(
+        let c = sink_config(&registries, &name, &location)?;
+        if c.sink != "git" {
+            return Err(UsageError(format!(
                 "registry `{name}` sends feedback to a `{}` sink, not git; read an export of its items with --from FILE",
                 c.sink
             ))
-            .into()),
-            None => Err(UsageError(format!(
-                "registry `{name}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)"
-            ))
-            .into()),
-        };
+            .into());
+        }
+        return Ok(git_sink(&registries, &location, &c).map_err(UsageError)?);
     }
     let mut candidates: Vec<(String, String)> = vec![(builtin::NAME.into(), builtin::NAME.into())];
     candidates.extend(
@@ -679,25 +680,46 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
     );
     let mut found = Vec::new();
     let mut unreadable = Vec::new();
+    // The first registry that names no sink as its cache says offline, with every such cache.
+    let mut stale: Option<RegistryError> = None;
     for (name, location) in candidates {
         match sink_config(&registries, &name, &location) {
-            Ok(Some(c)) if c.sink == "git" => found.push((name, location, c)),
+            Ok(c) if c.sink == "git" => found.push((name, location, c)),
             Ok(_) => {}
-            Err(e) => unreadable.push(format!("{name} ({e:#})")),
+            Err(RegistryError::Offline { miss, stale: caches }) if is_no_sink(&miss) => {
+                stale = Some(match stale {
+                    Some(RegistryError::Offline { miss, stale: mut all }) => {
+                        all.extend(caches);
+                        RegistryError::Offline { miss, stale: all }
+                    }
+                    _ => RegistryError::Offline {
+                        miss,
+                        stale: caches,
+                    },
+                });
+            }
+            Err(e) if is_no_sink(&e) => {}
+            Err(e) => unreadable.push(format!("{name} ({})", crate::error::one_line(&e))),
         }
     }
     let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
     match found.as_slice() {
         [(_, location, c)] => Ok(git_sink(&registries, location, c).map_err(UsageError)?),
-        [] => Err(UsageError(format!(
-            "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
-            if unreadable.is_empty() {
-                String::new()
-            } else {
-                format!(" (could not read: {})", unreadable.join("; "))
+        [] => {
+            let message = format!(
+                "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
+                if unreadable.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (could not read: {})", unreadable.join("; "))
+                }
+            );
+            // Offline, the caches' age and the way to fetch them come with it.
+            match stale {
+                Some(e) => Err(anyhow::Error::new(e).context(message)),
+                None => Err(UsageError(message).into()),
             }
-        ))
-        .into()),
+        }
         _ => Err(UsageError(format!(
             "several registries have a git feedback sink: {}; choose one with --registry NAME",
             names.join(", ")
