@@ -11,13 +11,13 @@ use super::{Output, UsageError, print_json, source};
 use crate::feedback::git::{Change, GitSink};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
-use crate::feedback::sink::{self, FeedbackSink, SinkError};
+use crate::feedback::sink::{FeedbackSink, SinkError};
 use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
 use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
 use crate::error::Classify;
-use crate::registry::{BlueprintSource, Registries, RegistryError};
+use crate::registry::{Registries, RegistryError};
 use crate::registry::builtin;
 use crate::registry::url::looks_like_url;
 use crate::update::diff::{ProjectDiffOptions, project_diff_with};
@@ -751,6 +751,12 @@ fn change(
         ))
         .into());
     }
+    if out.offline {
+        return Err(UsageError(
+            "a status change is pushed to the registry, which --offline forbids; run it again without --offline".into(),
+        )
+        .into());
+    }
     let sink = platform_sink(out, registry)?;
     let item = sink.change(id, change)?;
     if json {
@@ -822,10 +828,17 @@ fn list(
 }
 
 fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitCode> {
-    let (items, place) = load_items(out, from)?;
-    let Some(i) = items.iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
-        anyhow::bail!("no feedback item `{id}` in {place}");
+    let item = match &from.from {
+        Some(file) => {
+            let items = read_items(file)?;
+            let Some(i) = items.into_iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
+                anyhow::bail!("no feedback item `{id}` in {}", file.display());
+            };
+            i
+        }
+        None => platform_sink(out, from.registry.as_deref())?.item(id)?,
     };
+    let i = &item;
     if json {
         print_json(&serde_json::to_value(i)?)?;
         return Ok(ExitCode::SUCCESS);

@@ -299,7 +299,31 @@ impl GitSource {
         }
     }
 
-    fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
+    /// Whether this source never uses the network (`--offline`).
+    pub fn offline(&self) -> bool {
+        self.options.offline
+    }
+
+    /// Whether this process cloned or fetched this registry already, through any source.
+    pub fn fetched_in_this_run(&self) -> bool {
+        self.fetched()
+    }
+
+    /// Runs `read` on the cached repository as the freshness policy leaves it (offline: as it
+    /// is; a missing cache is then an error), under the cache's shared lock.
+    pub fn read_cached<T>(&self, read: impl FnOnce(&Repository) -> T) -> Result<T, RegistryError> {
+        if self.state.borrow().is_none() {
+            self.reopen(Want::Use)?;
+        }
+        let state = self.state.borrow();
+        match state.as_ref() {
+            Some(open) => Ok(read(&open.repo)),
+            None => Err(self.damaged(String::from("the cache is not open")).into()),
+        }
+    }
+
+    /// A libgit2 failure on the cache, as an error naming the registry.
+    pub(crate) fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
         GitError::Git {
             registry: self.name.clone(),
             url: self.url.clean().to_string(),
