@@ -8,6 +8,7 @@ use super::args::{
     FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, print_json, source};
+use crate::error::Classify;
 use crate::feedback::git::{Change, GitSink};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
@@ -16,10 +17,9 @@ use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
 use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
-use crate::error::Classify;
-use crate::registry::{Registries, RegistryError};
 use crate::registry::builtin;
 use crate::registry::url::looks_like_url;
+use crate::registry::{Registries, RegistryError};
 use crate::update::diff::{ProjectDiffOptions, project_diff_with};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -686,9 +686,15 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
         match sink_config(&registries, &name, &location) {
             Ok(c) if c.sink == "git" => found.push((name, location, c)),
             Ok(_) => {}
-            Err(RegistryError::Offline { miss, stale: caches }) if is_no_sink(&miss) => {
+            Err(RegistryError::Offline {
+                miss,
+                stale: caches,
+            }) if is_no_sink(&miss) => {
                 stale = Some(match stale {
-                    Some(RegistryError::Offline { miss, stale: mut all }) => {
+                    Some(RegistryError::Offline {
+                        miss,
+                        stale: mut all,
+                    }) => {
                         all.extend(caches);
                         RegistryError::Offline { miss, stale: all }
                     }

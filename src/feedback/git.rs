@@ -15,9 +15,9 @@
 use super::item::{self, Author, Item, Status, StatusChange};
 use super::sink::{FeedbackSink, Sent, SinkError};
 use crate::manifest::DEFAULT_FEEDBACK_BRANCH;
-use crate::registry::{RegistryError, StaleCache};
 use crate::registry::git::write::{self, TreeChange};
 use crate::registry::git::{GitError, GitSource, PushError, RefUpdate, WriteSession};
+use crate::registry::{RegistryError, StaleCache};
 use git2::{Oid, Signature};
 use std::path::Path;
 use std::time::Duration;

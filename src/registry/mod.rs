@@ -139,7 +139,9 @@ pub enum RegistryError {
         yanked: Vec<(Version, String)>,
     },
     /// The registry's `registry.yaml` names no feedback sink (and the user's config neither).
-    #[error("registry `{registry}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)")]
+    #[error(
+        "registry `{registry}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)"
+    )]
     NoFeedbackSink {
         /// The registry.
         registry: String,

@@ -229,15 +229,20 @@ fn a_feedback_item_sent_since_the_last_fetch_is_shown_with_one_fetch() {
     let later = s.item_from_someone_else("and a topic");
     let (out, fetches) = s.counted(&["feedback", "accept", &later, "--registry", "acme"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains(&format!("Accepted {later}")), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("Accepted {later}")),
+        "{}",
+        text(&out)
+    );
     assert_eq!(fetches, 1);
     // An id that is nowhere, even after the fetch, is an error that says where it looked.
     let missing = "01JC3Z5X0M6V7Q2W9R4T8Y1B3N";
     let out = run(&s.env, &["feedback", "show", missing, "--registry", "acme"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains(&format!("no feedback item `{missing}` on branch pave-feedback"))
-            && text(&out).contains("hint: `pave feedback list` shows the items"),
+        text(&out).contains(&format!(
+            "no feedback item `{missing}` on branch pave-feedback"
+        )) && text(&out).contains("hint: `pave feedback list` shows the items"),
         "{}",
         text(&out)
     );
@@ -264,7 +269,14 @@ fn offline_a_miss_says_how_old_the_cache_is_and_how_to_fetch_it() {
             1,
         ),
         (
-            &["new", "acme/demo@^2", "p", "--offline", "--set", "project_name=p"],
+            &[
+                "new",
+                "acme/demo@^2",
+                "p",
+                "--offline",
+                "--set",
+                "project_name=p",
+            ],
             "blueprint `demo` has no version matching `^2`",
             1,
         ),
@@ -311,7 +323,10 @@ fn offline_a_miss_says_how_old_the_cache_is_and_how_to_fetch_it() {
     assert_eq!(s.fetches(), before, "offline, nothing is fetched");
     // Online, the same commands find what was published.
     ok(&s.env, &["show", "acme/orders"]);
-    let out = ok(&s.env, &["feedback", "show", &id, "--registry", "acme", "--json"]);
+    let out = ok(
+        &s.env,
+        &["feedback", "show", &id, "--registry", "acme", "--json"],
+    );
     assert_eq!(json(&out)["message"], "sent while you were offline");
 }
 
