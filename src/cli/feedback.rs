@@ -411,11 +411,12 @@ impl Sinks<'_> {
             .open(location)
             .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
         source.feedback_sink().map_err(|e| {
-            if matches!(e.miss(), RegistryError::NoFeedbackSink { .. }) {
-                let hint = e.hint().map(|h| format!(": {h}")).unwrap_or_default();
-                SinkError::Refused(format!("{e}{hint}"))
-            } else {
-                SinkError::Unavailable(e.to_string())
+            let hint = e.hint().map(|h| format!(": {h}")).unwrap_or_default();
+            match &e {
+                // Offline, the sink may be on the server already: the next flush looks again.
+                RegistryError::Offline { .. } => SinkError::Unavailable(format!("{e}{hint}")),
+                RegistryError::NoFeedbackSink { .. } => SinkError::Refused(format!("{e}{hint}")),
+                _ => SinkError::Unavailable(e.to_string()),
             }
         })
     }

@@ -348,4 +348,34 @@ fn offline_a_registry_without_a_sink_says_how_old_its_cache_is() {
             text(&out)
         );
     }
+    // An item submitted offline waits for a flush, which finds the sink online.
+    let out = run(
+        &s.env,
+        &[
+            "feedback",
+            "submit",
+            "--offline",
+            "--kind",
+            "improvement",
+            "--registry",
+            "acme",
+            "--blueprint",
+            "demo@1.0.0",
+            "-m",
+            "written on a plane",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let doc = json(&out);
+    assert_eq!(doc["sent"], false, "{doc}");
+    assert_eq!(doc["kept"]["retry"], true, "{doc}");
+    assert!(
+        doc["kept"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("from a cache fetched")),
+        "{doc}"
+    );
+    let out = ok(&s.env, &["feedback", "flush", "--json"]);
+    assert_eq!(json(&out)[0]["sent"], true, "{}", text(&out));
 }
