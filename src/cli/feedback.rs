@@ -681,29 +681,17 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
     );
     let mut found = Vec::new();
     let mut unreadable = Vec::new();
-    // The first registry that names no sink as its cache says offline, with every such cache.
-    let mut stale: Option<RegistryError> = None;
+    // Offline: the first registry whose cache names no sink, with every such cache's age.
+    let mut offline: Option<RegistryError> = None;
     for (name, location) in candidates {
         match sink_config(&registries, &name, &location) {
             Ok(c) if c.sink == "git" => found.push((name, location, c)),
             Ok(_) => {}
-            Err(RegistryError::Offline {
-                miss,
-                stale: caches,
-            }) if is_no_sink(&miss) => {
-                stale = Some(match stale {
-                    Some(RegistryError::Offline {
-                        miss,
-                        stale: mut all,
-                    }) => {
-                        all.extend(caches);
-                        RegistryError::Offline { miss, stale: all }
-                    }
-                    _ => RegistryError::Offline {
-                        miss,
-                        stale: caches,
-                    },
-                });
+            Err(RegistryError::Offline { miss, stale }) if is_no_sink(&miss) => {
+                match &mut offline {
+                    Some(RegistryError::Offline { stale: all, .. }) => all.extend(stale),
+                    _ => offline = Some(RegistryError::Offline { miss, stale }),
+                }
             }
             Err(e) if is_no_sink(&e) => {}
             Err(e) => unreadable.push(format!("{name} ({})", crate::error::one_line(&e))),
@@ -722,7 +710,7 @@ fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
                 }
             );
             // Offline, the caches' age and the way to fetch them come with it.
-            match stale {
+            match offline {
                 Some(e) => Err(anyhow::Error::new(e).context(message)),
                 None => Err(UsageError(message).into()),
             }

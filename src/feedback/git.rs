@@ -112,7 +112,7 @@ pub enum GitSinkError {
         attempts: u32,
     },
     /// No item with that id on the branch.
-    #[error("no feedback item `{id}` on branch {branch} of {url}{}", .stale.as_ref().map(|s| format!(" ({s})")).unwrap_or_default())]
+    #[error("no feedback item `{id}` on branch {branch} of {url}{}", .stale.as_ref().map(|s| format!(" (--offline: {s})")).unwrap_or_default())]
     NotFound {
         /// The id asked for.
         id: String,

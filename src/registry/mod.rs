@@ -148,7 +148,7 @@ pub enum RegistryError {
     },
     /// A miss (no such blueprint, version or feedback sink) answered from caches that
     /// `--offline` kept from being fetched: the registry may hold it by now.
-    #[error("{miss} ({})", .stale.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("{miss} (--offline: {})", .stale.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Offline {
         /// What was missing.
         miss: Box<RegistryError>,
@@ -192,13 +192,13 @@ impl std::fmt::Display for StaleCache {
         match self.age {
             Some(age) => write!(
                 f,
-                "--offline: registry `{}` from a cache fetched {} ago",
+                "registry `{}` from a cache fetched {} ago",
                 self.registry,
                 events::human_duration(age)
             ),
             None => write!(
                 f,
-                "--offline: registry `{}` from a cache fetched at an unknown time",
+                "registry `{}` from a cache fetched at an unknown time",
                 self.registry
             ),
         }
@@ -583,6 +583,46 @@ impl Classify for RegistryError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offline_miss_names_each_cache_and_how_to_fetch_it() {
+        let miss = || RegistryError::NoFeedbackSink {
+            registry: String::from("acme"),
+        };
+        assert!(matches!(
+            miss().with_stale(Vec::new()),
+            RegistryError::NoFeedbackSink { .. }
+        ));
+        let cache = |name: &str, secs: Option<u64>| StaleCache {
+            registry: name.to_string(),
+            age: secs.map(Duration::from_secs),
+        };
+        let one = miss().with_stale(vec![cache("acme", Some(300))]);
+        assert!(matches!(one.miss(), RegistryError::NoFeedbackSink { .. }));
+        assert_eq!(one.kind(), ErrorKind::Usage);
+        assert!(
+            one.to_string()
+                .ends_with("(--offline: registry `acme` from a cache fetched 5 minutes ago)"),
+            "{one}"
+        );
+        assert!(
+            one.hint()
+                .is_some_and(|h| h.starts_with("run `pave registry sync acme` while online")),
+            "{one}"
+        );
+        let two = miss().with_stale(vec![cache("acme", Some(300)), cache("team", None)]);
+        assert!(
+            two.to_string().ends_with(
+                "(--offline: registry `acme` from a cache fetched 5 minutes ago; registry `team` from a cache fetched at an unknown time)"
+            ),
+            "{two}"
+        );
+        assert!(
+            two.hint()
+                .is_some_and(|h| h.starts_with("run `pave registry sync` while online")),
+            "{two}"
+        );
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

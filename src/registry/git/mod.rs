@@ -6,10 +6,10 @@
 //! interval, or when asked to sync); an answer the cache misses (a blueprint, a version, a
 //! commit, a feedback sink or item) fetches it once more, unless this process fetched that
 //! registry already, through any of its sources. With `offline` the network is never used, and
-//! a miss says how old the cache is ([`super::StaleCache`]). A failed fetch with a usable cache goes on with the cache
-//! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; `read.rs` does that). The URL given to libgit2 never carries credentials
-//! ([`super::url::RemoteUrl`]).
+//! a miss says how old the cache is ([`super::StaleCache`]). A failed fetch with a usable cache
+//! goes on with the cache and reports how old it is. Blueprint files are read straight from
+//! the tree at the tag (no checkout; `read.rs` does that). The URL given to libgit2 never
+//! carries credentials ([`super::url::RemoteUrl`]).
 //!
 //! This module orchestrates; the parts are apart: `error.rs` (what can go wrong),
 //! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (libgit2 fetch and
@@ -260,8 +260,9 @@ impl GitSource {
         Ok(())
     }
 
-    /// Whether this process cloned or fetched this registry's cache already (or tried to).
-    fn fetched(&self) -> bool {
+    /// Whether this process cloned or fetched this registry already (or tried to), through
+    /// any of its sources.
+    pub fn fetched_in_this_run(&self) -> bool {
         let dir = self.entry.repo_dir();
         FETCHED
             .lock()
@@ -284,7 +285,7 @@ impl GitSource {
             cache,
             offline: self.options.offline,
             interval: self.options.fetch_interval,
-            fetched: self.fetched(),
+            fetched: self.fetched_in_this_run(),
         }
     }
 
@@ -302,11 +303,6 @@ impl GitSource {
     /// Whether this source never uses the network (`--offline`).
     pub fn offline(&self) -> bool {
         self.options.offline
-    }
-
-    /// Whether this process cloned or fetched this registry already, through any source.
-    pub fn fetched_in_this_run(&self) -> bool {
-        self.fetched()
     }
 
     /// Runs `read` on the cached repository as the freshness policy leaves it (offline: as it
