@@ -8,17 +8,18 @@ use super::args::{
     FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, print_json, source};
+use crate::error::Classify;
 use crate::feedback::git::{Change, GitSink, check_addressed_in};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
-use crate::feedback::sink::{self, FeedbackSink, SinkError};
+use crate::feedback::sink::{FeedbackSink, SinkError};
 use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
 use crate::feedback::{jsonl, redact, report};
 use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
-use crate::registry::Registries;
 use crate::registry::builtin;
 use crate::registry::url::looks_like_url;
+use crate::registry::{Registries, RegistryError};
 use crate::update::diff::{ProjectDiffOptions, project_diff_with};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -403,23 +404,21 @@ impl Sinks<'_> {
                 )));
             }
         }
-        let from_registry = if user.is_some() {
-            None
-        } else {
-            let source = registries
-                .open(location)
-                .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
-            source
-                .index()
-                .map_err(|e| SinkError::Unavailable(e.to_string()))?
-                .feedback
-        };
-        match sink::choose(user.as_ref(), from_registry.as_ref()) {
-            Some((config, _)) => Ok(config.clone()),
-            None => Err(SinkError::Refused(format!(
-                "registry `{name}` names no feedback sink: add `feedback:` to its registry.yaml, or set `feedback: {{{name}: {{sink: http, url: ..., token_env: ...}}}}` in your config"
-            ))),
+        if let Some(user) = user {
+            return Ok(user);
         }
+        let source = registries
+            .open(location)
+            .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
+        source.feedback_sink().map_err(|e| {
+            let hint = e.hint().map(|h| format!(": {h}")).unwrap_or_default();
+            match &e {
+                // Offline, the sink may be on the server already: the next flush looks again.
+                RegistryError::Offline { .. } => SinkError::Unavailable(format!("{e}{hint}")),
+                RegistryError::NoFeedbackSink { .. } => SinkError::Refused(format!("{e}{hint}")),
+                _ => SinkError::Unavailable(e.to_string()),
+            }
+        })
     }
 
     fn sink_for(&mut self, item: &Item) -> Result<Box<dyn FeedbackSink>, SinkError> {
@@ -608,16 +607,22 @@ fn git_sink(
 }
 
 /// The feedback sink configuration of registry `name` at `location`: the user's override,
-/// else the registry's `registry.yaml`.
+/// else the registry's `registry.yaml` (fetched once more when its cache names none);
+/// [`RegistryError::NoFeedbackSink`] when neither names one.
 fn sink_config(
     registries: &Registries,
     name: &str,
     location: &str,
-) -> Result<Option<FeedbackConfig>> {
+) -> Result<FeedbackConfig, RegistryError> {
     if let Some(user) = registries.config().feedback_override(name) {
-        return Ok(Some(user.clone()));
+        return Ok(user.clone());
     }
-    Ok(registries.open(location)?.index()?.feedback)
+    registries.open(location)?.feedback_sink()
+}
+
+/// Whether `e` says that a registry names no feedback sink (with or without the cache's age).
+fn is_no_sink(e: &RegistryError) -> bool {
+    matches!(e.miss(), RegistryError::NoFeedbackSink { .. })
 }
 
 /// The git sink that registry `name` at `location` sends feedback to, or `None` when its
@@ -627,11 +632,13 @@ pub(crate) fn registry_git_sink(
     name: &str,
     location: &str,
 ) -> Result<Option<GitSink>> {
-    match sink_config(registries, name, location)? {
-        Some(c) if c.sink == "git" => Ok(Some(
+    match sink_config(registries, name, location) {
+        Ok(c) if c.sink == "git" => Ok(Some(
             git_sink(registries, location, &c).map_err(UsageError)?,
         )),
-        _ => Ok(None),
+        Ok(_) => Ok(None),
+        Err(e) if is_no_sink(&e) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -660,21 +667,18 @@ fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, Strin
             ))
             .into());
         };
-        return match sink_config(&registries, &name, &location)? {
-            Some(c) if c.sink == "git" => Ok((
-                git_sink(&registries, &location, &c).map_err(UsageError)?,
-                location,
-            )),
-            Some(c) => Err(UsageError(format!(
+        let c = sink_config(&registries, &name, &location)?;
+        if c.sink != "git" {
+            return Err(UsageError(format!(
                 "registry `{name}` sends feedback to a `{}` sink, not git; read an export of its items with --from FILE",
                 c.sink
             ))
-            .into()),
-            None => Err(UsageError(format!(
-                "registry `{name}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)"
-            ))
-            .into()),
-        };
+            .into());
+        }
+        return Ok((
+            git_sink(&registries, &location, &c).map_err(UsageError)?,
+            location,
+        ));
     }
     let mut candidates: Vec<(String, String)> = vec![(builtin::NAME.into(), builtin::NAME.into())];
     candidates.extend(
@@ -685,11 +689,20 @@ fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, Strin
     );
     let mut found = Vec::new();
     let mut unreadable = Vec::new();
+    // Offline: the first registry whose cache names no sink, with every such cache's age.
+    let mut offline: Option<RegistryError> = None;
     for (name, location) in candidates {
         match sink_config(&registries, &name, &location) {
-            Ok(Some(c)) if c.sink == "git" => found.push((name, location, c)),
+            Ok(c) if c.sink == "git" => found.push((name, location, c)),
             Ok(_) => {}
-            Err(e) => unreadable.push(format!("{name} ({e:#})")),
+            Err(RegistryError::Offline { miss, stale }) if is_no_sink(&miss) => {
+                match &mut offline {
+                    Some(RegistryError::Offline { stale: all, .. }) => all.extend(stale),
+                    _ => offline = Some(RegistryError::Offline { miss, stale }),
+                }
+            }
+            Err(e) if is_no_sink(&e) => {}
+            Err(e) => unreadable.push(format!("{name} ({})", crate::error::one_line(&e))),
         }
     }
     let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
@@ -698,15 +711,21 @@ fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, Strin
             git_sink(&registries, location, c).map_err(UsageError)?,
             location.clone(),
         )),
-        [] => Err(UsageError(format!(
-            "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
-            if unreadable.is_empty() {
-                String::new()
-            } else {
-                format!(" (could not read: {})", unreadable.join("; "))
+        [] => {
+            let message = format!(
+                "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
+                if unreadable.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (could not read: {})", unreadable.join("; "))
+                }
+            );
+            // Offline, the caches' age and the way to fetch them come with it.
+            match offline {
+                Some(e) => Err(anyhow::Error::new(e).context(message)),
+                None => Err(UsageError(message).into()),
             }
-        ))
-        .into()),
+        }
         _ => Err(UsageError(format!(
             "several registries have a git feedback sink: {}; choose one with --registry NAME",
             names.join(", ")
@@ -736,6 +755,12 @@ fn change(
         return Err(UsageError(format!(
             "`{id}` is not a feedback id (26 letters and digits, as `pave feedback list` prints them)"
         ))
+        .into());
+    }
+    if out.offline {
+        return Err(UsageError(
+            "a status change is pushed to the registry, which --offline forbids; run it again without --offline".into(),
+        )
         .into());
     }
     let (sink, location) = platform_registry(out, registry)?;
@@ -857,10 +882,17 @@ fn list(
 }
 
 fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitCode> {
-    let (items, place) = load_items(out, from)?;
-    let Some(i) = items.iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
-        anyhow::bail!("no feedback item `{id}` in {place}");
+    let item = match &from.from {
+        Some(file) => {
+            let items = read_items(file)?;
+            let Some(i) = items.into_iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
+                anyhow::bail!("no feedback item `{id}` in {}", file.display());
+            };
+            i
+        }
+        None => platform_sink(out, from.registry.as_deref())?.item(id)?,
     };
+    let i = &item;
     if json {
         print_json(&serde_json::to_value(i)?)?;
         return Ok(ExitCode::SUCCESS);

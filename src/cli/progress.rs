@@ -2,6 +2,7 @@
 //! for clones and fetches (only on a terminal and without `--quiet`), and notices as lines on
 //! stderr (waiting for another process, going on with an old cache).
 
+pub(crate) use crate::registry::events::human_duration;
 use crate::registry::events::{Notice, Reporter, TransferKind, TransferProgress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -105,32 +106,5 @@ impl Reporter for TerminalReporter {
                 }
             }
         }
-    }
-}
-
-/// `42 seconds`, `5 minutes`, `3 hours`, `2 days`.
-pub(crate) fn human_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (n, unit) = match secs {
-        0..=119 => (secs, "second"),
-        120..=7_199 => (secs / 60, "minute"),
-        7_200..=172_799 => (secs / 3_600, "hour"),
-        _ => (secs / 86_400, "day"),
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(Duration::from_secs(1)), "1 second");
-        assert_eq!(human_duration(Duration::from_secs(90)), "90 seconds");
-        assert_eq!(human_duration(Duration::from_secs(600)), "10 minutes");
-        assert_eq!(human_duration(Duration::from_secs(3 * 3600)), "3 hours");
-        assert_eq!(human_duration(Duration::from_secs(5 * 86_400)), "5 days");
     }
 }

@@ -16,9 +16,9 @@ use super::item::{self, Author, Item, Status, StatusChange};
 use super::sink::{FeedbackSink, Sent, SinkError};
 use crate::author::bump::Bump;
 use crate::manifest::DEFAULT_FEEDBACK_BRANCH;
-use crate::registry::RegistryError;
 use crate::registry::git::write::{self, TreeChange};
 use crate::registry::git::{GitError, GitSource, PushError, RefUpdate, WriteSession};
+use crate::registry::{RegistryError, StaleCache};
 use git2::{Oid, Signature};
 use std::path::Path;
 use std::time::Duration;
@@ -170,7 +170,7 @@ pub enum GitSinkError {
         attempts: u32,
     },
     /// No item with that id on the branch.
-    #[error("no feedback item `{id}` on branch {branch} of {url}")]
+    #[error("no feedback item `{id}` on branch {branch} of {url}{}", .stale.as_ref().map(|s| format!(" (--offline: {s})")).unwrap_or_default())]
     NotFound {
         /// The id asked for.
         id: String,
@@ -178,6 +178,8 @@ pub enum GitSinkError {
         url: String,
         /// The branch.
         branch: String,
+        /// The cache the branch was read from, when `--offline` kept it from being fetched.
+        stale: Option<StaleCache>,
     },
     /// A file on the branch is not an item.
     #[error("{path} on branch {branch} of {url} is not a feedback item: {cause}")]
@@ -233,6 +235,12 @@ impl crate::error::Classify for GitSinkError {
             GitSinkError::NoIdentity => Some(
                 "set it with `git config --global user.name \"...\"` and `git config --global user.email ...` (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL)".into(),
             ),
+            GitSinkError::NotFound {
+                stale: Some(stale), ..
+            } => Some(format!(
+                "run `pave registry sync {}` while online to see the items sent since, or drop --offline",
+                stale.registry
+            )),
             GitSinkError::NotFound { .. } => {
                 Some("`pave feedback list` shows the items on the branch".into())
             }
@@ -410,15 +418,43 @@ impl GitSink {
         result.ok_or_else(|| self.not_found(id))
     }
 
-    /// Every item at the branch's tip after a fetch, by id; none when the branch does not
-    /// exist yet.
+    /// Every item at the branch's tip, by id; none when the branch does not exist yet. The
+    /// repository is fetched first, unless this process fetched it already or `--offline`
+    /// forbids it (then the cache is read as it is).
     pub fn items(&self) -> Result<Vec<Item>, GitSinkError> {
+        if self.source.offline() || self.source.fetched_in_this_run() {
+            return self.source.read_cached(|repo| self.items_in(repo))?;
+        }
         let session = self.source.write_session()?;
-        let Some(tip) = session.commit_at(&self.refname()) else {
+        self.items_in(session.repo())
+    }
+
+    /// The item `id` (any case), read as [`Self::items`] reads them; offline, a missing item
+    /// says how old the cache is.
+    pub fn item(&self, id: &str) -> Result<Item, GitSinkError> {
+        let items = self.items()?;
+        match items.into_iter().find(|i| i.id.eq_ignore_ascii_case(id)) {
+            Some(item) => Ok(item),
+            None => Err(GitSinkError::NotFound {
+                id: id.to_string(),
+                url: self.url().to_string(),
+                branch: self.branch.clone(),
+                stale: self.source.stale(),
+            }),
+        }
+    }
+
+    /// Every item on the branch in `repo`.
+    fn items_in(&self, repo: &git2::Repository) -> Result<Vec<Item>, GitSinkError> {
+        let tip = repo
+            .find_reference(&self.refname())
+            .ok()
+            .and_then(|r| r.peel_to_commit().ok());
+        let Some(tip) = tip else {
             return Ok(Vec::new());
         };
-        let files = write::read_folder(session.repo(), &tip, ROOT)
-            .map_err(|e| session.git_error("cannot read the feedback branch", &e))?;
+        let files = write::read_folder(repo, &tip, ROOT)
+            .map_err(|e| self.source.git_error("cannot read the feedback branch", &e))?;
         let mut items = Vec::new();
         for (rel, entry) in &files {
             if !rel.ends_with(".json") {
@@ -438,6 +474,7 @@ impl GitSink {
             id: id.to_string(),
             url: self.url().to_string(),
             branch: self.branch.clone(),
+            stale: None,
         }
     }
 

@@ -23,8 +23,9 @@ pub use registries::{Registries, Resolved};
 
 use crate::blueprint::{Blueprint, BlueprintError};
 use crate::error::{Classify, ErrorKind};
-use crate::manifest::{IndexEntry, ManifestError, RegistryIndex};
+use crate::manifest::{FeedbackConfig, IndexEntry, ManifestError, RegistryIndex};
 use semver::{Version, VersionReq};
+use std::time::Duration;
 
 /// Errors of finding and loading blueprints.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +138,23 @@ pub enum RegistryError {
         /// The yanked versions it matched, each with the reason.
         yanked: Vec<(Version, String)>,
     },
+    /// The registry's `registry.yaml` names no feedback sink (and the user's config neither).
+    #[error(
+        "registry `{registry}` names no feedback sink (no `feedback:` in its registry.yaml or in your config)"
+    )]
+    NoFeedbackSink {
+        /// The registry.
+        registry: String,
+    },
+    /// A miss (no such blueprint, version or feedback sink) answered from caches that
+    /// `--offline` kept from being fetched: the registry may hold it by now.
+    #[error("{miss} (--offline: {})", .stale.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Offline {
+        /// What was missing.
+        miss: Box<RegistryError>,
+        /// The caches it was read from, with their age.
+        stale: Vec<StaleCache>,
+    },
     /// A registry could not be searched for a blueprint, so the name's owner is unknown.
     #[error("cannot tell whether registry `{registry}` holds `{name}`: {cause}{}", .found.as_ref().map(|f| format!("\n  hint: name the registry to skip this one: `{f}`")).unwrap_or_default())]
     Unsearchable {
@@ -156,6 +174,57 @@ fn hint_suffix(closest: &Option<String>, known: &[String]) -> String {
         Some(c) => format!("; did you mean `{c}`?"),
         None if known.is_empty() => String::from("; the registry is empty"),
         None => format!("; known: {}", known.join(", ")),
+    }
+}
+
+/// A git registry's cache that answered a miss without being fetched in this run
+/// (`--offline`), and how old it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleCache {
+    /// The registry's name.
+    pub registry: String,
+    /// Time since its last fetch, when known.
+    pub age: Option<Duration>,
+}
+
+impl std::fmt::Display for StaleCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.age {
+            Some(age) => write!(
+                f,
+                "registry `{}` from a cache fetched {} ago",
+                self.registry,
+                events::human_duration(age)
+            ),
+            None => write!(
+                f,
+                "registry `{}` from a cache fetched at an unknown time",
+                self.registry
+            ),
+        }
+    }
+}
+
+impl RegistryError {
+    /// `miss` as it is, or, when some of `stale` were not fetched for it, with how old they
+    /// are (and a hint to sync them).
+    pub fn with_stale(self, stale: Vec<StaleCache>) -> Self {
+        if stale.is_empty() {
+            self
+        } else {
+            RegistryError::Offline {
+                miss: Box::new(self),
+                stale,
+            }
+        }
+    }
+
+    /// The miss itself, with or without the caches' age.
+    pub fn miss(&self) -> &RegistryError {
+        match self {
+            RegistryError::Offline { miss, .. } => miss,
+            other => other,
+        }
     }
 }
 
@@ -209,6 +278,29 @@ pub trait BlueprintSource {
     /// fetches, at most once per process); whether anything was done. Others do nothing.
     fn refresh(&self) -> Result<bool, RegistryError> {
         Ok(false)
+    }
+
+    /// After a miss: the cache the answer came from, when it may be behind the registry (a
+    /// git registry read `--offline`). Other sources are always current.
+    fn stale_cache(&self) -> Option<StaleCache> {
+        None
+    }
+
+    /// The registry's feedback sink (`feedback:` in `registry.yaml`). When the index names
+    /// none, the source is refreshed once (the sink may have been added since the last fetch)
+    /// and read again; then [`RegistryError::NoFeedbackSink`], with the cache's age when it
+    /// could not be fetched.
+    fn feedback_sink(&self) -> Result<FeedbackConfig, RegistryError> {
+        let mut found = self.index()?.feedback;
+        if found.is_none() && self.refresh()? {
+            found = self.index()?.feedback;
+        }
+        found.ok_or_else(|| {
+            RegistryError::NoFeedbackSink {
+                registry: self.name().to_string(),
+            }
+            .with_stale(self.stale_cache().into_iter().collect())
+        })
     }
 
     /// Releases of a blueprint that cannot be installed (a git tag whose `blueprint.yaml`
@@ -269,7 +361,8 @@ pub trait BlueprintSource {
                 registry: self.name().to_string(),
                 req: req.to_string(),
                 yanked,
-            });
+            }
+            .with_stale(self.stale_cache().into_iter().collect()));
         }
         match picked {
             Err(e @ RegistryError::NoMatchingVersion { .. }) => {
@@ -278,16 +371,17 @@ pub trait BlueprintSource {
                     .into_iter()
                     .filter(|b| req.matches(&b.version))
                     .collect();
-                if broken.is_empty() {
-                    Err(e)
+                let miss = if broken.is_empty() {
+                    e
                 } else {
-                    Err(RegistryError::OnlyBroken {
+                    RegistryError::OnlyBroken {
                         name: blueprint.to_string(),
                         registry: self.name().to_string(),
                         req: req.to_string(),
                         broken,
-                    })
-                }
+                    }
+                };
+                Err(miss.with_stale(self.stale_cache().into_iter().collect()))
             }
             other => other,
         }
@@ -417,6 +511,8 @@ impl BlueprintRef {
 impl Classify for RegistryError {
     fn kind(&self) -> ErrorKind {
         match self {
+            RegistryError::Offline { miss, .. } => miss.kind(),
+            RegistryError::NoFeedbackSink { .. } => ErrorKind::Usage,
             RegistryError::BadRequirement { .. }
             | RegistryError::UnknownRegistry { .. }
             | RegistryError::ConflictingRegistry { .. }
@@ -464,6 +560,19 @@ impl Classify for RegistryError {
             RegistryError::OnlyYanked { name, yanked, .. } => yanked.last().map(|(v, _)| {
                 format!("a yanked version is used only when pinned exactly: `{name}@={v}`; better, pick a version that is not yanked")
             }),
+            RegistryError::Offline { stale, .. } => {
+                let names: Vec<&str> = stale.iter().map(|s| s.registry.as_str()).collect();
+                let command = match names.as_slice() {
+                    [one] => format!("pave registry sync {one}"),
+                    _ => String::from("pave registry sync"),
+                };
+                Some(format!(
+                    "run `{command}` while online to see what was published since, or drop --offline"
+                ))
+            }
+            RegistryError::NoFeedbackSink { registry } => Some(format!(
+                "add `feedback:` to its registry.yaml, or set `feedback: {{{registry}: {{sink: http, url: ..., token_env: ...}}}}` in your config"
+            )),
             RegistryError::Index(e) => e.hint(),
             RegistryError::Blueprint(e) => e.hint(),
             RegistryError::Git(e) => e.hint(),
@@ -475,6 +584,46 @@ impl Classify for RegistryError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offline_miss_names_each_cache_and_how_to_fetch_it() {
+        let miss = || RegistryError::NoFeedbackSink {
+            registry: String::from("acme"),
+        };
+        assert!(matches!(
+            miss().with_stale(Vec::new()),
+            RegistryError::NoFeedbackSink { .. }
+        ));
+        let cache = |name: &str, secs: Option<u64>| StaleCache {
+            registry: name.to_string(),
+            age: secs.map(Duration::from_secs),
+        };
+        let one = miss().with_stale(vec![cache("acme", Some(300))]);
+        assert!(matches!(one.miss(), RegistryError::NoFeedbackSink { .. }));
+        assert_eq!(one.kind(), ErrorKind::Usage);
+        assert!(
+            one.to_string()
+                .ends_with("(--offline: registry `acme` from a cache fetched 5 minutes ago)"),
+            "{one}"
+        );
+        assert!(
+            one.hint()
+                .is_some_and(|h| h.starts_with("run `pave registry sync acme` while online")),
+            "{one}"
+        );
+        let two = miss().with_stale(vec![cache("acme", Some(300)), cache("team", None)]);
+        assert!(
+            two.to_string().ends_with(
+                "(--offline: registry `acme` from a cache fetched 5 minutes ago; registry `team` from a cache fetched at an unknown time)"
+            ),
+            "{two}"
+        );
+        assert!(
+            two.hint()
+                .is_some_and(|h| h.starts_with("run `pave registry sync` while online")),
+            "{two}"
+        );
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

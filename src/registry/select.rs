@@ -4,7 +4,8 @@
 //! holders it shadows are named; several holders at the highest rank are an error listing
 //! every qualified name (`<registry>/<blueprint>`). A registry that cannot be searched blocks
 //! the choice unless it ranks below a holder. When no registry holds the name, the git
-//! registries are refreshed once (a blueprint may have been published since the last fetch).
+//! registries are refreshed once (a blueprint may have been published since the last fetch);
+//! offline, the error says how old each cache is.
 
 use super::{BlueprintSource, RegistryError};
 
@@ -77,7 +78,8 @@ pub fn find(
                 .map(|&i| qualified(i))
                 .collect(),
         }),
-        [] => Err(not_found(sources, name, outcome.unknown)),
+        [] => Err(not_found(sources, name, outcome.unknown)
+            .with_stale(sources.iter().filter_map(|s| s.stale_cache()).collect())),
         _ => Err(RegistryError::Ambiguous {
             name: name.to_string(),
             qualified: winners.iter().map(|&i| qualified(i)).collect(),

@@ -241,7 +241,10 @@ fn prepare_with(
     let version = match source.resolve(name, &req) {
         Ok(v) => v,
         // The recorded release may be the only one, and its tag gone: re-render it.
-        Err(RegistryError::NoMatchingVersion { .. }) if request.to.is_none() => {
+        Err(e)
+            if matches!(e.miss(), RegistryError::NoMatchingVersion { .. })
+                && request.to.is_none() =>
+        {
             record.version.clone()
         }
         Err(e) => return Err(e.into()),

@@ -20,6 +20,7 @@ mod feedback_git;
 mod feedback_html;
 mod feedback_loop;
 mod first_use;
+mod freshness;
 mod git_registry;
 mod git_ssh;
 mod modules;

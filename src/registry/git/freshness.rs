@@ -1,7 +1,8 @@
 //! When a git registry's cache is cloned, fetched or used as it is: a pure function of what the
 //! command wants, what the cache looks like, `--offline`, the fetch interval and whether this
-//! process already fetched. No I/O here; [`super::GitSource`] inspects the cache, asks
-//! [`decide`], and carries the decision out.
+//! process already fetched that registry. No I/O here; [`super::GitSource`] inspects the cache,
+//! asks [`decide`], and carries the decision out. After a miss the cache could not answer,
+//! [`miss_is_stale`] says whether the error should say how old the cache is.
 
 use std::time::Duration;
 
@@ -11,9 +12,10 @@ pub(crate) enum Want {
     /// Reading the index, versions or a release: clone when missing or damaged, fetch when
     /// older than the fetch interval.
     Use,
-    /// Something asked for (a version, a blueprint, a commit) is missing: fetch once per
-    /// process; a failed fetch goes on with the cache.
-    Refresh,
+    /// An answer read from the cache is a miss (no such blueprint, version, commit, feedback
+    /// sink or feedback item): fetch, unless this process fetched the registry already (at
+    /// most one extra fetch per registry per run); a failed fetch goes on with the cache.
+    Miss,
     /// `registry sync` / `registry add`: fetch now; a failed fetch is an error.
     Sync,
     /// A read found the cache damaged: clone it again.
@@ -45,7 +47,8 @@ pub(crate) struct Situation {
     pub offline: bool,
     /// How long a cache is trusted.
     pub interval: Duration,
-    /// A clone or fetch already ran (or was tried) in this process.
+    /// A clone or fetch of this registry already ran (or was tried) in this process, by any
+    /// of its sources.
     pub fetched: bool,
 }
 
@@ -81,10 +84,18 @@ pub(crate) fn decide(s: Situation) -> Decision {
                 Decision::UseCache
             }
         }
-        (CacheState::Ready { .. }, Want::Refresh) if s.fetched => Decision::UseCache,
-        (CacheState::Ready { .. }, Want::Refresh) => Decision::Fetch,
+        (CacheState::Ready { .. }, Want::Miss) if s.fetched => Decision::UseCache,
+        (CacheState::Ready { .. }, Want::Miss) => Decision::Fetch,
         (CacheState::Ready { .. }, Want::Sync) => Decision::Fetch,
     }
+}
+
+/// After a miss that [`decide`] answered with [`Decision::UseCache`]: whether the cache may be
+/// behind the registry, so the error says how old it is and how to fetch it. Only offline: a
+/// registry fetched in this run is as new as the server (or its failed fetch said how old the
+/// cache is).
+pub(crate) fn miss_is_stale(s: Situation) -> bool {
+    s.want == Want::Miss && s.offline && matches!(s.cache, CacheState::Ready { .. })
 }
 
 /// Whether a failed fetch may go on with the cached copy (saying how old it is): yes, except
@@ -122,15 +133,15 @@ mod tests {
             (Use, stale, true, false, UseCache),
             (Use, unstamped, false, false, Fetch),
             (Use, unstamped, true, false, UseCache),
-            (Refresh, Missing, false, false, Clone),
-            (Refresh, Missing, true, false, FailOffline),
-            (Refresh, Damaged, false, false, Clone),
-            (Refresh, Damaged, true, false, FailDamaged),
-            (Refresh, fresh, false, false, Fetch),
-            (Refresh, fresh, false, true, UseCache),
-            (Refresh, stale, false, false, Fetch),
-            (Refresh, stale, false, true, UseCache),
-            (Refresh, fresh, true, false, UseCache),
+            (Miss, Missing, false, false, Clone),
+            (Miss, Missing, true, false, FailOffline),
+            (Miss, Damaged, false, false, Clone),
+            (Miss, Damaged, true, false, FailDamaged),
+            (Miss, fresh, false, false, Fetch),
+            (Miss, fresh, false, true, UseCache),
+            (Miss, stale, false, false, Fetch),
+            (Miss, stale, false, true, UseCache),
+            (Miss, fresh, true, false, UseCache),
             (Sync, Missing, false, false, Clone),
             (Sync, Missing, true, false, FailOffline),
             (Sync, Damaged, false, false, Clone),
@@ -160,9 +171,33 @@ mod tests {
     }
 
     #[test]
+    fn a_miss_says_how_old_the_cache_is_only_offline() {
+        let fresh = Ready { age: Some(MIN) };
+        // want, cache, offline, fetched already -> stale
+        let table = [
+            (Miss, fresh, true, false, true),
+            (Miss, Ready { age: None }, true, false, true),
+            (Miss, fresh, false, true, false),
+            (Miss, fresh, false, false, false),
+            (Miss, Missing, true, false, false),
+            (Use, fresh, true, false, false),
+        ];
+        for (want, cache, offline, fetched, expected) in table {
+            let situation = Situation {
+                want,
+                cache,
+                offline,
+                interval: MIN * 5,
+                fetched,
+            };
+            assert_eq!(miss_is_stale(situation), expected, "{situation:?}");
+        }
+    }
+
+    #[test]
     fn only_a_sync_fails_on_a_failed_fetch() {
         assert!(fetch_failure_tolerated(Use));
-        assert!(fetch_failure_tolerated(Refresh));
+        assert!(fetch_failure_tolerated(Miss));
         assert!(!fetch_failure_tolerated(Sync));
     }
 }

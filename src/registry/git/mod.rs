@@ -3,11 +3,13 @@
 //!
 //! The repository is kept as a bare clone in pave's cache ([`super::cache`]). Before the first
 //! read a command clones it (when missing or damaged) or fetches it (when older than the fetch
-//! interval, when a requested version or blueprint is missing, or when asked to sync); with
-//! `offline` the network is never used. A failed fetch with a usable cache goes on with the cache
-//! and reports how old it is. Blueprint files are read straight from the tree at the tag (no
-//! checkout; `read.rs` does that). The URL given to libgit2 never carries credentials
-//! ([`super::url::RemoteUrl`]).
+//! interval, or when asked to sync); an answer the cache misses (a blueprint, a version, a
+//! commit, a feedback sink or item) fetches it once more, unless this process fetched that
+//! registry already, through any of its sources. With `offline` the network is never used, and
+//! a miss says how old the cache is ([`super::StaleCache`]). A failed fetch with a usable cache
+//! goes on with the cache and reports how old it is. Blueprint files are read straight from
+//! the tree at the tag (no checkout; `read.rs` does that). The URL given to libgit2 never
+//! carries credentials ([`super::url::RemoteUrl`]).
 //!
 //! This module orchestrates; the parts are apart: `error.rs` (what can go wrong),
 //! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (libgit2 fetch and
@@ -38,16 +40,20 @@ use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};
 use super::events::{Notice, Reporter, TransferKind};
 use super::url::{RemoteUrl, scrub};
-use super::{BlueprintSource, BrokenVersion, Loaded, RegistryError};
+use super::{BlueprintSource, BrokenVersion, Loaded, RegistryError, StaleCache};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::RegistryIndex;
 use git2::{ErrorClass, ErrorCode, Repository};
 use semver::Version;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The cache entries this process cloned or fetched (or tried to), whichever source did it: a
+/// registry is fetched at most once per run for a miss, however many times it is opened.
+static FETCHED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
 /// How a [`GitSource`] behaves.
 #[derive(Clone)]
@@ -88,8 +94,6 @@ pub struct GitSource {
     entry: CacheEntry,
     options: GitOptions,
     state: RefCell<Option<Open>>,
-    /// A clone or fetch ran (or was tried) in this process.
-    fetched: Cell<bool>,
     /// The cache was found damaged during a read and re-cloned.
     recovered: Cell<bool>,
 }
@@ -179,7 +183,6 @@ impl GitSource {
             url,
             options,
             state: RefCell::new(None),
-            fetched: Cell::new(false),
             recovered: Cell::new(false),
         }
     }
@@ -257,7 +260,66 @@ impl GitSource {
         Ok(())
     }
 
-    fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
+    /// Whether this process cloned or fetched this registry already (or tried to), through
+    /// any of its sources.
+    pub fn fetched_in_this_run(&self) -> bool {
+        let dir = self.entry.repo_dir();
+        FETCHED
+            .lock()
+            .map_or_else(|e| e.into_inner().contains(&dir), |set| set.contains(&dir))
+    }
+
+    /// Records that this process cloned or fetched this registry's cache (or tried to).
+    fn mark_fetched(&self) {
+        let dir = self.entry.repo_dir();
+        match FETCHED.lock() {
+            Ok(mut set) => set.insert(dir),
+            Err(e) => e.into_inner().insert(dir),
+        };
+    }
+
+    /// The situation [`freshness`] decides on, for `want` against `cache`.
+    fn situation(&self, want: Want, cache: CacheState) -> Situation {
+        Situation {
+            want,
+            cache,
+            offline: self.options.offline,
+            interval: self.options.fetch_interval,
+            fetched: self.fetched_in_this_run(),
+        }
+    }
+
+    /// The cache's state as far as its folder and stamp tell, without opening it.
+    fn cache_state(&self) -> CacheState {
+        if self.entry.exists() {
+            CacheState::Ready {
+                age: self.entry.age(),
+            }
+        } else {
+            CacheState::Missing
+        }
+    }
+
+    /// Whether this source never uses the network (`--offline`).
+    pub fn offline(&self) -> bool {
+        self.options.offline
+    }
+
+    /// Runs `read` on the cached repository as the freshness policy leaves it (offline: as it
+    /// is; a missing cache is then an error), under the cache's shared lock.
+    pub fn read_cached<T>(&self, read: impl FnOnce(&Repository) -> T) -> Result<T, RegistryError> {
+        if self.state.borrow().is_none() {
+            self.reopen(Want::Use)?;
+        }
+        let state = self.state.borrow();
+        match state.as_ref() {
+            Some(open) => Ok(read(&open.repo)),
+            None => Err(self.damaged(String::from("the cache is not open")).into()),
+        }
+    }
+
+    /// A libgit2 failure on the cache, as an error naming the registry.
+    pub(crate) fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
         GitError::Git {
             registry: self.name.clone(),
             url: self.url.clean().to_string(),
@@ -436,14 +498,7 @@ impl GitSource {
             Cached::Damaged(_) => CacheState::Damaged,
             Cached::Ready { age, .. } => CacheState::Ready { age: *age },
         };
-        let situation = Situation {
-            want,
-            cache,
-            offline: self.options.offline,
-            interval: self.options.fetch_interval,
-            fetched: self.fetched.get(),
-        };
-        match freshness::decide(situation) {
+        match freshness::decide(self.situation(want, cache)) {
             Decision::Clone => Ok(Some(Action::Clone)),
             Decision::Fetch => Ok(Some(Action::Fetch)),
             Decision::UseCache => Ok(None),
@@ -469,7 +524,7 @@ impl GitSource {
         want: Want,
         age: Option<Duration>,
     ) -> Result<(), RegistryError> {
-        self.fetched.set(true);
+        self.mark_fetched();
         match action {
             Action::Clone => {
                 self.entry.remove_leftovers();
@@ -518,13 +573,30 @@ impl GitSource {
         }
     }
 
-    /// Refreshes once per process; whether a fetch ran.
+    /// After a miss: fetches when [`freshness::decide`] says so (at most once per registry per
+    /// process, never offline); whether it did.
     fn refresh_once(&self) -> Result<bool, RegistryError> {
-        if self.fetched.get() || self.options.offline {
-            return Ok(false);
+        match freshness::decide(self.situation(Want::Miss, self.cache_state())) {
+            Decision::UseCache => Ok(false),
+            _ => {
+                self.reopen(Want::Miss)?;
+                Ok(true)
+            }
         }
-        self.reopen(Want::Refresh)?;
-        Ok(true)
+    }
+
+    /// After a miss the cache answered as it is: the cache and its age, when it may be behind
+    /// the registry ([`freshness::miss_is_stale`]).
+    pub fn stale(&self) -> Option<StaleCache> {
+        let cache = self.cache_state();
+        let age = match cache {
+            CacheState::Ready { age } => age,
+            _ => None,
+        };
+        freshness::miss_is_stale(self.situation(Want::Miss, cache)).then(|| StaleCache {
+            registry: self.name.clone(),
+            age,
+        })
     }
 
     /// The usable versions of a blueprint and its broken releases.
@@ -569,6 +641,10 @@ impl BlueprintSource for GitSource {
 
     fn refresh(&self) -> Result<bool, RegistryError> {
         self.refresh_once()
+    }
+
+    fn stale_cache(&self) -> Option<StaleCache> {
+        self.stale()
     }
 
     fn commit(&self, blueprint: &str, version: &Version) -> Result<Option<String>, RegistryError> {

@@ -147,6 +147,13 @@ impl GitRegistry {
     pub fn serve(&self) -> GitDaemon {
         GitDaemon::start(&self.base(), "reg")
     }
+
+    /// [`serve`](Self::serve), accepting pushes (to branches other than the checked-out
+    /// `main`) and logging every request to `log` (one `Request upload-pack for ...` line per
+    /// clone or fetch).
+    pub fn serve_writable_logged(&self, log: &Path) -> GitDaemon {
+        GitDaemon::start_with(&self.base(), "reg", Some(log), true)
+    }
 }
 
 /// `registry.yaml` as [`RegistryBuilder`] writes it.
