@@ -648,9 +648,12 @@ pub struct PublishArgs {
     /// Push to a branch publish/<name>-<version> for review, without a tag.
     #[arg(long)]
     pub review: bool,
-    /// Print what would be committed; change nothing.
+    /// Print what would change against the registry; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print JSON: what was (or would be) published, pushed and written.
+    #[arg(long)]
+    pub json: bool,
     /// Skip the gate (for benchmarks).
     #[arg(long, hide = true)]
     pub no_gate: bool,

@@ -460,3 +460,201 @@ fn publishing_to_builtin_or_an_unknown_name_says_which_registries_can_take_it() 
     assert!(!said.contains("configured one (builtin"), "{said}");
     assert!(said.contains("pave registry add"), "{said}");
 }
+
+/// A registry like [`served`] whose `registry.yaml` sends feedback to its own git branch.
+fn served_with_git_sink() -> Served {
+    let s = served();
+    let work = s.env.path("sink-setup");
+    git(
+        &s.env.path("served"),
+        &[
+            "clone",
+            "-q",
+            s.bare.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    let index = work.join("registry.yaml");
+    let text_ = std::fs::read_to_string(&index).unwrap();
+    let sink = text_.replace("# feedback:\n#   sink: git ", "feedback:\n  sink: git\n# ");
+    assert_ne!(sink, text_, "{text_}");
+    std::fs::write(&index, sink).unwrap();
+    git(
+        &work,
+        &[
+            "-c",
+            "user.name=Platform",
+            "-c",
+            "user.email=platform@example.invalid",
+            "commit",
+            "-qam",
+            "Feedback to the git sink",
+        ],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+    s
+}
+
+/// Adds an optional parameter to the folder's manifest (a minor change).
+fn add_parameter(folder: &Path, name: &str) {
+    let manifest = folder.join("blueprint.yaml");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    let changed = m.replace(
+        "checks: []",
+        &format!("  - name: {name}\n    default: x\nchecks: []"),
+    );
+    assert_ne!(changed, m);
+    std::fs::write(&manifest, changed).unwrap();
+}
+
+fn release(env: &Env, url: &str, name: &str) -> std::process::Output {
+    let mut cmd = env.pave();
+    with_identity(&mut cmd)
+        .args(["release", name, "--registry", url])
+        .output()
+        .unwrap()
+}
+
+/// A maintainer merges the review branch into main (fast-forward).
+fn merge_review(s: &Served, branch: &str) {
+    let work = s.env.path("maint");
+    if !work.exists() {
+        git(
+            &s.env.path("served"),
+            &[
+                "clone",
+                "-q",
+                s.bare.to_str().unwrap(),
+                work.to_str().unwrap(),
+            ],
+        );
+    }
+    git(&work, &["fetch", "-q", "origin"]);
+    git(&work, &["checkout", "-q", "main"]);
+    git(&work, &["reset", "-q", "--hard", "origin/main"]);
+    git(
+        &work,
+        &["merge", "-q", "--ff-only", &format!("origin/{branch}")],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+}
+
+#[test]
+fn four_publishes_from_one_folder_keep_every_changelog_entry() {
+    let s = served_with_git_sink();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+
+    // 0.1.0.
+    let out = publish(&s.env, &url, &["team-api", "-m", "First version"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A developer makes a project of 0.1.0 and sends feedback to the registry's git sink.
+    let dev = Env::new();
+    std::fs::write(
+        dev.path("home/.gitconfig"),
+        "[user]\n\tname = Dev One\n\temail = dev1@example.invalid\n",
+    )
+    .unwrap();
+    dev.pave()
+        .args(["registry", "add", "acme", &url])
+        .assert()
+        .success();
+    let out = dev
+        .pave()
+        .args(["new", "acme/team-api@=0.1.0", "svc", "--defaults"])
+        .args(["--set", "project_name=svc"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dev
+        .pave()
+        .current_dir(dev.work().join("svc"))
+        .args(["feedback", "submit", "--kind", "improvement"])
+        .args(["-m", "cache POST responses", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let item: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = item["id"].as_str().expect("an id").to_string();
+
+    // 0.2.0 through review, then release.
+    add_parameter(&folder, "owner");
+    let out = publish(&s.env, &url, &["team-api", "--review", "-m", "Owner tag"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.2.0");
+    let out = release(&s.env, &url, "team-api");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("tagged team-api 0.2.0"), "{}", text(&out));
+
+    // 0.3.0 addresses the developer's item.
+    add_parameter(&folder, "team");
+    let out = publish(
+        &s.env,
+        &url,
+        &["team-api", "-m", "Caches POST", "--addresses", &id],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 0.3.0"),
+        "{}",
+        text(&out)
+    );
+
+    // 1.0.0.
+    let out = publish(&s.env, &url, &["team-api", "--bump", "major", "-m", "Stable"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 1.0.0"),
+        "{}",
+        text(&out)
+    );
+
+    // The registry's changelog holds all four entries, newest first, each once.
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    let at = |needle: &str| {
+        assert_eq!(log.matches(needle).count(), 1, "{needle}: {log}");
+        log.find(needle).unwrap()
+    };
+    let positions = [
+        at("## 1.0.0 - "),
+        at("## 0.3.0 - "),
+        at(&format!("- Addresses feedback {id}\n")),
+        at("## 0.2.0 - "),
+        at("Owner tag"),
+        at("## 0.1.0 - "),
+    ];
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{log}");
+    assert_eq!(log.matches("First version").count(), 1, "{log}");
+    // The folder knows what the registry holds.
+    assert_eq!(
+        std::fs::read_to_string(folder.join("CHANGELOG.md")).unwrap(),
+        log
+    );
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 1.0.0\n"), "{manifest}");
+
+    // `pave show` lists them.
+    dev.pave()
+        .args(["registry", "sync", "acme"])
+        .assert()
+        .success();
+    let out = dev.pave().args(["show", "acme/team-api"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    for v in ["1.0.0", "0.3.0", "0.2.0", "0.1.0"] {
+        assert!(shown.contains(&format!("## {v} - ")), "{v}: {shown}");
+    }
+
+    // The 0.1.0 project hears that 0.3.0 addressed its feedback.
+    let out = dev
+        .pave()
+        .args(["update", "svc", "--to", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains(&format!("0.3.0 addresses your feedback {id}")),
+        "{}",
+        text(&out)
+    );
+}
