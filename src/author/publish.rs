@@ -67,6 +67,9 @@ pub struct Outcome {
     pub changelog: String,
     /// The ref the commit went to.
     pub branch: String,
+    /// The default branch whose tip the commit is built on (and [`Outcome::changes`] are
+    /// against).
+    pub base: String,
     /// The tag made, if any.
     pub tag: Option<String>,
     /// The commit, unless dry-run.
@@ -632,6 +635,7 @@ fn attempt(
             branch.clone()
         },
         tag: (!request.review).then(|| tag.clone()),
+        base: branch.trim_start_matches("refs/heads/").to_string(),
         commit: None,
         retried: false,
         gate_time: Duration::ZERO,

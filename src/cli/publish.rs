@@ -224,17 +224,23 @@ fn print_outcome(o: &Outcome, request: &Request, url: &str) {
         );
     }
     if request.dry_run {
-        let tip = o.branch.trim_start_matches("refs/heads/publish/");
-        let against = if request.review { "the default branch" } else { tip };
-        if o.changes.is_empty() {
-            say!("no file changes against {against}");
-        } else {
-            say!("changes against {against}:");
-            for c in &o.changes {
-                say!("  {:<8} {}", c.change.as_str(), c.path);
-            }
+        say!("changes against {} of {url}:", o.base);
+        for c in &o.changes {
+            let why = if c.path.ends_with("/CHANGELOG.md") {
+                " (the entry below on top)"
+            } else {
+                ""
+            };
+            say!("  {:<8} {}{why}", c.change.as_str(), c.path);
         }
-        say!("  {:<8} registry.yaml (entry {})", index_word(o.index), o.name);
+        match o.index {
+            IndexEdit::Added => say!("  changed  registry.yaml (entry {} added)", o.name),
+            IndexEdit::Updated => say!(
+                "  changed  registry.yaml (entry {}: summary and tags)",
+                o.name
+            ),
+            IndexEdit::Unchanged => {}
+        }
         say!("changelog entry:");
         for line in o.changelog.lines() {
             say!("  | {line}");
@@ -266,6 +272,7 @@ fn outcome_json(
         "previous": o.previous.as_ref().map(ToString::to_string),
         "released": o.released(),
         "branch": o.branch.trim_start_matches("refs/heads/"),
+        "base": o.base,
         "tag": o.tag,
         "commit": o.commit,
         "retried": o.retried,

@@ -323,6 +323,18 @@ fn review_then_release() {
     blueprint(&s.env, "team-api");
     let out = publish(&s.env, &url, &["team-api", "--review"]);
     assert!(out.status.success(), "{}", text(&out));
+    // It says what happened and what comes next, not that it published.
+    let said = text(&out);
+    assert!(!said.contains("published"), "{said}");
+    assert!(
+        said.contains("pushed branch publish/team-api-0.1.0 for review")
+            && said.contains("team-api 0.1.0 (first version) is not released yet"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("`pave release team-api --registry {url}`")),
+        "{said}"
+    );
     let r = refs(&s.bare);
     assert!(r.contains("refs/heads/publish/team-api-0.1.0"), "{r}");
     assert!(!r.contains("refs/tags/"), "{r}");
@@ -366,6 +378,23 @@ fn review_then_release() {
         .output()
         .unwrap();
     assert!(text(&out).contains("nothing to release"), "{}", text(&out));
+
+    // --json says the same in fields.
+    let out = publish(&s.env, &url, &["team-api", "--review", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["status"], "review", "{said}");
+    assert_eq!(said["released"], false, "{said}");
+    assert_eq!(said["version"], "0.1.1", "{said}");
+    assert_eq!(said["branch"], "publish/team-api-0.1.1", "{said}");
+    assert_eq!(said["tag"], serde_json::Value::Null, "{said}");
+    assert!(said["commit"].is_string(), "{said}");
+    assert!(
+        said["next"]
+            .as_str()
+            .is_some_and(|n| n.contains(&format!("pave release team-api --registry {url}"))),
+        "{said}"
+    );
 }
 
 #[test]
@@ -657,4 +686,113 @@ fn four_publishes_from_one_folder_keep_every_changelog_entry() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn dry_run_lists_only_what_changes_against_the_tip() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    add_parameter(&folder, "owner");
+    std::fs::write(folder.join("NOTES.md"), "notes\n").unwrap();
+    std::fs::remove_file(folder.join("template/samconfig.toml.hbs")).unwrap();
+    s.env
+        .pave()
+        .args(["blueprint", "test", "team-api", "--update-snapshots"])
+        .assert()
+        .success();
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &url, &["team-api", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let listed: Vec<&str> = said
+        .lines()
+        .skip_while(|l| !l.starts_with("changes against main of "))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "changed  blueprints/team-api/CHANGELOG.md (the entry below on top)",
+            "added    blueprints/team-api/NOTES.md",
+            "changed  blueprints/team-api/blueprint.yaml",
+            "changed  blueprints/team-api/snapshots/01-defaults.snap",
+            "removed  blueprints/team-api/template/samconfig.toml.hbs",
+        ],
+        "{said}"
+    );
+    assert!(said.contains("  | ## 0.2.0 - "), "{said}");
+    // The same in JSON; nothing moved, nothing written.
+    let out = publish(&s.env, &url, &["team-api", "--dry-run", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["status"], "dry-run", "{json}");
+    assert_eq!(json["changes"].as_array().map(Vec::len), Some(5), "{json}");
+    assert_eq!(json["changes"][4]["change"], "removed", "{json}");
+    assert_eq!(json["registry_entry"], "unchanged", "{json}");
+    assert_eq!(refs(&s.bare), before);
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 0.1.0\n"), "{manifest}");
+}
+
+#[test]
+fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    // Another clone of the folder publishes 0.2.0 with a new parameter.
+    let other = Env::new();
+    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
+    add_parameter(&other.work().join("team-api"), "owner");
+    let out = publish(&other, &url, &["team-api", "-m", "Owner"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // This folder, still at 0.1.0, changes the summary: merged onto 0.2.0, nothing lost.
+    let set_summary = |dir: &Path, summary: &str| {
+        let manifest = dir.join("blueprint.yaml");
+        let m = std::fs::read_to_string(&manifest).unwrap();
+        let line = m.lines().find(|l| l.starts_with("summary:")).unwrap();
+        std::fs::write(&manifest, m.replace(line, &format!("summary: {summary}"))).unwrap();
+    };
+    set_summary(&folder, "Our API");
+    let out = publish(&s.env, &url, &["team-api", "-m", "Summary"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("published team-api 0.2.1 (from 0.2.0)"), "{said}");
+    assert!(
+        said.contains("this folder was at 0.1.0: its changes were merged onto 0.2.0"),
+        "{said}"
+    );
+    let committed = git(&s.bare, &["show", "main:blueprints/team-api/blueprint.yaml"]);
+    assert!(
+        committed.contains("name: owner") && committed.contains("summary: Our API"),
+        "{committed}"
+    );
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    assert!(log.contains("## 0.2.0 - ") && log.contains("Owner"), "{log}");
+    // The folder now holds the merged manifest.
+    assert_eq!(
+        std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap(),
+        committed
+    );
+
+    // The other clone, at 0.2.0, changes the summary too: refused, with what to do.
+    set_summary(&other.work().join("team-api"), "Their API");
+    let before = refs(&s.bare);
+    let out = publish(&other, &url, &["team-api"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains(
+            "the registry has team-api 0.2.1, published since this folder's 0.2.0: this folder and 0.2.1 both changed blueprint.yaml"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("bring the folder up to date"), "{said}");
+    assert_eq!(refs(&s.bare), before);
 }
