@@ -479,13 +479,9 @@ fn attempt(
             base: format!("{name} {folder_version}"),
             theirs: format!("{name} {newest}"),
         };
-        let merged = catch_up::merge_trees(
-            &prepare(&base),
-            &prepare(files),
-            &prepare(theirs),
-            &labels,
-        )
-        .map_err(behind)?;
+        let merged =
+            catch_up::merge_trees(&prepare(&base), &prepare(files), &prepare(theirs), &labels)
+                .map_err(behind)?;
         folder = merged.tree;
         if let Some(log) = files.get("CHANGELOG.md") {
             folder.insert(String::from("CHANGELOG.md"), log.clone());
@@ -852,8 +848,7 @@ pub fn next_changelog(
             .trim_end_matches(']');
         let word = word.strip_prefix('v').unwrap_or(word);
         word.eq_ignore_ascii_case("unreleased")
-            || Version::parse(word)
-                .is_ok_and(|v| &v == version || (first && &v == folder_version))
+            || Version::parse(word).is_ok_and(|v| &v == version || (first && &v == folder_version))
     };
     let already = |heading: &str| {
         registry.is_some_and(|log| log.lines().any(|l| l.trim_end() == heading.trim_end()))
@@ -1223,7 +1218,8 @@ mod tests {
     #[test]
     fn the_entry_goes_on_the_registrys_changelog_not_the_folders() {
         let v = |s: &str| Version::parse(s).unwrap();
-        let registry = "# Changelog of x\n\n## 0.2.0 - 2026-01-02\n\nTwo\n\n## 0.1.0 - 2026-01-01\n\nOne\n";
+        let registry =
+            "# Changelog of x\n\n## 0.2.0 - 2026-01-02\n\nTwo\n\n## 0.1.0 - 2026-01-01\n\nOne\n";
         let stale = "# Changelog of x\n\n## 0.1.0\n\n- First version.\n";
         let (log, entry) = next_changelog(
             Some(registry),
@@ -1257,10 +1253,24 @@ mod tests {
     fn a_first_version_keeps_the_folders_title_and_says_its_notes_once() {
         let v = Version::new(0, 1, 0);
         let starter = "# Changelog of x\n\n## 0.1.0\n\n- First version.\n";
-        let (log, _) = next_changelog(None, starter, &v, &v, "2026-01-01", Some("First version"), &[]);
-        assert_eq!(log, "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\nFirst version\n");
+        let (log, _) = next_changelog(
+            None,
+            starter,
+            &v,
+            &v,
+            "2026-01-01",
+            Some("First version"),
+            &[],
+        );
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\nFirst version\n"
+        );
         let (log, _) = next_changelog(None, starter, &v, &v, "2026-01-01", None, &[]);
-        assert_eq!(log, "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\n- First version.\n");
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\n- First version.\n"
+        );
         let (log, _) = next_changelog(None, starter, &v, &v, "2026-01-01", Some("Cut"), &[]);
         assert_eq!(
             log,

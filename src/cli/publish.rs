@@ -246,8 +246,13 @@ fn print_outcome(o: &Outcome, request: &Request, url: &str) {
             say!("  | {line}");
         }
     } else if !o.folder.is_empty() {
+        let holder = if o.tag.is_some() {
+            format!("the registry's {} {}", o.name, o.version)
+        } else {
+            format!("branch {branch}")
+        };
         say!(
-            "updated {} to match the registry: {}",
+            "{} now holds what {holder} holds: wrote {} (each replaced whole, atomically)",
             publish::display(&request.folder),
             o.folder.join(", ")
         );

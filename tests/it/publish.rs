@@ -615,7 +615,11 @@ fn four_publishes_from_one_folder_keep_every_changelog_entry() {
     merge_review(&s, "publish/team-api-0.2.0");
     let out = release(&s.env, &url, "team-api");
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("tagged team-api 0.2.0"), "{}", text(&out));
+    assert!(
+        text(&out).contains("tagged team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
 
     // 0.3.0 addresses the developer's item.
     add_parameter(&folder, "team");
@@ -632,7 +636,11 @@ fn four_publishes_from_one_folder_keep_every_changelog_entry() {
     );
 
     // 1.0.0.
-    let out = publish(&s.env, &url, &["team-api", "--bump", "major", "-m", "Stable"]);
+    let out = publish(
+        &s.env,
+        &url,
+        &["team-api", "--bump", "major", "-m", "Stable"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("published team-api 1.0.0"),
@@ -763,18 +771,27 @@ fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
     let out = publish(&s.env, &url, &["team-api", "-m", "Summary"]);
     assert!(out.status.success(), "{}", text(&out));
     let said = text(&out);
-    assert!(said.contains("published team-api 0.2.1 (from 0.2.0)"), "{said}");
+    assert!(
+        said.contains("published team-api 0.2.1 (from 0.2.0)"),
+        "{said}"
+    );
     assert!(
         said.contains("this folder was at 0.1.0: its changes were merged onto 0.2.0"),
         "{said}"
     );
-    let committed = git(&s.bare, &["show", "main:blueprints/team-api/blueprint.yaml"]);
+    let committed = git(
+        &s.bare,
+        &["show", "main:blueprints/team-api/blueprint.yaml"],
+    );
     assert!(
         committed.contains("name: owner") && committed.contains("summary: Our API"),
         "{committed}"
     );
     let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
-    assert!(log.contains("## 0.2.0 - ") && log.contains("Owner"), "{log}");
+    assert!(
+        log.contains("## 0.2.0 - ") && log.contains("Owner"),
+        "{log}"
+    );
     // The folder now holds the merged manifest.
     assert_eq!(
         std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap(),

@@ -27,7 +27,11 @@ pub fn merge_trees(
     theirs: &FileTree,
     labels: &Labels,
 ) -> Result<Merged, Vec<String>> {
-    let paths: BTreeSet<&String> = base.keys().chain(ours.keys()).chain(theirs.keys()).collect();
+    let paths: BTreeSet<&String> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
     let mut tree = FileTree::new();
     let mut conflicts = Vec::new();
     for path in paths {
@@ -222,7 +226,11 @@ mod tests {
         let merged = merge_trees(&base, &ours, &theirs, &labels()).unwrap();
         assert_eq!(
             merged.tree,
-            tree(&[("a", "one\n2\n3\n4\nfive\n"), ("b", "bee\n"), ("new", "n\n")])
+            tree(&[
+                ("a", "one\n2\n3\n4\nfive\n"),
+                ("b", "bee\n"),
+                ("new", "n\n")
+            ])
         );
         assert_eq!(merged.from_registry, vec!["a", "b"]);
 
