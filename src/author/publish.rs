@@ -249,6 +249,16 @@ pub enum PublishError {
     /// Nothing to release.
     #[error("{0}")]
     Nothing(String),
+    /// The folder given holds another blueprint.
+    #[error("{folder} holds the blueprint `{found}`, not `{name}`")]
+    WrongFolder {
+        /// The folder.
+        folder: String,
+        /// The blueprint it holds.
+        found: String,
+        /// The blueprint asked for.
+        name: String,
+    },
     /// The folder is behind the newest release and its changes do not merge onto it.
     #[error("{0}")]
     Behind(Box<Behind>),
@@ -269,6 +279,9 @@ pub enum PublishError {
     /// The gate could not run.
     #[error(transparent)]
     Test(#[from] testing::TestError),
+    /// The blueprint folder could not be written.
+    #[error(transparent)]
+    Folder(#[from] catch_up::WriteError),
     /// A temporary folder could not be written.
     #[error("cannot prepare the gate folder: {0}")]
     Io(#[from] std::io::Error),
@@ -281,6 +294,7 @@ impl crate::error::Classify for PublishError {
             | PublishError::Exists { .. }
             | PublishError::NotNewer { .. }
             | PublishError::Behind(_)
+            | PublishError::WrongFolder { .. }
             | PublishError::NoIdentity => crate::error::ErrorKind::Usage,
             PublishError::Push(e) => e.kind(),
             PublishError::Registry(e) => e.kind(),
@@ -1152,6 +1166,63 @@ pub fn release(
     }
     session.push(&updates)?;
     Ok(todo)
+}
+
+/// Refuses a `folder` that does not hold the blueprint `name`.
+pub fn check_folder(folder: &Path, name: &str) -> Result<(), PublishError> {
+    let loaded = local::load(folder)?;
+    if loaded.blueprint.name() == name {
+        return Ok(());
+    }
+    Err(PublishError::WrongFolder {
+        folder: display(folder),
+        found: loaded.blueprint.name().to_string(),
+        name: name.to_string(),
+    })
+}
+
+/// Brings the blueprint folder `folder` to the newest release of `name` in `source` (fetched
+/// fresh): its manifest's `version` set to that release's, its CHANGELOG.md the release's,
+/// each file replaced whole. Returns the release and the files written (none when the folder
+/// already matched).
+pub fn update_folder(
+    source: &GitSource,
+    name: &str,
+    folder: &Path,
+) -> Result<(Version, Vec<String>), PublishError> {
+    check_folder(folder, name)?;
+    let session = source.write_session()?;
+    let dir = folder_of(name);
+    let newest = session.versions(name)?.last().cloned().ok_or_else(|| {
+        PublishError::Nothing(format!(
+            "registry {} has no release of {name}",
+            session.url()
+        ))
+    })?;
+    let released = session
+        .commit_at(&format!("refs/tags/{}", tag_name(name, &newest)))
+        .map(|c| session.blueprint_at(&c, &dir))
+        .transpose()?
+        .flatten();
+    let mut tree = FileTree::new();
+    let local = local::read_tree(folder)?;
+    if let Some(Entry::File { data, executable }) = local.get("blueprint.yaml") {
+        let text = set_version(&String::from_utf8_lossy(data), &newest);
+        tree.insert(
+            String::from("blueprint.yaml"),
+            Entry::File {
+                data: text.into_bytes().into(),
+                executable: *executable,
+            },
+        );
+    }
+    if let Some((files, _)) = released
+        && let Some(log) = files.get("CHANGELOG.md")
+    {
+        tree.insert(String::from("CHANGELOG.md"), log.clone());
+    }
+    let written = catch_up::write_folder(folder, &tree, &[])?;
+    Ok((newest, written))
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.

@@ -685,6 +685,10 @@ pub struct ReleaseArgs {
     /// Print what would be tagged; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The blueprint's folder: after the release, its `version` and CHANGELOG.md are set to
+    /// the registry's.
+    #[arg(long, value_name = "FOLDER", requires = "name")]
+    pub path: Option<std::path::PathBuf>,
 }
 
 // Retiring versions: `pave deprecate` and `pave yank`.

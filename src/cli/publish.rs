@@ -309,6 +309,9 @@ fn outcome_json(
 pub(crate) fn release(out: &Output, args: ReleaseArgs) -> Result<ExitCode> {
     let registries = source::registries(out)?;
     let source = git_registry(&registries, &args.registry)?;
+    if let (Some(folder), Some(name)) = (&args.path, &args.name) {
+        publish::check_folder(folder, name)?;
+    }
     let done = publish::release(&source, args.name.as_deref(), args.dry_run, true)?;
     if done.is_empty() {
         say!("nothing to release: every version on the default branch is tagged");
@@ -316,6 +319,18 @@ pub(crate) fn release(out: &Output, args: ReleaseArgs) -> Result<ExitCode> {
     for r in &done {
         let verb = if args.dry_run { "would tag" } else { "tagged" };
         say!("{verb} {} {} ({})", r.name, r.version, r.tag);
+    }
+    if let (Some(folder), Some(name), false) = (&args.path, &args.name, args.dry_run) {
+        let (version, written) = publish::update_folder(&source, name, folder)?;
+        let folder = publish::display(folder);
+        if written.is_empty() {
+            say!("{folder} already holds the version and changelog of {name} {version}");
+        } else {
+            say!(
+                "{folder} now holds the version and changelog of {name} {version}: wrote {} (each replaced whole, atomically)",
+                written.join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -813,3 +813,61 @@ fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
     assert!(said.contains("bring the folder up to date"), "{said}");
     assert_eq!(refs(&s.bare), before);
 }
+
+#[test]
+fn release_with_the_folder_brings_it_to_the_release() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    // A copy of the folder goes through review; this folder does not know of it.
+    let other = Env::new();
+    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
+    add_parameter(&other.work().join("team-api"), "owner");
+    let out = publish(&other, &url, &["team-api", "--review", "-m", "Owner"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.2.0");
+    let mut cmd = s.env.pave();
+    let out = with_identity(&mut cmd)
+        .args(["release", "team-api", "--registry", &url, "--path"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("now holds the version and changelog of team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
+    let log = git(
+        &s.bare,
+        &["show", "team-api/v0.2.0:blueprints/team-api/CHANGELOG.md"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("CHANGELOG.md")).unwrap(),
+        log
+    );
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 0.2.0\n"), "{manifest}");
+    // Another blueprint's folder is refused before anything is tagged.
+    blueprint(&s.env, "team-b");
+    add_parameter(&other.work().join("team-api"), "team");
+    let out = publish(&other, &url, &["team-api", "--review"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.3.0");
+    let before = refs(&s.bare);
+    let mut cmd = s.env.pave();
+    let out = with_identity(&mut cmd)
+        .args(["release", "team-api", "--registry", &url, "--path"])
+        .arg(s.env.work().join("team-b"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("holds the blueprint `team-b`, not `team-api`"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(refs(&s.bare), before);
+}
