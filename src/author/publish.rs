@@ -4,10 +4,15 @@
 //! it finds the newest released version, computes the bump the change needs ([`super::bump`]),
 //! chooses the version, runs the gate (lint without errors, every example case passing) on
 //! the folder as it will be published, builds one commit (the folder at `blueprints/<name>/`,
-//! the manifest's `version`, a CHANGELOG entry, the `registry.yaml` entry) and pushes it with
-//! the annotated tag `<name>/v<version>` (or, for review, to `publish/<name>-<version>`).
-//! A push refused because the branch moved is retried once on the new tip. Release tags what
-//! the default branch holds and has no tag yet.
+//! the manifest's `version`, a new entry on top of the registry's CHANGELOG.md, the
+//! `registry.yaml` entry) and pushes it with the annotated tag `<name>/v<version>` (or, for
+//! review, to `publish/<name>-<version>`). A folder behind the newest release (another clone
+//! published since) has its changes merged onto that release ([`catch_up`]) or is refused.
+//! After the push the folder is brought to what the registry holds. A push refused because the
+//! branch moved is retried once on the new tip. Release tags what the default branch holds and
+//! has no tag yet.
+
+pub mod catch_up;
 
 use super::bump::{self, Bump, Required};
 use super::{lint, testing};
@@ -53,12 +58,18 @@ pub struct Outcome {
     pub previous: Option<Version>,
     /// The bump the change needs (none for a first version).
     pub required: Option<Required>,
-    /// The files of `blueprints/<name>/` as committed.
-    pub files: Vec<String>,
+    /// The files that change against the default branch's tip, with the path from the
+    /// registry's root.
+    pub changes: Vec<FileChange>,
+    /// What happens to the blueprint's `registry.yaml` entry.
+    pub index: IndexEdit,
     /// The changelog entry.
     pub changelog: String,
     /// The ref the commit went to.
     pub branch: String,
+    /// The default branch whose tip the commit is built on (and [`Outcome::changes`] are
+    /// against).
+    pub base: String,
     /// The tag made, if any.
     pub tag: Option<String>,
     /// The commit, unless dry-run.
@@ -67,6 +78,114 @@ pub struct Outcome {
     pub retried: bool,
     /// How long the gate took.
     pub gate_time: Duration,
+    /// The folder was behind the newest release and its changes were merged onto it.
+    pub caught_up: Option<CaughtUp>,
+    /// The folder's files written after the push so that it holds what the registry holds
+    /// (relative to the folder; empty for a dry run or when it already did).
+    pub folder: Vec<String>,
+    /// Why the folder could not be written after the push (the version is published).
+    pub folder_error: Option<String>,
+}
+
+impl Outcome {
+    /// Whether the version is released (tagged); a review publish pushes a branch only.
+    pub fn released(&self) -> bool {
+        self.tag.is_some() && self.commit.is_some()
+    }
+}
+
+/// How one file changes against the default branch's tip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Not there yet.
+    Added,
+    /// There with other contents (or executable bit, or link target).
+    Changed,
+    /// There, and not in the folder.
+    Removed,
+}
+
+impl Change {
+    /// `added`, `changed` or `removed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Changed => "changed",
+            Change::Removed => "removed",
+        }
+    }
+}
+
+/// One file that a publish changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The path from the registry's root (`blueprints/<name>/...`).
+    pub path: String,
+    /// How it changes.
+    pub change: Change,
+}
+
+/// What a publish does to the blueprint's `registry.yaml` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexEdit {
+    /// The entry is added.
+    Added,
+    /// Its summary or tags change.
+    Updated,
+    /// It stays as it is.
+    Unchanged,
+}
+
+/// A folder that was behind the newest release, merged onto it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaughtUp {
+    /// The release the folder was at.
+    pub folder_version: Version,
+    /// The newest release its changes were merged onto.
+    pub newest: Version,
+    /// The folder's files the merge took from the registry (relative to the folder).
+    pub from_registry: Vec<String>,
+}
+
+/// A folder behind the newest release whose changes do not merge onto it.
+#[derive(Debug)]
+pub struct Behind {
+    /// The blueprint.
+    pub name: String,
+    /// The folder's version.
+    pub folder_version: Version,
+    /// The newest release.
+    pub newest: Version,
+    /// The files changed both in the folder and since its version (empty: the folder's version
+    /// is not a release, so there is nothing to merge from).
+    pub conflicts: Vec<String>,
+}
+
+impl std::fmt::Display for Behind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Behind {
+            name,
+            folder_version,
+            newest,
+            conflicts,
+        } = self;
+        write!(
+            f,
+            "the registry has {name} {newest}, published since this folder's {folder_version}: "
+        )?;
+        if conflicts.is_empty() {
+            write!(
+                f,
+                "{folder_version} is not a release of {name}, so this folder's changes cannot be merged onto {newest}"
+            )
+        } else {
+            write!(
+                f,
+                "this folder and {newest} both changed {}; nothing was published",
+                conflicts.join(", ")
+            )
+        }
+    }
 }
 
 /// Why a publish or release was refused.
@@ -130,6 +249,19 @@ pub enum PublishError {
     /// Nothing to release.
     #[error("{0}")]
     Nothing(String),
+    /// The folder given holds another blueprint.
+    #[error("{folder} holds the blueprint `{found}`, not `{name}`")]
+    WrongFolder {
+        /// The folder.
+        folder: String,
+        /// The blueprint it holds.
+        found: String,
+        /// The blueprint asked for.
+        name: String,
+    },
+    /// The folder is behind the newest release and its changes do not merge onto it.
+    #[error("{0}")]
+    Behind(Box<Behind>),
     /// The registry index is unusable.
     #[error("registry.yaml of {registry}: {cause}")]
     Index {
@@ -147,6 +279,9 @@ pub enum PublishError {
     /// The gate could not run.
     #[error(transparent)]
     Test(#[from] testing::TestError),
+    /// The blueprint folder could not be written.
+    #[error(transparent)]
+    Folder(#[from] catch_up::WriteError),
     /// A temporary folder could not be written.
     #[error("cannot prepare the gate folder: {0}")]
     Io(#[from] std::io::Error),
@@ -158,6 +293,8 @@ impl crate::error::Classify for PublishError {
             PublishError::TooSmall { .. }
             | PublishError::Exists { .. }
             | PublishError::NotNewer { .. }
+            | PublishError::Behind(_)
+            | PublishError::WrongFolder { .. }
             | PublishError::NoIdentity => crate::error::ErrorKind::Usage,
             PublishError::Push(e) => e.kind(),
             PublishError::Registry(e) => e.kind(),
@@ -181,6 +318,10 @@ impl crate::error::Classify for PublishError {
             )),
             PublishError::Gate { .. } => Some(String::from(
                 "run `pave blueprint lint` and `pave blueprint test` on the folder and fix what they report",
+            )),
+            PublishError::Behind(b) => Some(format!(
+                "bring the folder up to date: take `blueprints/{0}/` at the tag `{0}/v{1}` of the registry (`git clone <registry>` then `git checkout {0}/v{1}`), make this folder's changes there, and publish that folder",
+                b.name, b.newest
             )),
             PublishError::Push(e) => e.hint(),
             _ => None,
@@ -214,28 +355,75 @@ pub fn folder_of(name: &str) -> String {
     format!("blueprints/{name}")
 }
 
-/// Publishes the folder of `request` to `source`.
+/// The files of `new` that differ from `old` (both relative to `dir`), sorted by path.
+fn changes(dir: &str, old: &FileTree, new: &FileTree) -> Vec<FileChange> {
+    let mut out: Vec<FileChange> = new
+        .iter()
+        .filter_map(|(path, entry)| {
+            let change = match old.get(path) {
+                None => Change::Added,
+                Some(was) if was != entry => Change::Changed,
+                Some(_) => return None,
+            };
+            Some((path, change))
+        })
+        .chain(
+            old.keys()
+                .filter(|path| !new.contains_key(*path))
+                .map(|path| (path, Change::Removed)),
+        )
+        .map(|(path, change)| FileChange {
+            path: format!("{dir}/{path}"),
+            change,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Publishes the folder of `request` to `source`. After a push, the folder is brought to what
+/// the registry now holds (its `version`, its CHANGELOG.md, and the files merged from a newer
+/// release); [`Outcome::folder`] says what was written.
 pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, PublishError> {
     let loaded = local::load(&request.folder)?;
     let files = local::read_tree(&request.folder)?;
     let session = source.write_session()?;
-    let mut outcome = attempt(&session, request, &loaded, &files, None)?;
-    if outcome.commit.is_none() && !request.dry_run {
+    let mut done = attempt(&session, request, &loaded, &files, None)?;
+    if done.outcome.commit.is_none() && !request.dry_run {
         // The branch moved: fetched again, re-applied and re-checked on the new tip, once,
         // for the same version.
         session.refetch().map_err(PushError::from)?;
-        let fixed = outcome.version.clone();
-        outcome = attempt(&session, request, &loaded, &files, Some(fixed))?;
-        if outcome.commit.is_none() {
+        let fixed = done.outcome.version.clone();
+        done = attempt(&session, request, &loaded, &files, Some(fixed))?;
+        if done.outcome.commit.is_none() {
             return Err(PushError::NonFastForward {
                 url: session.url().to_string(),
-                refname: outcome.branch,
+                refname: done.outcome.branch,
             }
             .into());
         }
-        outcome.retried = true;
+        done.outcome.retried = true;
+    }
+    let mut outcome = done.outcome;
+    if !request.dry_run {
+        // The version is pushed: a folder that cannot be written is reported, not an error.
+        let removed: Vec<String> = files
+            .keys()
+            .filter(|k| !done.tree.contains_key(*k))
+            .cloned()
+            .collect();
+        match catch_up::write_folder(&request.folder, &done.tree, &removed) {
+            Ok(written) => outcome.folder = written,
+            Err(e) => outcome.folder_error = Some(e.to_string()),
+        }
     }
     Ok(outcome)
+}
+
+/// One attempt's outcome and the blueprint folder it committed.
+struct Attempt {
+    outcome: Outcome,
+    tree: FileTree,
 }
 
 /// One try on the current tip. `commit: None` in the result means the push was refused as
@@ -246,7 +434,7 @@ fn attempt(
     loaded: &Loaded,
     files: &FileTree,
     retry_of: Option<Version>,
-) -> Result<Outcome, PublishError> {
+) -> Result<Attempt, PublishError> {
     let last = retry_of.is_some();
     let name = loaded.blueprint.name().to_string();
     let url = session.url().to_string();
@@ -254,22 +442,85 @@ fn attempt(
     let released = session.versions(&name)?;
     let previous = released.last().cloned();
     let (branch, tip) = session.default_branch().map_err(PushError::from)?;
+    if let Some(v) = &retry_of
+        && released.contains(v)
+    {
+        return Err(PublishError::Exists {
+            name,
+            version: v.clone(),
+            registry: url,
+            detail: format!(" (tag {})", tag_name(loaded.blueprint.name(), v)),
+        });
+    }
+    let at_tag = |v: &Version| -> Result<Option<(FileTree, Blueprint)>, PublishError> {
+        Ok(session
+            .commit_at(&format!("refs/tags/{}", tag_name(&name, v)))
+            .map(|c| session.blueprint_at(&c, &dir))
+            .transpose()?
+            .flatten())
+    };
+    let old = previous.as_ref().map(&at_tag).transpose()?.flatten();
+
+    // A folder behind the newest release: its changes merged onto that release, or refused.
+    let folder_version = loaded.blueprint.version().clone();
+    let mut caught_up = None;
+    let mut folder = files.clone();
+    if let (Some(newest), Some((theirs, _))) = (&previous, &old)
+        && &folder_version < newest
+    {
+        let behind = |conflicts: Vec<String>| {
+            PublishError::Behind(Box::new(Behind {
+                name: name.clone(),
+                folder_version: folder_version.clone(),
+                newest: newest.clone(),
+                conflicts,
+            }))
+        };
+        let Some((base, _)) = at_tag(&folder_version)? else {
+            return Err(behind(Vec::new()));
+        };
+        let prepare = |tree: &FileTree| {
+            let mut tree = tree.clone();
+            tree.remove("CHANGELOG.md");
+            if let Some(Entry::File { data, .. }) = tree.get_mut("blueprint.yaml") {
+                let text = String::from_utf8_lossy(data).into_owned();
+                *data = set_version(&text, newest).into_bytes().into();
+            }
+            tree
+        };
+        let labels = crate::update::text::Labels {
+            ours: String::from("folder"),
+            base: format!("{name} {folder_version}"),
+            theirs: format!("{name} {newest}"),
+        };
+        let merged =
+            catch_up::merge_trees(&prepare(&base), &prepare(files), &prepare(theirs), &labels)
+                .map_err(behind)?;
+        folder = merged.tree;
+        if let Some(log) = files.get("CHANGELOG.md") {
+            folder.insert(String::from("CHANGELOG.md"), log.clone());
+        }
+        caught_up = Some(CaughtUp {
+            folder_version: folder_version.clone(),
+            newest: newest.clone(),
+            from_registry: merged.from_registry,
+        });
+    }
+    let blueprint = if caught_up.is_some() {
+        Blueprint::from_tree(&display(&request.folder), folder.clone())
+            .map_err(RegistryError::from)?
+    } else {
+        loaded.blueprint.clone()
+    };
 
     // The version.
     let mut required = None;
     let asked = retry_of.clone().or_else(|| request.version.clone());
     let version = match &previous {
-        None => asked
-            .clone()
-            .unwrap_or_else(|| loaded.blueprint.version().clone()),
+        None => asked.clone().unwrap_or_else(|| folder_version.clone()),
         Some(prev) => {
-            let old = session
-                .commit_at(&format!("refs/tags/{}", tag_name(&name, prev)))
-                .map(|c| session.blueprint_at(&c, &dir))
-                .transpose()?
-                .flatten();
             let need = match &old {
-                Some((_, old)) => bump::required(old, &loaded.blueprint),
+                Some((_, old)) => bump::required(old, &blueprint),
                 None => Required {
                     level: Bump::Patch,
                     reasons: Vec::new(),
@@ -312,6 +563,11 @@ fn attempt(
             detail: format!(" (tag {tag})"),
         });
     }
+    let on_tip = match &tip {
+        Some(tip) => write::read_folder(session.repo(), tip, &dir)
+            .map_err(|e| PushError::from(session.git_error("cannot read the blueprint", &e)))?,
+        None => FileTree::new(),
+    };
     if let Some(tip) = &tip
         && let Some((_, on_branch)) = session.blueprint_at(tip, &dir)?
         && on_branch.version() == &version
@@ -325,54 +581,31 @@ fn attempt(
         });
     }
 
-    // What is committed.
-    let mut published = files.clone();
+    // What is committed: the folder with its version set, and the registry's changelog with
+    // the new entry on top.
+    let mut published = folder;
     if let Some(Entry::File { data, .. }) = published.get_mut("blueprint.yaml") {
         let text = String::from_utf8_lossy(data).into_owned();
         *data = set_version(&text, &version).into_bytes().into();
     }
-    let changelog = changelog_entry(
+    let registry_log = match on_tip.get("CHANGELOG.md") {
+        Some(Entry::File { data, .. }) => Some(String::from_utf8_lossy(data).into_owned()),
+        _ => None,
+    };
+    let local_log = match files.get("CHANGELOG.md") {
+        Some(Entry::File { data, .. }) => String::from_utf8_lossy(data).into_owned(),
+        _ => String::new(),
+    };
+    let (log, changelog) = next_changelog(
+        registry_log.as_deref(),
+        &local_log,
+        &folder_version,
         &version,
         &request.date,
         request.message.as_deref(),
         &request.addresses,
     );
-    let old_log = match published.get("CHANGELOG.md") {
-        Some(Entry::File { data, .. }) => String::from_utf8_lossy(data).into_owned(),
-        _ => String::new(),
-    };
-    published.insert(
-        String::from("CHANGELOG.md"),
-        Entry::file(add_changelog(&old_log, &changelog, &version)),
-    );
-    let outcome_files: Vec<String> = published.keys().map(|k| format!("{dir}/{k}")).collect();
-
-    let mut outcome = Outcome {
-        name: name.clone(),
-        version: version.clone(),
-        previous: previous.clone(),
-        required,
-        files: outcome_files,
-        changelog,
-        branch: if request.review {
-            format!("refs/heads/publish/{name}-{version}")
-        } else {
-            branch.clone()
-        },
-        tag: (!request.review).then(|| tag.clone()),
-        commit: None,
-        retried: false,
-        gate_time: Duration::ZERO,
-    };
-
-    if request.gate && !last {
-        let started = std::time::Instant::now();
-        gate(&published, &name, &version)?;
-        outcome.gate_time = started.elapsed();
-    }
-    if request.dry_run {
-        return Ok(outcome);
-    }
+    published.insert(String::from("CHANGELOG.md"), Entry::file(log));
 
     let index_text = match &tip {
         Some(tip) => write::read_text(session.repo(), tip, "registry.yaml")
@@ -385,11 +618,53 @@ fn attempt(
         registry: url.clone(),
         cause: e.to_string(),
     })?;
-    let new_index = upsert_entry(&index_text, &index, &loaded.blueprint, &dir);
+    let new_index = upsert_entry(&index_text, &index, &blueprint, &dir);
     parse_index(&new_index, "registry.yaml").map_err(|e| PublishError::Index {
         registry: url.clone(),
         cause: format!("the updated index does not parse: {e}"),
     })?;
+    let index_edit = if !index.blueprints.iter().any(|e| e.name == name) {
+        IndexEdit::Added
+    } else if new_index != index_text {
+        IndexEdit::Updated
+    } else {
+        IndexEdit::Unchanged
+    };
+
+    let mut outcome = Outcome {
+        name: name.clone(),
+        version: version.clone(),
+        previous: previous.clone(),
+        required,
+        changes: changes(&dir, &on_tip, &published),
+        index: index_edit,
+        changelog,
+        branch: if request.review {
+            format!("refs/heads/publish/{name}-{version}")
+        } else {
+            branch.clone()
+        },
+        tag: (!request.review).then(|| tag.clone()),
+        base: branch.trim_start_matches("refs/heads/").to_string(),
+        commit: None,
+        retried: false,
+        gate_time: Duration::ZERO,
+        caught_up,
+        folder: Vec::new(),
+        folder_error: None,
+    };
+
+    if request.gate && !last {
+        let started = std::time::Instant::now();
+        gate(&published, &name, &version)?;
+        outcome.gate_time = started.elapsed();
+    }
+    if request.dry_run {
+        return Ok(Attempt {
+            outcome,
+            tree: published,
+        });
+    }
 
     let repo = session.repo();
     let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
@@ -398,7 +673,7 @@ fn attempt(
     };
     let change = write::TreeChange {
         dir: dir.clone(),
-        files: Some(published),
+        files: Some(published.clone()),
         set: vec![(String::from("registry.yaml"), new_index.into_bytes())],
     };
     let tree = write::build_tree(repo, tip.as_ref(), &change)
@@ -423,7 +698,10 @@ fn attempt(
     };
     if let Err(e) = session.push(std::slice::from_ref(&branch_update)) {
         return if e.is_stale() && !last && !request.review {
-            Ok(outcome)
+            Ok(Attempt {
+                outcome,
+                tree: published,
+            })
         } else {
             Err(e.into())
         };
@@ -449,7 +727,10 @@ fn attempt(
             }
         }
     }
-    Ok(outcome)
+    Ok(Attempt {
+        outcome,
+        tree: published,
+    })
 }
 
 /// Whether the server's `tag` (fetched again) names `commit`.
@@ -554,6 +835,79 @@ pub fn set_version(text: &str, version: &Version) -> String {
         }
     }
     out
+}
+
+/// The CHANGELOG.md to commit for `version`, and its new entry. The entry goes on top of the
+/// registry's changelog (`registry`, `None` before the blueprint's first version, when the
+/// folder's changelog is the start); the folder's copy contributes only the notes its author
+/// wrote for this version (a `## <version>` or `## Unreleased` section, or on a first version
+/// the section of the folder's own version, as `pave blueprint init` writes it). Notes that
+/// repeat the message are not written twice.
+pub fn next_changelog(
+    registry: Option<&str>,
+    local: &str,
+    folder_version: &Version,
+    version: &Version,
+    date: &str,
+    message: Option<&str>,
+    addresses: &[String],
+) -> (String, String) {
+    let first = registry.is_none();
+    let is_notes = |heading: &str| {
+        let word = heading
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let word = word.strip_prefix('v').unwrap_or(word);
+        word.eq_ignore_ascii_case("unreleased")
+            || Version::parse(word).is_ok_and(|v| &v == version || (first && &v == folder_version))
+    };
+    let already = |heading: &str| {
+        registry.is_some_and(|log| log.lines().any(|l| l.trim_end() == heading.trim_end()))
+    };
+    // The folder's changelog split into the author's notes and the rest.
+    let mut notes = Vec::new();
+    let mut rest = String::new();
+    let mut in_notes = false;
+    for line in local.split_inclusive('\n') {
+        if let Some(heading) = line.strip_prefix("## ") {
+            in_notes = notes.is_empty() && is_notes(heading) && !already(line);
+            if in_notes {
+                continue;
+            }
+        }
+        if in_notes {
+            notes.push(line);
+        } else {
+            rest.push_str(line);
+        }
+    }
+    let notes = notes.concat();
+    let notes = notes.trim();
+    let plain = |text: &str| {
+        text.lines()
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches(['-', '*'])
+                    .trim()
+                    .trim_end_matches('.')
+                    .to_lowercase()
+            })
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let body = match message {
+        Some(m) if notes.is_empty() || plain(m) == plain(notes) => m.to_string(),
+        Some(m) => format!("{m}\n\n{notes}"),
+        None if !notes.is_empty() => notes.to_string(),
+        None => String::from("No notes."),
+    };
+    let entry = changelog_entry(version, date, Some(&body), addresses);
+    let base = registry.unwrap_or(&rest);
+    (add_changelog(base, &entry, version), entry)
 }
 
 /// A changelog section for `version`: the heading, the message, and one
@@ -814,6 +1168,63 @@ pub fn release(
     Ok(todo)
 }
 
+/// Refuses a `folder` that does not hold the blueprint `name`.
+pub fn check_folder(folder: &Path, name: &str) -> Result<(), PublishError> {
+    let loaded = local::load(folder)?;
+    if loaded.blueprint.name() == name {
+        return Ok(());
+    }
+    Err(PublishError::WrongFolder {
+        folder: display(folder),
+        found: loaded.blueprint.name().to_string(),
+        name: name.to_string(),
+    })
+}
+
+/// Brings the blueprint folder `folder` to the newest release of `name` in `source` (fetched
+/// fresh): its manifest's `version` set to that release's, its CHANGELOG.md the release's,
+/// each file replaced whole. Returns the release and the files written (none when the folder
+/// already matched).
+pub fn update_folder(
+    source: &GitSource,
+    name: &str,
+    folder: &Path,
+) -> Result<(Version, Vec<String>), PublishError> {
+    check_folder(folder, name)?;
+    let session = source.write_session()?;
+    let dir = folder_of(name);
+    let newest = session.versions(name)?.last().cloned().ok_or_else(|| {
+        PublishError::Nothing(format!(
+            "registry {} has no release of {name}",
+            session.url()
+        ))
+    })?;
+    let released = session
+        .commit_at(&format!("refs/tags/{}", tag_name(name, &newest)))
+        .map(|c| session.blueprint_at(&c, &dir))
+        .transpose()?
+        .flatten();
+    let mut tree = FileTree::new();
+    let local = local::read_tree(folder)?;
+    if let Some(Entry::File { data, executable }) = local.get("blueprint.yaml") {
+        let text = set_version(&String::from_utf8_lossy(data), &newest);
+        tree.insert(
+            String::from("blueprint.yaml"),
+            Entry::File {
+                data: text.into_bytes().into(),
+                executable: *executable,
+            },
+        );
+    }
+    if let Some((files, _)) = released
+        && let Some(log) = files.get("CHANGELOG.md")
+    {
+        tree.insert(String::from("CHANGELOG.md"), log.clone());
+    }
+    let written = catch_up::write_folder(folder, &tree, &[])?;
+    Ok((newest, written))
+}
+
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -873,6 +1284,71 @@ mod tests {
             out,
             "an entry is added once"
         );
+    }
+
+    #[test]
+    fn the_entry_goes_on_the_registrys_changelog_not_the_folders() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let registry =
+            "# Changelog of x\n\n## 0.2.0 - 2026-01-02\n\nTwo\n\n## 0.1.0 - 2026-01-01\n\nOne\n";
+        let stale = "# Changelog of x\n\n## 0.1.0\n\n- First version.\n";
+        let (log, entry) = next_changelog(
+            Some(registry),
+            stale,
+            &v("0.1.0"),
+            &v("0.3.0"),
+            "2026-01-03",
+            Some("Three"),
+            &[],
+        );
+        assert_eq!(entry, "## 0.3.0 - 2026-01-03\n\nThree\n");
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.3.0 - 2026-01-03\n\nThree\n\n## 0.2.0 - 2026-01-02\n\nTwo\n\n## 0.1.0 - 2026-01-01\n\nOne\n"
+        );
+        // Notes the author wrote for the version (or as Unreleased) become the entry's.
+        let noted = format!("{registry}\n## Unreleased\n\n- Faster\n");
+        let (_, entry) = next_changelog(
+            Some(registry),
+            &noted,
+            &v("0.2.0"),
+            &v("0.3.0"),
+            "2026-01-03",
+            None,
+            &[],
+        );
+        assert_eq!(entry, "## 0.3.0 - 2026-01-03\n\n- Faster\n");
+    }
+
+    #[test]
+    fn a_first_version_keeps_the_folders_title_and_says_its_notes_once() {
+        let v = Version::new(0, 1, 0);
+        let starter = "# Changelog of x\n\n## 0.1.0\n\n- First version.\n";
+        let (log, _) = next_changelog(
+            None,
+            starter,
+            &v,
+            &v,
+            "2026-01-01",
+            Some("First version"),
+            &[],
+        );
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\nFirst version\n"
+        );
+        let (log, _) = next_changelog(None, starter, &v, &v, "2026-01-01", None, &[]);
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\n- First version.\n"
+        );
+        let (log, _) = next_changelog(None, starter, &v, &v, "2026-01-01", Some("Cut"), &[]);
+        assert_eq!(
+            log,
+            "# Changelog of x\n\n## 0.1.0 - 2026-01-01\n\nCut\n\n- First version.\n"
+        );
+        let (log, _) = next_changelog(None, "", &v, &v, "2026-01-01", None, &[]);
+        assert_eq!(log, "# Changelog\n\n## 0.1.0 - 2026-01-01\n\nNo notes.\n");
     }
 
     #[test]

@@ -649,9 +649,12 @@ pub struct PublishArgs {
     /// Push to a branch publish/<name>-<version> for review, without a tag.
     #[arg(long)]
     pub review: bool,
-    /// Print what would be committed; change nothing.
+    /// Print what would change against the registry; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print JSON: what was (or would be) published, pushed and written.
+    #[arg(long)]
+    pub json: bool,
     /// Skip the gate (for benchmarks).
     #[arg(long, hide = true)]
     pub no_gate: bool,
@@ -683,6 +686,10 @@ pub struct ReleaseArgs {
     /// Print what would be tagged; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The blueprint's folder: after the release, its `version` and CHANGELOG.md are set to
+    /// the registry's.
+    #[arg(long, value_name = "FOLDER", requires = "name")]
+    pub path: Option<std::path::PathBuf>,
 }
 
 // Retiring versions: `pave deprecate` and `pave yank`.

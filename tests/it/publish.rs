@@ -323,6 +323,18 @@ fn review_then_release() {
     blueprint(&s.env, "team-api");
     let out = publish(&s.env, &url, &["team-api", "--review"]);
     assert!(out.status.success(), "{}", text(&out));
+    // It says what happened and what comes next, not that it published.
+    let said = text(&out);
+    assert!(!said.contains("published"), "{said}");
+    assert!(
+        said.contains("pushed branch publish/team-api-0.1.0 for review")
+            && said.contains("team-api 0.1.0 (first version) is not released yet"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("`pave release team-api --registry {url}`")),
+        "{said}"
+    );
     let r = refs(&s.bare);
     assert!(r.contains("refs/heads/publish/team-api-0.1.0"), "{r}");
     assert!(!r.contains("refs/tags/"), "{r}");
@@ -366,6 +378,23 @@ fn review_then_release() {
         .output()
         .unwrap();
     assert!(text(&out).contains("nothing to release"), "{}", text(&out));
+
+    // --json says the same in fields.
+    let out = publish(&s.env, &url, &["team-api", "--review", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["status"], "review", "{said}");
+    assert_eq!(said["released"], false, "{said}");
+    assert_eq!(said["version"], "0.1.1", "{said}");
+    assert_eq!(said["branch"], "publish/team-api-0.1.1", "{said}");
+    assert_eq!(said["tag"], serde_json::Value::Null, "{said}");
+    assert!(said["commit"].is_string(), "{said}");
+    assert!(
+        said["next"]
+            .as_str()
+            .is_some_and(|n| n.contains(&format!("pave release team-api --registry {url}"))),
+        "{said}"
+    );
 }
 
 #[test]
@@ -459,4 +488,386 @@ fn publishing_to_builtin_or_an_unknown_name_says_which_registries_can_take_it() 
     // builtin is not offered as a place to publish to.
     assert!(!said.contains("configured one (builtin"), "{said}");
     assert!(said.contains("pave registry add"), "{said}");
+}
+
+/// A registry like [`served`] whose `registry.yaml` sends feedback to its own git branch.
+fn served_with_git_sink() -> Served {
+    let s = served();
+    let work = s.env.path("sink-setup");
+    git(
+        &s.env.path("served"),
+        &[
+            "clone",
+            "-q",
+            s.bare.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    let index = work.join("registry.yaml");
+    let text_ = std::fs::read_to_string(&index).unwrap();
+    let sink = text_.replace("# feedback:\n#   sink: git ", "feedback:\n  sink: git\n# ");
+    assert_ne!(sink, text_, "{text_}");
+    std::fs::write(&index, sink).unwrap();
+    git(
+        &work,
+        &[
+            "-c",
+            "user.name=Platform",
+            "-c",
+            "user.email=platform@example.invalid",
+            "commit",
+            "-qam",
+            "Feedback to the git sink",
+        ],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+    s
+}
+
+/// Adds an optional parameter to the folder's manifest (a minor change).
+fn add_parameter(folder: &Path, name: &str) {
+    let manifest = folder.join("blueprint.yaml");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    let changed = m.replace(
+        "checks: []",
+        &format!("  - name: {name}\n    default: x\nchecks: []"),
+    );
+    assert_ne!(changed, m);
+    std::fs::write(&manifest, changed).unwrap();
+}
+
+fn release(env: &Env, url: &str, name: &str) -> std::process::Output {
+    let mut cmd = env.pave();
+    with_identity(&mut cmd)
+        .args(["release", name, "--registry", url])
+        .output()
+        .unwrap()
+}
+
+/// A maintainer merges the review branch into main (fast-forward).
+fn merge_review(s: &Served, branch: &str) {
+    let work = s.env.path("maint");
+    if !work.exists() {
+        git(
+            &s.env.path("served"),
+            &[
+                "clone",
+                "-q",
+                s.bare.to_str().unwrap(),
+                work.to_str().unwrap(),
+            ],
+        );
+    }
+    git(&work, &["fetch", "-q", "origin"]);
+    git(&work, &["checkout", "-q", "main"]);
+    git(&work, &["reset", "-q", "--hard", "origin/main"]);
+    git(
+        &work,
+        &["merge", "-q", "--ff-only", &format!("origin/{branch}")],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+}
+
+#[test]
+fn four_publishes_from_one_folder_keep_every_changelog_entry() {
+    let s = served_with_git_sink();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+
+    // 0.1.0.
+    let out = publish(&s.env, &url, &["team-api", "-m", "First version"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A developer makes a project of 0.1.0 and sends feedback to the registry's git sink.
+    let dev = Env::new();
+    std::fs::write(
+        dev.path("home/.gitconfig"),
+        "[user]\n\tname = Dev One\n\temail = dev1@example.invalid\n",
+    )
+    .unwrap();
+    dev.pave()
+        .args(["registry", "add", "acme", &url])
+        .assert()
+        .success();
+    let out = dev
+        .pave()
+        .args(["new", "acme/team-api@=0.1.0", "svc", "--defaults"])
+        .args(["--set", "project_name=svc"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dev
+        .pave()
+        .current_dir(dev.work().join("svc"))
+        .args(["feedback", "submit", "--kind", "improvement"])
+        .args(["-m", "cache POST responses", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let item: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = item["id"].as_str().expect("an id").to_string();
+
+    // 0.2.0 through review, then release.
+    add_parameter(&folder, "owner");
+    let out = publish(&s.env, &url, &["team-api", "--review", "-m", "Owner tag"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.2.0");
+    let out = release(&s.env, &url, "team-api");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("tagged team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
+
+    // 0.3.0 addresses the developer's item.
+    add_parameter(&folder, "team");
+    let out = publish(
+        &s.env,
+        &url,
+        &["team-api", "-m", "Caches POST", "--addresses", &id],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 0.3.0"),
+        "{}",
+        text(&out)
+    );
+
+    // 1.0.0.
+    let out = publish(
+        &s.env,
+        &url,
+        &["team-api", "--bump", "major", "-m", "Stable"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("published team-api 1.0.0"),
+        "{}",
+        text(&out)
+    );
+
+    // The registry's changelog holds all four entries, newest first, each once.
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    let at = |needle: &str| {
+        assert_eq!(log.matches(needle).count(), 1, "{needle}: {log}");
+        log.find(needle).unwrap()
+    };
+    let positions = [
+        at("## 1.0.0 - "),
+        at("## 0.3.0 - "),
+        at(&format!("- Addresses feedback {id}\n")),
+        at("## 0.2.0 - "),
+        at("Owner tag"),
+        at("## 0.1.0 - "),
+    ];
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{log}");
+    assert_eq!(log.matches("First version").count(), 1, "{log}");
+    // The folder knows what the registry holds.
+    assert_eq!(
+        std::fs::read_to_string(folder.join("CHANGELOG.md")).unwrap(),
+        log
+    );
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 1.0.0\n"), "{manifest}");
+
+    // `pave show` lists them.
+    dev.pave()
+        .args(["registry", "sync", "acme"])
+        .assert()
+        .success();
+    let out = dev.pave().args(["show", "acme/team-api"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    for v in ["1.0.0", "0.3.0", "0.2.0", "0.1.0"] {
+        assert!(shown.contains(&format!("## {v} - ")), "{v}: {shown}");
+    }
+
+    // The 0.1.0 project hears that 0.3.0 addressed its feedback.
+    let out = dev
+        .pave()
+        .args(["update", "svc", "--to", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains(&format!("0.3.0 addresses your feedback {id}")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn dry_run_lists_only_what_changes_against_the_tip() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    add_parameter(&folder, "owner");
+    std::fs::write(folder.join("NOTES.md"), "notes\n").unwrap();
+    std::fs::remove_file(folder.join("template/samconfig.toml.hbs")).unwrap();
+    s.env
+        .pave()
+        .args(["blueprint", "test", "team-api", "--update-snapshots"])
+        .assert()
+        .success();
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &url, &["team-api", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let listed: Vec<&str> = said
+        .lines()
+        .skip_while(|l| !l.starts_with("changes against main of "))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "changed  blueprints/team-api/CHANGELOG.md (the entry below on top)",
+            "added    blueprints/team-api/NOTES.md",
+            "changed  blueprints/team-api/blueprint.yaml",
+            "changed  blueprints/team-api/snapshots/01-defaults.snap",
+            "removed  blueprints/team-api/template/samconfig.toml.hbs",
+        ],
+        "{said}"
+    );
+    assert!(said.contains("  | ## 0.2.0 - "), "{said}");
+    // The same in JSON; nothing moved, nothing written.
+    let out = publish(&s.env, &url, &["team-api", "--dry-run", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["status"], "dry-run", "{json}");
+    assert_eq!(json["changes"].as_array().map(Vec::len), Some(5), "{json}");
+    assert_eq!(json["changes"][4]["change"], "removed", "{json}");
+    assert_eq!(json["registry_entry"], "unchanged", "{json}");
+    assert_eq!(refs(&s.bare), before);
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 0.1.0\n"), "{manifest}");
+}
+
+#[test]
+fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    // Another clone of the folder publishes 0.2.0 with a new parameter.
+    let other = Env::new();
+    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
+    add_parameter(&other.work().join("team-api"), "owner");
+    let out = publish(&other, &url, &["team-api", "-m", "Owner"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // This folder, still at 0.1.0, changes the summary: merged onto 0.2.0, nothing lost.
+    let set_summary = |dir: &Path, summary: &str| {
+        let manifest = dir.join("blueprint.yaml");
+        let m = std::fs::read_to_string(&manifest).unwrap();
+        let line = m.lines().find(|l| l.starts_with("summary:")).unwrap();
+        std::fs::write(&manifest, m.replace(line, &format!("summary: {summary}"))).unwrap();
+    };
+    set_summary(&folder, "Our API");
+    let out = publish(&s.env, &url, &["team-api", "-m", "Summary"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("published team-api 0.2.1 (from 0.2.0)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("this folder was at 0.1.0: its changes were merged onto 0.2.0"),
+        "{said}"
+    );
+    let committed = git(
+        &s.bare,
+        &["show", "main:blueprints/team-api/blueprint.yaml"],
+    );
+    assert!(
+        committed.contains("name: owner") && committed.contains("summary: Our API"),
+        "{committed}"
+    );
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    assert!(
+        log.contains("## 0.2.0 - ") && log.contains("Owner"),
+        "{log}"
+    );
+    // The folder now holds the merged manifest.
+    assert_eq!(
+        std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap(),
+        committed
+    );
+
+    // The other clone, at 0.2.0, changes the summary too: refused, with what to do.
+    set_summary(&other.work().join("team-api"), "Their API");
+    let before = refs(&s.bare);
+    let out = publish(&other, &url, &["team-api"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains(
+            "the registry has team-api 0.2.1, published since this folder's 0.2.0: this folder and 0.2.1 both changed blueprint.yaml"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("bring the folder up to date"), "{said}");
+    assert_eq!(refs(&s.bare), before);
+}
+
+#[test]
+fn release_with_the_folder_brings_it_to_the_release() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    // A copy of the folder goes through review; this folder does not know of it.
+    let other = Env::new();
+    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
+    add_parameter(&other.work().join("team-api"), "owner");
+    let out = publish(&other, &url, &["team-api", "--review", "-m", "Owner"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.2.0");
+    let mut cmd = s.env.pave();
+    let out = with_identity(&mut cmd)
+        .args(["release", "team-api", "--registry", &url, "--path"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("now holds the version and changelog of team-api 0.2.0"),
+        "{}",
+        text(&out)
+    );
+    let log = git(
+        &s.bare,
+        &["show", "team-api/v0.2.0:blueprints/team-api/CHANGELOG.md"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("CHANGELOG.md")).unwrap(),
+        log
+    );
+    let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
+    assert!(manifest.contains("\nversion: 0.2.0\n"), "{manifest}");
+    // Another blueprint's folder is refused before anything is tagged.
+    blueprint(&s.env, "team-b");
+    add_parameter(&other.work().join("team-api"), "team");
+    let out = publish(&other, &url, &["team-api", "--review"]);
+    assert!(out.status.success(), "{}", text(&out));
+    merge_review(&s, "publish/team-api-0.3.0");
+    let before = refs(&s.bare);
+    let mut cmd = s.env.pave();
+    let out = with_identity(&mut cmd)
+        .args(["release", "team-api", "--registry", &url, "--path"])
+        .arg(s.env.work().join("team-b"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("holds the blueprint `team-b`, not `team-api`"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(refs(&s.bare), before);
 }
