@@ -22,6 +22,7 @@ mod feedback_loop;
 mod first_use;
 mod git_registry;
 mod git_ssh;
+mod init;
 mod modules;
 mod outdated;
 mod parsers;
