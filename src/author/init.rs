@@ -146,7 +146,10 @@ pub enum InitError {
 impl Classify for InitError {
     fn kind(&self) -> ErrorKind {
         match self {
-            InitError::NoName(_) | InitError::BadName(_) => ErrorKind::Usage,
+            // As `pave registry init`: the folder given is the user's choice to change.
+            InitError::NoName(_) | InitError::BadName(_) | InitError::NotEmpty(_) => {
+                ErrorKind::Usage
+            }
             InitError::Blueprint(e) => e.kind(),
             _ => ErrorKind::Failure,
         }

@@ -3,7 +3,8 @@
 //! 0.1.0, and bad input is refused with nothing written. The checks need `node` and the
 //! validators (`cfn-lint`) on PATH, as `scripts/test` sets it.
 
-use crate::support::git::GitRegistry;
+use crate::publish::{git, publish, served};
+use crate::support::git::{GitDaemon, GitRegistry};
 use crate::support::{Env, list_files};
 use predicates::prelude::*;
 
@@ -68,6 +69,23 @@ fn the_starter_lints_and_tests_clean_as_written() {
         .stdout(predicate::str::contains("`node --test` ok"))
         .stdout(predicate::str::contains("`cfn-lint -- template.yaml` ok"))
         .stdout(predicate::str::contains("1 passed, 0 failed"));
+}
+
+#[test]
+fn the_starter_publishes_as_it_is_with_one_changelog_entry() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    s.env
+        .pave()
+        .args(["blueprint", "init", "team-api"])
+        .assert()
+        .success();
+    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
+    assert_eq!(sections(&log).len(), 1, "{log}");
+    assert!(sections(&log)[0].starts_with("## 0.1.0"), "{log}");
+    assert_eq!(log.matches("First version").count(), 1, "{log}");
 }
 
 #[test]
@@ -277,7 +295,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
             .args(["blueprint", "init", "taken"])
             .args(extra)
             .assert()
-            .code(1)
+            .code(2)
             .stderr(predicate::str::contains("taken is not empty"));
         assert_eq!(list_files(&env.work().join("taken")), ["notes.txt"]);
     }
