@@ -56,7 +56,7 @@ impl Command {
             Command::Update(a) => a.network.offline,
             Command::Diff(a) => a.network.offline,
             Command::Outdated(a) => a.network.offline,
-            Command::Blueprint(BlueprintCommand::Init { network, .. }) => network.offline,
+            Command::Blueprint(BlueprintCommand::Init { offline, .. }) => *offline,
             Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
@@ -282,8 +282,10 @@ pub enum BlueprintCommand {
         /// The registry to take --from's blueprint from.
         #[arg(long, requires = "from")]
         registry: Option<String>,
-        #[command(flatten)]
-        network: Network,
+        /// Never use the network: a git registry's blueprint is read from the cache as it is.
+        // Not `Network` flattened: in a deferred subcommand its doc would become the about.
+        #[arg(long)]
+        offline: bool,
     },
     /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
     #[command(

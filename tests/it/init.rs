@@ -321,6 +321,8 @@ fn help_shows_both_forms() {
         .args(["blueprint", "init", "--help"])
         .assert()
         .success()
+        .stdout(predicate::str::starts_with("Start a new blueprint folder"))
+        .stdout(predicate::str::contains("--offline"))
         .stdout(predicate::str::contains(
             "pave blueprint init blueprints/my-api",
         ))
