@@ -58,6 +58,8 @@ pub struct TestCase {
 pub struct Blueprint {
     /// The parsed `blueprint.yaml`.
     pub manifest: Manifest,
+    /// `blueprint.yaml` as read (comments and layout kept), for `blueprint init --from`.
+    pub manifest_text: String,
     /// Files under `template/`, relative to it.
     pub template: FileTree,
     /// Partials by name (`partials/<name>.hbs`).
@@ -148,6 +150,7 @@ impl Blueprint {
 
         let mut bp = Blueprint {
             manifest,
+            manifest_text: manifest_src,
             template: FileTree::new(),
             partials: BTreeMap::new(),
             tests: BTreeMap::new(),

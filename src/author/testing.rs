@@ -243,6 +243,24 @@ fn render_case(loaded: &Loaded, case: TestCase) -> Result<crate::blueprint::File
         .map_err(|e| e.to_string())
 }
 
+/// The snapshot text of example `name` as `pave blueprint test` compares it: `Ok(None)` for
+/// a case that expects an error, `Err` with the message when the case does not render.
+pub fn case_snapshot(loaded: &Loaded, name: &str) -> Result<Option<String>, String> {
+    let src = loaded
+        .blueprint
+        .tests
+        .get(name)
+        .ok_or_else(|| format!("no example answer set {name}"))?;
+    let case: TestCase =
+        crate::yaml::parse(src, &format!("tests/{name}.yaml")).map_err(|e| e.to_string())?;
+    if case.expect_error.is_some() {
+        return Ok(None);
+    }
+    let mut tree = render_case(loaded, case)?;
+    tree.remove(crate::project::FILE_NAME);
+    Ok(Some(crate::snapshot::tree_text(&tree)))
+}
+
 fn compare_snapshot(
     folder: &Path,
     bp: &Blueprint,

@@ -57,6 +57,7 @@ impl Command {
             Command::Update(a) => a.network.offline,
             Command::Diff(a) => a.network.offline,
             Command::Outdated(a) => a.network.offline,
+            Command::Blueprint(BlueprintCommand::Init { offline, .. }) => *offline,
             Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
@@ -263,20 +264,29 @@ pub struct UpdateArgs {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum BlueprintCommand {
-    /// Start a new blueprint folder with a manifest, a template, an example answer set and a
-    /// changelog.
+    /// Start a new blueprint folder: a small SAM starter (one function behind CloudFront, its
+    /// test, Makefile, CI, README, changelog and an example with its snapshot), or a renamed
+    /// copy of a registry's blueprint.
     #[command(
-        after_help = "Examples:\n  pave blueprint init blueprints/my-api\n  pave blueprint init my-api --summary \"Team X's API pattern\""
+        after_help = "Examples:\n  pave blueprint init blueprints/my-api\n  pave blueprint init my-api --summary \"Team X's API pattern\"\n  pave blueprint init my-site --from cloudfront-static-site        # a copy of the newest release\n  pave blueprint init my-api --from acme/orders-api@^2             # from registry acme, newest 2.x\n\nThe folder's name is the blueprint's. Either way the new blueprint is at 0.1.0 and passes\n`pave blueprint lint --deny-warnings` and `pave blueprint test` as written (the starter's\nchecks run node and cfn-lint). A copy keeps the template, partials and example answer sets,\ngets a CHANGELOG saying where it started from, and its snapshots rendered again."
     )]
     Init {
-        /// The folder to create; its last segment is the blueprint's name.
+        /// The folder to create (new or empty); its last segment is the blueprint's name.
         path: PathBuf,
-        /// One line for `pave list`.
-        #[arg(
-            long,
-            default_value = "Describe what this blueprint builds in one line"
-        )]
-        summary: String,
+        /// One line for `pave list` (default: the starter's, or the copied blueprint's).
+        #[arg(long)]
+        summary: Option<String>,
+        /// Start from a copy of this blueprint: `[registry/]name[@requirement]`, newest release
+        /// by default.
+        #[arg(long, value_name = "BLUEPRINT")]
+        from: Option<String>,
+        /// The registry to take --from's blueprint from.
+        #[arg(long, requires = "from")]
+        registry: Option<String>,
+        /// Never use the network: a git registry's blueprint is read from the cache as it is.
+        // Not `Network` flattened: in a deferred subcommand its doc would become the about.
+        #[arg(long)]
+        offline: bool,
     },
     /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
     #[command(

@@ -1,10 +1,11 @@
 //! `pave blueprint init | lint | test`: the blueprint author's commands.
 
 use super::{Output, args::BlueprintCommand, print_json};
+use crate::author::init;
 use crate::author::lint::{self, Severity};
 use crate::author::testing::{self, Event, Snapshot};
 use crate::registry::local;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,7 +13,19 @@ use std::time::Duration;
 
 pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
     match cmd {
-        BlueprintCommand::Init { path, summary } => init(out, &path, &summary),
+        BlueprintCommand::Init {
+            path,
+            summary,
+            from,
+            registry,
+            ..
+        } => init(
+            out,
+            &path,
+            summary.as_deref(),
+            from.as_deref(),
+            registry.as_deref(),
+        ),
         BlueprintCommand::Lint {
             paths,
             deny_warnings,
@@ -171,53 +184,47 @@ fn print_case(r: &testing::CaseResult) {
     }
 }
 
-fn init(out: &Output, path: &Path, summary: &str) -> Result<ExitCode> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_string();
-    if let Err(e) = crate::names::blueprint(&name) {
-        bail!(super::UsageError(format!(
-            "{e} (the folder's name is the blueprint's)"
-        )));
-    }
-    let manifest = format!(
-        "apiVersion: pave/v1\nname: {name}\nversion: 0.1.0\nsummary: {}\nparameters:\n  - name: project_name\n    prompt: Project name\n    help: Lower-case letters, digits and dashes; used in stack and resource names\n    pattern: '^[a-z][a-z0-9-]{{1,40}}$'\n  - name: region\n    help: AWS Region of the stack\n    pattern: '^[a-z]{{2}}(-[a-z]+)+-[0-9]$'\n    default: us-east-1\nchecks: []\n",
-        serde_json::to_string(summary)?
-    );
-    let files = [
-        ("blueprint.yaml", manifest),
-        (
-            "template/README.md.hbs",
-            String::from(
-                "# {{project_name}}\n\nDeploy with `sam build && sam deploy --region {{region}}`.\n",
-            ),
-        ),
-        (
-            "template/samconfig.toml.hbs",
-            String::from(
-                "version = 0.1\n\n[default.global.parameters]\nstack_name = \"{{project_name}}\"\n\n[default.deploy.parameters]\nregion = \"{{region}}\"\ncapabilities = \"CAPABILITY_IAM\"\nconfirm_changeset = true\nresolve_s3 = true\n",
-            ),
-        ),
-        (
-            "tests/01-defaults.yaml",
-            String::from("description: the defaults\nanswers:\n  project_name: demo\n"),
-        ),
-        (
-            "CHANGELOG.md",
-            format!("# Changelog of {name}\n\n## 0.1.0\n\n- First version.\n"),
-        ),
-    ];
-    let tree = files
-        .into_iter()
-        .map(|(p, text)| (p.to_string(), crate::blueprint::Entry::file(text)))
-        .collect();
+fn init(
+    out: &Output,
+    path: &Path,
+    summary: Option<&str>,
+    from: Option<&str>,
+    registry: Option<&str>,
+) -> Result<ExitCode> {
+    let name = init::name_of(path)?;
+    init::check_target(path)?;
+    let (tree, started_from) = match from {
+        None => (init::starter(&name, summary)?, None),
+        Some(spec) => {
+            let resolved = super::source::resolve(out, spec, registry)?;
+            let label = format!(
+                "{}/{}@{}",
+                resolved.source().name(),
+                resolved.name,
+                resolved.version
+            );
+            let loaded = resolved.load()?;
+            let tree = init::copy_of(&loaded, &label, &name, summary)
+                .with_context(|| format!("cannot start {name} from {label}"))?;
+            (tree, Some(label))
+        }
+    };
     let plan = crate::plan::plan(path, tree, false)?;
     plan.apply(&crate::plan::ApplyOptions::default())?;
-    say!("Created the blueprint {name} in {}.", path.display());
+    match &started_from {
+        Some(label) => say!(
+            "Created the blueprint {name} {} in {}, from {label}.",
+            init::FIRST_VERSION,
+            path.display()
+        ),
+        None => say!(
+            "Created the blueprint {name} {} in {}.",
+            init::FIRST_VERSION,
+            path.display()
+        ),
+    }
     out.note(format!(
-        "Next: edit {0}/blueprint.yaml and {0}/template/, then `pave blueprint lint {0}` and `pave blueprint test {0} --update-snapshots`",
+        "Next: edit {0}/blueprint.yaml and {0}/template/, then `pave blueprint lint --deny-warnings {0}` and `pave blueprint test {0}`",
         path.display()
     ));
     Ok(ExitCode::SUCCESS)

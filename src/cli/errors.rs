@@ -37,6 +37,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::manifest::ManifestError,
         crate::yaml::YamlError,
         crate::author::testing::TestError,
+        crate::author::init::InitError,
         crate::author::publish::PublishError,
         crate::author::retire::RetireError,
         crate::registry::scaffold::ScaffoldError,

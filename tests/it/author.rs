@@ -1,4 +1,4 @@
-//! `pave blueprint init | lint | test` for blueprint authors: findings with positions, snapshot
+//! `pave blueprint lint | test` for blueprint authors (`init` is in `init.rs`): findings with positions, snapshot
 //! recording and diffs, expected errors, checks that fail or hang.
 
 use crate::support::{BlueprintBuilder, Env, Param, manifest, text};
@@ -140,37 +140,6 @@ fn lint_passes_a_clean_blueprint_and_deny_warnings_fails_on_warnings() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("no example answer sets"));
-}
-
-#[test]
-fn init_creates_a_blueprint_that_lints_and_tests_clean() {
-    let env = Env::new();
-    env.pave()
-        .args(["blueprint", "init", "fresh-bp"])
-        .assert()
-        .success();
-    env.pave()
-        .args(["blueprint", "lint", "--deny-warnings", "fresh-bp"])
-        .assert()
-        .success();
-    env.pave()
-        .args(["blueprint", "test", "fresh-bp", "--update-snapshots"])
-        .assert()
-        .success();
-    env.pave()
-        .args(["blueprint", "test", "fresh-bp"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("snapshot matches"));
-    env.pave()
-        .args(["blueprint", "init", "Bad_Name"])
-        .assert()
-        .code(2);
-    env.pave()
-        .args(["blueprint", "init", "fresh-bp"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("is not empty"));
 }
 
 /// A blueprint with a rule, one check command, an example that renders and one the rule

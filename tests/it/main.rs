@@ -23,6 +23,7 @@ mod first_use;
 mod freshness;
 mod git_registry;
 mod git_ssh;
+mod init;
 mod modules;
 mod outdated;
 mod parsers;

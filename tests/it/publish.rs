@@ -43,12 +43,33 @@ pub fn served() -> Served {
     Served { env, bare }
 }
 
-/// A blueprint folder from `pave blueprint init` with its snapshots recorded.
+/// A small blueprint folder at 0.1.0 (`project_name` and `region`, two templates, one example,
+/// no checks) with its snapshots recorded. Not `pave blueprint init`'s starter: its checks run
+/// the validators, and these tests are about publishing.
 pub fn blueprint(env: &Env, name: &str) -> PathBuf {
-    env.pave()
-        .args(["blueprint", "init", name])
-        .assert()
-        .success();
+    let manifest = format!(
+        "apiVersion: pave/v1\nname: {name}\nversion: 0.1.0\nsummary: \"Describe what this blueprint builds in one line\"\nparameters:\n  - name: project_name\n    prompt: Project name\n    help: Lower-case letters, digits and dashes; used in stack and resource names\n    pattern: '^[a-z][a-z0-9-]{{1,40}}$'\n  - name: region\n    help: AWS Region of the stack\n    pattern: '^[a-z]{{2}}(-[a-z]+)+-[0-9]$'\n    default: us-east-1\nchecks: []\n"
+    );
+    let changelog = format!("# Changelog of {name}\n\n## 0.1.0\n\n- First version.\n");
+    crate::support::write_files(
+        &env.work().join(name),
+        &[
+            ("blueprint.yaml", &manifest),
+            (
+                "template/README.md.hbs",
+                "# {{project_name}}\n\nDeploy with `sam build && sam deploy --region {{region}}`.\n",
+            ),
+            (
+                "template/samconfig.toml.hbs",
+                "version = 0.1\n\n[default.global.parameters]\nstack_name = \"{{project_name}}\"\n\n[default.deploy.parameters]\nregion = \"{{region}}\"\ncapabilities = \"CAPABILITY_IAM\"\nconfirm_changeset = true\nresolve_s3 = true\n",
+            ),
+            (
+                "tests/01-defaults.yaml",
+                "description: the defaults\nanswers:\n  project_name: demo\n",
+            ),
+            ("CHANGELOG.md", &changelog),
+        ],
+    );
     env.pave()
         .args(["blueprint", "test", name, "--update-snapshots"])
         .assert()
