@@ -226,7 +226,8 @@ pub struct NewArgs {
 pub struct UpdateArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (default: the current folder).
+    /// The project folder (default: the nearest of the current folder and its parents that
+    /// holds .pave.yaml).
     pub dir: Option<PathBuf>,
     /// The version to go to: a requirement such as 1.4, ^1.4, 2, '*' (default: the newest
     /// release with the recorded major).
@@ -512,7 +513,8 @@ pub struct FeedbackFrom {
 pub struct FeedbackSubmitArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (default: the current folder).
+    /// The project folder (default: the nearest of the current folder and its parents that
+    /// holds .pave.yaml; none: outside a project).
     pub dir: Option<PathBuf>,
     /// What it is: bug, improvement, new-pattern, question or praise.
     #[arg(long, value_parser = ["bug", "improvement", "new-pattern", "question", "praise"])]
@@ -590,9 +592,12 @@ pub struct FeedbackReportArgs {
 pub struct DiffArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (holding .pave.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The project folder (default: the current folder's project, found as git finds `.git`:
+    /// the nearest of the current folder and its parents that holds .pave.yaml).
+    pub dir: Option<PathBuf>,
+    /// Only these paths (files or folders, relative to the current folder), after `--`.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Per-file counts instead of the patch.
     #[arg(long)]
     pub stat: bool,
@@ -613,7 +618,8 @@ pub struct DiffArgs {
 pub struct OutdatedArgs {
     #[command(flatten)]
     pub network: Network,
-    /// Project folders (default: the current folder); with --recursive, folders to search.
+    /// Project folders (default: the project the current folder is in, else the current
+    /// folder); with --recursive, folders to search (default: the current folder).
     pub dirs: Vec<PathBuf>,
     /// Search below each folder for projects.
     #[arg(long, short)]
