@@ -239,6 +239,10 @@ pub struct UpdateArgs {
     /// Read answers from a YAML file; they win over the recorded ones.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// Give each new parameter its default without asking (a terminal still asks those
+    /// without one).
+    #[arg(long)]
+    pub defaults: bool,
     /// Print the per-file table, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
