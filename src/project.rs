@@ -1,9 +1,11 @@
 //! `.pave.yaml`, the answers file at the root of every rendered project: which registry,
 //! blueprint, version and commit it came from and the answers given (never secrets). `update`,
-//! `diff`, `outdated` and `feedback` read it.
+//! `diff`, `outdated` and `feedback` read it. [`find_upward`] and [`locate`] find the project
+//! a command run inside one works on, as git finds `.git`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
 
 /// The file name at a project's root.
 pub const FILE_NAME: &str = ".pave.yaml";
@@ -40,5 +42,54 @@ impl ProjectFile {
     /// Parses the file's text.
     pub fn parse(src: &str, file: &str) -> Result<Self, crate::yaml::YamlError> {
         crate::yaml::parse(src, file)
+    }
+}
+
+/// The nearest of `start` and its parents that holds a `.pave.yaml` file, up to the
+/// filesystem root; `None` when none does. `start` should be absolute (relative paths are
+/// searched only as far as they go).
+pub fn find_upward(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The project folder of a command: `given` as is when there is one; else the current folder
+/// when it is a project (`.`), else its nearest parent that is (as an absolute path), else
+/// `.` (whose reading then says it is not a project).
+pub fn locate(given: Option<&Path>) -> std::io::Result<PathBuf> {
+    if let Some(dir) = given {
+        return Ok(dir.to_path_buf());
+    }
+    let here = std::env::current_dir()?;
+    Ok(match find_upward(&here) {
+        Some(found) if found != here => found,
+        _ => PathBuf::from("."),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_folder_holding_the_record_is_found_from_below() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("orders");
+        std::fs::create_dir_all(root.join("src/handlers")).unwrap();
+        std::fs::write(root.join(FILE_NAME), "x").unwrap();
+        assert_eq!(find_upward(&root.join("src/handlers")), Some(root.clone()));
+        assert_eq!(find_upward(&root), Some(root.clone()));
+        // A nested project wins over the outer one.
+        std::fs::write(root.join("src").join(FILE_NAME), "x").unwrap();
+        assert_eq!(
+            find_upward(&root.join("src/handlers")),
+            Some(root.join("src"))
+        );
+        // A folder named like the record is not one.
+        let other = tmp.path().join("other");
+        std::fs::create_dir_all(other.join(FILE_NAME)).unwrap();
+        assert_eq!(find_upward(&other), None);
     }
 }

@@ -89,7 +89,7 @@ pub enum Command {
     New(NewArgs),
     /// Bring a project to a newer blueprint version (or new answers), keeping its edits.
     #[command(
-        after_help = "Examples:\n  pave update                         # newest release of the recorded major\n  pave update services/orders --to 2  # cross a major\n  pave update --set routing=none      # same version, new answers\n  pave update --dry-run --diff        # the per-file table and each change, nothing written\n\nPer file: kept (the blueprint did not change it), updated (you did not), merged (both did,\ncleanly), conflict (both did: markers labelled project / blueprint <old> / blueprint <new>),\nadded, deleted (removed upstream, unedited), kept-removed-upstream (removed upstream, edited),\ndeleted-locally (you deleted it; --recreate-deleted brings it back), moved, binary-conflict\n(yours kept, the new one beside it as <file>.pave-new). In a git work tree conflicted files\nare unmerged in the index, so git status and merge tools see them.\n\nExit codes: 0 updated cleanly (or up to date), 3 conflicts were written, 1 error, 2 usage."
+        after_help = "Examples:\n  pave update                         # newest release of the recorded major\n  pave update services/orders --to 2  # cross a major\n  pave update --set routing=none      # same version, new answers\n  pave update --dry-run --diff        # the per-file table and each change, nothing written\n\nWithout DIR, the project the current folder is in (found upward, as git finds .git). New\nparameters are asked on a terminal (the default offered), else take their default; the\nsummary lists each answer added, renamed or dropped, and names a newer major if one is out.\n\nPer file: kept (the blueprint did not change it), updated (you did not), merged (both did,\ncleanly), conflict (both did: markers labelled project / blueprint <old> / blueprint <new>),\nadded, deleted (removed upstream, unedited), kept-removed-upstream (removed upstream, edited),\ndeleted-locally (you deleted it; --recreate-deleted brings it back), moved, binary-conflict\n(yours kept, the new one beside it as <file>.pave-new). In a git work tree conflicted files\nare unmerged in the index, so git status and merge tools see them.\n\nExit codes: 0 updated cleanly (or up to date), 3 conflicts were written, 1 error, 2 usage."
     )]
     Update(UpdateArgs),
     /// Write, lint and test blueprints (for blueprint authors).
@@ -145,12 +145,12 @@ pub enum Command {
     Feedback(FeedbackCommand),
     /// Show what the project changed against its blueprint (or what an update would bring).
     #[command(
-        after_help = "Examples:\n  pave diff                      # the project here vs a fresh render of its recorded version\n  pave diff services/orders --stat\n  pave diff --exit-code          # exit 1 when the project was changed\n  pave diff --to 1.4             # what updating to the newest 1.4.x would bring from the blueprint\n  pave diff --json | jq '.files[].path'\n\nThe project's files are those under its folder except .pave.yaml, .git, node_modules,\ntarget, .venv, .aws-sam, files git ignores, and subfolders holding their own .pave.yaml.\nExit codes: 0 (also with differences, unless --exit-code), 1 differences with --exit-code\nor an error, 2 usage error."
+        after_help = "Examples:\n  pave diff                      # the project here vs a fresh render of its recorded version\n  pave diff services/orders --stat\n  pave diff --exit-code          # exit 1 when the project was changed\n  pave diff --to 1.4             # what updating to the newest 1.4.x would bring from the blueprint\n  pave diff --json | jq '.files[].path'\n  cd src && pave diff -- . ../Makefile   # only these paths, relative to the current folder\n\nWithout DIR, the project the current folder is in (found upward, as git finds .git).\nThe project's files are those under its folder except .pave.yaml, .git, node_modules,\ntarget, .venv, .aws-sam, files git ignores, and subfolders holding their own .pave.yaml.\nExit codes: 0 (also with differences, unless --exit-code), 1 differences with --exit-code\nor an error, 2 usage error."
     )]
     Diff(DiffArgs),
     /// List projects and whether their blueprint has newer versions.
     #[command(
-        after_help = "Examples:\n  pave outdated                  # the project here\n  pave outdated services/ --recursive\n  pave outdated a b c --json\n  pave outdated . --recursive --offline   # from the registries' caches only\n\nWith --recursive every folder holding a .pave.yaml is a project (node_modules, .git,\ntarget, .venv and .aws-sam are not searched; a project inside another one is found too).\nEach registry is fetched at most once per run. DRIFT counts the files that differ from a\nfresh render of the recorded version (as `pave diff --stat`). ADDRESSED counts the\nfeedback items this project sent that a newer version of its major names in its changelog\n(each listed below the row). A project whose registry\ncannot be reached gets a row with the error and the run goes on.\nExit codes: 0 every project is on the newest version of its major, 1 some project is\nbehind or could not be checked, 2 usage error."
+        after_help = "Examples:\n  pave outdated                  # the project the current folder is in\n  pave outdated services/ --recursive\n  pave outdated a b c --json\n  pave outdated . --recursive --offline   # from the registries' caches only\n\nWith --recursive every folder holding a .pave.yaml is a project (node_modules, .git,\ntarget, .venv and .aws-sam are not searched; a project inside another one is found too).\nEach registry is fetched at most once per run. DRIFT counts the files that differ from a\nfresh render of the recorded version (as `pave diff --stat`). ADDRESSED counts the\nfeedback items this project sent that a newer version of its major names in its changelog\n(each listed below the row). A project whose registry\ncannot be reached gets a row with the error and the run goes on.\nExit codes: 0 every project is on the newest version and neither deprecated nor yanked,\n1 some project is behind (in its major, or a newer major is out: STATUS major available),\ndeprecated, yanked or could not be checked, 2 usage error."
     )]
     Outdated(OutdatedArgs),
 }
@@ -228,7 +228,8 @@ pub struct NewArgs {
 pub struct UpdateArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (default: the current folder).
+    /// The project folder (default: the nearest of the current folder and its parents that
+    /// holds .pave.yaml).
     pub dir: Option<PathBuf>,
     /// The version to go to: a requirement such as 1.4, ^1.4, 2, '*' (default: the newest
     /// release with the recorded major).
@@ -240,6 +241,10 @@ pub struct UpdateArgs {
     /// Read answers from a YAML file; they win over the recorded ones.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// Give each new parameter its default without asking (a terminal still asks those
+    /// without one).
+    #[arg(long)]
+    pub defaults: bool,
     /// Print the per-file table, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -410,7 +415,7 @@ pub enum RegistryCommand {
 pub enum FeedbackCommand {
     /// Send feedback about the blueprint a project was made from (or a pattern you missed).
     #[command(
-        after_help = "Examples:\n  pave feedback submit --kind improvement --rating 4 -m \"cache POST responses too\"\n  pave feedback submit services/api --kind bug -m \"the alarm fires on deploy\" --include-diff\n  pave feedback submit --kind new-pattern --registry acme -m \"an SQS worker with a DLQ\"\n  pave feedback submit --kind question --blueprint cloudfront-http-api@1.2.0 --registry builtin -m \"...\"\n\nInside a project, the blueprint, version, registry and project come from .pave.yaml.\nThe item goes to the sink the registry names (registry.yaml `feedback:`, or the\n`feedback:` of your config for that registry). An item that cannot be sent is kept in\nthe spool (PAVE_STATE_DIR overrides its folder) and sent by `pave feedback flush` or the\nnext submit. Lines of an attached diff that look like secrets are removed."
+        after_help = "Examples:\n  pave feedback submit --kind improvement --rating 4 -m \"cache POST responses too\"\n  pave feedback submit services/api --kind bug -m \"the alarm fires on deploy\" --include-diff\n  pave feedback submit --kind new-pattern --registry acme -m \"an SQS worker with a DLQ\"\n  pave feedback submit --kind question --blueprint cloudfront-http-api@1.2.0 --registry builtin -m \"...\"\n\nInside a project (the nearest of the current folder and its parents with a .pave.yaml),\nthe blueprint, version, registry and project come from .pave.yaml.\nThe item goes to the sink the registry names (registry.yaml `feedback:`, or the\n`feedback:` of your config for that registry). An item that cannot be sent is kept in\nthe spool (PAVE_STATE_DIR overrides its folder) and sent by `pave feedback flush` or the\nnext submit. Lines of an attached diff that look like secrets are removed."
     )]
     Submit(FeedbackSubmitArgs),
     /// Send every item waiting in the spool.
@@ -523,7 +528,8 @@ pub struct FeedbackFrom {
 pub struct FeedbackSubmitArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (default: the current folder).
+    /// The project folder (default: the nearest of the current folder and its parents that
+    /// holds .pave.yaml; none: outside a project).
     pub dir: Option<PathBuf>,
     /// What it is: bug, improvement, new-pattern, question or praise.
     #[arg(long, value_parser = ["bug", "improvement", "new-pattern", "question", "praise"])]
@@ -601,9 +607,12 @@ pub struct FeedbackReportArgs {
 pub struct DiffArgs {
     #[command(flatten)]
     pub network: Network,
-    /// The project folder (holding .pave.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The project folder (default: the current folder's project, found as git finds `.git`:
+    /// the nearest of the current folder and its parents that holds .pave.yaml).
+    pub dir: Option<PathBuf>,
+    /// Only these paths (files or folders, relative to the current folder), after `--`.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Per-file counts instead of the patch.
     #[arg(long)]
     pub stat: bool,
@@ -624,7 +633,8 @@ pub struct DiffArgs {
 pub struct OutdatedArgs {
     #[command(flatten)]
     pub network: Network,
-    /// Project folders (default: the current folder); with --recursive, folders to search.
+    /// Project folders (default: the project the current folder is in, else the current
+    /// folder); with --recursive, folders to search (default: the current folder).
     pub dirs: Vec<PathBuf>,
     /// Search below each folder for projects.
     #[arg(long, short)]

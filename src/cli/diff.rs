@@ -1,15 +1,18 @@
 //! `pave diff`: the project against the pristine render of its recorded version, or (`--to`)
 //! the blueprint's own change between the recorded version and a target one; as a patch, per-
-//! file counts (`--stat`) or JSON. `--exit-code` makes a difference exit 1.
+//! file counts (`--stat`) or JSON. `--exit-code` makes a difference exit 1. Without DIR, the
+//! project the current folder is in; `-- PATH...` limits the diff to those paths.
 
 use super::{Output, args::DiffArgs, print_json, source};
 use crate::error::UsageError;
-use crate::update::diff::{blueprint_change, project_diff};
+use crate::update::diff::{Limit, blueprint_change, project_diff};
 use anyhow::Result;
 use semver::VersionReq;
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: DiffArgs) -> Result<ExitCode> {
+    let dir = crate::project::locate(args.dir.as_deref())?;
+    let limit = Limit::new(&dir, &std::env::current_dir()?, &args.paths)?;
     let registries = source::registries(out)?;
     let diff = match &args.to {
         Some(req) => {
@@ -18,9 +21,9 @@ pub(crate) fn run(out: &Output, args: DiffArgs) -> Result<ExitCode> {
                     "--to `{req}` is not a version requirement: {e} (examples: --to 1.4, --to ^2, --to '*')"
                 ))
             })?;
-            blueprint_change(&registries, &args.dir, &req)?
+            blueprint_change(&registries, &dir, &req, &limit)?
         }
-        None => project_diff(&registries, &args.dir)?,
+        None => project_diff(&registries, &dir, &limit)?,
     };
     if args.json {
         print_json(&serde_json::to_value(&diff)?)?;

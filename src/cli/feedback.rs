@@ -91,7 +91,8 @@ struct About {
 }
 
 fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    // Without DIR: the project the current folder is in, if any.
+    let dir = project::locate(args.dir.as_deref())?;
     let file = dir.join(project::FILE_NAME);
     if file.is_file() {
         if args.blueprint.is_some() || args.registry.is_some() {

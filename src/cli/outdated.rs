@@ -2,7 +2,7 @@
 //! `--recursive`): registry, blueprint, recorded version, newest in the same major, newest,
 //! deprecated/yanked, drift and how many of the feedback items the project sent a newer version
 //! addresses (each named below its row), as an aligned table or JSON. Exit 1 when any project is behind
-//! or could not be checked.
+//! (in its major, or a newer major released), deprecated, yanked or could not be checked.
 
 use super::{Output, args::OutdatedArgs, print_json, source};
 use crate::feedback::spool::{self, SentLog};
@@ -13,7 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: OutdatedArgs) -> Result<ExitCode> {
-    let roots = if args.dirs.is_empty() {
+    let roots = if args.dirs.is_empty() && !args.recursive {
+        // The project the current folder is in, else the current folder (not a project).
+        vec![crate::project::locate(None)?]
+    } else if args.dirs.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.dirs.clone()
@@ -71,22 +74,7 @@ fn print_table(rows: &[Row]) {
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
-            let mut status: Vec<&str> = Vec::new();
-            if r.behind {
-                status.push("behind");
-            }
-            if r.deprecated {
-                status.push("deprecated");
-            }
-            if r.yanked {
-                status.push("yanked");
-            }
-            if r.error.is_some() {
-                status.push("error");
-            }
-            if status.is_empty() {
-                status.push("current");
-            }
+            let status = r.statuses();
             [
                 r.path.display().to_string(),
                 r.registry.clone(),

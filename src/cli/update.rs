@@ -1,8 +1,10 @@
 //! `pave update`: refuse a dirty work tree, work the update out (prompting for new parameters
 //! and secrets on a terminal), then print the per-file table (`--dry-run`, with `--diff` the
 //! change of each file) or apply it all or nothing, Ctrl-C included. Exit 0 when clean or up
-//! to date, 3 when conflicts were written. After the summary, the feedback this project sent
-//! that the new version addresses (read from its changelog).
+//! to date, 3 when conflicts were written. After the summary, each answer added, carried over
+//! or dropped (a secret's value never shown), the feedback this project sent that the new
+//! version addresses (read from its changelog), and a newer major with the command that takes
+//! it. Without DIR, the project the current folder is in.
 
 use super::{
     Output, UsageError, args::UpdateArgs, interrupt, print_json, prompt::TerminalPrompter, source,
@@ -12,11 +14,11 @@ use crate::blueprint::Entry;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::{self, SentLog};
 use crate::plan::ApplyOptions;
-use crate::update::run::{self, Prepared, Request};
+use crate::update::run::{self, ChangeKind, Prepared, Request};
 use crate::update::{Class, OpKind};
 use anyhow::{Context, Result};
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// The exit code of an update that wrote conflicts.
@@ -24,8 +26,11 @@ const CONFLICTS: u8 = 3;
 
 pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     interrupt::install();
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut supplied = Supplied::default();
+    let dir = crate::project::locate(args.dir.as_deref())?;
+    let mut supplied = Supplied {
+        defaults: args.defaults,
+        ..Supplied::default()
+    };
     for pair in &args.set {
         supplied.set.push(answers::parse_set(pair)?);
     }
@@ -58,10 +63,17 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     let prepared = run::prepare(&registries, &request, prompter)?;
     tell_notes(&prepared);
     let addressed = addressed(&prepared);
+    let major = newer_major(&prepared, args.dir.as_deref());
 
     if prepared.up_to_date {
         if args.json {
-            print_json(&result_json(&prepared, &addressed, args.dry_run, false))?;
+            print_json(&result_json(
+                &prepared,
+                &addressed,
+                major.as_ref(),
+                args.dry_run,
+                false,
+            ))?;
         } else {
             say!(
                 "{} is up to date: {} {} with the recorded answers; nothing was written.",
@@ -69,15 +81,24 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
                 prepared.record.blueprint,
                 prepared.record.version
             );
+            print_newer_major(major.as_ref());
         }
         return Ok(ExitCode::SUCCESS);
     }
     if args.dry_run {
         if args.json {
-            print_json(&result_json(&prepared, &addressed, true, false))?;
+            print_json(&result_json(
+                &prepared,
+                &addressed,
+                major.as_ref(),
+                true,
+                false,
+            ))?;
         } else {
             print_table(&prepared, true);
+            print_answer_changes(&prepared);
             print_addressed(&addressed);
+            print_newer_major(major.as_ref());
             if args.diff {
                 print_diffs(&prepared);
             }
@@ -102,12 +123,15 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         print_json(&result_json(
             &prepared,
             &addressed,
+            major.as_ref(),
             false,
             !unmerged.is_empty(),
         ))?;
     } else {
         print_table(&prepared, false);
+        print_answer_changes(&prepared);
         print_addressed(&addressed);
+        print_newer_major(major.as_ref());
         if args.diff {
             print_diffs(&prepared);
         }
@@ -137,14 +161,33 @@ fn tell_notes(prepared: &Prepared) {
     if let Some(moved) = &prepared.tag_moved {
         eprintln!("warning: {moved}; the recorded commit is used as the base");
     }
-    for (old, new) in &prepared.carried.renamed {
-        eprintln!("note: the answer for `{old}` is carried over to `{new}` (renamed)");
+}
+
+/// Each answer added, carried over to a new name or dropped, with its value (never a
+/// secret's).
+fn print_answer_changes(prepared: &Prepared) {
+    if prepared.answer_changes.is_empty() {
+        return;
     }
-    for name in &prepared.carried.dropped {
-        eprintln!(
-            "note: `{name}` is no longer a parameter of {} {}; its answer is dropped",
-            prepared.new_record.blueprint, prepared.new_record.version
-        );
+    say!("Answers:");
+    for c in &prepared.answer_changes {
+        let value = c.shown_value();
+        match (c.change, &c.from, c.source) {
+            (ChangeKind::Renamed, Some(from), _) => {
+                say!("  renamed  {from} -> {} = {value} (carried over)", c.name)
+            }
+            (ChangeKind::Dropped, _, _) => say!(
+                "  dropped  {} = {value} (no longer a parameter of {} {})",
+                c.name,
+                prepared.new_record.blueprint,
+                prepared.new_record.version
+            ),
+            (_, _, source) => say!(
+                "  added    {} = {value}{}",
+                c.name,
+                source.map_or_else(String::new, |s| format!(" ({})", s.as_str()))
+            ),
+        }
     }
 }
 
@@ -288,9 +331,38 @@ fn print_addressed(addressed: &[Addressed]) {
     }
 }
 
+/// A release of a newer major than the one updated to, and the command that takes it.
+struct NewerMajor {
+    blueprint: String,
+    version: semver::Version,
+    command: String,
+}
+
+fn newer_major(prepared: &Prepared, given: Option<&Path>) -> Option<NewerMajor> {
+    let version = prepared.newer_major.clone()?;
+    let dir = given.map_or_else(String::new, |d| format!(" {}", d.display()));
+    Some(NewerMajor {
+        blueprint: prepared.record.blueprint.clone(),
+        command: format!("pave update{dir} --to {}", version.major),
+        version,
+    })
+}
+
+fn print_newer_major(major: Option<&NewerMajor>) {
+    if let Some(m) = major {
+        say!(
+            "A new major is out: {} {}; `{}` takes it (its changes may break yours: read them first).",
+            m.blueprint,
+            m.version,
+            m.command
+        );
+    }
+}
+
 fn result_json(
     prepared: &Prepared,
     addressed: &[Addressed],
+    major: Option<&NewerMajor>,
     dry_run: bool,
     unmerged: bool,
 ) -> serde_json::Value {
@@ -309,6 +381,7 @@ fn result_json(
         "answers": prepared.new_record.answers,
         "dropped": prepared.carried.dropped,
         "renamed": prepared.carried.renamed,
+        "answer_changes": prepared.answer_changes,
         "tag_moved": prepared.tag_moved.as_ref().map(ToString::to_string),
         "up_to_date": prepared.up_to_date,
         "dry_run": dry_run,
@@ -317,5 +390,6 @@ fn result_json(
         "summary": prepared.result.summary,
         "files": files,
         "addressed": addressed,
+        "newer_major": major.map(|m| json!({"version": m.version.to_string(), "command": m.command})),
     })
 }

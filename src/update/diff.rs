@@ -7,7 +7,9 @@
 //! nothing here prints. A diff that leaves the machine (`pave feedback submit --include-diff`)
 //! asks [`project_diff_with`] to leave secrets out: secret answers are never recorded, so they
 //! render as a placeholder, and every file that renders one is left out on both sides and
-//! named instead, so a secret on disk never reaches the diff.
+//! named instead, so a secret on disk never reaches the diff. Both comparisons can be limited
+//! to some of the project's paths ([`project_paths`] turns the command line's paths, relative
+//! to the current folder, into the project's own).
 
 use super::pristine::{self, PristineError};
 use super::project_tree::{self, WalkError};
@@ -20,7 +22,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use similar::{ChangeTag, TextDiff};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// Lines of context around each change, as `git diff` shows.
 pub const CONTEXT_LINES: usize = 3;
@@ -386,6 +388,17 @@ pub enum DiffError {
     /// The project's files could not be read.
     #[error(transparent)]
     Walk(#[from] WalkError),
+    /// A path to limit the diff to lies outside the project folder, or names no file of the
+    /// project nor of its blueprint.
+    #[error("{} is not part of the project at {}: {why}", .path.display(), .dir.display())]
+    NotInProject {
+        /// The path as given.
+        path: PathBuf,
+        /// The project folder.
+        dir: PathBuf,
+        /// Outside the folder, or no such file.
+        why: &'static str,
+    },
 }
 
 impl Classify for DiffError {
@@ -394,6 +407,7 @@ impl Classify for DiffError {
             DiffError::Pristine(e) => e.kind(),
             DiffError::Registry(e) => e.kind(),
             DiffError::Walk(e) => e.kind(),
+            DiffError::NotInProject { .. } => ErrorKind::Usage,
         }
     }
 
@@ -402,6 +416,9 @@ impl Classify for DiffError {
             DiffError::Pristine(e) => e.hint(),
             DiffError::Registry(e) => e.hint(),
             DiffError::Walk(e) => e.hint(),
+            DiffError::NotInProject { .. } => Some(String::from(
+                "give paths inside the project folder (relative to the current folder, as git takes them), or none for the whole project",
+            )),
         }
     }
 }
@@ -419,18 +436,144 @@ pub struct ProjectDiffOptions {
     pub leave_out_secrets: bool,
 }
 
-/// What the project at `dir` changed against the pristine render of its recorded version with
-/// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
-/// given). The project's files are those [`project_tree::read`] finds.
-pub fn project_diff(registries: &Registries, dir: &Path) -> Result<ProjectDiff, DiffError> {
-    project_diff_with(registries, dir, ProjectDiffOptions::default())
+/// The paths `given` (relative to `cwd`, as on a command line) as paths of the project at
+/// `dir` (relative to `cwd` too, or absolute): `/`-separated, relative to the project, `""`
+/// for the project folder itself. A path outside the folder is
+/// [`DiffError::NotInProject`]. Paths are compared as written (`.` and `..` resolved), then,
+/// failing that, with links resolved.
+pub fn project_paths(dir: &Path, cwd: &Path, given: &[PathBuf]) -> Result<Vec<String>, DiffError> {
+    let root = normalize(&cwd.join(dir));
+    given
+        .iter()
+        .map(|path| {
+            let full = normalize(&cwd.join(path));
+            let inside = full
+                .strip_prefix(&root)
+                .map(Path::to_path_buf)
+                .or_else(|_| {
+                    let real_root = root.canonicalize()?;
+                    let real = full.canonicalize()?;
+                    real.strip_prefix(&real_root)
+                        .map(Path::to_path_buf)
+                        .map_err(|_| std::io::Error::other("outside"))
+                });
+            let outside = || DiffError::NotInProject {
+                path: path.clone(),
+                dir: dir.to_path_buf(),
+                why: "it is outside the project folder",
+            };
+            let inside = inside.map_err(|_| outside())?;
+            let parts: Vec<String> = inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Ok(parts.join("/"))
+        })
+        .collect()
 }
 
-/// [`project_diff`] with `options`.
+/// `path` with `.` left out and each `..` taking off the name before it.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Keeps, in both trees, only the files at or below one of `paths` (project paths, see
+/// [`project_paths`]; none keeps everything). A path that holds no file on either side is
+/// [`DiffError::NotInProject`], named as `given` names it.
+fn limit_trees(
+    dir: &Path,
+    paths: &[String],
+    given: &[PathBuf],
+    old: &mut FileTree,
+    new: &mut FileTree,
+) -> Result<(), DiffError> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let under = |file: &str, limit: &str| {
+        limit.is_empty()
+            || file == limit
+            || file
+                .strip_prefix(limit)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    for (i, limit) in paths.iter().enumerate() {
+        if !old.keys().chain(new.keys()).any(|f| under(f, limit)) {
+            return Err(DiffError::NotInProject {
+                path: given
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(limit)),
+                dir: dir.to_path_buf(),
+                why: "neither the project nor its blueprint has a file there (ignored files and nested projects are not part of it)",
+            });
+        }
+    }
+    let keep = |file: &String| paths.iter().any(|limit| under(file, limit));
+    old.retain(|file, _| keep(file));
+    new.retain(|file, _| keep(file));
+    Ok(())
+}
+
+/// Paths to limit a diff to: the project's own (see [`project_paths`]) and, for messages, as
+/// the user gave them. Empty: the whole project.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limit {
+    /// Project paths, `/`-separated (`""`: the whole project).
+    pub paths: Vec<String>,
+    /// The same paths as given on the command line.
+    pub given: Vec<PathBuf>,
+}
+
+impl Limit {
+    /// The `given` paths (relative to `cwd`) of the project at `dir`.
+    pub fn new(dir: &Path, cwd: &Path, given: &[PathBuf]) -> Result<Self, DiffError> {
+        Ok(Limit {
+            paths: project_paths(dir, cwd, given)?,
+            given: given.to_vec(),
+        })
+    }
+
+    fn apply(&self, dir: &Path, old: &mut FileTree, new: &mut FileTree) -> Result<(), DiffError> {
+        limit_trees(dir, &self.paths, &self.given, old, new)
+    }
+}
+
+/// What the project at `dir` changed against the pristine render of its recorded version with
+/// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
+/// given), limited to `limit`. The project's files are those [`project_tree::read`] finds.
+pub fn project_diff(
+    registries: &Registries,
+    dir: &Path,
+    limit: &Limit,
+) -> Result<ProjectDiff, DiffError> {
+    project_diff_limited(registries, dir, ProjectDiffOptions::default(), limit)
+}
+
+/// [`project_diff`] of the whole project with `options`.
 pub fn project_diff_with(
     registries: &Registries,
     dir: &Path,
     options: ProjectDiffOptions,
+) -> Result<ProjectDiff, DiffError> {
+    project_diff_limited(registries, dir, options, &Limit::default())
+}
+
+fn project_diff_limited(
+    registries: &Registries,
+    dir: &Path,
+    options: ProjectDiffOptions,
+    limit: &Limit,
 ) -> Result<ProjectDiff, DiffError> {
     let record = pristine::read_record(dir)?;
     let loaded = pristine::load_recorded(registries, &record)?;
@@ -444,6 +587,7 @@ pub fn project_diff_with(
     }
     let mut rendered = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
     let mut project = project_tree::read(dir, &rendered.tree)?;
+    limit.apply(dir, &mut rendered.tree, &mut project)?;
     let mut left_out = Vec::new();
     if options.leave_out_secrets {
         let placeholder = SECRET_PLACEHOLDER.as_bytes();
@@ -471,11 +615,12 @@ pub fn project_diff_with(
 
 /// What updating the project at `dir` to the newest version matching `req` would bring from
 /// the blueprint: the recorded version and the target version, both rendered with the
-/// project's recorded answers (the project's own edits are not part of it).
+/// project's recorded answers (the project's own edits are not part of it), limited to `limit`.
 pub fn blueprint_change(
     registries: &Registries,
     dir: &Path,
     req: &semver::VersionReq,
+    limit: &Limit,
 ) -> Result<ProjectDiff, DiffError> {
     let record = pristine::read_record(dir)?;
     let loaded = pristine::load_recorded(registries, &record)?;
@@ -484,10 +629,12 @@ pub fn blueprint_change(
     let source = registries.open_recorded(&record)?;
     let version = source.resolve(&record.blueprint, req)?;
     let target = source.load(&record.blueprint, &version)?;
-    let theirs = pristine::render_recorded(&target, &record.answers, &secrets)?;
+    let mut theirs = pristine::render_recorded(&target, &record.answers, &secrets)?;
+    let mut base_tree = base.tree;
+    limit.apply(dir, &mut base_tree, &mut theirs.tree)?;
     let old = format!("{} {}", record.blueprint, record.version);
     let new = format!("{} {}", record.blueprint, version);
-    Ok(diff_trees(&base.tree, &theirs.tree, &old, &new))
+    Ok(diff_trees(&base_tree, &theirs.tree, &old, &new))
 }
 
 #[cfg(test)]

@@ -53,6 +53,9 @@ pub struct Row {
     pub drift: Option<usize>,
     /// Whether a newer version with the same major exists.
     pub behind: bool,
+    /// Whether a release of a newer major exists (`newest`'s major is above the recorded
+    /// one's): `pave update --to <major>` takes it.
+    pub major_available: bool,
     /// What went wrong for this project, if anything (the other columns hold what is known).
     pub error: Option<String>,
     /// The feedback items this project sent that a version up to `newest_in_major` addresses
@@ -74,14 +77,41 @@ impl Row {
             notes: Vec::new(),
             drift: None,
             behind: false,
+            major_available: false,
             error: None,
             addressed: Vec::new(),
         }
     }
 
-    /// Whether the row needs attention: behind, or an error.
+    /// Whether the row needs attention: behind in its major, a newer major released, the
+    /// recorded version deprecated or yanked, or an error.
     pub fn needs_attention(&self) -> bool {
-        self.behind || self.error.is_some()
+        self.behind
+            || self.major_available
+            || self.deprecated
+            || self.yanked
+            || self.error.is_some()
+    }
+
+    /// The row's states, in the order the table shows them: `behind`, `major available`,
+    /// `deprecated`, `yanked`, `error`; `current` when there is none.
+    pub fn statuses(&self) -> Vec<&'static str> {
+        let mut status = Vec::new();
+        for (on, word) in [
+            (self.behind, "behind"),
+            (self.major_available, "major available"),
+            (self.deprecated, "deprecated"),
+            (self.yanked, "yanked"),
+            (self.error.is_some(), "error"),
+        ] {
+            if on {
+                status.push(word);
+            }
+        }
+        if status.is_empty() {
+            status.push("current");
+        }
+        status
     }
 }
 
@@ -234,6 +264,10 @@ impl<'a> Checker<'a> {
             .newest_in_major
             .as_ref()
             .is_some_and(|n| *n > record.version);
+        row.major_available = row
+            .newest
+            .as_ref()
+            .is_some_and(|n| n.major > record.version.major);
         if let Some(entry) = entry {
             let deprecation = entry.deprecation(&record.version);
             row.deprecated = entry.maturity == Maturity::Deprecated || deprecation.is_some();

@@ -164,6 +164,9 @@ pub struct Prepared {
     pub tag_moved: Option<TagMoved>,
     /// How the recorded answers carried over to the target.
     pub carried: Carried,
+    /// Each answer added, carried over to a new name or dropped, in parameter order (added
+    /// and renamed), then dropped ones in recorded order.
+    pub answer_changes: Vec<AnswerChange>,
     /// The new answers.
     pub answers: Answers,
     /// The per-file outcome.
@@ -177,6 +180,105 @@ pub struct Prepared {
     /// The target version's `CHANGELOG.md`, if it has one (what the feedback it addresses is
     /// read from).
     pub changelog: Option<String>,
+    /// The newest release of a major above the target's (not yanked; a pre-release only when
+    /// the recorded version is one), which `pave update --to <major>` takes.
+    pub newer_major: Option<Version>,
+}
+
+/// How an answer changed across an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A parameter the recorded answers lack (new in the target, or asked now because its
+    /// `when` holds) got an answer.
+    Added,
+    /// A recorded answer carried over to a parameter's new name (`renamed_from`).
+    Renamed,
+    /// A recorded answer of a parameter the target no longer has.
+    Dropped,
+}
+
+/// Where an added answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnswerSource {
+    /// The parameter's default, taken without asking (no terminal, or `--defaults`).
+    Default,
+    /// Typed at the prompt (the default offered).
+    Asked,
+    /// `--set`.
+    Set,
+    /// The `--answers` file.
+    AnswersFile,
+}
+
+impl AnswerSource {
+    /// In words, for the summary.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerSource::Default => "the default",
+            AnswerSource::Asked => "answered",
+            AnswerSource::Set => "--set",
+            AnswerSource::AnswersFile => "the answers file",
+        }
+    }
+}
+
+/// One answer that an update adds, carries to a new name or drops.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AnswerChange {
+    /// Added, renamed or dropped.
+    pub change: ChangeKind,
+    /// The parameter (for a renamed answer, its new name; for a dropped one, the recorded).
+    pub name: String,
+    /// For a renamed answer, the recorded name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The value; `None` for a secret (never shown).
+    pub value: Option<Value>,
+    /// Whether the parameter is a secret.
+    pub secret: bool,
+    /// Where an added answer came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<AnswerSource>,
+}
+
+impl AnswerChange {
+    /// The value as the summary shows it: `(secret)` for a secret, a string as is (`""` when
+    /// empty), anything else as JSON.
+    pub fn shown_value(&self) -> String {
+        match &self.value {
+            None => String::from("(secret)"),
+            Some(Value::String(s)) if s.is_empty() => String::from("\"\""),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
+}
+
+/// A [`Prompter`] that notes the names it was asked for.
+struct Noting<'p> {
+    inner: &'p mut dyn Prompter,
+    asked: BTreeSet<String>,
+}
+
+impl Prompter for Noting<'_> {
+    fn ask(
+        &mut self,
+        param: &crate::manifest::Parameter,
+        default: Option<&Value>,
+    ) -> Result<Value, AnswerError> {
+        self.asked.insert(param.name.clone());
+        self.inner.ask(param, default)
+    }
+
+    fn rejected(
+        &mut self,
+        param: &crate::manifest::Parameter,
+        message: &str,
+    ) -> Result<(), AnswerError> {
+        self.inner.rejected(param, message)
+    }
 }
 
 /// The requirement of a default update: the newest release with the recorded major.
@@ -262,7 +364,17 @@ fn prepare_with(
         source.load(name, &version)?
     };
 
-    let (answers, carried) = new_answers(&target, &record, &request.supplied, prompter)?;
+    let newer_major = newer_major(source, name, &record.version, target.blueprint.version());
+    let (answers, carried, asked) = new_answers(&target, &record, &request.supplied, prompter)?;
+    let answer_changes = answer_changes(
+        &base_loaded.blueprint.manifest,
+        &target.blueprint.manifest,
+        &record,
+        &carried,
+        &answers,
+        &request.supplied,
+        &asked,
+    );
     let secrets: Map<String, Value> = base_loaded
         .blueprint
         .manifest
@@ -316,25 +428,47 @@ fn prepare_with(
         new_record,
         tag_moved,
         carried,
+        answer_changes,
         answers,
         result,
         ours,
         plan,
         up_to_date,
         changelog: target.blueprint.changelog.clone(),
+        newer_major,
     })
+}
+
+/// The newest release of `blueprint` whose major is above `target`'s: not yanked, and a
+/// pre-release only when `recorded` is one. What cannot be read counts as none: this only
+/// informs.
+fn newer_major(
+    source: &dyn BlueprintSource,
+    blueprint: &str,
+    recorded: &Version,
+    target: &Version,
+) -> Option<Version> {
+    let versions = source.versions(blueprint).ok()?;
+    let entry = source.entry(blueprint).ok();
+    versions
+        .into_iter()
+        .filter(|v| v.major > target.major)
+        .filter(|v| v.pre.is_empty() || !recorded.pre.is_empty())
+        .filter(|v| !entry.as_ref().is_some_and(|e| e.is_yanked(v)))
+        .max()
 }
 
 /// The answers for the target: recorded ones carried over (removed parameters dropped,
 /// `renamed_from` followed), overridden by `--answers` and `--set`; recorded answers the
 /// target no longer accepts are asked again (or reported without a terminal); new parameters
-/// are asked on a terminal, else take their default, else are reported together.
+/// are asked on a terminal, else take their default, else are reported together. Also the
+/// names that were asked.
 fn new_answers(
     target: &Loaded,
     record: &ProjectFile,
     supplied: &Supplied,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<(Answers, Carried), UpdateError> {
+) -> Result<(Answers, Carried, BTreeSet<String>), UpdateError> {
     let manifest = &target.blueprint.manifest;
     let carried = pristine::carry_over(manifest, &record.answers);
     let mut file = carried.answers.clone();
@@ -367,8 +501,89 @@ fn new_answers(
         folder_name: None,
     };
     // Known keys of the user's answers file are checked by resolve; recorded keys were mapped.
-    let answers = answers::resolve(manifest, &engine, &merged, prompter)?;
-    Ok((answers, carried))
+    let mut noting = prompter.map(|inner| Noting {
+        inner,
+        asked: BTreeSet::new(),
+    });
+    let answers = answers::resolve(
+        manifest,
+        &engine,
+        &merged,
+        noting.as_mut().map(|n| n as &mut dyn Prompter),
+    )?;
+    let asked = noting.map(|n| n.asked).unwrap_or_default();
+    Ok((answers, carried, asked))
+}
+
+/// The answers an update adds (a parameter the recorded answers lack that is asked, i.e.
+/// whose `when` holds; a secret only when `base` has no such secret, since secrets are asked
+/// on every update), carries to a new name, or drops.
+fn answer_changes(
+    base: &Manifest,
+    target: &Manifest,
+    record: &ProjectFile,
+    carried: &Carried,
+    answers: &Answers,
+    supplied: &Supplied,
+    asked: &BTreeSet<String>,
+) -> Vec<AnswerChange> {
+    let shown = |secret: bool, value: Option<&Value>| {
+        if secret { None } else { value.cloned() }
+    };
+    let mut changes = Vec::new();
+    for param in &target.parameters {
+        let secret = param.kind == ParamType::Secret;
+        let Some(value) = answers.get(&param.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if let Some((old, _)) = carried.renamed.iter().find(|(_, new)| *new == param.name) {
+            changes.push(AnswerChange {
+                change: ChangeKind::Renamed,
+                name: param.name.clone(),
+                from: Some(old.clone()),
+                value: shown(secret, Some(value)),
+                secret,
+                source: None,
+            });
+            continue;
+        }
+        let had_secret = secret && base.parameters.iter().any(|p| p.name == param.name);
+        if carried.answers.contains_key(&param.name) || had_secret {
+            continue;
+        }
+        let source = if supplied.set.iter().any(|(k, _)| *k == param.name) {
+            AnswerSource::Set
+        } else if supplied.file.contains_key(&param.name) {
+            AnswerSource::AnswersFile
+        } else if asked.contains(&param.name) {
+            AnswerSource::Asked
+        } else {
+            AnswerSource::Default
+        };
+        changes.push(AnswerChange {
+            change: ChangeKind::Added,
+            name: param.name.clone(),
+            from: None,
+            value: shown(secret, Some(value)),
+            secret,
+            source: Some(source),
+        });
+    }
+    for name in &carried.dropped {
+        let secret = base
+            .parameters
+            .iter()
+            .any(|p| p.name == *name && p.kind == ParamType::Secret);
+        changes.push(AnswerChange {
+            change: ChangeKind::Dropped,
+            name: name.clone(),
+            from: None,
+            value: shown(secret, record.answers.get(name)),
+            secret,
+            source: None,
+        });
+    }
+    changes
 }
 
 /// Carried answers that the manifest's parameters no longer accept (e.g. a choice removed).

@@ -219,3 +219,144 @@ fn a_folder_without_a_record_is_an_error() {
         text(&out)
     );
 }
+
+/// `svc` with `app.txt` edited, `old.txt` deleted and `lib/notes.md` and `lib/deep/x.md` added.
+fn edited(env: &Env) -> std::path::PathBuf {
+    project(env);
+    let svc = env.work().join("svc");
+    std::fs::write(svc.join("app.txt"), "one\ntwo\nthree\nfour\n").unwrap();
+    std::fs::remove_file(svc.join("old.txt")).unwrap();
+    std::fs::create_dir_all(svc.join("lib/deep")).unwrap();
+    std::fs::write(svc.join("lib/notes.md"), "ours\n").unwrap();
+    std::fs::write(svc.join("lib/deep/x.md"), "x\n").unwrap();
+    svc
+}
+
+#[test]
+fn inside_a_project_its_folder_is_found_upward() {
+    let env = Env::new();
+    let svc = edited(&env);
+    let deep = svc.join("lib/deep");
+    let out = env
+        .pave()
+        .current_dir(&deep)
+        .args(["diff", "--stat"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        " app.txt       | 1 +\n lib/deep/x.md | 1 +\n lib/notes.md  | 1 +\n old.txt       | 1 -\n 4 files changed, 3 insertions(+), 1 deletion(-)\n"
+    );
+    // A folder given is taken as is: `lib` is no project.
+    let out = env
+        .pave()
+        .current_dir(&svc)
+        .args(["diff", "lib"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("lib is not a pave project"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn paths_after_double_dash_limit_the_diff_relative_to_the_current_folder() {
+    let env = Env::new();
+    let svc = edited(&env);
+    let lib = svc.join("lib");
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        env.pave().current_dir(dir).args(args).output().unwrap()
+    };
+
+    // A file, from the project's folder.
+    let out = run(&svc, &["diff", "--", "app.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let patch = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        patch.starts_with("diff --git a/app.txt b/app.txt\n"),
+        "{patch}"
+    );
+    assert!(
+        !patch.contains("old.txt") && !patch.contains("notes.md"),
+        "{patch}"
+    );
+
+    // Paths relative to a subfolder, as git takes them: `.` is the subfolder, `..` goes up.
+    let out = run(&lib, &["diff", "--stat", "--", ".", "../old.txt"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        " lib/deep/x.md | 1 +\n lib/notes.md  | 1 +\n old.txt       | 1 -\n 3 files changed, 2 insertions(+), 1 deletion(-)\n",
+        "{}",
+        text(&out)
+    );
+
+    // With DIR, from outside the project, and with --json and --exit-code.
+    let json: Value = serde_json::from_slice(
+        &run(
+            &env.work(),
+            &["diff", "svc", "--json", "--", "svc/lib/deep"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["lib/deep/x.md"]);
+    // README.md is the project's and unchanged: no difference, exit 0.
+    let out = run(&svc, &["diff", "--exit-code", "--", "README.md"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run(&svc, &["diff", "--exit-code", "--", "README.md", "app.txt"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
+    // --to honours the limit too.
+    let out = run(&svc, &["diff", "--to", "1.1.0", "--stat", "--", "run.sh"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        " run.sh | 1 +\n 1 file changed, 1 insertion(+), 0 deletions(-)\n",
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_path_that_is_not_part_of_the_project_is_an_error_naming_it() {
+    let env = Env::new();
+    let svc = edited(&env);
+    std::fs::write(env.work().join("outside.txt"), "x\n").unwrap();
+    for (args, named, why) in [
+        (
+            vec!["diff", "--", "../outside.txt"],
+            "../outside.txt",
+            "outside the project folder",
+        ),
+        (
+            vec!["diff", "--", "nope.txt"],
+            "nope.txt",
+            "has a file there",
+        ),
+        (
+            vec!["diff", "--stat", "--", "node_modules"],
+            "node_modules",
+            "has a file there",
+        ),
+    ] {
+        std::fs::create_dir_all(svc.join("node_modules")).unwrap();
+        std::fs::write(svc.join("node_modules/dep.js"), "x\n").unwrap();
+        let out = env.pave().current_dir(&svc).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let shown = text(&out);
+        assert!(
+            shown.contains(&format!("{named} is not part of the project")) && shown.contains(why),
+            "{args:?}: {shown}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {shown}");
+    }
+}

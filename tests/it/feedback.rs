@@ -733,3 +733,32 @@ fn list_lines_up_its_columns_with_and_without_a_blueprint() {
     let summaries: Vec<_> = lines.iter().map(|l| l.find("message ")).collect();
     assert!(summaries.windows(2).all(|w| w[0] == w[1]), "{stdout}");
 }
+
+#[test]
+fn submit_from_a_subfolder_of_a_project_is_about_that_project() {
+    let env = Env::new();
+    let server = HttpServer::start(vec![Answer::Status(201, "{}"), Answer::Status(201, "{}")]);
+    sink_at(&env, &server.url());
+    let dir = project(&env);
+    let deep = dir.join("site/deeper");
+    std::fs::create_dir_all(&deep).unwrap();
+    let out = submit(
+        &env,
+        &deep,
+        &["--kind", "bug", "-m", "the 404 page", "--include-diff"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let item = server.requests()[0].json();
+    assert_eq!(item["blueprint"], "cloudfront-static-site");
+    assert_eq!(item["project"], "my-site");
+
+    // A folder given is used as is: `site` holds no project.
+    let out = submit(&env, &dir, &["site", "--kind", "bug", "-m", "the 404 page"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("site is not a pave project"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(server.requests().len(), 1);
+}

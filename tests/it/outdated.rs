@@ -159,10 +159,17 @@ fn recursive_rows_drift_and_exit_code() {
         "{table}"
     );
 
+    // The newest of its major with a newer major out is not current: exit 1.
+    let out = env
+        .pave()
+        .args(["outdated", "services/new"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     // Only current projects: exit 0.
     let out = env
         .pave()
-        .args(["outdated", "services/new", "services/major"])
+        .args(["outdated", "services/major"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -216,7 +223,7 @@ fn each_registry_is_fetched_once_per_run() {
     drop(daemon);
     let out = env
         .pave()
-        .args(["outdated", "services/new", "--offline"])
+        .args(["outdated", "services/major", "--offline"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -324,5 +331,113 @@ fn projects_of_one_version_with_their_own_answers_each_get_their_own_drift() {
         ],
         "{}",
         text(&out)
+    );
+}
+
+/// orders-api 1.1.0, 2.0.0 and 2.1.0 (yanked), billing 1.0.0 (deprecated), and one project of
+/// each under `work/`.
+fn one_of_each(env: &Env) {
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(bp("orders-api", "1.1.0"))
+        .release()
+        .blueprint(bp("orders-api", "2.0.0"))
+        .release()
+        .blueprint(bp("orders-api", "2.1.0"))
+        .release()
+        .blueprint(bp("billing", "1.0.0"))
+        .release()
+        .maturity("billing", "deprecated");
+    let index = reg.path().join("registry.yaml");
+    let text_before = std::fs::read_to_string(&index).unwrap();
+    let yanked = text_before.replace(
+        "- name: orders-api\n",
+        "- name: orders-api\n  yanked:\n  - version: 2.1.0\n    reason: drops the table\n",
+    );
+    assert_ne!(yanked, text_before, "{text_before}");
+    std::fs::write(&index, yanked).unwrap();
+    reg.commit("Deprecate billing, yank orders-api 2.1.0");
+    ok(env, &["registry", "add", "acme", &reg.file_url()]);
+    new(env, "acme/orders-api@=1.1.0", "minor");
+    new(env, "acme/orders-api@=2.0.0", "current");
+    new(env, "acme/orders-api@=2.1.0", "yanked");
+    new(env, "acme/billing@=1.0.0", "billing");
+}
+
+#[test]
+fn a_newer_major_a_deprecated_or_a_yanked_version_needs_attention_and_exits_1() {
+    let env = Env::new();
+    one_of_each(&env);
+    let check = |dir: &str| {
+        let out = env
+            .pave()
+            .args(["outdated", dir, "--json"])
+            .output()
+            .unwrap();
+        let row = rows(&String::from_utf8_lossy(&out.stdout))[0].clone();
+        let table = env.pave().args(["outdated", dir]).output().unwrap();
+        let table = String::from_utf8_lossy(&table.stdout).into_owned();
+        (out.status.code(), row, table)
+    };
+
+    // The newest of its major, with 2.0.0 out: not current.
+    let (code, row, table) = check("minor");
+    assert_eq!(code, Some(1), "{row}");
+    assert_eq!(row["behind"], false, "{row}");
+    assert_eq!(row["major_available"], true, "{row}");
+    assert_eq!(row["newest"], "2.0.0", "{row}");
+    assert!(table.contains("major available"), "{table}");
+    assert!(!table.contains("current"), "{table}");
+
+    let (code, row, table) = check("current");
+    assert_eq!(code, Some(0), "{row}");
+    assert_eq!(row["major_available"], false, "{row}");
+    assert!(table.contains("current"), "{table}");
+
+    let (code, row, table) = check("yanked");
+    assert_eq!(code, Some(1), "{row}");
+    assert_eq!(
+        (&row["yanked"], &row["behind"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    assert!(table.contains("yanked"), "{table}");
+
+    let (code, row, table) = check("billing");
+    assert_eq!(code, Some(1), "{row}");
+    assert_eq!(row["deprecated"], true, "{row}");
+    assert!(table.contains("deprecated"), "{table}");
+}
+
+#[test]
+fn without_a_folder_the_project_the_current_folder_is_in_is_checked() {
+    let env = Env::new();
+    one_of_each(&env);
+    let inside = env.work().join("current/deep/er");
+    std::fs::create_dir_all(&inside).unwrap();
+    let out = env
+        .pave()
+        .current_dir(&inside)
+        .args(["outdated", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let found = rows(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["version"], "2.0.0", "{found:?}");
+    assert!(found[0]["error"].is_null(), "{found:?}");
+    assert!(
+        found[0]["path"].as_str().unwrap().ends_with("current"),
+        "{found:?}"
+    );
+
+    // Outside any project: the current folder's row says it is none, as before.
+    let out = env.pave().args(["outdated", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rows = rows(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(rows[0]["path"], ".");
+    assert!(
+        rows[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not a pave project")
     );
 }

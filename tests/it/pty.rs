@@ -245,3 +245,65 @@ fn update_asks_a_new_required_parameter_and_the_secret_again_hidden_on_a_termina
     assert!(!record.contains("swordfish"), "{record}");
     assert!(!record.contains("api_key"), "{record}");
 }
+
+#[test]
+fn update_asks_each_new_parameter_offering_its_default_and_lists_the_added_answers() {
+    use crate::support::git::RegistryBuilder;
+    use crate::support::{BlueprintBuilder, Param};
+    let env = Env::new();
+    let fun = |version: &str| {
+        let bp = BlueprintBuilder::new("fun")
+            .version(version)
+            .param(Param::string("project_name"));
+        if version == "0.1.0" {
+            bp.file("template/out.txt.hbs", "{{project_name}}\n")
+        } else {
+            bp.param(Param::integer("timeout").prompt("Timeout").default(30))
+                .param(Param::integer("memory").prompt("Memory").default(256))
+                .file(
+                    "template/out.txt.hbs",
+                    "{{project_name}} {{timeout}} {{memory}}\n",
+                )
+        }
+    };
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(fun("0.1.0"))
+        .release()
+        .blueprint(fun("0.3.0"))
+        .release();
+    let add = ["registry", "add", "reg", &reg.file_url()];
+    let out = env.pave().args(add).output().unwrap();
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    for dir in ["asked", "defaults"] {
+        let set = format!("project_name={dir}");
+        let args = ["new", "reg/fun@=0.1.0", dir, "--set", &set];
+        let out = env.pave().args(args).output().unwrap();
+        assert!(out.status.success(), "{}", crate::support::text(&out));
+    }
+
+    let mut p = pave_on_pty(&env, &["update", "asked"]);
+    answer(&mut p, "Timeout", ""); // wait for the default to be drawn too
+    p.exp_string("30").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("\r").unwrap(); // the default
+    p.flush().unwrap();
+    answer(&mut p, "Memory", "512\r");
+    p.exp_string("Answers:").unwrap();
+    p.exp_string("added    timeout = 30 (answered)").unwrap();
+    p.exp_string("added    memory = 512 (answered)").unwrap();
+    p.exp_eof().unwrap();
+    let out = std::fs::read_to_string(env.work().join("asked/out.txt")).unwrap();
+    assert_eq!(out, "asked 30 512\n");
+
+    // --defaults on a terminal: nothing is asked, the summary still says what was added.
+    let mut p = pave_on_pty(&env, &["update", "defaults", "--defaults"]);
+    let shown = p.exp_eof().unwrap();
+    assert!(!shown.contains("Timeout"), "{shown}");
+    assert!(
+        shown.contains("added    timeout = 30 (the default)")
+            && shown.contains("added    memory = 256 (the default)"),
+        "{shown}"
+    );
+    let out = std::fs::read_to_string(env.work().join("defaults/out.txt")).unwrap();
+    assert_eq!(out, "defaults 30 256\n");
+}

@@ -709,3 +709,154 @@ fn secrets_are_asked_again_never_recorded() {
     assert_eq!(read(&env, "more.txt"), "more\n");
     assert!(!read(&env, ".pave.yaml").contains("s3cret"));
 }
+
+/// `fn` at 0.1.0 (`project_name`, `fn_name`, `legacy`), 0.3.0 (`fn_name` renamed to
+/// `function_name`, `legacy` gone, new `timeout`, `memory`, `api_key` (secret) and `arch`
+/// (asked only when `memory` is above 1024)) and 1.0.0 (a new major), and a project `proj` at
+/// 0.1.0.
+fn function_project(env: &Env) {
+    let v = |version: &str| {
+        let bp = BlueprintBuilder::new("fn")
+            .version(version)
+            .summary("a function")
+            .param(Param::string("project_name"));
+        if version == "0.1.0" {
+            bp.param(Param::string("fn_name").default("handler"))
+                .param(Param::boolean("legacy").default(true))
+                .file("template/fn.txt.hbs", "{{fn_name}}\n")
+        } else {
+            bp.param(Param::string("function_name").renamed_from("fn_name"))
+                .param(Param::integer("timeout").prompt("Timeout").default(30))
+                .param(Param::integer("memory").prompt("Memory").default(256))
+                .param(Param::choice("arch", &["arm64", "x86_64"]).default("arm64").when("{{gt memory 1024}}"))
+                .param(Param::secret("api_key").prompt("API key"))
+                .file(
+                    "template/fn.txt.hbs",
+                    format!("{version} {{{{function_name}}}} {{{{timeout}}}} {{{{memory}}}} {{{{api_key}}}}\n"),
+                )
+        }
+    };
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(v("0.1.0"))
+        .release()
+        .blueprint(v("0.3.0"))
+        .release()
+        .blueprint(v("1.0.0"))
+        .release();
+    ok(env, &["registry", "add", "reg", &reg.file_url()]);
+    ok(
+        env,
+        &[
+            "new",
+            "reg/fn@=0.1.0",
+            "proj",
+            "--set",
+            "project_name=proj",
+            "--set",
+            "fn_name=orders",
+        ],
+    );
+}
+
+#[test]
+fn without_a_terminal_new_parameters_take_their_defaults_and_the_summary_lists_every_answer_change()
+{
+    let env = Env::new();
+    function_project(&env);
+    let args = ["update", "proj", "--set", "api_key=hunter2"];
+    let dry = env.pave().args(args).arg("--dry-run").output().unwrap();
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let shown = text(&dry);
+    for line in [
+        "Answers:\n",
+        "  renamed  fn_name -> function_name = orders (carried over)\n",
+        "  added    timeout = 30 (the default)\n",
+        "  added    memory = 256 (the default)\n",
+        "  added    api_key = (secret) (--set)\n",
+        "  dropped  legacy = true (no longer a parameter of fn 0.3.0)\n",
+        "A new major is out: fn 1.0.0; `pave update proj --to 1` takes it",
+    ] {
+        assert!(shown.contains(line), "{line:?} in {shown}");
+    }
+    assert!(!shown.contains("arch"), "not asked, not added: {shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+
+    let (code, json) = update_json(&env, &args[1..]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["to"]["version"], "0.3.0");
+    let changes: Vec<(String, String, Value, Value)> = json["answer_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
+                c["value"].clone(),
+                c["source"].clone(),
+            )
+        })
+        .collect();
+    let change = |kind: &str, name: &str, value: Value, source: Value| {
+        (kind.to_string(), name.to_string(), value, source)
+    };
+    assert_eq!(
+        changes,
+        [
+            change("renamed", "function_name", "orders".into(), Value::Null),
+            change("added", "timeout", 30.into(), "default".into()),
+            change("added", "memory", 256.into(), "default".into()),
+            change("added", "api_key", Value::Null, "set".into()),
+            change("dropped", "legacy", true.into(), Value::Null),
+        ],
+        "{json:#}"
+    );
+    assert_eq!(json["answer_changes"][0]["from"], "fn_name");
+    assert_eq!(json["answer_changes"][3]["secret"], true);
+    assert!(!json.to_string().contains("hunter2"), "{json:#}");
+    assert_eq!(json["newer_major"]["version"], "1.0.0", "{json:#}");
+    assert_eq!(json["newer_major"]["command"], "pave update proj --to 1");
+    assert_eq!(read(&env, "fn.txt"), "0.3.0 orders 30 256 hunter2\n");
+
+    // Up to date within its major: the new major is still named, in text and JSON.
+    let out = env.pave().args(args).output().unwrap();
+    let shown = text(&out);
+    assert!(shown.contains("is up to date"), "{shown}");
+    assert!(
+        shown.contains("A new major is out: fn 1.0.0; `pave update proj --to 1` takes it"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Answers:"), "{shown}");
+    let (code, json) = update_json(&env, &args[1..]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["up_to_date"], true, "{json:#}");
+    assert_eq!(json["newer_major"]["command"], "pave update proj --to 1");
+
+    // --set answers a new parameter, and a `when` that now holds asks (here: takes) `arch`;
+    // at the newest major, no newer one is named; from inside the project, no DIR is needed.
+    let inside = proj(&env).join("deeper");
+    std::fs::create_dir_all(&inside).unwrap();
+    let out = env
+        .pave()
+        .current_dir(&inside)
+        .args([
+            "update",
+            "--to",
+            "1",
+            "--set",
+            "api_key=k",
+            "--set",
+            "memory=2048",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("fn 0.3.0 -> 1.0.0"), "{shown}");
+    assert!(
+        shown.contains("  added    arch = arm64 (the default)\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains("new major"), "{shown}");
+}
