@@ -33,8 +33,7 @@ fn builtin_defaults_are_valid_answers_in_every_region() {
                 defaults: true,
                 ..Supplied::default()
             };
-            if let Err(e) = answers::resolve(&loaded.blueprint.manifest, &engine, &supplied, None)
-            {
+            if let Err(e) = answers::resolve(&loaded.blueprint.manifest, &engine, &supplied, None) {
                 failures.push(format!("{name} region={region}: {e}"));
             }
         }
@@ -78,7 +77,11 @@ fn builtin_next_steps_say_the_same_of_make_test_lint() {
             if generated.next_steps.first().map(String::as_str) != Some(NEXT_STEP_CHECK) {
                 failures.push(format!("{name}/{case}: {:?}", generated.next_steps));
             }
-            if generated.next_steps.iter().any(|s| s.starts_with("make tools")) {
+            if generated
+                .next_steps
+                .iter()
+                .any(|s| s.starts_with("make tools"))
+            {
                 failures.push(format!("{name}/{case}: still asks for make tools first"));
             }
         }

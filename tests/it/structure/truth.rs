@@ -18,8 +18,8 @@ fn mentions_version(text: &str, version: &str) -> Option<usize> {
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
     text.match_indices(version).map(|(i, _)| i).find(|&i| {
         let end = i + version.len();
-        let joined_before = i > 0
-            && (digit(i - 1) || (bytes[i - 1] == b'.' && i > 1 && digit(i - 2)));
+        let joined_before =
+            i > 0 && (digit(i - 1) || (bytes[i - 1] == b'.' && i > 1 && digit(i - 2)));
         let joined_after = digit(end) || (bytes.get(end) == Some(&b'.') && digit(end + 1));
         !joined_before && !joined_after
     })
@@ -47,7 +47,9 @@ pub(super) fn check_own_version(case: &Case, report: &mut Report) {
                 let line = text[..at].lines().count().max(1);
                 report.fail(
                     case,
-                    format!("{path}:{line} names version {old}, but the project is made from {version}"),
+                    format!(
+                        "{path}:{line} names version {old}, but the project is made from {version}"
+                    ),
                 );
             }
         }
@@ -96,10 +98,7 @@ fn reachable_recipe<'a>(makefile: &'a str, target: &str) -> Vec<&'a str> {
 fn expand(makefile: &str, line: &str) -> String {
     let mut out = line.to_string();
     for def in makefile.lines() {
-        let Some((name, value)) = ["?=", ":=", "="]
-            .iter()
-            .find_map(|op| def.split_once(op))
-        else {
+        let Some((name, value)) = ["?=", ":=", "="].iter().find_map(|op| def.split_once(op)) else {
             continue;
         };
         let name = name.trim();
