@@ -62,8 +62,8 @@ pub fn generate(
     })
 }
 
-/// The manifest's `next_steps` rendered with the answers: one step a line, blank lines and
-/// surrounding spaces dropped.
+/// The manifest's `next_steps` rendered with the answers (and the blueprint's name and
+/// version, as templates get them): one step a line, blank lines and surrounding spaces dropped.
 pub fn next_steps(
     engine: &Engine,
     manifest: &Manifest,
@@ -72,7 +72,8 @@ pub fn next_steps(
     let Some(template) = &manifest.next_steps else {
         return Ok(Vec::new());
     };
-    let text = engine.render_str("blueprint.yaml (next_steps)", template, &answers.context())?;
+    let ctx = render::context(manifest, &answers.context());
+    let text = engine.render_str("blueprint.yaml (next_steps)", template, &ctx)?;
     Ok(text
         .lines()
         .map(str::trim)
@@ -92,6 +93,7 @@ pub fn render_project(
         Ok(tree) => tree,
         Err(RenderError::Template(first)) => {
             // Strict mode stops at the first undefined variable: report every one at once.
+            let ctx = render::context(&loaded.blueprint.manifest, &ctx);
             let mut all = crate::template::undefined::undefined(engine, "template/", &ctx);
             if all.is_empty() {
                 return Err(RenderError::Template(first).into());

@@ -1,16 +1,20 @@
 //! `pave blueprint lint`: static checks of a blueprint. Every template parses; every variable
 //! used in templates, paths and expressions is a declared parameter; every partial and helper
-//! exists; every parameter is used (warning); every default satisfies its own validation;
-//! every example answer set is valid. Findings carry file and line.
+//! exists; every parameter is used (warning); every default satisfies its own validation and,
+//! for every combination of the choices asked before it, the rules ([`defaults`]); no template
+//! file spells out the blueprint's own version (warning); every example answer set is valid.
+//! Findings carry file and line.
 
 use crate::answers::{self, Supplied};
 use crate::blueprint::{Blueprint, Entry, TestCase};
 use crate::manifest::ParamType;
-use crate::render::TEMPLATE_SUFFIX;
+use crate::render::{PAVE_VARIABLES, TEMPLATE_SUFFIX, VERSION_VARIABLE};
 use crate::template::refs::{self as vars, Refs};
 use crate::template::{Engine, HELPERS};
 use std::collections::BTreeSet;
 use std::fmt;
+
+mod defaults;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,7 +70,7 @@ impl Report {
             .count()
     }
 
-    fn error(&mut self, at: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, at: impl Into<String>, message: impl Into<String>) {
         self.findings.push(Finding {
             severity: Severity::Error,
             at: at.into(),
@@ -74,7 +78,7 @@ impl Report {
         });
     }
 
-    fn warning(&mut self, at: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn warning(&mut self, at: impl Into<String>, message: impl Into<String>) {
         self.findings.push(Finding {
             severity: Severity::Warning,
             at: at.into(),
@@ -95,7 +99,13 @@ pub fn lint(bp: &Blueprint) -> Report {
     let mut used: BTreeSet<String> = BTreeSet::new();
     let is_helper = |n: &str| HELPERS.contains(&n);
 
-    let check = |report: &mut Report, file: &str, src: &str, used: &mut BTreeSet<String>| {
+    // Templates, paths, partials, `files` rules and next steps also see pave's own variables
+    // (the blueprint's name and version); answers, defaults and rules do not.
+    let check_in = |report: &mut Report,
+                    file: &str,
+                    src: &str,
+                    used: &mut BTreeSet<String>,
+                    pave_variables: bool| {
         // In pieces, as rendering compiles a file (see `template::compile_file`).
         let pieces = match crate::template::compile_file(file, src) {
             Ok(pieces) => pieces,
@@ -124,6 +134,18 @@ pub fn lint(bp: &Blueprint) -> Report {
             );
         }
         for v in variables {
+            if PAVE_VARIABLES.contains(&v.name.as_str()) {
+                if !pave_variables {
+                    report.error(
+                        format!("{file}:{}:{}", v.line, v.column),
+                        format!(
+                            "`{}` is only known in templates, file paths, `files` rules and next_steps, not while answers are resolved",
+                            v.name
+                        ),
+                    );
+                }
+                continue;
+            }
             if !declared.contains(v.name.as_str()) {
                 let hint = crate::yaml::closest(&v.name, declared.iter().copied())
                     .map(|c| format!("; did you mean `{c}`?"))
@@ -149,6 +171,13 @@ pub fn lint(bp: &Blueprint) -> Report {
             }
         }
     };
+    let check = |report: &mut Report, file: &str, src: &str, used: &mut BTreeSet<String>| {
+        check_in(report, file, src, used, true)
+    };
+    let check_answers =
+        |report: &mut Report, file: &str, src: &str, used: &mut BTreeSet<String>| {
+            check_in(report, file, src, used, false)
+        };
 
     for (path, entry) in &bp.template {
         let file = format!("template/{path}");
@@ -168,7 +197,7 @@ pub fn lint(bp: &Blueprint) -> Report {
     let m = &bp.manifest;
     for p in &m.parameters {
         if let Some(when) = &p.when {
-            check(
+            check_answers(
                 &mut report,
                 &format!("blueprint.yaml (parameter {} when)", p.name),
                 when,
@@ -176,7 +205,7 @@ pub fn lint(bp: &Blueprint) -> Report {
             );
         }
         if let Some(serde_json::Value::String(default)) = &p.default {
-            check(
+            check_answers(
                 &mut report,
                 &format!("blueprint.yaml (parameter {} default)", p.name),
                 default,
@@ -202,13 +231,13 @@ pub fn lint(bp: &Blueprint) -> Report {
         }
     }
     for (i, rule) in m.rules.iter().enumerate() {
-        check(
+        check_answers(
             &mut report,
             &format!("blueprint.yaml (rules[{i}] when)"),
             &rule.when,
             &mut used,
         );
-        check(
+        check_answers(
             &mut report,
             &format!("blueprint.yaml (rules[{i}] error)"),
             &rule.error,
@@ -230,6 +259,8 @@ pub fn lint(bp: &Blueprint) -> Report {
         }
     }
     check_defaults(bp, &mut report);
+    defaults::check_against_rules(bp, &mut report);
+    check_version_literals(bp, &mut report);
     check_cases(bp, &mut report);
     report.findings.sort_by_key(|a| a.severity);
     report
@@ -309,6 +340,77 @@ fn check_cases(bp: &Blueprint, report: &mut Report) {
                 report.error(file, e.to_string())
             }
             _ => {}
+        }
+    }
+}
+
+/// A template file or partial that holds the manifest's version literally goes stale at the
+/// next release: each line that does is a warning, with `{{_version}}` as the fix.
+fn check_version_literals(bp: &Blueprint, report: &mut Report) {
+    let version = bp.manifest.version.to_string();
+    let files = bp
+        .template
+        .iter()
+        .filter_map(|(path, entry)| match entry {
+            Entry::File { data, .. } => Some((format!("template/{path}"), data.as_ref())),
+            Entry::Symlink { .. } => None,
+        })
+        .chain(
+            bp.partials
+                .iter()
+                .map(|(name, src)| (format!("partials/{name}.hbs"), src.as_bytes())),
+        );
+    for (file, data) in files {
+        let Ok(text) = std::str::from_utf8(data) else {
+            continue;
+        };
+        let rendered = file.ends_with(TEMPLATE_SUFFIX);
+        for (n, line) in text.lines().enumerate() {
+            if let Some(column) = find_version(line, &version) {
+                let fix = if rendered {
+                    format!("write `{{{{{VERSION_VARIABLE}}}}}` instead")
+                } else {
+                    format!(
+                        "rename the file to end in {TEMPLATE_SUFFIX} and write `{{{{{VERSION_VARIABLE}}}}}` instead"
+                    )
+                };
+                report.warning(
+                    format!("{file}:{}:{}", n + 1, column + 1),
+                    format!(
+                        "holds the blueprint's version {version} literally, which goes stale at the next release; {fix}"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Where `version` stands alone in `line` (not inside a longer version such as `11.2.0` or
+/// `1.2.0.1`), as a byte offset.
+fn find_version(line: &str, version: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let dot_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)) == Some(&b'.');
+    line.match_indices(version).map(|(i, _)| i).find(|&i| {
+        let end = i + version.len();
+        let before = i.checked_sub(1);
+        let joined_before = digit_at(before) || (dot_at(before) && digit_at(i.checked_sub(2)));
+        let joined_after = digit_at(Some(end)) || (dot_at(Some(end)) && digit_at(Some(end + 1)));
+        !joined_before && !joined_after
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_version;
+
+    #[test]
+    fn a_version_is_found_only_where_it_stands_alone() {
+        assert_eq!(find_version("version 1.1.0 here", "1.1.0"), Some(8));
+        assert_eq!(find_version("\"version\": \"1.1.0\",", "1.1.0"), Some(12));
+        assert_eq!(find_version("v1.1.0.", "1.1.0"), Some(1));
+        for other in ["11.1.0", "1.1.01", "1.1.0.2", "2.1.1.0", "cfn-lint==1.58.0"] {
+            assert_eq!(find_version(other, "1.1.0"), None, "{other}");
         }
     }
 }

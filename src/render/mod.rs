@@ -7,12 +7,38 @@ pub mod paths;
 
 use crate::blueprint::{Blueprint, Entry, FileTree, link_stays_inside};
 use crate::error::{Classify, ErrorKind};
-use crate::manifest::FileGlob;
+use crate::manifest::{FileGlob, Manifest};
 use crate::template::{Engine, TemplateError};
 use std::collections::BTreeMap;
 
 /// The suffix of files that are rendered.
 pub const TEMPLATE_SUFFIX: &str = ".hbs";
+
+/// The variable that holds the blueprint's name in every template, beside the answers.
+pub const BLUEPRINT_VARIABLE: &str = "_blueprint";
+/// The variable that holds the blueprint's version (`1.2.0`) in every template.
+pub const VERSION_VARIABLE: &str = "_version";
+/// The variables pave adds to the answers when it renders templates. They start with `_`,
+/// which no parameter name may ([`crate::names::parameter`]), so they never clash with one.
+pub const PAVE_VARIABLES: [&str; 2] = [BLUEPRINT_VARIABLE, VERSION_VARIABLE];
+
+/// The context templates render with: the answers (an object) plus [`PAVE_VARIABLES`], taken
+/// from `manifest` (so each version of a blueprint renders its own version).
+pub fn context(manifest: &Manifest, answers: &serde_json::Value) -> serde_json::Value {
+    let mut ctx = match answers {
+        serde_json::Value::Object(map) => map.clone(),
+        _ => serde_json::Map::new(),
+    };
+    ctx.insert(
+        BLUEPRINT_VARIABLE.to_string(),
+        serde_json::Value::String(manifest.name.clone()),
+    );
+    ctx.insert(
+        VERSION_VARIABLE.to_string(),
+        serde_json::Value::String(manifest.version.to_string()),
+    );
+    serde_json::Value::Object(ctx)
+}
 
 /// Why a blueprint could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +79,8 @@ pub enum RenderError {
 }
 
 /// Renders `blueprint` with a context (the answers as a JSON object, every parameter present,
-/// `null` where skipped) into a tree of project files.
+/// `null` where skipped; [`context`] adds the blueprint's name and version) into a tree of
+/// project files.
 pub fn render(blueprint: &Blueprint, ctx: &serde_json::Value) -> Result<FileTree, RenderError> {
     let mut engine = Engine::new(&blueprint.partials)?;
     render_with(&mut engine, blueprint, ctx)
@@ -78,6 +105,7 @@ pub fn render_traced(
     blueprint: &Blueprint,
     ctx: &serde_json::Value,
 ) -> Result<(FileTree, Origins), RenderError> {
+    let ctx = &context(&blueprint.manifest, ctx);
     let excluded = file_rules(engine, blueprint, ctx)?;
     // First pass: which files, at which paths; the templates among them compile together.
     let mut planned = Vec::new();

@@ -278,3 +278,121 @@ fn out_keeps_rendered_cases_and_refuses_foreign_folders() {
         "a foreign folder is never deleted"
     );
 }
+
+#[test]
+fn lint_warns_about_a_default_that_breaks_a_rule_for_an_earlier_choice() {
+    let env = Env::new();
+    // `cache=true` is refused with `store=files`, yet it is the default whatever `store` is;
+    // `region` is a string, so it keeps its default (which does not break the second rule).
+    let params = "  - name: store\n    type: choice\n    choices: [memory, files]\n    default: memory\n  - name: region\n    default: us-east-1\n  - name: cache\n    type: boolean\n    default: true\n  - name: zone\n    default: \"{{#if (eq region 'us-east-1')}}a{{else}}b{{/if}}\"\n";
+    let rules = "rules:\n  - when: \"{{and cache (eq store 'files')}}\"\n    error: cache needs store=memory\n  - when: \"{{and (eq zone 'a') (ne region 'us-east-1')}}\"\n    error: zone a is only in us-east-1\n";
+    let bp = env.blueprint(
+        "defaults",
+        &[
+            ("blueprint.yaml", &manifest("defaults", params, rules)),
+            (
+                "template/a.txt.hbs",
+                "{{project_name}} {{store}} {{cache}} {{zone}}\n",
+            ),
+            ("tests/01.yaml", "answers:\n  project_name: demo\n"),
+        ],
+    );
+    let out = env
+        .pave()
+        .args(["blueprint", "lint", "--deny-warnings", &bp])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let msg = text(&out);
+    assert!(
+        msg.contains("warning: blueprint.yaml: parameter `cache`: the default `true` breaks rules[0] when store=files (cache needs store=memory); make the default a template over the earlier answers"),
+        "{msg}"
+    );
+    assert!(!msg.contains("parameter `zone`"), "{msg}");
+    assert!(msg.contains("0 error(s), 1 warning(s)"), "{msg}");
+
+    // The fix the warning names: a default over the earlier answer.
+    let fixed = params.replace(
+        "    default: true\n",
+        "    default: \"{{#if (eq store 'memory')}}true{{else}}false{{/if}}\"\n",
+    );
+    std::fs::write(
+        env.work().join("defaults/blueprint.yaml"),
+        manifest("defaults", &fixed, rules),
+    )
+    .unwrap();
+    env.pave()
+        .args(["blueprint", "lint", "--deny-warnings", &bp])
+        .assert()
+        .success();
+}
+
+#[test]
+fn templates_get_the_blueprint_name_and_version_and_lint_flags_the_version_written_out() {
+    let env = Env::new();
+    let rest = "next_steps: |\n  echo {{_blueprint}} {{_version}}\n";
+    let bp = env.blueprint(
+        "versioned",
+        &[
+            ("blueprint.yaml", &manifest("versioned", "", rest)),
+            (
+                "template/package.json.hbs",
+                "{\"name\": \"{{project_name}}\", \"version\": \"1.0.0\"}\n",
+            ),
+            ("template/NOTES.txt", "made with versioned\nversion 1.0.0\n"),
+            (
+                "template/README.md.hbs",
+                "from {{_blueprint}} {{_version}}\nnot 11.0.0 nor 1.0.0.1\n",
+            ),
+            ("tests/01.yaml", "answers:\n  project_name: demo\n"),
+        ],
+    );
+    let out = env
+        .pave()
+        .args(["blueprint", "lint", "--deny-warnings", &bp])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let msg = text(&out);
+    for expected in [
+        "warning: template/package.json.hbs:1:42: holds the blueprint's version 1.0.0 literally, which goes stale at the next release; write `{{_version}}` instead",
+        "warning: template/NOTES.txt:2:9: holds the blueprint's version 1.0.0 literally, which goes stale at the next release; rename the file to end in .hbs and write `{{_version}}` instead",
+        "0 error(s), 2 warning(s)",
+    ] {
+        assert!(msg.contains(expected), "missing {expected:?} in:\n{msg}");
+    }
+    assert!(!msg.contains("README.md"), "{msg}");
+
+    let out = env
+        .pave()
+        .args(["new", &bp, "out", "--set", "project_name=demo"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("echo versioned 1.0.0"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.work().join("out/README.md")).unwrap(),
+        "from versioned 1.0.0\nnot 11.0.0 nor 1.0.0.1\n"
+    );
+
+    // Answers are resolved before there is a blueprint version to give: a rule cannot read it.
+    let rules = "rules:\n  - when: \"{{eq _version '1.0.0'}}\"\n    error: old\n";
+    std::fs::write(
+        env.work().join("versioned/blueprint.yaml"),
+        manifest("versioned", "", rules),
+    )
+    .unwrap();
+    env.pave()
+        .args(["blueprint", "lint", &bp])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "`_version` is only known in templates, file paths, `files` rules and next_steps",
+        ));
+}

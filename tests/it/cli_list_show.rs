@@ -28,7 +28,7 @@ fn list_shows_every_builtin_blueprint_with_version_and_summary() {
             .lines()
             .find(|l| l.starts_with(name))
             .unwrap_or_else(|| panic!("{name} missing:\n{out}"));
-        assert!(line.contains("1.1.0"), "{line}");
+        assert!(line.contains("1.1.1"), "{line}");
     }
 }
 
@@ -82,7 +82,7 @@ fn show_lists_every_parameter_with_type_default_and_help() {
         .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(
-        out.starts_with("cloudfront-static-site 1.1.0  (builtin)\n"),
+        out.starts_with("cloudfront-static-site 1.1.1  (builtin)\n"),
         "{out}"
     );
     for param in [

@@ -71,11 +71,12 @@ fn every_builtin_blueprint_has_next_steps_and_lambda_url_installs_tools_before_t
             "{name}: {err}"
         );
         assert!(steps.contains("make deploy"), "{name}: {err}");
-        if name == "cloudfront-lambda-url" {
-            let tools = steps.find("make tools").expect("make tools");
-            let test = steps.find("make test").expect("make test");
-            assert!(tools < test, "{steps}");
-        }
+        // `make test lint` installs what it needs: no `make tools` step before it.
+        assert!(!steps.contains("make tools"), "{name}: {steps}");
+        assert!(
+            steps.find("make test lint") < steps.find("make deploy"),
+            "{name}: {steps}"
+        );
     }
 }
 
@@ -366,14 +367,12 @@ fn builtin_blueprints_share_one_deploy_switch_and_readmes_that_read_right() {
         assert!(!ci.contains("inputs.deploy"), "{name}: {ci}");
         assert!(readme.contains(wording), "{name}: {readme}");
     }
-    // The lambda-url README installs the tools (pytest among them) before testing.
+    // The lambda-url README tests first, with nothing to install by hand (pytest comes with
+    // `make test`).
     let (_, readme) = render("cloudfront-lambda-url", "url", &[]);
     let deploy = &readme[readme.find("## Deploy").expect("a Deploy section")..];
-    let tools = deploy.find("make tools").expect("make tools");
-    assert!(
-        tools < deploy.find("make test").expect("make test"),
-        "{deploy}"
-    );
+    assert!(!deploy.contains("make tools"), "{deploy}");
+    assert!(deploy.contains("make test lint"), "{deploy}");
     // The static-site diagram has no dangling arrow whatever the routing.
     for routing in ["spa", "static-index", "none"] {
         let dir = format!("site-{routing}");

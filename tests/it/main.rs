@@ -8,6 +8,7 @@
 mod support;
 
 mod author;
+mod builtin_answers;
 mod builtin_history;
 mod builtin_release;
 mod cli_list_show;

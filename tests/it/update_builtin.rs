@@ -1,7 +1,7 @@
 //! `pave update` on the built-in code path: the update table, one test per row, on a registry
 //! served the way the built-in one is ([`Frozen`]: the older release frozen in
 //! `history/<name>/<version>.txt`, the newest as its folder), with versions crafted to hit each
-//! row; and, through the binary, the rows that the embedded catalog's own 1.0.0 -> 1.1.0
+//! row; and, through the binary, the rows that the embedded catalog's own 1.0.0 -> newest
 //! exercises (a file the blueprint did not change kept, an edited file merged or conflicted, a
 //! deleted file staying deleted).
 
@@ -401,7 +401,7 @@ fn builtin_catalog_update_keeps_an_untouched_edit_merges_a_makefile_and_leaves_a
 
     let (code, json, all) = catalog_update(&env);
     assert_eq!(code, 0, "{all}");
-    assert_eq!(json["to"]["version"], "1.1.0", "{json}");
+    assert_eq!(json["to"]["version"], "1.1.1", "{json}");
     assert_eq!(class_in(&json, "template.yaml"), "kept");
     assert_eq!(
         std::fs::read_to_string(dir.join("template.yaml")).unwrap(),
@@ -423,7 +423,7 @@ fn builtin_catalog_update_keeps_an_untouched_edit_merges_a_makefile_and_leaves_a
     );
     assert!(!dir.join(".github/workflows/ci.yml").exists());
     let record = std::fs::read_to_string(dir.join(".pave.yaml")).unwrap();
-    assert!(record.contains("version: 1.1.0"), "{record}");
+    assert!(record.contains("version: 1.1.1"), "{record}");
 }
 
 #[test]
@@ -450,7 +450,7 @@ fn builtin_catalog_update_conflicts_on_a_makefile_line_both_sides_changed_and_ex
         "<<<<<<< project\n\t$(VENV)/bin/cfn-lint --format pretty template.yaml\n",
         "||||||| blueprint 1.0.0\n\t$(VENV)/bin/cfn-lint template.yaml\n",
         "\t$(VENV)/bin/cfn-lint --regions $(REGION) -- template.yaml\n",
-        ">>>>>>> blueprint 1.1.0\n",
+        ">>>>>>> blueprint 1.1.1\n",
     ] {
         assert!(after.contains(want), "{want:?} missing:\n{after}");
     }

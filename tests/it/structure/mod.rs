@@ -18,6 +18,9 @@
 //! - [`toggles`]: each blueprint's render-time toggles (static-site routing and domain,
 //!   edge-functions KeyValueStore, lambda-url permissions and origin access control, TLS on
 //!   custom domains).
+//! - [`truth`]: what a project says about itself: its own blueprint version, `make test` and
+//!   `make lint` alike in every blueprint, `pave update --set` to change an answer, and no
+//!   credential-like name holding a literal value.
 //! - [`breaks`]: each check reports a damaged copy of a real rendered example, so none of them
 //!   passes for want of looking.
 //!
@@ -32,6 +35,7 @@ mod rendering;
 mod sam;
 mod storage;
 mod toggles;
+mod truth;
 
 use crate::support::builtin;
 use cfn::{field, lit_str, path};

@@ -2,7 +2,7 @@
 
 CloudFront signs every origin request with SigV4 through its origin access control, so the
 Authorization header carries CloudFront's signature, not the user's token. Users send their
-token in the header named by USER_TOKEN_HEADER instead.
+token in the header named by USER_ID_HEADER_NAME instead.
 
 Routes:
   GET  /api/me     the caller's identity from the token (cached briefly per token at the edge)
@@ -28,7 +28,7 @@ ROUTES = {"/api/me": "GET", "/api/notes": "POST"}
 
 def _config():
     return {
-        "token_header": os.environ.get("USER_TOKEN_HEADER", "X-User-Token").lower(),
+        "token_header": os.environ.get("USER_ID_HEADER_NAME", "X-User-Token").lower(),
         "cache_ttl": max(0, int(os.environ.get("CACHE_TTL_SECONDS", "5"))),
         "signing_key": os.environ.get("TOKEN_SIGNING_KEY", ""),
     }

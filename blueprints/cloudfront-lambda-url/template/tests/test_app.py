@@ -3,7 +3,7 @@ import json
 import re
 
 import app
-from conftest import LOCAL_DEV_KEY, ROOT, TOKEN_HEADER, event, load_event, make_token
+from conftest import LOCAL_DEV_KEY, ROOT, ID_HEADER, event, load_event, make_token
 
 
 def call(ev):
@@ -16,7 +16,7 @@ def test_get_me_returns_the_caller_and_is_cacheable_per_token():
     assert status == 200
     assert body["sub"] == "user-123" and body["name"] == "Ada"
     assert headers["cache-control"] == "max-age=5"
-    assert headers["vary"] == TOKEN_HEADER.lower()
+    assert headers["vary"] == ID_HEADER.lower()
 
 
 def test_bearer_prefix_is_accepted():
@@ -28,7 +28,7 @@ def test_missing_token_is_401_and_not_cached():
     status, headers, body = call(event("GET", "/api/me"))
     assert status == 401
     assert headers["cache-control"] == "no-store"
-    assert TOKEN_HEADER.lower() in body["message"]
+    assert ID_HEADER.lower() in body["message"]
 
 
 def test_token_in_authorization_is_ignored():
@@ -82,7 +82,7 @@ def test_missing_signing_key_is_a_500(monkeypatch):
 
 def test_sample_events_carry_a_placeholder_token_and_work_once_signed(monkeypatch):
     monkeypatch.setenv("TOKEN_SIGNING_KEY", LOCAL_DEV_KEY)
-    header = TOKEN_HEADER.lower()
+    header = ID_HEADER.lower()
     token = make_token(key=LOCAL_DEV_KEY, sub="local-user", name="Local User")
     for name, expected in [("get-me.json", 200), ("post-note.json", 201)]:
         sample = load_event(name)
@@ -97,6 +97,6 @@ def test_sample_events_carry_a_placeholder_token_and_work_once_signed(monkeypatc
 
 def test_template_keys_the_cache_on_the_same_header():
     template = (ROOT / "template.yaml").read_text()
-    assert f'USER_TOKEN_HEADER: "{TOKEN_HEADER}"\n' in template
-    assert re.search(rf'HeaderBehavior: whitelist\n\s+Headers:\n\s+- "{re.escape(TOKEN_HEADER)}"\n', template)
-    assert TOKEN_HEADER.lower() != "authorization"
+    assert f'USER_ID_HEADER_NAME: "{ID_HEADER}"\n' in template
+    assert re.search(rf'HeaderBehavior: whitelist\n\s+Headers:\n\s+- "{re.escape(ID_HEADER)}"\n', template)
+    assert ID_HEADER.lower() != "authorization"
