@@ -1,7 +1,7 @@
 //! `pave blueprint lint`: static checks of a blueprint. Every template parses; every variable
 //! used in templates, paths and expressions is a declared parameter; every partial and helper
 //! exists; every parameter is used (warning); every default satisfies its own validation and,
-//! for every combination of the choices asked before it, the rules ([`defaults`]); no template
+//! for every combination of the choices asked before it, the rules (`defaults`); no template
 //! file spells out the blueprint's own version (warning); every example answer set is valid.
 //! Findings carry file and line.
 

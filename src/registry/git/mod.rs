@@ -586,7 +586,7 @@ impl GitSource {
     }
 
     /// After a miss the cache answered as it is: the cache and its age, when it may be behind
-    /// the registry ([`freshness::miss_is_stale`]).
+    /// the registry (`freshness::miss_is_stale`).
     pub fn stale(&self) -> Option<StaleCache> {
         let cache = self.cache_state();
         let age = match cache {
