@@ -266,6 +266,63 @@ fn compare_files(old: &Blueprint, new: &Blueprint, reasons: &mut Vec<Reason>) {
     }
 }
 
+/// Whether an item about `blueprint` can be marked addressed in `version`, given the versions
+/// of it the registry released: any of them, or the next one its author is about to publish,
+/// the newest release with its patch, minor or major number bumped (with or without a
+/// pre-release tag: `1.3.0-rc.1`). Anything else is refused with the versions that fit.
+pub fn check_addressed_in(
+    blueprint: &str,
+    version: &semver::Version,
+    released: &[semver::Version],
+) -> Result<(), String> {
+    if released.contains(version) {
+        return Ok(());
+    }
+    let next = next_versions(released);
+    let stable = semver::Version::new(version.major, version.minor, version.patch);
+    if next.contains(&stable) {
+        return Ok(());
+    }
+    if released.is_empty() {
+        return Err(format!(
+            "{blueprint} has no released version in this registry, so nothing can address it in {version} yet; publish it with `pave publish --addresses <id>`, which marks the item"
+        ));
+    }
+    let mut sorted = released.to_vec();
+    sorted.sort();
+    let list = |vs: &[semver::Version]| {
+        vs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Err(format!(
+        "{version} is not a version of {blueprint}: give a released one ({}) or the next to publish ({})",
+        list(&sorted),
+        list(&next)
+    ))
+}
+
+/// The versions the next publish of a blueprint can have: its newest release's next patch,
+/// minor and major, as `pave publish --bump` makes them (and the newest's own release when it
+/// is a pre-release: `2.0.0` after `2.0.0-rc.1`). None before a first release.
+fn next_versions(released: &[semver::Version]) -> Vec<semver::Version> {
+    let Some(newest) = released.iter().max() else {
+        return Vec::new();
+    };
+    let (major, minor, patch) = (newest.major, newest.minor, newest.patch);
+    let mut next = Vec::new();
+    if !newest.pre.is_empty() {
+        next.push(semver::Version::new(major, minor, patch));
+    }
+    for v in [Bump::Patch, Bump::Minor, Bump::Major].map(|b| b.apply(newest)) {
+        if !next.contains(&v) && !released.contains(&v) {
+            next.push(v);
+        }
+    }
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

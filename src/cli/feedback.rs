@@ -8,8 +8,9 @@ use super::args::{
     FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, print_json, source};
+use crate::author::bump::check_addressed_in;
 use crate::error::Classify;
-use crate::feedback::git::{Change, GitSink, check_addressed_in};
+use crate::feedback::git::{Change, GitSink};
 use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
 use crate::feedback::sink::{FeedbackSink, SinkError};

@@ -293,7 +293,6 @@ fn help_leaves_out_options_that_mean_nothing_to_the_command() {
     };
     for command in [
         &["blueprint", "lint"][..],
-        &["blueprint", "init"],
         &["blueprint", "test"],
         &["registry", "list"],
         &["registry", "remove"],
