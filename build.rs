@@ -10,6 +10,10 @@
 #[allow(dead_code, unreachable_pub)] // shared with the library, where these items are public
 mod write;
 
+#[path = "src/mode.rs"]
+#[allow(unreachable_pub)] // shared with the library, where it is public
+mod mode;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -137,7 +137,7 @@ pub enum AnswerError {
     #[error("missing answer(s) for {}:\n{}\n  fix: {}", .0.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "), .0.iter().map(|m| format!("  - {} ({}): {}", m.name, m.kind.as_str(), m.help)).collect::<Vec<_>>().join("\n"), .0.iter().map(|m| format!("--set {}={}", m.name, m.example)).collect::<Vec<_>>().join(" "))]
     Missing(Vec<Missing>),
     /// `--set` for parameters that are not used with the other answers.
-    #[error("{}", .0.iter().map(|n| format!("{} is only used when {}; remove `--set {}=...` or change the answers it depends on", n.name, n.condition, n.name)).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .0.iter().map(|n| format!("{} is only used when {}", n.name, n.condition)).collect::<Vec<_>>().join("\n"))]
     NotAsked(Vec<NotAsked>),
     /// The answers break the blueprint's rules.
     #[error("{}", .0.iter().map(RuleFailure::to_string).collect::<Vec<_>>().join("\n"))]
@@ -491,10 +491,15 @@ impl Classify for AnswerError {
                     .join(" "),
             ),
             AnswerError::Template(e) => e.hint(),
-            AnswerError::Invalid(_)
-            | AnswerError::Rules(_)
-            | AnswerError::NotAsked(_)
-            | AnswerError::Prompt(_) => None,
+            AnswerError::NotAsked(not_asked) => Some(format!(
+                "remove {} or change the answers it depends on",
+                not_asked
+                    .iter()
+                    .map(|n| format!("`--set {}=...`", n.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            AnswerError::Invalid(_) | AnswerError::Rules(_) | AnswerError::Prompt(_) => None,
         }
     }
 }
@@ -653,10 +658,14 @@ mod tests {
         let err = resolve(&manifest(), &engine(), &supplied, None).unwrap_err();
         assert!(matches!(err, AnswerError::NotAsked(_)), "{err}");
         assert!(err.is_usage());
-        assert!(
-            err.to_string()
-                .starts_with("web_acl_arn is only used when waf=existing;"),
+        assert_eq!(
+            err.to_string(),
+            "web_acl_arn is only used when waf=existing",
             "{err}"
+        );
+        assert_eq!(
+            err.hint().as_deref(),
+            Some("remove `--set web_acl_arn=...` or change the answers it depends on")
         );
         let used = set(&[
             ("project_name", "svc"),

@@ -38,6 +38,7 @@ pub mod error;
 pub mod feedback;
 pub mod generate;
 pub mod manifest;
+pub mod mode;
 pub mod names;
 pub mod plan;
 pub mod project;

@@ -31,6 +31,8 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::registry::git::GitError,
         crate::registry::git::PushError,
         crate::feedback::git::GitSinkError,
+        crate::feedback::route::RouteError,
+        crate::feedback::submit::SubmitError,
         crate::registry::cache::CacheError,
         crate::config::ConfigError,
         crate::blueprint::BlueprintError,

@@ -1,5 +1,5 @@
 //! `pave feedback submit | flush | status | list | show | report | accept | resolve | decline`:
-//! writing an item (from the project's `.pave.yaml`, the message from `-m` or an editor, an
+//! the shell of [`crate::feedback::submit`] and [`crate::feedback::route`]: writing an item (from the project's `.pave.yaml`, the message from `-m` or an editor, an
 //! optional masked diff), keeping it in the spool and sending it to the sink its registry
 //! names; and, for the platform team, reading the items of a registry's git sink (or a JSON
 //! Lines export of an http sink) and recording status changes on the git sink.
@@ -9,19 +9,14 @@ use super::args::{
 };
 use super::{Output, UsageError, print_json, source};
 use crate::author::bump::check_addressed_in;
-use crate::error::Classify;
 use crate::feedback::git::{Change, GitSink};
-use crate::feedback::http::{HttpOptions, HttpSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
-use crate::feedback::sink::{FeedbackSink, SinkError};
-use crate::feedback::spool::{self, FlushScope, Outcome, SentLog, Spool};
+use crate::feedback::route::{self, SinkOptions, Sinks};
+use crate::feedback::sink::FeedbackSink;
+use crate::feedback::spool::{self, FlushScope, Spool};
+use crate::feedback::submit::{self, Draft, Subject};
 use crate::feedback::{jsonl, redact, report};
-use crate::manifest::FeedbackConfig;
 use crate::project::{self, ProjectFile};
-use crate::registry::builtin;
-use crate::registry::url::looks_like_url;
-use crate::registry::{Registries, RegistryError};
-use crate::update::diff::{ProjectDiffOptions, project_diff_with};
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::collections::HashMap;
@@ -174,65 +169,35 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
         Some(m) => m.clone(),
         None => message_from_editor(kind, &about)?,
     };
-    item::check(args.rating, &message)?;
-
-    let mut masked = 0;
-    let mut diff = None;
-    let mut diff_truncated = false;
-    let mut skipped = Vec::new();
-    if args.include_diff
-        && let Some((_, dir)) = &about.record
-    {
-        let registries = source::registries(out)?;
-        let options = ProjectDiffOptions {
-            leave_out_secrets: true,
-        };
-        let project_diff = project_diff_with(&registries, dir, options)
-            .context("cannot compare the project with its blueprint for --include-diff")?;
-        let patch = project_diff.unified();
-        skipped = project_diff.left_out;
-        if !patch.is_empty() {
-            let safe = redact::mask_diff(&patch);
-            masked = safe.masked;
-            diff_truncated = safe.truncated;
-            diff = Some(safe.text);
-        }
-    }
-
-    let item = Item {
-        id: item::new_id()?,
+    let draft = Draft {
         kind,
         rating: args.rating,
-        message: message.trim_end().to_string(),
-        blueprint: about.blueprint,
-        version: about.version,
-        registry: Some(about.registry),
-        project: about.project,
+        message,
         author: if args.anonymous {
             None
         } else {
             Author::from_git_config()
         },
-        created: item::now_rfc3339(),
-        pave_version: crate::VERSION.to_string(),
-        diff,
-        diff_truncated,
-        status: Status::Open,
-        addressed_in: None,
-        history: Vec::new(),
+        diff_of: if args.include_diff {
+            about.record.as_ref().map(|(_, dir)| dir.clone())
+        } else {
+            None
+        },
+    };
+    let subject = Subject {
+        blueprint: about.blueprint,
+        version: about.version,
+        registry: about.registry,
+        project: about.project,
     };
     let state = spool::state_dir()?;
-    let spool = Spool::in_state(&state);
-    spool
-        .put(&item)
-        .context("cannot keep the feedback item in the spool")?;
-    let outcomes = flush_with(out, &spool, &state, FlushScope::Retryable)?;
-
-    let mine = outcomes.iter().find(|o| o.id == item.id);
-    let others_sent = outcomes
-        .iter()
-        .filter(|o| o.id != item.id && o.result.is_ok())
-        .count();
+    let submitted = submit::submit(subject, draft, &mut sinks(out), &state)?;
+    let item = &submitted.item;
+    let masked = submitted.masked;
+    let diff_truncated = item.diff_truncated;
+    let skipped = &submitted.left_out;
+    let mine = submitted.outcome();
+    let others_sent = submitted.others_sent();
     if args.json {
         print_json(&json!({
             "id": item.id,
@@ -290,7 +255,7 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
                 "error: feedback {} was not accepted: {}\n  it is kept in the spool ({}); fix the cause, then run `pave feedback flush`",
                 item.id,
                 e.reason(),
-                spool.dir().display()
+                Spool::in_state(&state).dir().display()
             );
             Ok(ExitCode::FAILURE)
         }
@@ -355,135 +320,23 @@ fn message_from_editor(kind: Kind, about: &About) -> Result<String> {
     Ok(message)
 }
 
-/// Where items about each registry go, resolved once per registry.
-struct Sinks<'a> {
-    out: &'a Output,
-    registries: Option<Registries>,
-    configs: HashMap<String, Result<FeedbackConfig, SinkError>>,
-}
-
-impl Sinks<'_> {
-    fn config(&mut self, location: &str) -> Result<FeedbackConfig, SinkError> {
-        if let Some(found) = self.configs.get(location) {
-            return found.clone();
-        }
-        let found = self.resolve(location);
-        self.configs.insert(location.to_string(), found.clone());
-        found
-    }
-
-    fn resolve(&mut self, location: &str) -> Result<FeedbackConfig, SinkError> {
-        if self.registries.is_none() {
-            self.registries = Some(
-                source::registries(self.out).map_err(|e| SinkError::Refused(format!("{e:#}")))?,
-            );
-        }
-        let Some(registries) = self.registries.as_ref() else {
-            return Err(SinkError::Refused("no registries".into()));
-        };
-        let config = registries.config();
-        let name = if location == builtin::NAME {
-            builtin::NAME.to_string()
-        } else {
-            config
-                .registries
-                .iter()
-                .find(|r| r.url == location || r.name == location)
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| location.to_string())
-        };
-        let user = config.feedback_override(&name).cloned();
-        if let Some(user) = &user {
-            let problems = user.problems();
-            if !problems.is_empty() {
-                return Err(SinkError::Refused(format!(
-                    "the `feedback: {name}:` of your config is not valid: {}",
-                    problems
-                        .into_iter()
-                        .map(|p| p.1)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )));
-            }
-        }
-        if let Some(user) = user {
-            return Ok(user);
-        }
-        let source = registries
-            .open(location)
-            .map_err(|e| SinkError::Unavailable(format!("{e:#}")))?;
-        source.feedback_sink().map_err(|e| {
-            let hint = e.hint().map(|h| format!(": {h}")).unwrap_or_default();
-            match &e {
-                // Offline, the sink may be on the server already: the next flush looks again.
-                RegistryError::Offline { .. } => SinkError::Unavailable(format!("{e}{hint}")),
-                RegistryError::NoFeedbackSink { .. } => SinkError::Refused(format!("{e}{hint}")),
-                _ => SinkError::Unavailable(e.to_string()),
-            }
-        })
-    }
-
-    fn sink_for(&mut self, item: &Item) -> Result<Box<dyn FeedbackSink>, SinkError> {
-        let location = item.registry.as_deref().unwrap_or(builtin::NAME);
-        let config = self.config(location)?;
-        match config.sink.as_str() {
-            "http" => {
-                let url = config.url.clone().unwrap_or_default();
-                let mut options = HttpOptions::new(&url);
-                if let Some(var) = &config.token_env {
-                    match std::env::var(var) {
-                        Ok(token) if !token.is_empty() => options.token = Some(token),
-                        _ => {
-                            return Err(SinkError::Refused(format!(
-                                "the feedback sink's token is read from ${var}, which is not set"
-                            )));
-                        }
-                    }
-                }
-                if let Some(secs) = std::env::var(TIMEOUT_ENV)
-                    .ok()
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .filter(|s| *s > 0.0)
-                {
-                    options.timeout = Duration::from_secs_f64(secs);
-                    options.connect_timeout = options.connect_timeout.min(options.timeout);
-                }
-                Ok(Box::new(HttpSink::new(options)))
-            }
-            "git" => {
-                let registries = self
-                    .registries
-                    .as_ref()
-                    .ok_or_else(|| SinkError::Refused("no registries".into()))?;
-                let sink = git_sink(registries, location, &config).map_err(SinkError::Refused)?;
-                Ok(Box::new(sink))
-            }
-            other => Err(SinkError::Refused(format!(
-                "feedback sink `{other}` is not one of: git, http"
-            ))),
-        }
-    }
-}
-
-fn flush_with(
-    out: &Output,
-    spool: &Spool,
-    state: &Path,
-    scope: FlushScope,
-) -> Result<Vec<Outcome>> {
-    let mut sinks = Sinks {
-        out,
-        registries: None,
-        configs: HashMap::new(),
-    };
-    let sent = SentLog::in_state(state);
-    Ok(spool.flush(scope, &sent, |item| sinks.sink_for(item))?)
+/// The sinks of the user's registries, opened when an item first needs them, with the
+/// token variables and `PAVE_FEEDBACK_TIMEOUT` read from the environment.
+fn sinks(out: &Output) -> Sinks<'_> {
+    let timeout = std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .map(Duration::from_secs_f64);
+    Sinks::new(
+        Box::new(move || source::registries(out)),
+        SinkOptions::from_process(timeout),
+    )
 }
 
 fn flush(out: &Output, json: bool) -> Result<ExitCode> {
     let state = spool::state_dir()?;
-    let spool = Spool::in_state(&state);
-    let outcomes = flush_with(out, &spool, &state, FlushScope::All)?;
+    let outcomes = submit::flush(&mut sinks(out), &state, FlushScope::All)?;
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     if json {
         let rows: Vec<_> = outcomes
@@ -572,168 +425,15 @@ fn read_items(from: &Path) -> Result<Vec<Item>> {
     Ok(jsonl::parse(&text, &from.display().to_string())?)
 }
 
-/// The git sink for the registry at `location` (a configured name or URL) that `config`
-/// (`sink: git`) names: the sink's own `url`, else the registry's repository.
-fn git_sink(
-    registries: &Registries,
-    location: &str,
-    config: &FeedbackConfig,
-) -> Result<GitSink, String> {
-    let configured = registries
-        .config()
-        .registries
-        .iter()
-        .find(|r| r.url == location || r.name == location)
-        .or_else(|| {
-            registries
-                .name_of_url(location)
-                .and_then(|n| registries.config().registry(n))
-        });
-    let (name, url) = match (&config.url, configured) {
-        (Some(url), found) => (
-            found.map_or_else(|| location.to_string(), |c| c.name.clone()),
-            url.clone(),
-        ),
-        (None, Some(c)) => (c.name.clone(), c.url.clone()),
-        (None, None) if looks_like_url(location) => (location.to_string(), location.to_string()),
-        (None, None) => {
-            return Err(format!(
-                "registry `{location}` is not a git repository, so its git feedback sink needs a `url:` naming one"
-            ));
-        }
-    };
-    Ok(GitSink::new(
-        registries.git(&name, &url),
-        config.branch.as_deref(),
-    ))
+/// The git sink the platform-team commands work on (see [`route::platform_sink`]) and the
+/// location of its registry.
+fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, String)> {
+    Ok(route::platform_sink(&source::registries(out)?, flag)?)
 }
 
-/// The feedback sink configuration of registry `name` at `location`: the user's override,
-/// else the registry's `registry.yaml` (fetched once more when its cache names none);
-/// [`RegistryError::NoFeedbackSink`] when neither names one.
-fn sink_config(
-    registries: &Registries,
-    name: &str,
-    location: &str,
-) -> Result<FeedbackConfig, RegistryError> {
-    if let Some(user) = registries.config().feedback_override(name) {
-        return Ok(user.clone());
-    }
-    registries.open(location)?.feedback_sink()
-}
-
-/// Whether `e` says that a registry names no feedback sink (with or without the cache's age).
-fn is_no_sink(e: &RegistryError) -> bool {
-    matches!(e.miss(), RegistryError::NoFeedbackSink { .. })
-}
-
-/// The git sink that registry `name` at `location` sends feedback to, or `None` when its
-/// feedback configuration names another sink or none.
-pub(crate) fn registry_git_sink(
-    registries: &Registries,
-    name: &str,
-    location: &str,
-) -> Result<Option<GitSink>> {
-    match sink_config(registries, name, location) {
-        Ok(c) if c.sink == "git" => Ok(Some(
-            git_sink(registries, location, &c).map_err(UsageError)?,
-        )),
-        Ok(_) => Ok(None),
-        Err(e) if is_no_sink(&e) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The git sink the platform-team commands work on: that of `--registry`, else of the only
-/// registry that has one.
+/// [`platform_registry`]'s sink.
 fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
     Ok(platform_registry(out, flag)?.0)
-}
-
-/// [`platform_sink`] and the location of the registry whose sink it is (`builtin` or a URL).
-fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, String)> {
-    let registries = source::registries(out)?;
-    let config = registries.config();
-    if let Some(wanted) = flag {
-        let (name, location) = if wanted == builtin::NAME {
-            (wanted.to_string(), wanted.to_string())
-        } else if let Some(r) = config.registry(wanted) {
-            (r.name.clone(), r.url.clone())
-        } else if looks_like_url(wanted) {
-            let name = registries.name_of_url(wanted).unwrap_or(wanted).to_string();
-            (name, wanted.to_string())
-        } else {
-            return Err(UsageError(format!(
-                "unknown registry `{wanted}`; give a configured one ({}) or a git URL",
-                config.names().join(", ")
-            ))
-            .into());
-        };
-        let c = sink_config(&registries, &name, &location)?;
-        if c.sink != "git" {
-            return Err(UsageError(format!(
-                "registry `{name}` sends feedback to a `{}` sink, not git; read an export of its items with --from FILE",
-                c.sink
-            ))
-            .into());
-        }
-        return Ok((
-            git_sink(&registries, &location, &c).map_err(UsageError)?,
-            location,
-        ));
-    }
-    let mut candidates: Vec<(String, String)> = vec![(builtin::NAME.into(), builtin::NAME.into())];
-    candidates.extend(
-        config
-            .registries
-            .iter()
-            .map(|r| (r.name.clone(), r.url.clone())),
-    );
-    let mut found = Vec::new();
-    let mut unreadable = Vec::new();
-    // Offline: the first registry whose cache names no sink, with every such cache's age.
-    let mut offline: Option<RegistryError> = None;
-    for (name, location) in candidates {
-        match sink_config(&registries, &name, &location) {
-            Ok(c) if c.sink == "git" => found.push((name, location, c)),
-            Ok(_) => {}
-            Err(RegistryError::Offline { miss, stale }) if is_no_sink(&miss) => {
-                match &mut offline {
-                    Some(RegistryError::Offline { stale: all, .. }) => all.extend(stale),
-                    _ => offline = Some(RegistryError::Offline { miss, stale }),
-                }
-            }
-            Err(e) if is_no_sink(&e) => {}
-            Err(e) => unreadable.push(format!("{name} ({})", crate::error::one_line(&e))),
-        }
-    }
-    let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
-    match found.as_slice() {
-        [(_, location, c)] => Ok((
-            git_sink(&registries, location, c).map_err(UsageError)?,
-            location.clone(),
-        )),
-        [] => {
-            let message = format!(
-                "no configured registry has a git feedback sink{}; give --registry NAME|URL, or --from FILE for an export",
-                if unreadable.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (could not read: {})", unreadable.join("; "))
-                }
-            );
-            // Offline, the caches' age and the way to fetch them come with it.
-            match offline {
-                Some(e) => Err(anyhow::Error::new(e).context(message)),
-                None => Err(UsageError(message).into()),
-            }
-        }
-        _ => Err(UsageError(format!(
-            "several registries have a git feedback sink: {}; choose one with --registry NAME",
-            names.join(", ")
-        ))
-        .into()),
-    }
 }
 
 /// The items `--from` names, or those of the git sink; and where they were read, for messages.

@@ -140,12 +140,13 @@ fn mark_addressed(
             name_or_url.to_string(),
         ),
     };
-    let sink = match super::feedback::registry_git_sink(registries, &name, &location) {
+    let sink = match crate::feedback::route::registry_git_sink(registries, &name, &location) {
         Ok(Some(sink)) => sink,
         Ok(None) => return Vec::new(),
         Err(e) => {
             eprintln!(
-                "warning: could not open the feedback sink of registry `{name}`: {e:#}\n  the publish succeeded; mark the items with `pave feedback resolve <id> --in {version}`"
+                "warning: could not open the feedback sink of registry `{name}`: {}\n  the publish succeeded; mark the items with `pave feedback resolve <id> --in {version}`",
+                crate::error::one_line(&e)
             );
             return Vec::new();
         }

@@ -18,7 +18,7 @@ pub(super) fn is_folder(spec: &str) -> bool {
 
 /// The registries of the user's config; git registries report to the terminal and prompt
 /// for credentials only on one.
-pub(crate) fn registries(out: &Output) -> Result<Registries> {
+pub(crate) fn registries(out: &Output) -> Result<Registries, config::ConfigError> {
     let config = Config::load(&config::config_path()?)?;
     let interactive = super::interactive();
     let prompter: Option<Arc<dyn CredentialPrompter>> = if interactive {

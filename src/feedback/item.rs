@@ -259,34 +259,14 @@ pub fn now_rfc3339() -> String {
     rfc3339(unix_millis(SystemTime::now()))
 }
 
-/// Milliseconds since 1970 as RFC 3339 in UTC. Written here rather than taken from a date
-/// crate: only this one formatting is needed, and it is the civil-from-days conversion.
+/// Milliseconds since 1970 as RFC 3339 in UTC, to the millisecond.
 pub fn rfc3339(millis: u64) -> String {
-    let secs = millis / 1000;
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60,
-        millis % 1000
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    // Beyond jiff's range (the year 9999) is no time pave writes; say the last one it can.
+    let ts = i64::try_from(millis)
+        .ok()
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .unwrap_or(jiff::Timestamp::MAX);
+    format!("{ts:.3}")
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! every item that was not confirmed yet and the ids a submitter sent; [`report`] aggregates
 //! items for the platform team (pure); [`jsonl`] reads a JSON Lines export of items;
 //! [`addressed`] finds, in a newer version's changelog, the items a project sent that it
-//! addresses.
+//! addresses; [`route`] picks the sink of each item and the platform team's git sink;
+//! [`submit`] writes an item (masking any diff), keeps it in the spool and flushes.
 
 pub mod addressed;
 pub mod git;
@@ -15,8 +16,10 @@ pub mod item;
 pub mod jsonl;
 pub mod redact;
 pub mod report;
+pub mod route;
 pub mod sink;
 pub mod spool;
+pub mod submit;
 
 pub use item::{Author, Item, Kind, Status, StatusChange};
 pub use sink::{FeedbackSink, Sent, SinkError};

@@ -73,7 +73,7 @@ pub(super) fn current(target: &Path, path: &str) -> Result<Option<Entry>, PlanEr
                 std::fs::read(&at).map_err(io_err(format!("cannot read {}", at.display())))?;
             Ok(Some(Entry::File {
                 data: data.into(),
-                executable: is_executable(&meta),
+                executable: crate::mode::is_executable(&meta),
             }))
         }
     }
@@ -90,7 +90,7 @@ pub(super) fn holds(at: &Path, expected: &Entry) -> io::Result<bool> {
         Entry::File { data, executable } => {
             meta.is_file()
                 && meta.len() == data.len() as u64
-                && is_executable(&meta) == *executable
+                && crate::mode::is_executable(&meta) == *executable
                 && std::fs::read(at)? == **data
         }
         Entry::Symlink { target } => {
@@ -106,18 +106,6 @@ pub(super) fn exists(at: &Path) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(e),
     }
-}
-
-/// The executable bit as pave reads it everywhere: any execute permission.
-#[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &std::fs::Metadata) -> bool {
-    false
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ pub struct WritePlan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     /// The target holds files and `--force` was not given.
-    #[error("{} is not empty; choose a new folder, or pass --force to write into it (files not in the blueprint are kept)", .0.display())]
+    #[error("{} is not empty", .0.display())]
     NotEmpty(PathBuf),
     /// The target is not a folder.
     #[error("{} exists and is not a folder", .0.display())]
@@ -421,7 +421,7 @@ impl Classify for PlanError {
     fn hint(&self) -> Option<String> {
         match self {
             PlanError::NotEmpty(_) => Some(String::from(
-                "choose a new folder, or pass --force to write into it",
+                "choose a new folder, or pass --force to write into it (files not in the blueprint are kept)",
             )),
             PlanError::Changed { .. } => Some(String::from(
                 "a file changed while pave was writing; nothing was changed, run the command again",

@@ -112,25 +112,14 @@ pub fn read_tree(dir: &Path) -> Result<FileTree, RegistryError> {
                 key,
                 Entry::File {
                     data: data.into(),
-                    executable: is_executable(&item),
+                    executable: item
+                        .metadata()
+                        .is_ok_and(|m| crate::mode::is_executable(&m)),
                 },
             );
         }
     }
     Ok(files)
-}
-
-#[cfg(unix)]
-fn is_executable(item: &walkdir::DirEntry) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    item.metadata()
-        .map(|m| m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &walkdir::DirEntry) -> bool {
-    false
 }
 
 /// Loads the blueprint in folder `dir`.

@@ -78,7 +78,7 @@ pub enum RegistryError {
     #[error(transparent)]
     Git(#[from] git::GitError),
     /// A blueprint name found in several configured registries of the same priority.
-    #[error("blueprint `{name}` is in several registries: {}; name the one you mean (e.g. `{}`), pass --registry, or give the registries an order (`pave registry add <name> <url> --priority N`: the higher wins)", .qualified.join(", "), .qualified.first().map(String::as_str).unwrap_or(""))]
+    #[error("blueprint `{name}` is in several registries: {}", .qualified.join(", "))]
     Ambiguous {
         /// The name asked for.
         name: String,
@@ -104,9 +104,7 @@ pub enum RegistryError {
         flag: String,
     },
     /// A blueprint folder given together with `--registry` (a usage error).
-    #[error(
-        "`{spec}` is a blueprint folder, which is read from disk, not from registry `{flag}`; drop --registry, or name a blueprint"
-    )]
+    #[error("`{spec}` is a blueprint folder, which is read from disk, not from registry `{flag}`")]
     FolderWithRegistry {
         /// The folder given.
         spec: String,
@@ -547,13 +545,16 @@ impl Classify for RegistryError {
                 "examples: cloudfront-http-api@1.2.0, @^1.2, @~1.2, @*",
             )),
             RegistryError::Ambiguous { qualified, .. } => Some(format!(
-                "name the one you mean (e.g. `{}`), or pass --registry",
+                "name the one you mean (e.g. `{}`), pass --registry, or give the registries an order (`pave registry add <name> <url> --priority N`: the higher wins)",
                 qualified.first().map(String::as_str).unwrap_or("")
             )),
             RegistryError::Unsearchable { found: Some(f), .. } => {
                 Some(format!("name the registry to skip this one: `{f}`"))
             }
             RegistryError::Unsearchable { cause, .. } => cause.hint(),
+            RegistryError::FolderWithRegistry { .. } => {
+                Some(String::from("drop --registry, or name a blueprint"))
+            }
             RegistryError::UnknownRegistry { name, .. } => Some(format!(
                 "add it with `pave registry add {name} <git-url>`, or pass a git URL"
             )),

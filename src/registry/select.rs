@@ -161,13 +161,13 @@ mod tests {
     #[test]
     fn equal_ranks_are_ambiguous_and_a_higher_rank_wins() {
         let name = "cloudfront-static-site";
-        let err = find(&two(), &[Rank::Configured(0), Rank::Configured(0)], name)
-            .unwrap_err()
-            .to_string();
+        let err = find(&two(), &[Rank::Configured(0), Rank::Configured(0)], name).unwrap_err();
+        let hint = crate::error::Classify::hint(&err).unwrap_or_default();
+        let err = err.to_string();
         assert!(
             err.contains("builtin/cloudfront-static-site, builtin/cloudfront-static-site")
-                && err.contains("--priority"),
-            "{err}"
+                && hint.contains("--priority"),
+            "{err} / {hint}"
         );
         let table = [
             ([Rank::Fallback, Rank::Configured(0)], 1),

@@ -97,7 +97,7 @@ pub fn read(dir: &Path, rendered: &FileTree) -> Result<FileTree, WalkError> {
             let meta = item.metadata().map_err(|e| io_err(e.into()))?;
             Entry::File {
                 data: std::fs::read(item.path()).map_err(io_err)?.into(),
-                executable: is_executable(&meta),
+                executable: crate::mode::is_executable(&meta),
             }
         } else {
             // Sockets, fifos and devices are no project files.
@@ -108,17 +108,6 @@ pub fn read(dir: &Path, rendered: &FileTree) -> Result<FileTree, WalkError> {
     let missing: Vec<&String> = rendered.keys().filter(|p| !tree.contains_key(*p)).collect();
     tree.extend(read_project(dir, missing)?);
     Ok(tree)
-}
-
-#[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_meta: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// git's ignore rules for the work tree holding the project, if any.

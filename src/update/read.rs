@@ -102,7 +102,7 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
             let data = std::fs::read(&at).map_err(io_err(&at))?;
             return Ok(Some(Entry::File {
                 data: data.into(),
-                executable: is_executable(&meta),
+                executable: crate::mode::is_executable(&meta),
             }));
         }
         if kind.is_symlink() {
@@ -121,15 +121,4 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
         }
     }
     Ok(None)
-}
-
-#[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &std::fs::Metadata) -> bool {
-    false
 }

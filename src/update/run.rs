@@ -66,9 +66,7 @@ pub enum UpdateError {
     #[error(transparent)]
     Yaml(#[from] crate::yaml::YamlError),
     /// The target is older than the recorded version.
-    #[error(
-        "{blueprint} {to} is older than {from}, the version this project records; pass --allow-downgrade to go back anyway"
-    )]
+    #[error("{blueprint} {to} is older than {from}, the version this project records")]
     Downgrade {
         /// The blueprint.
         blueprint: String,
@@ -88,7 +86,7 @@ pub enum UpdateError {
         stale: Vec<(String, String, String)>,
     },
     /// The git work tree has uncommitted changes in the project.
-    #[error("{} has uncommitted changes ({}); commit or stash them first, so the update's changes can be told apart from yours, or pass --allow-dirty", .dir.display(), summarize(.paths))]
+    #[error("{} has uncommitted changes ({}), which the update's changes could not be told apart from", .dir.display(), summarize(.paths))]
     Dirty {
         /// The project folder.
         dir: PathBuf,
@@ -144,7 +142,7 @@ impl Classify for UpdateError {
                 "pass --allow-downgrade, or --to a version not older than the recorded one",
             )),
             UpdateError::Dirty { .. } => Some(String::from(
-                "commit or stash your changes (git stash -u), or pass --allow-dirty",
+                "commit or stash your changes first (git stash -u), or pass --allow-dirty",
             )),
             _ => None,
         }

@@ -426,6 +426,62 @@ fn secrets_in_an_attached_diff_are_masked_and_the_submitter_told() {
     }
 }
 
+/// The library's submit masks the attached diff itself: what reaches the sink and what waits
+/// in the spool went through `redact`, whoever calls it.
+#[test]
+fn the_library_submit_masks_the_diff_it_attaches() {
+    use pave::feedback::route::{SinkOptions, Sinks};
+    use pave::feedback::submit::{Draft, Subject, submit};
+    let env = Env::new();
+    let server = HttpServer::start(vec![Answer::Status(201, "{}")]);
+    sink_at(&env, &server.url());
+    let dir = project(&env);
+    let template = dir.join("template.yaml");
+    let mut body = std::fs::read_to_string(&template).unwrap();
+    body.push_str("DbPassword=hunter2-hunter2\n");
+    std::fs::write(&template, body).unwrap();
+
+    let config = pave::config::Config::load(&env.path("home/pave.yaml")).unwrap();
+    let options = pave::registry::git::GitOptions {
+        cache_dir: env.path("cache"),
+        offline: false,
+        fetch_interval: Duration::from_secs(300),
+        auth: pave::registry::auth::AuthOptions::from_env(None),
+        reporter: std::sync::Arc::new(pave::registry::events::Silent),
+    };
+    let mut registries = Some(pave::registry::Registries::new(config, options));
+    let mut sinks = Sinks::new(
+        Box::new(move || Ok(registries.take().expect("opened once"))),
+        SinkOptions {
+            var: Box::new(|name| (name == "FB_TOKEN").then(|| TOKEN.to_string())),
+            timeout: Some(Duration::from_secs(2)),
+        },
+    );
+    let subject = Subject {
+        blueprint: Some("cloudfront-static-site".into()),
+        version: None,
+        registry: "builtin".into(),
+        project: Some("my-site".into()),
+    };
+    let draft = Draft {
+        kind: pave::feedback::Kind::Bug,
+        rating: None,
+        message: "a leak".into(),
+        author: None,
+        diff_of: Some(dir.clone()),
+    };
+    let submitted = submit(subject, draft, &mut sinks, &env.path("state")).unwrap();
+    assert_eq!(submitted.masked, 1);
+    let kept = submitted.item.diff.clone().unwrap();
+    assert!(kept.contains(MARKER) && !kept.contains("hunter2"), "{kept}");
+    let sent = server.requests()[0].json()["diff"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sent.contains(MARKER), "{sent}");
+    assert!(!sent.contains("hunter2"), "leaked: {sent}");
+}
+
 fn fixture_item(
     n: usize,
     blueprint: Option<&str>,

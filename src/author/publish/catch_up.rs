@@ -146,7 +146,7 @@ pub fn write_folder(
         let path = folder.join(rel);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
             && std::fs::read(&path).is_ok_and(|old| old == data.as_ref())
-            && is_executable(&path) == *executable
+            && std::fs::metadata(&path).is_ok_and(|m| crate::mode::is_executable(&m)) == *executable
         {
             continue;
         }
@@ -184,19 +184,6 @@ pub fn write_folder(
     }
     changed.sort();
     Ok(changed)
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
 }
 
 #[cfg(test)]

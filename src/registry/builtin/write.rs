@@ -129,21 +129,10 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, Item)>) -> io::Result<(
                 rel,
                 Item::File {
                     data,
-                    executable: is_executable(&meta),
+                    executable: crate::mode::is_executable(&meta),
                 },
             ));
         }
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &std::fs::Metadata) -> bool {
-    false
 }
