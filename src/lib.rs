@@ -20,6 +20,8 @@
 //! - [`plan`]: the write plan and its atomic application.
 //! - [`update`]: the per-file three-way decision of `update` (base, project, new render), and
 //!   the project diffs of `diff` and `feedback submit --include-diff`.
+//! - [`outdated`]: `pave outdated`: finding projects and one row each (versions, drift,
+//!   feedback a newer version addresses).
 //! - [`project`]: the `.pave.yaml` model.
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
@@ -40,6 +42,7 @@ pub mod generate;
 pub mod manifest;
 pub mod mode;
 pub mod names;
+pub mod outdated;
 pub mod plan;
 pub mod project;
 pub mod registry;

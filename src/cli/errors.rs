@@ -26,7 +26,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::update::run::UpdateError,
         crate::update::diff::DiffError,
         crate::update::project_tree::WalkError,
-        crate::update::outdated::FindError,
+        crate::outdated::FindError,
         crate::registry::RegistryError,
         crate::registry::git::GitError,
         crate::registry::git::PushError,

@@ -6,7 +6,7 @@
 
 use super::{Output, args::OutdatedArgs, print_json, source};
 use crate::feedback::spool::{self, SentLog};
-use crate::update::outdated::{Checker, Row, find_projects};
+use crate::outdated::{Checker, Row, find_projects};
 use anyhow::Result;
 use semver::Version;
 use std::path::PathBuf;

@@ -11,13 +11,11 @@
 //! - [`pristine`]: the project's record, the recorded version and its render (the base).
 //! - [`diff`]: `pave diff`: file-by-file unified diffs of the project against its pristine
 //!   render, or of the recorded version against a target one.
-//! - [`outdated`]: `pave outdated`: finding projects and one row each (versions, drift).
 //! - [`project_tree`]: which files on disk belong to a project (for `diff` and `outdated`).
 //! - [`run`]: the whole command as library calls: three trees, merge, plan, apply, git index.
 
 pub mod diff;
 pub mod merge;
-pub mod outdated;
 pub mod pristine;
 pub mod project_tree;
 pub mod read;

@@ -10,9 +10,6 @@
 //! parsed once (one engine per version). A project whose registry
 //! cannot be reached still gets its row, with the error in it; the run goes on.
 
-use super::diff::changed_paths;
-use super::pristine::{self, PristineError};
-use super::project_tree::{self, WalkError, is_skipped_dir};
 use crate::blueprint::FileTree;
 use crate::error::one_line;
 use crate::feedback::addressed::{self, Addressed};
@@ -21,6 +18,9 @@ use crate::manifest::{IndexEntry, Maturity};
 use crate::project::{self, ProjectFile};
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use crate::template::Engine;
+use crate::update::diff::changed_paths;
+use crate::update::pristine::{self, PristineError};
+use crate::update::project_tree::{self, WalkError, is_skipped_dir};
 use semver::Version;
 use serde::Serialize;
 use std::collections::HashMap;
