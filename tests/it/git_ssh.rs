@@ -255,11 +255,10 @@ fn a_missing_ssh_program_is_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let all = text(&out);
+    // git's own words, naming the program.
     assert!(
-        all.contains(&format!(
-            "cannot run the ssh program `{}`",
-            missing.display()
-        )) && all.contains("no such program"),
+        all.contains(&format!("cannot exec '{}'", missing.display()))
+            && all.contains("No such file or directory"),
         "{all}"
     );
 }

@@ -102,7 +102,7 @@ impl crate::error::Classify for PushError {
         match self {
             PushError::Auth { .. } => Some(format!(
                 "https: configure a git credential helper or set {} to a token allowed to push; ssh: load a key with write access into the ssh agent",
-                crate::registry::auth::TOKEN_ENV
+                super::TOKEN_ENV
             )),
             PushError::Git(e) => e.hint(),
             _ => None,
@@ -295,15 +295,6 @@ impl WriteSession<'_> {
                         url,
                         tried: failure.tried,
                         cause: failure.cause,
-                    }
-                } else if failure.stale {
-                    PushError::NonFastForward {
-                        url,
-                        refname: specs
-                            .iter()
-                            .filter_map(|s| s.split(':').nth(1))
-                            .collect::<Vec<_>>()
-                            .join(", "),
                     }
                 } else {
                     PushError::Failed {
