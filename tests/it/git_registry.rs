@@ -1182,3 +1182,98 @@ fn an_http_url_that_is_no_git_server_says_what_it_answered() {
     let list = env.pave().args(["registry", "list"]).output().unwrap();
     assert!(!text(&list).contains("acme"), "{}", text(&list));
 }
+
+/// Writes `<home>/.gitconfig`, the user's git configuration that pave's git runs read.
+fn gitconfig(env: &Env, text: &str) {
+    std::fs::write(env.path("home/.gitconfig"), text).unwrap();
+}
+
+#[test]
+fn an_extra_header_from_the_users_git_config_reaches_the_server() {
+    use crate::support::http_git::GitHttp;
+    let reg = demo_registry();
+    let server = GitHttp::requiring(&reg.base(), "x-registry-key", "k-123", "team");
+    let url = server.url("reg");
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "without the header: {}", text(&out));
+    gitconfig(&env, "[http]\n\textraHeader = X-Registry-Key: k-123\n");
+    add(&env, "acme", &url);
+    let out = ok(&env, &["show", "acme/demo", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "1.1.0", "{doc}");
+}
+
+#[test]
+fn an_instead_of_rewrite_from_the_users_git_config_is_followed() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let named = "https://git.example.invalid/team/reg.git";
+    gitconfig(
+        &env,
+        &format!("[url \"{}\"]\n\tinsteadOf = {named}\n", reg.file_url()),
+    );
+    add(&env, "acme", named);
+    let out = ok(&env, &["new", "acme/demo", "p", "--set", "project_name=p"]);
+    assert!(out.status.success());
+    // The URL the user gave is the one recorded.
+    let record = read(&env.work().join("p/.pave.yaml"));
+    assert!(record.contains(&format!("registry: {named}")), "{record}");
+}
+
+#[test]
+fn secrets_never_reach_a_command_line_of_git() {
+    use crate::support::http_git::GitHttp;
+    let reg = demo_registry();
+    let secret = "url-secret-7c1e";
+    let token = "env-token-52ab";
+    let server = GitHttp::start(&reg.base(), "me", secret);
+    let env = Env::new();
+    let trace = env.path("git-trace.log");
+    let url = server.url("reg").replace("http://", &format!("http://me:{secret}@"));
+    // GIT_TRACE makes every git process log the command lines it runs (its helpers too).
+    let out = env
+        .pave()
+        .env("GIT_TRACE", &trace)
+        .env("PAVE_GIT_TOKEN", token)
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let log = read(&trace);
+    assert!(log.contains("git-remote-http"), "{log}");
+    assert!(log.contains("PAVE_GIT_URL_PASSWORD"), "the helper ran: {log}");
+    for s in [secret, token] {
+        assert!(!log.contains(s), "{s} on a command line: {log}");
+        assert!(!text(&out).contains(s), "{}", text(&out));
+    }
+    // A token (no credentials in the URL) goes the same way.
+    let server = GitHttp::start(&reg.base(), "x-access-token", token);
+    std::fs::remove_file(&trace).unwrap();
+    let out = env
+        .pave()
+        .env("GIT_TRACE", &trace)
+        .env("PAVE_GIT_TOKEN", token)
+        .args(["registry", "add", "tok", &server.url("reg")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!read(&trace).contains(token));
+    for item in walkdir::WalkDir::new(env.path("home"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(env.path("cache")))
+        .flatten()
+        .filter(|i| i.file_type().is_file() && i.path() != trace)
+    {
+        let data = String::from_utf8_lossy(&std::fs::read(item.path()).unwrap()).into_owned();
+        assert!(
+            !data.contains(secret) && !data.contains(token),
+            "{} holds a secret",
+            item.path().display()
+        );
+    }
+}

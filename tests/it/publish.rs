@@ -493,6 +493,31 @@ fn a_token_over_http_with_basic_auth_publishes_and_never_shows() {
 }
 
 #[test]
+fn a_refusal_by_the_servers_hook_says_what_the_hook_said() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = served();
+    let hook = s.bare.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'Releases are frozen until Monday (ask #platform).' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    blueprint(&s.env, "team-api");
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains("pre-receive hook declined")
+            && all.contains("Releases are frozen until Monday (ask #platform)."),
+        "{all}"
+    );
+    assert_eq!(refs(&s.bare), before);
+}
+
+#[test]
 fn publishing_to_builtin_or_an_unknown_name_says_which_registries_can_take_it() {
     let env = Env::new();
     let out = env
