@@ -1,7 +1,7 @@
 //! The network side of a git registry, through the `git` program (as git's own users expect:
 //! its proxy, certificate, ssh, header, credential helper and `insteadOf` settings all apply):
 //! cloning into the cache ([`Endpoint::clone_into`]), fetching branches and tags into it
-//! ([`Endpoint::fetch`]) and pushing refs from it ([`Endpoint::push`]).
+//! ([`Endpoint::fetch`]) and pushing refs from it, atomically when asked ([`Endpoint::push`]).
 //!
 //! git is given the credential-free URL only. Credentials come from git's own mechanisms;
 //! pave adds one credential helper (a shell function reading the child's environment) that
@@ -70,8 +70,16 @@ pub(crate) struct Endpoint<'a> {
 pub struct PushStatus {
     /// The remote ref, e.g. `refs/tags/orders-api/v1.2.0`.
     pub reference: String,
-    /// `None` when the ref was updated; the server's reason when it was refused.
+    /// `None` when the ref was updated; the reason git gives when it was refused.
     pub rejected: Option<String>,
+}
+
+/// How a push went: each ref's status, and what the server said (its `remote:` lines, e.g.
+/// a hook's explanation; empty when it said nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Pushed {
+    pub statuses: Vec<PushStatus>,
+    pub server: String,
 }
 
 /// Why a push failed as a whole (a ref the server refused is in the `Ok` value instead).
@@ -81,6 +89,8 @@ pub(crate) struct PushFailure {
     pub cause: String,
     /// Whether the credentials were refused.
     pub auth: bool,
+    /// Whether an atomic push was asked of a server that cannot do one.
+    pub atomic_unsupported: bool,
     /// The credentials tried, by name.
     pub tried: Vec<String>,
 }
@@ -350,47 +360,47 @@ impl Endpoint<'_> {
             .map_err(|e| self.git_error("cannot pack refs", &e))
     }
 
-    /// Pushes `refspecs` (e.g. `refs/tags/x/v1.0.0:refs/tags/x/v1.0.0`) from `repo`, all or
-    /// nothing when there are several and the server supports atomic pushes. The server
-    /// accepts or refuses each ref: the result says, per ref, which (a refusal carries what
-    /// the server said); a push that fails as a whole is an error.
+    /// Pushes `refspecs` (e.g. `refs/tags/x/v1.0.0:refs/tags/x/v1.0.0`) from `repo`; with
+    /// `atomic`, all or nothing (`git push --atomic`). The server accepts or refuses each
+    /// ref: the result says, per ref, which (a refusal carries what the server said); a push
+    /// that fails as a whole is an error.
     pub(crate) fn push(
         &self,
         repo: &git2::Repository,
         refspecs: &[&str],
-    ) -> Result<Vec<PushStatus>, PushFailure> {
-        let mut atomic = refspecs.len() > 1;
-        loop {
-            let mut cmd = self.git(Some(repo.path()));
-            cmd.args(["push", "--porcelain", "--progress"]);
-            if atomic {
-                cmd.arg("--atomic");
-            }
-            cmd.args(["--", self.url.clean()]).args(refspecs);
-            let run = self
-                .run(cmd, TransferKind::Push)
-                .map_err(|e| PushFailure {
-                    cause: format!(
-                        "cannot run the `git` program ({e}); pushing to registry `{}` needs git: install it or put it on PATH",
-                        self.name
-                    ),
-                    auth: false,
-                    tried: Vec::new(),
-                })?;
-            let statuses = parse_porcelain(&run.stdout, &server_said(&run.messages));
-            if !statuses.is_empty() {
-                return Ok(statuses);
-            }
-            if atomic && run.cause().contains("does not support --atomic") {
-                atomic = false;
-                continue;
-            }
-            return Err(PushFailure {
-                cause: run.cause(),
-                auth: run.is_auth(),
-                tried: self.tried(),
+        atomic: bool,
+    ) -> Result<Pushed, PushFailure> {
+        let mut cmd = self.git(Some(repo.path()));
+        cmd.args(["push", "--porcelain", "--progress"]);
+        if atomic {
+            cmd.arg("--atomic");
+        }
+        cmd.args(["--", self.url.clean()]).args(refspecs);
+        let run = self
+            .run(cmd, TransferKind::Push)
+            .map_err(|e| PushFailure {
+                cause: format!(
+                    "cannot run the `git` program ({e}); pushing to registry `{}` needs git: install it or put it on PATH",
+                    self.name
+                ),
+                auth: false,
+                atomic_unsupported: false,
+                tried: Vec::new(),
+            })?;
+        let statuses = parse_porcelain(&run.stdout);
+        if !statuses.is_empty() {
+            return Ok(Pushed {
+                statuses,
+                server: server_said(&run.messages),
             });
         }
+        let cause = run.cause();
+        Err(PushFailure {
+            atomic_unsupported: atomic && cause.contains("does not support --atomic"),
+            auth: run.is_auth(),
+            tried: self.tried(),
+            cause,
+        })
     }
 }
 
@@ -417,8 +427,8 @@ fn server_said(messages: &[String]) -> String {
 }
 
 /// The refs of `git push --porcelain`'s output (`<flag>\t<from>:<to>\t<summary>`), each
-/// refused one with its reason and what the server said.
-fn parse_porcelain(stdout: &str, server: &str) -> Vec<PushStatus> {
+/// refused one with its reason.
+fn parse_porcelain(stdout: &str) -> Vec<PushStatus> {
     let mut statuses = Vec::new();
     for line in stdout.lines() {
         let mut parts = line.splitn(3, '\t');
@@ -433,14 +443,9 @@ fn parse_porcelain(stdout: &str, server: &str) -> Vec<PushStatus> {
         };
         let rejected = (flag == "!").then(|| {
             let summary = summary.unwrap_or_default();
-            let reason = match (summary.find('('), summary.rfind(')')) {
-                (Some(open), Some(close)) if open < close => &summary[open + 1..close],
-                _ => summary,
-            };
-            if server.is_empty() {
-                reason.to_string()
-            } else {
-                format!("{reason}; the server said: {server}")
+            match (summary.find('('), summary.rfind(')')) {
+                (Some(open), Some(close)) if open < close => summary[open + 1..close].to_string(),
+                _ => summary.to_string(),
             }
         });
         statuses.push(PushStatus {
@@ -544,8 +549,10 @@ mod tests {
                     "refs/heads/main:refs/heads/main",
                     "refs/tags/x/v1.0.0:refs/tags/x/v1.0.0",
                 ],
+                true,
             )
-            .unwrap();
+            .unwrap()
+            .statuses;
         assert_eq!(statuses.len(), 2, "{statuses:?}");
         assert!(
             statuses.iter().all(|s| s.rejected.is_none()),
@@ -570,14 +577,16 @@ mod tests {
     #[test]
     fn reads_porcelain_and_progress() {
         let out = "To /srv/reg.git\n \trefs/pave-push/1/0:refs/heads/main\t1a..2b\n!\trefs/pave-push/1/1:refs/tags/a/v1.0.0\t[remote rejected] (pre-receive hook declined)\nDone\n";
-        let statuses = parse_porcelain(out, "no releases on Fridays");
+        let statuses = parse_porcelain(out);
         assert_eq!(statuses.len(), 2);
         assert_eq!(statuses[0].reference, "refs/heads/main");
         assert_eq!(statuses[0].rejected, None);
         assert_eq!(
             statuses[1].rejected.as_deref(),
-            Some("pre-receive hook declined; the server said: no releases on Fridays")
+            Some("pre-receive hook declined")
         );
+        let said = ["remote: no releases", "remote: on Fridays", "To x"].map(String::from);
+        assert_eq!(server_said(&said), "no releases / on Fridays");
         let p = parse_progress("Receiving objects:  45% (9/20), 1.20 KiB | 1 MiB/s").unwrap();
         assert_eq!((p.received_objects, p.total_objects), (9, 20));
         assert!(is_progress("Resolving deltas: 100% (3/3), done."));
