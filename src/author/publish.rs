@@ -734,19 +734,18 @@ fn attempt(
         };
     }
     outcome.commit = Some(commit.to_string());
-    if let Some(tag_update) = tag_update {
-        if let Err(e) = session.push(std::slice::from_ref(&tag_update)) {
-            // A `pave release` running beside this publish may have tagged the commit first.
-            if !tagged_remotely(session, &tag, commit) {
-                return Err(PublishError::Untagged(Box::new(Untagged {
-                    name,
-                    version,
-                    branch: outcome.branch,
-                    commit: commit.to_string(),
-                    cause: e.to_string(),
-                })));
-            }
-        }
+    if let Some(tag_update) = tag_update
+        && let Err(e) = session.push(std::slice::from_ref(&tag_update))
+        // A `pave release` running beside this publish may have tagged the commit first.
+        && !tagged_remotely(session, &tag, commit)
+    {
+        return Err(PublishError::Untagged(Box::new(Untagged {
+            name,
+            version,
+            branch: outcome.branch,
+            commit: commit.to_string(),
+            cause: e.to_string(),
+        })));
     }
     Ok(Attempt {
         outcome,

@@ -1200,7 +1200,12 @@ fn an_extra_header_from_the_users_git_config_reaches_the_server() {
         .args(["registry", "add", "acme", &url])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "without the header: {}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "without the header: {}",
+        text(&out)
+    );
     gitconfig(&env, "[http]\n\textraHeader = X-Registry-Key: k-123\n");
     add(&env, "acme", &url);
     let out = ok(&env, &["show", "acme/demo", "--json"]);
@@ -1234,7 +1239,9 @@ fn secrets_never_reach_a_command_line_of_git() {
     let server = GitHttp::start(&reg.base(), "me", secret);
     let env = Env::new();
     let trace = env.path("git-trace.log");
-    let url = server.url("reg").replace("http://", &format!("http://me:{secret}@"));
+    let url = server
+        .url("reg")
+        .replace("http://", &format!("http://me:{secret}@"));
     // GIT_TRACE makes every git process log the command lines it runs (its helpers too).
     let out = env
         .pave()
@@ -1246,7 +1253,10 @@ fn secrets_never_reach_a_command_line_of_git() {
     assert!(out.status.success(), "{}", text(&out));
     let log = read(&trace);
     assert!(log.contains("git-remote-http"), "{log}");
-    assert!(log.contains("PAVE_GIT_URL_PASSWORD"), "the helper ran: {log}");
+    assert!(
+        log.contains("PAVE_GIT_URL_PASSWORD"),
+        "the helper ran: {log}"
+    );
     for s in [secret, token] {
         assert!(!log.contains(s), "{s} on a command line: {log}");
         assert!(!text(&out).contains(s), "{}", text(&out));

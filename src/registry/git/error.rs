@@ -22,7 +22,9 @@ pub enum GitError {
         cause: String,
     },
     /// The `git` program, which every transfer runs, could not be started.
-    #[error("registry `{registry}` ({url}) needs the `git` program, which could not be run ({cause}); install git or put it on PATH (the built-in registry needs no git)")]
+    #[error(
+        "registry `{registry}` ({url}) needs the `git` program, which could not be run ({cause}); install git or put it on PATH (the built-in registry needs no git)"
+    )]
     NoGit {
         /// The registry's name.
         registry: String,

@@ -107,11 +107,11 @@ impl Run {
     fn cause(&self) -> String {
         let mut lines: Vec<&str> = Vec::new();
         for line in self.messages.iter().map(|l| l.trim()).filter(|l| {
-                !l.is_empty()
-                    && !l.starts_with("hint:")
-                    && !l.starts_with("Cloning into ")
-                    && !l.starts_with("Please make sure you have the correct access rights")
-                    && *l != "and the repository exists."
+            !l.is_empty()
+                && !l.starts_with("hint:")
+                && !l.starts_with("Cloning into ")
+                && !l.starts_with("Please make sure you have the correct access rights")
+                && *l != "and the repository exists."
         }) {
             if !lines.contains(&line) {
                 lines.push(line);
@@ -323,14 +323,18 @@ impl Endpoint<'_> {
         if !run.success {
             return Err(self.failure(&run));
         }
-        let repo =
-            git2::Repository::open_bare(dir).map_err(|e| self.git_error("cannot open the clone", &e))?;
+        let repo = git2::Repository::open_bare(dir)
+            .map_err(|e| self.git_error("cannot open the clone", &e))?;
         self.settle(&repo)
     }
 
     /// Downloads branches and tags into `repo` (pruning what the server deleted); HEAD stays
     /// on its branch while that branch exists.
-    pub(crate) fn fetch(&self, repo: &git2::Repository, kind: TransferKind) -> Result<(), GitError> {
+    pub(crate) fn fetch(
+        &self,
+        repo: &git2::Repository,
+        kind: TransferKind,
+    ) -> Result<(), GitError> {
         let mut cmd = self.git(Some(repo.path()));
         cmd.args([
             "fetch",
