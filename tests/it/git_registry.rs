@@ -1287,3 +1287,30 @@ fn secrets_never_reach_a_command_line_of_git() {
         );
     }
 }
+
+#[test]
+fn without_the_git_program_a_git_registry_says_so_and_builtin_still_works() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let empty = env.path("no-git-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = env
+        .pave()
+        .env("PATH", &empty)
+        .args(["registry", "add", "acme", &reg.file_url()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("registry `acme`") && said.contains("needs the `git` program"),
+        "{said}"
+    );
+    let out = env
+        .pave()
+        .env("PATH", &empty)
+        .args(["list", "--registry", "builtin"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}

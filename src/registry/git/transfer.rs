@@ -579,6 +579,25 @@ mod tests {
     }
 
     #[test]
+    fn lines_of_git_lose_every_credential() {
+        let url = RemoteUrl::parse("https://me:url-secret@git.example/reg.git");
+        let endpoint = Endpoint {
+            name: "t",
+            url: &url,
+            interactive: false,
+            reporter: &Silent,
+        };
+        let line = endpoint.clean_line(
+            "fatal: unable to access 'https://bot:rewritten-secret@mirror.example/reg.git/': url-secret",
+        );
+        assert!(
+            !line.contains("rewritten-secret") && !line.contains("url-secret"),
+            "{line}"
+        );
+        assert!(line.contains("'https://mirror.example/reg.git/'"), "{line}");
+    }
+
+    #[test]
     fn reads_porcelain_and_progress() {
         let out = "To /srv/reg.git\n \trefs/pave-push/1/0:refs/heads/main\t1a..2b\n!\trefs/pave-push/1/1:refs/tags/a/v1.0.0\t[remote rejected] (pre-receive hook declined)\nDone\n";
         let statuses = parse_porcelain(out);
