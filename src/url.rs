@@ -90,7 +90,7 @@ impl RemoteUrl {
         }
     }
 
-    /// The URL without credentials: what is shown, stored, recorded and handed to libgit2.
+    /// The URL without credentials: what is shown, stored, recorded and handed to git.
     pub fn clean(&self) -> &str {
         &self.clean
     }
@@ -128,7 +128,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// Replaces every occurrence of `url`'s secrets in `text`, for messages that come from
-/// elsewhere (libgit2, a server) and might quote the URL they were given.
+/// elsewhere (git, a server) and might quote the URL they were given.
 pub fn scrub(text: &str, url: &RemoteUrl) -> String {
     let mut out = text.to_string();
     for secret in [url.password.as_deref(), url.username.as_deref()]

@@ -689,13 +689,40 @@ fn attempt(
     let commit = write::commit(repo, tip.as_ref(), tree, &who, &message)
         .map_err(|e| git("cannot make the commit", e))?;
     // The branch is the one point where racing publishers are ordered: the server moves it
-    // only from the tip this commit was built on. A git push of several refs is not atomic
-    // (each ref is taken or refused on its own), so the tag follows in a second push, once the
-    // commit is on the branch and the version is this publisher's.
+    // only from the tip this commit was built on. Branch and tag go in one atomic push (both
+    // or neither); a server that cannot push atomically takes each ref on its own, so there
+    // the tag follows in a second push, once the commit is on the branch and the version is
+    // this publisher's.
     let branch_update = RefUpdate {
         name: outcome.branch.clone(),
         target: Some(commit),
     };
+    let mut tag_update = None;
+    if !request.review {
+        let tag_obj = write::tag(repo, &tag, commit, &who, &message)
+            .map_err(|e| git("cannot make the tag", e))?;
+        let update = RefUpdate {
+            name: format!("refs/tags/{tag}"),
+            target: Some(tag_obj),
+        };
+        match session.push_atomic(&[branch_update.clone(), update.clone()]) {
+            Ok(()) => {
+                outcome.commit = Some(commit.to_string());
+                return Ok(Attempt {
+                    outcome,
+                    tree: published,
+                });
+            }
+            Err(PushError::AtomicUnsupported { .. }) => tag_update = Some(update),
+            Err(e) if e.is_stale() && !last => {
+                return Ok(Attempt {
+                    outcome,
+                    tree: published,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     if let Err(e) = session.push(std::slice::from_ref(&branch_update)) {
         return if e.is_stale() && !last && !request.review {
             Ok(Attempt {
@@ -707,25 +734,18 @@ fn attempt(
         };
     }
     outcome.commit = Some(commit.to_string());
-    if !request.review {
-        let tag_obj = write::tag(repo, &tag, commit, &who, &message)
-            .map_err(|e| git("cannot make the tag", e))?;
-        let tag_update = RefUpdate {
-            name: format!("refs/tags/{tag}"),
-            target: Some(tag_obj),
-        };
-        if let Err(e) = session.push(std::slice::from_ref(&tag_update)) {
-            // A `pave release` running beside this publish may have tagged the commit first.
-            if !tagged_remotely(session, &tag, commit) {
-                return Err(PublishError::Untagged(Box::new(Untagged {
-                    name,
-                    version,
-                    branch: outcome.branch,
-                    commit: commit.to_string(),
-                    cause: e.to_string(),
-                })));
-            }
-        }
+    if let Some(tag_update) = tag_update
+        && let Err(e) = session.push(std::slice::from_ref(&tag_update))
+        // A `pave release` running beside this publish may have tagged the commit first.
+        && !tagged_remotely(session, &tag, commit)
+    {
+        return Err(PublishError::Untagged(Box::new(Untagged {
+            name,
+            version,
+            branch: outcome.branch,
+            commit: commit.to_string(),
+            cause: e.to_string(),
+        })));
     }
     Ok(Attempt {
         outcome,

@@ -14,7 +14,6 @@ macro_rules! say {
 mod args;
 mod blueprint;
 mod complete;
-mod credentials;
 mod deprecate;
 mod diff;
 mod errors;

@@ -1,5 +1,6 @@
 //! How the command line shows what git registries report: an indicatif progress bar on stderr
-//! for clones and fetches (only on a terminal and without `--quiet`), and notices as lines on
+//! for clones, fetches and pushes, from git's progress (only on a terminal and without
+//! `--quiet`), and notices as lines on
 //! stderr (waiting for another process, going on with an old cache).
 
 pub(crate) use crate::registry::events::human_duration;
@@ -42,20 +43,25 @@ impl Reporter for TerminalReporter {
             TransferKind::Fetch => "fetching",
             TransferKind::Push => "pushing to",
         };
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        // Hidden until git reports progress: before that git may be asking for credentials
+        // on the terminal, and a spinner would draw over its prompt.
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
             "{spinner} {msg} {wide_bar} {pos}/{len} objects, {binary_bytes}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         bar.set_message(format!("{verb} {registry} ({url})"));
-        bar.enable_steady_tick(Duration::from_millis(120));
         self.with_bar(|slot| *slot = Some(bar));
     }
 
     fn transfer_progress(&self, _registry: &str, progress: &TransferProgress) {
         self.with_bar(|slot| {
             if let Some(bar) = slot {
+                if bar.is_hidden() {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                }
                 bar.set_length(progress.total_objects as u64);
                 bar.set_position(progress.received_objects as u64);
             }

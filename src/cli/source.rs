@@ -1,11 +1,10 @@
 //! The terminal's side of the registries: builds [`Registries`] from the user's config with a
-//! terminal reporter (progress bars, notices on stderr) and a credential prompter (only on a
-//! terminal), and the thin calls commands use to turn a blueprint argument into a blueprint.
+//! terminal reporter (progress bars, notices on stderr), letting git prompt for credentials only
+//! on a terminal, and the thin calls commands use to turn a blueprint argument into a blueprint.
 //! What a name means is decided in `registry::registries`.
 
-use super::{Output, credentials::TerminalCredentials, progress::TerminalReporter};
+use super::{Output, progress::TerminalReporter};
 use crate::config::{self, Config};
-use crate::registry::auth::{AuthOptions, CredentialPrompter};
 use crate::registry::git::GitOptions;
 use crate::registry::{Loaded, Registries, Resolved, registries::is_explicit_folder};
 use anyhow::{Context, Result};
@@ -16,21 +15,15 @@ pub(super) fn is_folder(spec: &str) -> bool {
     is_explicit_folder(spec)
 }
 
-/// The registries of the user's config; git registries report to the terminal and prompt
-/// for credentials only on one.
+/// The registries of the user's config; git registries report to the terminal, and git may
+/// prompt for credentials only on one.
 pub(crate) fn registries(out: &Output) -> Result<Registries, config::ConfigError> {
     let config = Config::load(&config::config_path()?)?;
-    let interactive = super::interactive();
-    let prompter: Option<Arc<dyn CredentialPrompter>> = if interactive {
-        Some(Arc::new(TerminalCredentials))
-    } else {
-        None
-    };
     let options = GitOptions {
         cache_dir: config::cache_dir()?,
         offline: out.offline,
         fetch_interval: config.fetch_interval(),
-        auth: AuthOptions::from_env(prompter),
+        interactive: super::interactive(),
         reporter: Arc::new(TerminalReporter::new(out.quiet)),
     };
     Ok(Registries::new(config, options))

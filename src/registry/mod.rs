@@ -1,13 +1,12 @@
 //! Where blueprints come from. [`BlueprintSource`] is the seam: the built-in registry embedded
 //! in the binary ([`builtin`]), a blueprint folder on disk ([`local`]), and git registries
-//! ([`git`], with its [`cache`], [`auth`] and [`url`] handling). A source lists its index and
+//! ([`git`], with its [`cache`] and [`url`] handling). A source lists its index and
 //! versions and loads a blueprint at a version. [`Registries`] is the one place that knows
 //! which registries exist (builtin and the configured ones) and turns a command's blueprint
 //! argument or a project's recorded registry into a source; [`select`] finds a blueprint among
 //! several sources (configured ones shadow builtin, priorities order them) and [`integrity`]
 //! checks a project's recorded commit against its tag.
 
-pub mod auth;
 pub mod builtin;
 pub mod cache;
 pub mod events;

@@ -271,7 +271,6 @@ fn transfer_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::auth::AuthOptions;
     use crate::registry::events::{Reporter, Silent};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
@@ -289,7 +288,7 @@ mod tests {
             cache_dir: cache.to_path_buf(),
             offline: true,
             fetch_interval: Duration::from_secs(300),
-            auth: AuthOptions::from_env(None),
+            interactive: false,
             reporter,
         }
     }

@@ -446,7 +446,7 @@ fn the_library_submit_masks_the_diff_it_attaches() {
         cache_dir: env.path("cache"),
         offline: false,
         fetch_interval: Duration::from_secs(300),
-        auth: pave::registry::auth::AuthOptions::from_env(None),
+        interactive: false,
         reporter: std::sync::Arc::new(pave::registry::events::Silent),
     };
     let mut registries = Some(pave::registry::Registries::new(config, options));

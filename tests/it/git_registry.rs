@@ -586,8 +586,9 @@ fn a_token_in_a_url_never_shows_up() {
         read(&env.work().join("q/.pave.yaml")).contains(&format!("registry: {}", reg.file_url()))
     );
 
-    // A server that asks for credentials: each is tried once, the failure says what was tried,
-    // and neither the URL's token nor $PAVE_GIT_TOKEN shows.
+    // A server that asks for credentials: the URL's are the ones meant (git's helpers and
+    // $PAVE_GIT_TOKEN are not asked), tried once; the failure says what was tried, and neither
+    // the URL's token nor $PAVE_GIT_TOKEN shows.
     let server = RefusingServer::start(50);
     let url = server.url_with(&format!("user:{secret}@"));
     let out = env
@@ -600,20 +601,14 @@ fn a_token_in_a_url_never_shows_up() {
     let all = text(&out);
     assert!(
         all.contains("authentication to http://127.0.0.1:")
-            && all.contains("the credentials in the URL")
-            && all.contains("$PAVE_GIT_TOKEN")
-            && all.contains("git credential helper"),
+            && all.contains("tried: the credentials in the URL;")
+            && all.contains("Authentication failed"),
         "{all}"
     );
     assert!(!all.contains("secret-env-token"), "{all}");
     outputs.push(all);
     let sent = server.authorizations.lock().unwrap().clone();
-    assert_eq!(
-        sent.len(),
-        2,
-        "URL credentials and the token, once each: {sent:?}"
-    );
-    assert_ne!(sent[0], sent[1]);
+    assert_eq!(sent.len(), 1, "the URL's credentials, once: {sent:?}");
 
     for output in &outputs {
         assert!(!output.contains(secret), "{output}");
@@ -1159,14 +1154,14 @@ fn an_http_url_that_is_no_git_server_says_what_it_answered() {
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         text(&out)
     };
-    // A web server answering 200 with a page: not smart HTTP.
-    let page = HttpServer::start(vec![Answer::Status(200, "<html>hello</html>")]);
+    // A web server answering 200 with a page: not a git server, in git's words.
+    let page = HttpServer::start(vec![Answer::Status(
+        200,
+        "<!doctype html>\n<html>\n<body>hello</body>\n</html>\n",
+    )]);
     let url = format!("{}/team/reg.git", page.url());
     let said = try_add(&url);
-    assert!(
-        said.contains("is not a git repository served over smart HTTP"),
-        "{said}"
-    );
+    assert!(said.contains("is this a git repository?"), "{said}");
     assert!(said.contains("was not added"), "{said}");
     let asked = page.requests();
     assert!(
@@ -1175,11 +1170,10 @@ fn an_http_url_that_is_no_git_server_says_what_it_answered() {
             .ends_with("/team/reg.git/info/refs?service=git-upload-pack"),
         "{asked:?}"
     );
-    // A missing repository: the status and the first line the server said.
+    // A missing repository, in git's words.
     let missing = HttpServer::start(vec![Answer::Status(404, "no such repository")]);
     let said = try_add(&format!("{}/nope.git", missing.url()));
-    assert!(said.contains("404"), "{said}");
-    assert!(said.contains("no such repository"), "{said}");
+    assert!(said.contains("nope.git/' not found"), "{said}");
     // Nobody listening.
     let port = HttpServer::closed_port();
     let url = format!("http://127.0.0.1:{port}/reg.git");
@@ -1187,4 +1181,136 @@ fn an_http_url_that_is_no_git_server_says_what_it_answered() {
     assert!(said.contains("cannot reach"), "{said}");
     let list = env.pave().args(["registry", "list"]).output().unwrap();
     assert!(!text(&list).contains("acme"), "{}", text(&list));
+}
+
+/// Writes `<home>/.gitconfig`, the user's git configuration that pave's git runs read.
+fn gitconfig(env: &Env, text: &str) {
+    std::fs::write(env.path("home/.gitconfig"), text).unwrap();
+}
+
+#[test]
+fn an_extra_header_from_the_users_git_config_reaches_the_server() {
+    use crate::support::http_git::GitHttp;
+    let reg = demo_registry();
+    let server = GitHttp::requiring(&reg.base(), "x-registry-key", "k-123", "team");
+    let url = server.url("reg");
+    let env = Env::new();
+    let out = env
+        .pave()
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "without the header: {}",
+        text(&out)
+    );
+    gitconfig(&env, "[http]\n\textraHeader = X-Registry-Key: k-123\n");
+    add(&env, "acme", &url);
+    let out = ok(&env, &["show", "acme/demo", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], "1.1.0", "{doc}");
+}
+
+#[test]
+fn an_instead_of_rewrite_from_the_users_git_config_is_followed() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let named = "https://git.example.invalid/team/reg.git";
+    gitconfig(
+        &env,
+        &format!("[url \"{}\"]\n\tinsteadOf = {named}\n", reg.file_url()),
+    );
+    add(&env, "acme", named);
+    let out = ok(&env, &["new", "acme/demo", "p", "--set", "project_name=p"]);
+    assert!(out.status.success());
+    // The URL the user gave is the one recorded.
+    let record = read(&env.work().join("p/.pave.yaml"));
+    assert!(record.contains(&format!("registry: {named}")), "{record}");
+}
+
+#[test]
+fn secrets_never_reach_a_command_line_of_git() {
+    use crate::support::http_git::GitHttp;
+    let reg = demo_registry();
+    let secret = "url-secret-7c1e";
+    let token = "env-token-52ab";
+    let server = GitHttp::start(&reg.base(), "me", secret);
+    let env = Env::new();
+    let trace = env.path("git-trace.log");
+    let url = server
+        .url("reg")
+        .replace("http://", &format!("http://me:{secret}@"));
+    // GIT_TRACE makes every git process log the command lines it runs (its helpers too).
+    let out = env
+        .pave()
+        .env("GIT_TRACE", &trace)
+        .env("PAVE_GIT_TOKEN", token)
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let log = read(&trace);
+    assert!(log.contains("git-remote-http"), "{log}");
+    assert!(
+        log.contains("PAVE_GIT_URL_PASSWORD"),
+        "the helper ran: {log}"
+    );
+    for s in [secret, token] {
+        assert!(!log.contains(s), "{s} on a command line: {log}");
+        assert!(!text(&out).contains(s), "{}", text(&out));
+    }
+    // A token (no credentials in the URL) goes the same way.
+    let server = GitHttp::start(&reg.base(), "x-access-token", token);
+    std::fs::remove_file(&trace).unwrap();
+    let out = env
+        .pave()
+        .env("GIT_TRACE", &trace)
+        .env("PAVE_GIT_TOKEN", token)
+        .args(["registry", "add", "tok", &server.url("reg")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!read(&trace).contains(token));
+    for item in walkdir::WalkDir::new(env.path("home"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(env.path("cache")))
+        .flatten()
+        .filter(|i| i.file_type().is_file() && i.path() != trace)
+    {
+        let data = String::from_utf8_lossy(&std::fs::read(item.path()).unwrap()).into_owned();
+        assert!(
+            !data.contains(secret) && !data.contains(token),
+            "{} holds a secret",
+            item.path().display()
+        );
+    }
+}
+
+#[test]
+fn without_the_git_program_a_git_registry_says_so_and_builtin_still_works() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let empty = env.path("no-git-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = env
+        .pave()
+        .env("PATH", &empty)
+        .args(["registry", "add", "acme", &reg.file_url()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("registry `acme`") && said.contains("needs the `git` program"),
+        "{said}"
+    );
+    let out = env
+        .pave()
+        .env("PATH", &empty)
+        .args(["list", "--registry", "builtin"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
 }

@@ -255,11 +255,56 @@ fn a_missing_ssh_program_is_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let all = text(&out);
+    // git's own words, naming the program.
     assert!(
-        all.contains(&format!(
-            "cannot run the ssh program `{}`",
-            missing.display()
-        )) && all.contains("no such program"),
+        all.contains(&format!("cannot exec '{}'", missing.display()))
+            && all.contains("No such file or directory"),
         "{all}"
     );
+}
+
+#[test]
+fn the_ssh_command_of_the_users_git_config_is_the_one_run_as_it_is() {
+    let reg = demo_registry();
+    let env = Env::new();
+    let program = fake_ssh(&env);
+    std::fs::write(
+        env.path("home/.gitconfig"),
+        format!("[core]\n\tsshCommand = {}\n", program.display()),
+    )
+    .unwrap();
+    let url = format!("ssh://git@host.example{}", reg.path().display());
+    let out = env
+        .pave()
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let runs = ssh_runs(&env);
+    assert!(!runs.is_empty(), "the configured program ran");
+    for run in &runs {
+        assert_eq!(run[run.len() - 2], "git@host.example", "{run:?}");
+        assert!(!run.contains(&String::from("BatchMode=yes")), "{run:?}");
+    }
+}
+
+#[test]
+fn without_a_terminal_or_a_chosen_program_ssh_runs_in_batch_mode() {
+    let reg = demo_registry();
+    let env = Env::new();
+    fake_ssh(&env);
+    let url = format!("host.example:{}", reg.path().display());
+    let out = env
+        .pave()
+        .env("PATH", path_with_bin(&env))
+        .args(["registry", "add", "acme", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let runs = ssh_runs(&env);
+    assert!(!runs.is_empty());
+    for run in &runs {
+        let at = run.iter().position(|a| a == "BatchMode=yes");
+        assert!(at.is_some_and(|i| run[i - 1] == "-o"), "{run:?}");
+    }
 }

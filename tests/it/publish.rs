@@ -290,18 +290,10 @@ fn a_refused_tag_after_the_branch_moved_says_so_and_release_finishes_it() {
     let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
     let url = daemon.url();
     blueprint(&s.env, "team-api");
+    // A server without atomic pushes: branch and tag go one after the other.
+    git(&s.bare, &["config", "receive.advertiseAtomic", "false"]);
     // The server takes branches and refuses tags.
-    let hook = s.bare.join("hooks/update");
-    std::fs::write(
-        &hook,
-        "#!/bin/sh\ncase \"$1\" in refs/tags/*) echo no tags here >&2; exit 1;; esac\n",
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let hook = refuse_tags(&s.bare);
     let out = publish(&s.env, &url, &["team-api"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = text(&out);
@@ -331,6 +323,44 @@ fn a_refused_tag_after_the_branch_moved_says_so_and_release_finishes_it() {
         .args(["release", "team-api", "--registry", &url])
         .output()
         .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let tagged = git(&s.bare, &["rev-parse", "team-api/v0.1.0^{commit}"]);
+    assert_eq!(tagged, git(&s.bare, &["rev-parse", "main"]));
+}
+
+/// An `update` hook in `bare` that refuses every tag, saying "no tags here".
+fn refuse_tags(bare: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let hook = bare.join("hooks/update");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ncase \"$1\" in refs/tags/*) echo no tags here >&2; exit 1;; esac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    hook
+}
+
+#[test]
+fn branch_and_tag_go_in_one_atomic_push_so_a_refused_tag_publishes_nothing() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    blueprint(&s.env, "team-api");
+    let hook = refuse_tags(&s.bare);
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &url, &["team-api"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("refs/tags/team-api/v0.1.0: hook declined")
+            && said.contains("no tags here")
+            && said.contains("nothing was published"),
+        "{said}"
+    );
+    assert_eq!(refs(&s.bare), before, "the branch did not move either");
+    std::fs::remove_file(&hook).unwrap();
+    let out = publish(&s.env, &url, &["team-api"]);
     assert!(out.status.success(), "{}", text(&out));
     let tagged = git(&s.bare, &["rev-parse", "team-api/v0.1.0^{commit}"]);
     assert_eq!(tagged, git(&s.bare, &["rev-parse", "main"]));
@@ -490,6 +520,31 @@ fn a_token_over_http_with_basic_auth_publishes_and_never_shows() {
             }
         }
     }
+}
+
+#[test]
+fn a_refusal_by_the_servers_hook_says_what_the_hook_said() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = served();
+    let hook = s.bare.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'Releases are frozen until Monday (ask #platform).' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    blueprint(&s.env, "team-api");
+    let before = refs(&s.bare);
+    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(
+        all.contains("pre-receive hook declined")
+            && all.contains("Releases are frozen until Monday (ask #platform)."),
+        "{all}"
+    );
+    assert_eq!(refs(&s.bare), before);
 }
 
 #[test]

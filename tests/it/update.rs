@@ -518,7 +518,7 @@ fn an_interrupted_update_leaves_the_project_as_it_was() {
         cache_dir: env.path("cache"),
         offline: false,
         fetch_interval: std::time::Duration::from_secs(300),
-        auth: pave::registry::auth::AuthOptions::from_env(None),
+        interactive: false,
         reporter: std::sync::Arc::new(pave::registry::events::Silent),
     };
     let registries = pave::registry::Registries::new(config, options);

@@ -1,5 +1,5 @@
 //! Why a git registry could not be used ([`GitError`]). Every URL in these errors is the
-//! credential-free form, and every message from libgit2 or a server went through
+//! credential-free form, and every message from git, libgit2 or a server went through
 //! [`crate::url::scrub`].
 
 use crate::registry::cache::CacheError;
@@ -19,6 +19,18 @@ pub enum GitError {
         /// Its URL.
         url: String,
         /// What went wrong.
+        cause: String,
+    },
+    /// The `git` program, which every transfer runs, could not be started.
+    #[error(
+        "registry `{registry}` ({url}) needs the `git` program, which could not be run ({cause}); install git or put it on PATH (the built-in registry needs no git)"
+    )]
+    NoGit {
+        /// The registry's name.
+        registry: String,
+        /// Its URL.
+        url: String,
+        /// Why it could not be run.
         cause: String,
     },
     /// Every credential was refused.

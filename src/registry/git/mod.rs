@@ -8,35 +8,30 @@
 //! registry already, through any of its sources. With `offline` the network is never used, and
 //! a miss says how old the cache is ([`super::StaleCache`]). A failed fetch with a usable cache
 //! goes on with the cache and reports how old it is. Blueprint files are read straight from
-//! the tree at the tag (no checkout; `read.rs` does that). The URL given to libgit2 never
+//! the tree at the tag (no checkout; `read.rs` does that). Clones, fetches and pushes run the
+//! `git` program; libgit2 reads the cache and builds commits. The URL given to git never
 //! carries credentials ([`super::url::RemoteUrl`]).
 //!
 //! This module orchestrates; the parts are apart: `error.rs` (what can go wrong),
-//! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (libgit2 fetch and
-//! push with the auth and progress callbacks) and `read.rs` (tags, index and trees).
+//! `freshness.rs` (the pure clone/fetch/use-cache policy), `transfer.rs` (clone, fetch and push
+//! through the `git` program, its progress and its errors) and `read.rs` (tags, index and trees).
 
 mod error;
 mod freshness;
-mod http;
 mod push;
 mod read;
-mod ssh;
 mod transfer;
 mod verdicts;
 pub mod write;
 
 pub use error::{GitError, LAYOUT};
 use freshness::{CacheState, Decision, Situation, Want};
-pub(crate) use http::with_credentials;
 pub use push::{PushError, RefUpdate, WriteSession};
 use read::read_tags;
 pub use read::{parse_tag, tag_name};
-pub(crate) use ssh::TRIED as SSH_TRIED;
 use transfer::Endpoint;
-pub use transfer::PushStatus;
-use transfer::prepare_libgit2;
+pub use transfer::{PushStatus, TOKEN_ENV};
 
-use super::auth::AuthOptions;
 use super::cache::{CacheEntry, EntryLock};
 use super::events::{Notice, Reporter, TransferKind};
 use super::url::{RemoteUrl, scrub};
@@ -55,6 +50,23 @@ use std::time::Duration;
 /// registry is fetched at most once per run for a miss, however many times it is opened.
 static FETCHED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
+/// Sets libgit2 up for reading caches, once per process: an object cache that keeps large
+/// trees (a registry's `blueprints/` tree is read once per tag otherwise; libgit2 caches trees
+/// up to 4 KiB only), and objects read from the cache are not hashed again (git checked them
+/// when it fetched them), as git itself reads them. Call it before a cache is read.
+pub(crate) fn prepare_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: libgit2's global options are not locked: setting one must not race with
+        // another setting or with libgit2 reading it. `Once` runs this to completion before
+        // its first caller goes on, and every `GitSource` calls it before it reads anything.
+        #[allow(unsafe_code)]
+        let limit = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20) };
+        drop(limit);
+    });
+}
+
 /// How a [`GitSource`] behaves.
 #[derive(Clone)]
 pub struct GitOptions {
@@ -64,8 +76,9 @@ pub struct GitOptions {
     pub offline: bool,
     /// How long a cache is used before it is fetched again.
     pub fetch_interval: Duration,
-    /// Where credentials come from.
-    pub auth: AuthOptions,
+    /// Whether git may ask on the terminal (for a password, a passphrase or a host key);
+    /// without it git never prompts and ssh runs in batch mode.
+    pub interactive: bool,
     /// Who hears about progress and notices.
     pub reporter: Arc<dyn Reporter>,
 }
@@ -529,12 +542,7 @@ impl GitSource {
             Action::Clone => {
                 self.entry.remove_leftovers();
                 let tmp = self.entry.temp_sibling().map_err(GitError::from)?;
-                let mut opts = git2::RepositoryInitOptions::new();
-                opts.bare(true);
-                let repo = Repository::init_opts(tmp.path(), &opts)
-                    .map_err(|e| self.git_error("cannot create the cache", &e))?;
-                self.endpoint().fetch(&repo, TransferKind::Clone)?;
-                drop(repo);
+                self.endpoint().clone_into(tmp.path())?;
                 CacheEntry::stamp(tmp.path()).map_err(GitError::from)?;
                 self.entry.install(tmp).map_err(GitError::from)?;
                 Ok(())
@@ -568,7 +576,7 @@ impl GitSource {
         Endpoint {
             name: &self.name,
             url: &self.url,
-            auth: &self.options.auth,
+            interactive: self.options.interactive,
             reporter: self.options.reporter.as_ref(),
         }
     }
@@ -680,6 +688,7 @@ impl Classify for GitError {
             GitError::Cache(e) => e.kind(),
             GitError::Unreachable { .. }
             | GitError::Auth { .. }
+            | GitError::NoGit { .. }
             | GitError::OfflineNoCache { .. }
             | GitError::Damaged { .. }
             | GitError::NoIndex { .. }
@@ -697,7 +706,7 @@ impl Classify for GitError {
             }
             GitError::Auth { .. } => Some(format!(
                 "https: configure a git credential helper or set {}; ssh: load a key into the ssh agent or ~/.ssh",
-                super::auth::TOKEN_ENV
+                TOKEN_ENV
             )),
             _ => None,
         }

@@ -1,7 +1,7 @@
 //! Writing to a git registry: a [`WriteSession`] holds the cache's exclusive lock over a
-//! freshly fetched bare clone, and [`WriteSession::push`] sends ref updates with the same
-//! credentials as a fetch, checking every ref's status (a push libgit2 reports as done while
-//! the server refused a ref is a failure).
+//! freshly fetched bare clone, and [`WriteSession::push`] (or [`WriteSession::push_atomic`])
+//! sends ref updates through git as a fetch does, checking every ref's status (a push git
+//! reports as done while the server refused a ref is a failure).
 //!
 //! Nothing in the cache moves before the server accepted every ref: the objects to push are
 //! named by temporary refs (`refs/pave-push/*`, removed afterwards), and the cache's own
@@ -35,7 +35,7 @@ pub enum PushError {
         url: String,
         /// What was tried, by name.
         tried: Vec<String>,
-        /// What the server or libgit2 said.
+        /// What the server or git said.
         cause: String,
     },
     /// The remote's ref moved since the last fetch (someone else pushed).
@@ -49,14 +49,22 @@ pub enum PushError {
         refname: String,
     },
     /// The server refused some refs.
-    #[error("push to {url} refused by the server: {}{}", .rejected.iter().map(|(r, m)| format!("{r}: {m}")).collect::<Vec<_>>().join("; "), if .accepted.is_empty() { String::new() } else { format!(" (accepted: {})", .accepted.join(", ")) })]
+    #[error("push to {url} refused by the server: {}{}{}", .rejected.iter().map(|(r, m)| format!("{r}: {m}")).collect::<Vec<_>>().join("; "), if .accepted.is_empty() { String::new() } else { format!(" (accepted: {})", .accepted.join(", ")) }, if .server.is_empty() { String::new() } else { format!("; the server said: \"{}\"", .server) })]
     Rejected {
         /// The registry's URL.
         url: String,
-        /// Each refused ref with the server's message.
+        /// Each refused ref with git's reason.
         rejected: Vec<(String, String)>,
         /// The refs the server did update.
         accepted: Vec<String>,
+        /// What the server said (e.g. a hook's explanation); empty when nothing.
+        server: String,
+    },
+    /// An atomic push was asked of a server that cannot do one (nothing was pushed).
+    #[error("push to {url} failed: the server does not support atomic pushes")]
+    AtomicUnsupported {
+        /// The registry's URL.
+        url: String,
     },
     /// The push could not be made.
     #[error("push to {url} failed: {cause}")]
@@ -102,7 +110,7 @@ impl crate::error::Classify for PushError {
         match self {
             PushError::Auth { .. } => Some(format!(
                 "https: configure a git credential helper or set {} to a token allowed to push; ssh: load a key with write access into the ssh agent",
-                crate::registry::auth::TOKEN_ENV
+                super::TOKEN_ENV
             )),
             PushError::Git(e) => e.hint(),
             _ => None,
@@ -216,8 +224,19 @@ impl WriteSession<'_> {
     }
 
     /// Pushes `updates` in one push and checks each ref's status. On success the cache's refs
-    /// are set to match; on any failure no ref of the cache moves.
+    /// are set to match; on any failure no ref of the cache moves. The server takes or refuses
+    /// each ref on its own.
     pub fn push(&self, updates: &[RefUpdate]) -> Result<(), PushError> {
+        self.push_refs(updates, false)
+    }
+
+    /// As [`Self::push`], but all or nothing (`git push --atomic`): the server takes every
+    /// ref or none. [`PushError::AtomicUnsupported`] when the server cannot do that.
+    pub fn push_atomic(&self, updates: &[RefUpdate]) -> Result<(), PushError> {
+        self.push_refs(updates, true)
+    }
+
+    fn push_refs(&self, updates: &[RefUpdate], atomic: bool) -> Result<(), PushError> {
         let url = self.url().to_string();
         let prefix = format!("refs/pave-push/{}", std::process::id());
         let mut temps = Vec::new();
@@ -235,13 +254,18 @@ impl WriteSession<'_> {
                 None => specs.push(format!(":{}", update.name)),
             }
         }
-        let result = self.push_specs(&specs, &url);
+        let result = self.push_specs(&specs, &url, atomic);
         for temp in &temps {
             if let Ok(mut r) = self.repo.find_reference(temp) {
                 let _ = r.delete();
             }
         }
-        let statuses = result?;
+        let pushed = result?;
+        let statuses: Vec<(String, Option<String>)> = pushed
+            .statuses
+            .into_iter()
+            .map(|s| (s.reference, s.rejected))
+            .collect();
         let mut rejected = Vec::new();
         let mut accepted = Vec::new();
         for update in updates {
@@ -259,6 +283,7 @@ impl WriteSession<'_> {
                 url,
                 rejected,
                 accepted,
+                server: pushed.server,
             });
         }
         for update in updates {
@@ -277,33 +302,27 @@ impl WriteSession<'_> {
         Ok(())
     }
 
-    /// One push of `specs`; each ref's status (`None` when accepted).
+    /// One push of `specs`: each ref's status and what the server said.
     fn push_specs(
         &self,
         specs: &[String],
         url: &str,
-    ) -> Result<Vec<(String, Option<String>)>, PushError> {
+        atomic: bool,
+    ) -> Result<super::transfer::Pushed, PushError> {
         let refspecs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        let statuses = self
+        let pushed = self
             .source
             .endpoint()
-            .push(&self.repo, &refspecs)
+            .push(&self.repo, &refspecs, atomic)
             .map_err(|failure| {
                 let url = url.to_string();
-                if failure.auth {
+                if failure.atomic_unsupported {
+                    PushError::AtomicUnsupported { url }
+                } else if failure.auth {
                     PushError::Auth {
                         url,
                         tried: failure.tried,
                         cause: failure.cause,
-                    }
-                } else if failure.stale {
-                    PushError::NonFastForward {
-                        url,
-                        refname: specs
-                            .iter()
-                            .filter_map(|s| s.split(':').nth(1))
-                            .collect::<Vec<_>>()
-                            .join(", "),
                     }
                 } else {
                     PushError::Failed {
@@ -312,9 +331,6 @@ impl WriteSession<'_> {
                     }
                 }
             })?;
-        Ok(statuses
-            .into_iter()
-            .map(|s| (s.reference, s.rejected))
-            .collect())
+        Ok(pushed)
     }
 }

@@ -1,5 +1,5 @@
 //! git's smart HTTP on loopback for tests: a small HTTP/1.1 server (one thread per connection)
-//! that checks Basic authentication and runs `git http-backend` as a CGI program with
+//! that checks Basic authentication (or another header) and runs `git http-backend` as a CGI program with
 //! `GIT_PROJECT_ROOT` set to a folder of bare repositories. Stopped on drop.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -19,11 +19,18 @@ pub struct GitHttp {
 impl GitHttp {
     /// Serves `root` (bare repositories below it), accepting only `user`:`password`.
     pub fn start(root: &Path, user: &str, password: &str) -> Self {
+        let expected = format!("Basic {}", base64(format!("{user}:{password}").as_bytes()));
+        Self::requiring(root, "authorization", &expected, user)
+    }
+
+    /// Serves `root`, answering `401` to every request without header `name` (lower case)
+    /// set to `value`; `user` is who git http-backend is told is asking.
+    pub fn requiring(root: &Path, name: &str, value: &str, user: &str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let port = listener.local_addr().expect("addr").port();
         let stop = Arc::new(AtomicBool::new(false));
-        let expected = format!("Basic {}", base64(format!("{user}:{password}").as_bytes()));
+        let expected = (name.to_string(), value.to_string());
         let root = root.to_path_buf();
         let user = user.to_string();
         let flag = stop.clone();
@@ -55,7 +62,12 @@ impl Drop for GitHttp {
     }
 }
 
-fn serve(stream: TcpStream, root: &PathBuf, expected: &str, user: &str) -> std::io::Result<()> {
+fn serve(
+    stream: TcpStream,
+    root: &PathBuf,
+    expected: &(String, String),
+    user: &str,
+) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
@@ -95,7 +107,7 @@ fn serve(stream: TcpStream, root: &PathBuf, expected: &str, user: &str) -> std::
         body.resize(len, 0);
         reader.read_exact(&mut body)?;
     }
-    if header("authorization").as_deref() != Some(expected) {
+    if header(&expected.0).as_deref() != Some(expected.1.as_str()) {
         out.write_all(b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
         return Ok(());
     }
