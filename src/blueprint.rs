@@ -38,6 +38,20 @@ impl Entry {
 /// Files by path relative to a root, `/`-separated, sorted.
 pub type FileTree = BTreeMap<String, Entry>;
 
+/// How many leading bytes are searched for a NUL. git and libgit2 look at 8000; 8 KiB covers
+/// them, so every file libgit2 would refuse is already called binary here.
+pub const BINARY_SNIFF_LEN: usize = 8192;
+
+/// libgit2 refuses to diff anything larger (`GIT_XDIFF_MAX_SIZE`, 1023 MiB); larger files are
+/// handled as binary.
+const MAX_TEXT_LEN: usize = 1023 * 1024 * 1024;
+
+/// Whether `data` is binary (not merged or diffed as text): a NUL byte in its first
+/// [`BINARY_SNIFF_LEN`] bytes, or too large for libgit2's text merge.
+pub fn is_binary(data: &[u8]) -> bool {
+    data.len() > MAX_TEXT_LEN || data[..data.len().min(BINARY_SNIFF_LEN)].contains(&0)
+}
+
 /// One example answer set of a blueprint (`tests/<case>.yaml`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

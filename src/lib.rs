@@ -19,10 +19,11 @@
 //! - [`generate`]: `new` as one call: answers, render, `.pave.yaml`.
 //! - [`plan`]: the write plan and its atomic application.
 //! - [`update`]: the per-file three-way decision of `update` (base, project, new render), and
-//!   the project diffs of `diff` and `feedback submit --include-diff`.
+//!   the whole command as library calls.
 //! - [`outdated`]: `pave outdated`: finding projects and one row each (versions, drift,
 //!   feedback a newer version addresses).
-//! - [`project`]: the `.pave.yaml` model.
+//! - [`project`]: a rendered project: its record (`.pave.yaml`), its files, its pristine
+//!   render, and the project diffs of `diff` and `feedback submit --include-diff`.
 //! - [`snapshot`]: a rendered tree as stable text for snapshot tests.
 //! - [`author`]: `blueprint lint` and `blueprint test` for blueprint authors.
 //! - [`error`]: what kind an error is (usage or failure) and its hint, for every error above.

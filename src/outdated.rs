@@ -15,12 +15,12 @@ use crate::error::one_line;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::SentLog;
 use crate::manifest::{IndexEntry, Maturity};
+use crate::project::diff::changed_paths;
+use crate::project::pristine::{self, PristineError};
+use crate::project::tree::{self, WalkError, is_skipped_dir};
 use crate::project::{self, ProjectFile};
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use crate::template::Engine;
-use crate::update::diff::changed_paths;
-use crate::update::pristine::{self, PristineError};
-use crate::update::project_tree::{self, WalkError, is_skipped_dir};
 use semver::Version;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -138,7 +138,7 @@ impl crate::error::Classify for FindError {
 /// The projects named by `roots`: each root itself when it holds a `.pave.yaml` (or, without
 /// `recursive`, whether or not it does: its row then says it is not a project). With
 /// `recursive`, every folder below each root that holds a `.pave.yaml`, skipping
-/// [`project_tree::SKIPPED_DIRS`] and never following links; a project's subfolders are
+/// [`tree::SKIPPED_DIRS`] and never following links; a project's subfolders are
 /// searched too, since one of them may hold a project of its own. In the order of `roots`
 /// (sorted by path below each), each project once.
 pub fn find_projects(roots: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>, FindError> {
@@ -290,7 +290,7 @@ impl<'a> Checker<'a> {
             row.addressed = self.addressed(dir, &record, &newest)?;
         }
         let pristine = self.render(&record)?;
-        let project = project_tree::read(dir, &pristine).map_err(|e: WalkError| one_line(&e))?;
+        let project = tree::read(dir, &pristine).map_err(|e: WalkError| one_line(&e))?;
         row.drift = Some(changed_paths(&pristine, &project).len());
         Ok(())
     }
@@ -412,9 +412,11 @@ fn source_of<'s>(
     registries: &Registries,
     record: &ProjectFile,
 ) -> Result<&'s dyn BlueprintSource, String> {
-    let entry = sources
-        .entry(record.registry.clone())
-        .or_insert_with(|| registries.open_recorded(record).map_err(|e| one_line(&e)));
+    let entry = sources.entry(record.registry.clone()).or_insert_with(|| {
+        registries
+            .open_recorded(record.origin())
+            .map_err(|e| one_line(&e))
+    });
     match entry {
         Ok(source) => Ok(&**source),
         Err(e) => Err(e.clone()),

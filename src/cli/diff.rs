@@ -5,7 +5,7 @@
 
 use super::{Output, args::DiffArgs, print_json, source};
 use crate::error::UsageError;
-use crate::update::diff::{Limit, blueprint_change, project_diff};
+use crate::project::diff::{Limit, blueprint_change, project_diff};
 use anyhow::Result;
 use semver::VersionReq;
 use std::process::ExitCode;

@@ -260,11 +260,11 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let source = source::registries(out)?.open_recorded(&project)?;
+    let source = source::registries(out)?.open_recorded(project.origin())?;
     // A tag can move at any time: look at the server now, unless offline.
     source.refresh()?;
     let tag = format!("{}/v{}", project.blueprint, project.version);
-    match check_tag_moved(&project, source.as_ref())? {
+    match check_tag_moved(project.origin(), source.as_ref())? {
         None => {
             say!(
                 "ok: tag {tag} of {} still points to commit {}.",

@@ -9,7 +9,7 @@ use super::route::Sinks;
 use super::spool::{FlushScope, Outcome, SentLog, Spool, SpoolError};
 use crate::config::ConfigError;
 use crate::error::{Classify, ErrorKind};
-use crate::update::diff::{DiffError, ProjectDiff, ProjectDiffOptions, project_diff_with};
+use crate::project::diff::{DiffError, ProjectDiff, ProjectDiffOptions, project_diff_with};
 use std::path::{Path, PathBuf};
 
 /// What an item is about.

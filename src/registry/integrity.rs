@@ -3,7 +3,20 @@
 //! commit the tag points to now.
 
 use super::{BlueprintSource, RegistryError, git::tag_name};
-use crate::project::ProjectFile;
+
+/// Where a project says it came from (its `.pave.yaml`): what [`check_tag_moved`] and
+/// [`Registries::open_recorded`](super::Registries::open_recorded) need of the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin<'a> {
+    /// The registry: `builtin`, a URL without credentials, or a folder.
+    pub registry: &'a str,
+    /// The blueprint's name.
+    pub blueprint: &'a str,
+    /// The version rendered.
+    pub version: &'a semver::Version,
+    /// The git commit the version was read from, for git registries.
+    pub commit: Option<&'a str>,
+}
 
 /// A tag that no longer points where it did when a project was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,26 +61,26 @@ fn short(commit: &str) -> &str {
 /// Compares the commit `project` recorded with the one its tag points to in `source` now.
 /// `None` when they agree, or when the project recorded no commit (built-in registry).
 pub fn check_tag_moved(
-    project: &ProjectFile,
+    project: Origin<'_>,
     source: &dyn BlueprintSource,
 ) -> Result<Option<TagMoved>, RegistryError> {
-    let Some(recorded) = &project.commit else {
+    let Some(recorded) = project.commit else {
         return Ok(None);
     };
-    let current = match source.commit(&project.blueprint, &project.version) {
+    let current = match source.commit(project.blueprint, project.version) {
         Ok(Some(current)) => Some(current),
         // A source without commits cannot tell.
         Ok(None) => return Ok(None),
         Err(RegistryError::NoMatchingVersion { .. }) => None,
         Err(e) => return Err(e),
     };
-    if current.as_deref() == Some(recorded.as_str()) {
+    if current.as_deref() == Some(recorded) {
         return Ok(None);
     }
     Ok(Some(TagMoved {
         registry: source.name().to_string(),
-        tag: tag_name(&project.blueprint, &project.version),
-        recorded: recorded.clone(),
+        tag: tag_name(project.blueprint, project.version),
+        recorded: recorded.to_string(),
         current,
     }))
 }

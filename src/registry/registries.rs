@@ -7,12 +7,12 @@
 use super::builtin::{self, Builtin};
 use super::events::Notice;
 use super::git::{GitOptions, GitSource};
+use super::integrity::Origin;
 use super::local::LocalSource;
 use super::select::{self, Rank};
 use super::url::{RemoteUrl, looks_like_url};
 use super::{BlueprintRef, BlueprintSource, Loaded, RegistryError};
 use crate::config::{Config, RegistryConfig, normalize_url};
-use crate::project::ProjectFile;
 use semver::Version;
 use std::path::Path;
 
@@ -241,9 +241,9 @@ impl Registries {
     /// folder recorded by path; else the recorded URL itself.
     pub fn open_recorded(
         &self,
-        project: &ProjectFile,
+        project: Origin<'_>,
     ) -> Result<Box<dyn BlueprintSource>, RegistryError> {
-        let recorded = project.registry.as_str();
+        let recorded = project.registry;
         if recorded == builtin::NAME {
             return Ok(Box::new(Builtin));
         }
@@ -293,14 +293,12 @@ mod tests {
         }
     }
 
-    fn project(registry: &str, commit: Option<&str>) -> ProjectFile {
-        ProjectFile {
-            registry: registry.to_string(),
-            blueprint: String::from("orders-api"),
-            version: Version::new(1, 0, 0),
-            commit: commit.map(str::to_string),
-            answers: Default::default(),
-            pave_version: String::from("0.1.0"),
+    fn project<'a>(registry: &'a str, commit: Option<&'a str>, version: &'a Version) -> Origin<'a> {
+        Origin {
+            registry,
+            blueprint: "orders-api",
+            version,
+            commit,
         }
     }
 
@@ -312,7 +310,9 @@ mod tests {
             &[("acme", "https://git.example/platform/blueprints.git")],
         );
         let open = |registry: &str, commit: Option<&str>| {
-            let source = regs.open_recorded(&project(registry, commit)).unwrap();
+            let source = regs
+                .open_recorded(project(registry, commit, &Version::new(1, 0, 0)))
+                .unwrap();
             (source.name().to_string(), source.location())
         };
         assert_eq!(

@@ -22,7 +22,7 @@ pub struct Trees<'a> {
     /// Template origin of each path of `theirs`.
     pub theirs_origins: &'a Origins,
     /// The project as it is, at least at every path of `base` and `theirs` that exists
-    /// ([`super::read_project`]). Other paths are ignored.
+    /// ([`crate::project::read_project`]). Other paths are ignored.
     pub ours: &'a FileTree,
 }
 

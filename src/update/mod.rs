@@ -3,27 +3,18 @@
 //! project on disk) it decides, file by file, what happens, and says why ([`Class`]). It writes
 //! nothing: each [`FileOutcome`] carries the disk operations ([`Op`]) a write plan applies, and
 //! for conflicts the three contents ([`Stages`]) for the git index. `.pave.yaml` is left out:
-//! the caller rewrites it last.
+//! the caller rewrites it last. The project's record, its files and its pristine render (the
+//! base) come from [`crate::project`].
 //!
 //! - [`merge`]: the per-file decision table and rename following.
 //! - [`text`]: binary detection and the three-way text merge (libgit2, diff3 style).
-//! - [`read`]: reading exactly the project files of interest, never through a link.
-//! - [`pristine`]: the project's record, the recorded version and its render (the base).
-//! - [`diff`]: `pave diff`: file-by-file unified diffs of the project against its pristine
-//!   render, or of the recorded version against a target one.
-//! - [`project_tree`]: which files on disk belong to a project (for `diff` and `outdated`).
 //! - [`run`]: the whole command as library calls: three trees, merge, plan, apply, git index.
 
-pub mod diff;
 pub mod merge;
-pub mod pristine;
-pub mod project_tree;
-pub mod read;
 pub mod run;
 pub mod text;
 
 pub use merge::{MergeError, MergeOptions, Trees, merge_trees};
-pub use read::{ReadError, read_project};
 
 use crate::blueprint::{Entry, FileTree};
 use serde::Serialize;

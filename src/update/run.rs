@@ -6,14 +6,14 @@
 //! [`check_clean`] refuses a work tree with uncommitted changes in the project folder. No
 //! blueprint code runs, and no path leaves the project.
 
-use super::pristine::{self, Carried, PristineError, Rendered};
-use super::{MergeError, MergeOptions, OpKind, ReadError, Trees, UpdateResult};
+use super::{MergeError, MergeOptions, OpKind, Trees, UpdateResult};
 use crate::answers::{self, AnswerError, Answers, Prompter, Supplied};
 use crate::blueprint::{Entry, FileTree};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::{Manifest, ParamType};
 use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
-use crate::project::{self, ProjectFile};
+use crate::project::pristine::{self, Carried, PristineError, Rendered};
+use crate::project::{self, ProjectFile, ReadError, read_project};
 use crate::registry::integrity::TagMoved;
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use crate::render::{self, RenderError};
@@ -308,7 +308,7 @@ pub fn prepare(
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Prepared, UpdateError> {
     let record = pristine::read_record(&request.dir)?;
-    let source = registries.open_recorded(&record)?;
+    let source = registries.open_recorded(record.origin())?;
     prepare_with(source.as_ref(), record, request, prompter)
 }
 
@@ -390,7 +390,7 @@ fn prepare_with(
     let theirs = render_target(&target, &answers)?;
 
     let paths: BTreeSet<&String> = base.tree.keys().chain(theirs.tree.keys()).collect();
-    let ours = super::read_project(dir, paths)?;
+    let ours = read_project(dir, paths)?;
     let mut options = MergeOptions::new(
         &record.version.to_string(),
         &target.blueprint.version().to_string(),
@@ -634,7 +634,7 @@ fn build_plan(
             .iter()
             .filter_map(|f| f.side_file.as_ref())
             .collect();
-        let beside_now = super::read_project(dir, beside)?;
+        let beside_now = read_project(dir, beside)?;
         for outcome in &result.files {
             for op in &outcome.ops {
                 let old = ours.get(&op.path).cloned();
@@ -660,7 +660,7 @@ fn build_plan(
                 }
             }
         }
-        let record_now = super::read_project(dir, [project::FILE_NAME])?;
+        let record_now = read_project(dir, [project::FILE_NAME])?;
         files.push(PlannedFile::write(
             project::FILE_NAME,
             record_now.get(project::FILE_NAME).cloned(),

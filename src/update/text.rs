@@ -11,19 +11,7 @@
 
 use git2::{MergeFileInput, MergeFileOptions};
 
-/// How many leading bytes are searched for a NUL. git and libgit2 look at 8000; 8 KiB covers
-/// them, so every file libgit2 would refuse is already called binary here.
-pub const BINARY_SNIFF_LEN: usize = 8192;
-
-/// libgit2 refuses to diff anything larger (`GIT_XDIFF_MAX_SIZE`, 1023 MiB); larger files are
-/// handled as binary.
-const MAX_TEXT_LEN: usize = 1023 * 1024 * 1024;
-
-/// Whether `data` is binary: a NUL byte in its first [`BINARY_SNIFF_LEN`] bytes, or too large
-/// to merge as text.
-pub fn is_binary(data: &[u8]) -> bool {
-    data.len() > MAX_TEXT_LEN || data[..data.len().min(BINARY_SNIFF_LEN)].contains(&0)
-}
+use crate::blueprint::is_binary;
 
 /// `git2::merge_file` does not initialise libgit2 itself (other git2 calls do): as the first
 /// libgit2 call of a process it fails with "no error". Any initialising call fixes that; parsing
@@ -95,6 +83,7 @@ pub fn merge_text(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::blueprint::BINARY_SNIFF_LEN;
 
     fn labels() -> Labels {
         Labels {

@@ -86,7 +86,7 @@ fn an_answer_change_moves_the_file_with_the_project_edits() {
     .unwrap();
 
     let paths = base.keys().chain(theirs.keys());
-    let ours = update::read_project(project.path(), paths).unwrap();
+    let ours = pave::project::read_project(project.path(), paths).unwrap();
     assert_eq!(
         ours.len(),
         1,
@@ -146,7 +146,8 @@ fn read_project_keeps_links_as_links_and_refuses_to_read_through_them() {
     )
     .unwrap();
 
-    let tree = update::read_project(project.path(), ["link.txt", "run.sh", "absent.txt"]).unwrap();
+    let tree =
+        pave::project::read_project(project.path(), ["link.txt", "run.sh", "absent.txt"]).unwrap();
     assert_eq!(
         tree.get("link.txt"),
         Some(&Entry::Symlink {
@@ -162,7 +163,7 @@ fn read_project_keeps_links_as_links_and_refuses_to_read_through_them() {
     );
     assert!(!tree.contains_key("absent.txt"));
 
-    let err = update::read_project(project.path(), ["src/secret.txt"]).unwrap_err();
+    let err = pave::project::read_project(project.path(), ["src/secret.txt"]).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("src/secret.txt") && msg.contains("symbolic link"),

@@ -1,8 +1,9 @@
-//! `.pave.yaml`, the answers file at the root of every rendered project: which registry,
-//! blueprint, version and commit it came from and the answers given (never secrets). `update`,
-//! `diff`, `outdated` and `feedback` read it. [`find_upward`] and [`locate`] find the project
-//! a command run inside one works on, as git finds `.git`.
+//! A project's record, `.pave.yaml`, the answers file at the root of every rendered project:
+//! which registry, blueprint, version and commit it came from and the answers given (never
+//! secrets). `update`, `diff`, `outdated` and `feedback` read it. [`find_upward`] and
+//! [`locate`] find the project a command run inside one works on, as git finds `.git`.
 
+use crate::registry::integrity::Origin;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -42,6 +43,16 @@ impl ProjectFile {
     /// Parses the file's text.
     pub fn parse(src: &str, file: &str) -> Result<Self, crate::yaml::YamlError> {
         crate::yaml::parse(src, file)
+    }
+
+    /// Where the project came from, as the registries take it.
+    pub fn origin(&self) -> Origin<'_> {
+        Origin {
+            registry: &self.registry,
+            blueprint: &self.blueprint,
+            version: &self.version,
+            commit: self.commit.as_deref(),
+        }
     }
 }
 

@@ -126,7 +126,7 @@ pub fn load_recorded_noting(
     registries: &Registries,
     record: &ProjectFile,
 ) -> Result<(Loaded, Option<TagMoved>), PristineError> {
-    let source = registries.open_recorded(record)?;
+    let source = registries.open_recorded(record.origin())?;
     load_from(source.as_ref(), record)
 }
 
@@ -160,7 +160,7 @@ pub fn load_from(
             Err(e) => Err(e.into()),
         };
     };
-    let moved = integrity::check_tag_moved(record, source)?;
+    let moved = integrity::check_tag_moved(record.origin(), source)?;
     match source.load_at_commit(name, version, commit)? {
         Some(loaded) => Ok((loaded, moved)),
         None => {

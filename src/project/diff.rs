@@ -12,8 +12,8 @@
 //! to the current folder, into the project's own).
 
 use super::pristine::{self, PristineError};
-use super::project_tree::{self, WalkError};
-use super::text::is_binary;
+use super::tree::{self, WalkError};
+use crate::blueprint::is_binary;
 use crate::blueprint::{Entry, FileTree};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::ParamType;
@@ -551,7 +551,7 @@ impl Limit {
 
 /// What the project at `dir` changed against the pristine render of its recorded version with
 /// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
-/// given), limited to `limit`. The project's files are those [`project_tree::read`] finds.
+/// given), limited to `limit`. The project's files are those [`tree::read`] finds.
 pub fn project_diff(
     registries: &Registries,
     dir: &Path,
@@ -586,7 +586,7 @@ fn project_diff_limited(
         }
     }
     let mut rendered = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
-    let mut project = project_tree::read(dir, &rendered.tree)?;
+    let mut project = tree::read(dir, &rendered.tree)?;
     limit.apply(dir, &mut rendered.tree, &mut project)?;
     let mut left_out = Vec::new();
     if options.leave_out_secrets {
@@ -626,7 +626,7 @@ pub fn blueprint_change(
     let loaded = pristine::load_recorded(registries, &record)?;
     let secrets = Default::default();
     let base = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
-    let source = registries.open_recorded(&record)?;
+    let source = registries.open_recorded(record.origin())?;
     let version = source.resolve(&record.blueprint, req)?;
     let target = source.load(&record.blueprint, &version)?;
     let mut theirs = pristine::render_recorded(&target, &record.answers, &secrets)?;
