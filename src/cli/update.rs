@@ -14,7 +14,7 @@ use crate::blueprint::Entry;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::{self, SentLog};
 use crate::plan::ApplyOptions;
-use crate::update::run::{self, ChangeKind, Prepared, Request};
+use crate::update::run::{self, ChangeKind, PreparedUpdate, Request};
 use crate::update::{Class, OpKind};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -154,7 +154,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
 }
 
 /// What the user should know before the table: warnings, a moved tag, carried answers.
-fn tell_notes(prepared: &Prepared) {
+fn tell_notes(prepared: &PreparedUpdate) {
     for warning in prepared.answers.warnings() {
         eprintln!("warning: {warning}");
     }
@@ -165,7 +165,7 @@ fn tell_notes(prepared: &Prepared) {
 
 /// Each answer added, carried over to a new name or dropped, with its value (never a
 /// secret's).
-fn print_answer_changes(prepared: &Prepared) {
+fn print_answer_changes(prepared: &PreparedUpdate) {
     if prepared.answer_changes.is_empty() {
         return;
     }
@@ -191,7 +191,7 @@ fn print_answer_changes(prepared: &Prepared) {
     }
 }
 
-fn describe(prepared: &Prepared) -> String {
+fn describe(prepared: &PreparedUpdate) -> String {
     let from = &prepared.record.version;
     let to = &prepared.new_record.version;
     if from == to {
@@ -202,7 +202,7 @@ fn describe(prepared: &Prepared) -> String {
 }
 
 /// One line per file that changes or needs attention, then the counts by class.
-fn print_table(prepared: &Prepared, dry_run: bool) {
+fn print_table(prepared: &PreparedUpdate, dry_run: bool) {
     say!(
         "{} {}{}",
         if dry_run { "Would update" } else { "Updated" },
@@ -251,7 +251,7 @@ fn print_table(prepared: &Prepared, dry_run: bool) {
 }
 
 /// The unified diff of each file the update writes or removes.
-fn print_diffs(prepared: &Prepared) {
+fn print_diffs(prepared: &PreparedUpdate) {
     for file in &prepared.result.files {
         for op in &file.ops {
             let old = prepared.ours.get(&op.path);
@@ -300,7 +300,7 @@ fn print_diffs(prepared: &Prepared) {
 
 /// The feedback this project sent that the versions it moves through address. The update goes
 /// on whatever happens here: a log that cannot be read is a warning.
-fn addressed(prepared: &Prepared) -> Vec<Addressed> {
+fn addressed(prepared: &PreparedUpdate) -> Vec<Addressed> {
     let found = spool::state_dir()
         .map_err(anyhow::Error::new)
         .and_then(|state| {
@@ -338,7 +338,7 @@ struct NewerMajor {
     command: String,
 }
 
-fn newer_major(prepared: &Prepared, given: Option<&Path>) -> Option<NewerMajor> {
+fn newer_major(prepared: &PreparedUpdate, given: Option<&Path>) -> Option<NewerMajor> {
     let version = prepared.newer_major.clone()?;
     let dir = given.map_or_else(String::new, |d| format!(" {}", d.display()));
     Some(NewerMajor {
@@ -360,7 +360,7 @@ fn print_newer_major(major: Option<&NewerMajor>) {
 }
 
 fn result_json(
-    prepared: &Prepared,
+    prepared: &PreparedUpdate,
     addressed: &[Addressed],
     major: Option<&NewerMajor>,
     dry_run: bool,

@@ -1,7 +1,7 @@
 //! `pave update` as library calls, without printing: [`prepare`] reads the project's record,
 //! loads the recorded version (the base) and the target version, resolves the new answers,
 //! renders both, reads the project and merges file by file into a [`WritePlan`] with
-//! `.pave.yaml` last; [`Prepared::apply`] writes it all or nothing and then registers each
+//! `.pave.yaml` last; [`PreparedUpdate::apply`] writes it all or nothing and then registers each
 //! conflicted file as unmerged in the git index (when the project is in a work tree).
 //! [`check_clean`] refuses a work tree with uncommitted changes in the project folder. No
 //! blueprint code runs, and no path leaves the project.
@@ -151,7 +151,7 @@ impl Classify for UpdateError {
 
 /// An update worked out and ready to apply.
 #[derive(Debug)]
-pub struct Prepared {
+pub struct PreparedUpdate {
     /// The project folder.
     pub dir: PathBuf,
     /// `.pave.yaml` as it was.
@@ -306,7 +306,7 @@ pub fn prepare(
     registries: &Registries,
     request: &Request,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<Prepared, UpdateError> {
+) -> Result<PreparedUpdate, UpdateError> {
     let record = pristine::read_record(&request.dir)?;
     let source = registries.open_recorded(record.origin())?;
     prepare_with(source.as_ref(), record, request, prompter)
@@ -319,7 +319,7 @@ pub fn prepare_from(
     source: &dyn BlueprintSource,
     request: &Request,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<Prepared, UpdateError> {
+) -> Result<PreparedUpdate, UpdateError> {
     let record = pristine::read_record(&request.dir)?;
     prepare_with(source, record, request, prompter)
 }
@@ -329,7 +329,7 @@ fn prepare_with(
     record: ProjectFile,
     request: &Request,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<Prepared, UpdateError> {
+) -> Result<PreparedUpdate, UpdateError> {
     let dir = &request.dir;
     let (base_loaded, tag_moved) = pristine::load_from(source, &record)?;
     let name = &record.blueprint;
@@ -420,7 +420,7 @@ fn prepare_with(
         && new_record.answers == record.answers
         && !result.changes_anything();
     let plan = build_plan(dir, &result, &ours, &new_record, up_to_date)?;
-    Ok(Prepared {
+    Ok(PreparedUpdate {
         dir: dir.clone(),
         record,
         new_record,
@@ -670,7 +670,7 @@ fn build_plan(
     Ok(WritePlan::in_place(dir, files)?)
 }
 
-impl Prepared {
+impl PreparedUpdate {
     /// Whether any file was left with something to resolve.
     pub fn has_conflicts(&self) -> bool {
         self.result.has_conflicts()

@@ -10,7 +10,7 @@ use pave::answers::Supplied;
 use pave::plan::ApplyOptions;
 use pave::registry::BlueprintSource;
 use pave::registry::builtin::{Frozen, write};
-use pave::update::run::{Prepared, Request, prepare_from};
+use pave::update::run::{PreparedUpdate, Request, prepare_from};
 use pave::update::{Class, FileOutcome};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -105,7 +105,7 @@ fn edit(dir: &Path) {
 struct Updated {
     _root: tempfile::TempDir,
     dir: PathBuf,
-    prepared: Prepared,
+    prepared: PreparedUpdate,
 }
 
 impl Updated {

@@ -299,7 +299,7 @@ impl Project {
     }
 
     /// `pave update` to the newest release: prepare and apply; whether it wrote conflicts.
-    fn update(&self) -> pave::update::run::Prepared {
+    fn update(&self) -> pave::update::run::PreparedUpdate {
         let request = Request {
             dir: self.dir(),
             ..Request::default()

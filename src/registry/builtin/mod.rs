@@ -45,7 +45,7 @@ impl Builtin {
                 let history = HISTORY.iter().map(|(name, version, text)| {
                     (name.to_string(), version.to_string(), Cow::Borrowed(*text))
                 });
-                let prepared = Prepared {
+                let prepared = PreparedJson {
                     index: INDEX_JSON,
                     manifests: MANIFEST_JSON.iter().copied().collect(),
                 };
@@ -89,14 +89,14 @@ pub struct Frozen {
     /// The newest release of each blueprint, once read.
     newest: Mutex<BTreeMap<String, Blueprint>>,
     /// JSON of the YAML documents, read in their place.
-    prepared: Prepared,
+    prepared: PreparedJson,
 }
 
 /// JSON made from a registry's YAML documents when pave was built (build.rs), read in their
 /// place: the index, and each blueprint folder's `blueprint.yaml` by the folder's path. A
 /// document without one, or whose JSON does not read, is read as YAML.
 #[derive(Debug, Default)]
-pub struct Prepared {
+pub struct PreparedJson {
     /// `registry.yaml`.
     pub index: Option<&'static str>,
     /// `blueprint.yaml` of the newest release, by folder.
@@ -112,7 +112,7 @@ impl Frozen {
         current: impl IntoIterator<Item = (String, Cow<'static, str>)>,
         history: impl IntoIterator<Item = (String, String, Cow<'static, str>)>,
     ) -> Result<Self, RegistryError> {
-        Self::with_prepared(name, index, current, history, Prepared::default())
+        Self::with_prepared(name, index, current, history, PreparedJson::default())
     }
 
     /// [`Self::new`], reading the `prepared` JSON in place of the YAML it was made from.
@@ -121,7 +121,7 @@ impl Frozen {
         index: &str,
         current: impl IntoIterator<Item = (String, Cow<'static, str>)>,
         history: impl IntoIterator<Item = (String, String, Cow<'static, str>)>,
-        prepared: Prepared,
+        prepared: PreparedJson,
     ) -> Result<Self, RegistryError> {
         let index = parse_index_prepared(index, prepared.index, &format!("{name}:registry.yaml"))?;
         let mut releases: BTreeMap<String, BTreeMap<Version, Cow<'static, str>>> = BTreeMap::new();
