@@ -5,8 +5,10 @@
 //! remote and the cache's refs as they were.
 //!
 //! The text of `registry.yaml` is edited, not re-serialised: only the one key of the one entry
-//! is rewritten ([`edit_index`]), so comments and the layout elsewhere survive.
+//! is rewritten ([`edit_index`], through [`registry_text`]), so comments and the layout
+//! elsewhere survive.
 
+use super::registry_text;
 use crate::manifest::{Deprecation, IndexEntry, RegistryIndex, Yank, parse_index};
 use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, write};
 use crate::registry::{RegistryError, find_entry};
@@ -339,66 +341,12 @@ pub fn edit_index(
         }
     };
 
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let blocks = entry_blocks(&lines)?;
-    if blocks.len() != index.blueprints.len() {
-        return Err(layout(format!(
-            "cannot find the entries of `blueprints:` in its text ({} items found, {} listed); record the change by hand",
-            blocks.len(),
-            index.blueprints.len()
-        )));
-    }
-    let (start, end) = blocks[position];
-    let first = lines[start];
-    let dash = first.len() - first.trim_start().len();
-    let after_dash = &first[dash + 1..];
-    let field = dash + 1 + (after_dash.len() - after_dash.trim_start().len());
-    let indent = " ".repeat(field);
-    let is_key_line = |l: &str| {
-        let spaces = l.len() - l.trim_start_matches(' ').len();
-        spaces == field && !l.trim().is_empty() && !l.trim_start().starts_with('#')
-    };
-    if key_of(&first[field..]) == key {
-        return Err(layout(format!(
-            "the entry of `{name}` starts with `{key}:`; put `name:` first or record the change by hand"
-        )));
-    }
     let rendered = match key {
-        "deprecated" => render_deprecated(&indent, &deprecated),
-        _ => render_yanked(&indent, &yanked),
+        "deprecated" => registry_text::render_deprecated(&deprecated),
+        _ => registry_text::render_yanked(&yanked),
     };
-    // Trailing blank and comment lines belong to what follows.
-    let trim = |from: usize, mut to: usize| {
-        while to > from + 1 && {
-            let t = lines[to - 1].trim_start();
-            t.is_empty() || t.starts_with('#')
-        } {
-            to -= 1;
-        }
-        to
-    };
-    let found = (start + 1..end).find(|&i| is_key_line(lines[i]) && key_of(lines[i]) == key);
-    let mut out = String::with_capacity(text.len() + rendered.len());
-    match found {
-        Some(at) => {
-            let next = (at + 1..end)
-                .find(|&i| is_key_line(lines[i]))
-                .unwrap_or(end);
-            let stop = trim(at, next);
-            out.extend(lines[..at].iter().copied());
-            out.push_str(&rendered);
-            out.extend(lines[stop..].iter().copied());
-        }
-        None => {
-            let stop = trim(start, end);
-            out.extend(lines[..stop].iter().copied());
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&rendered);
-            out.extend(lines[stop..].iter().copied());
-        }
-    }
+    let out = registry_text::set_entry_key(text, index, position, key, &rendered)
+        .map_err(|e| layout(e.0))?;
 
     let check = parse_index(&out, "registry.yaml").map_err(|e| {
         layout(format!(
@@ -412,86 +360,6 @@ pub fn edit_index(
         )));
     }
     Ok(out)
-}
-
-/// The key a `key: value` line sets.
-fn key_of(line: &str) -> &str {
-    line.trim_start()
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .trim()
-}
-
-/// The line ranges of the items of the top-level `blueprints:` block list.
-fn entry_blocks(lines: &[&str]) -> Result<Vec<(usize, usize)>, EditError> {
-    let Some(start) = lines.iter().position(|l| l.starts_with("blueprints:")) else {
-        return Ok(Vec::new());
-    };
-    let rest = lines[start]["blueprints:".len()..].trim();
-    if !rest.is_empty() && !rest.starts_with('#') {
-        return Err(EditError::Layout(String::from(
-            "`blueprints:` is written in flow style ([...]); write it as a block list (`- name: ...` lines) so it can be edited",
-        )));
-    }
-    let mut end = start + 1;
-    while end < lines.len() {
-        let l = lines[end];
-        let top = !l.starts_with(' ')
-            && !l.starts_with('-')
-            && !l.starts_with('#')
-            && !l.trim().is_empty();
-        if top {
-            break;
-        }
-        end += 1;
-    }
-    let is_item = |l: &str| {
-        let t = l.trim_start();
-        t.starts_with("- ") || t.trim_end() == "-"
-    };
-    let Some(item_indent) = lines[start + 1..end]
-        .iter()
-        .find(|l| is_item(l))
-        .map(|l| l.len() - l.trim_start().len())
-    else {
-        return Ok(Vec::new());
-    };
-    let starts: Vec<usize> = (start + 1..end)
-        .filter(|&i| {
-            is_item(lines[i]) && lines[i].len() - lines[i].trim_start().len() == item_indent
-        })
-        .collect();
-    Ok(starts
-        .iter()
-        .enumerate()
-        .map(|(k, &s)| (s, starts.get(k + 1).copied().unwrap_or(end)))
-        .collect())
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
-}
-
-fn render_deprecated(indent: &str, items: &[Deprecation]) -> String {
-    let mut out = format!("{indent}deprecated:\n");
-    for d in items {
-        out.push_str(&format!("{indent}  - versions: {}\n", quoted(&d.versions)));
-        out.push_str(&format!("{indent}    reason: {}\n", quoted(&d.reason)));
-        if let Some(other) = &d.replacement {
-            out.push_str(&format!("{indent}    use: {}\n", quoted(other)));
-        }
-    }
-    out
-}
-
-fn render_yanked(indent: &str, items: &[Yank]) -> String {
-    let mut out = format!("{indent}yanked:\n");
-    for y in items {
-        out.push_str(&format!("{indent}  - version: {}\n", quoted(&y.version)));
-        out.push_str(&format!("{indent}    reason: {}\n", quoted(&y.reason)));
-    }
-    out
 }
 
 #[cfg(test)]
