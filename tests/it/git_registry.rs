@@ -1193,7 +1193,7 @@ fn gitconfig(env: &Env, text: &str) {
 fn an_extra_header_from_the_users_git_config_reaches_the_server() {
     use crate::support::http_git::GitHttp;
     let reg = demo_registry();
-    let server = GitHttp::requiring(&reg.base(), "x-registry-key", "k-123", "team");
+    let server = GitHttp::requiring(reg.base(), "x-registry-key", "k-123", "team");
     let url = server.url("reg");
     let env = Env::new();
     let out = env
@@ -1237,7 +1237,7 @@ fn secrets_never_reach_a_command_line_of_git() {
     let reg = demo_registry();
     let secret = "url-secret-7c1e";
     let token = "env-token-52ab";
-    let server = GitHttp::start(&reg.base(), "me", secret);
+    let server = GitHttp::start(reg.base(), "me", secret);
     let env = Env::new();
     let trace = env.path("git-trace.log");
     let url = server
@@ -1263,7 +1263,7 @@ fn secrets_never_reach_a_command_line_of_git() {
         assert!(!text(&out).contains(s), "{}", text(&out));
     }
     // A token (no credentials in the URL) goes the same way.
-    let server = GitHttp::start(&reg.base(), "x-access-token", token);
+    let server = GitHttp::start(reg.base(), "x-access-token", token);
     std::fs::remove_file(&trace).unwrap();
     let out = env
         .pave()

@@ -179,7 +179,7 @@ impl Run {
         if keys(&err) != ["hint", "kind", "message"] {
             self.fail("`error` does not hold exactly hint, kind and message");
         }
-        if !err["message"].as_str().is_some_and(|m| !m.is_empty()) {
+        if err["message"].as_str().is_none_or(str::is_empty) {
             self.fail("`error.message` is not a non-empty text");
         }
         if !(err["hint"].is_null() || err["hint"].is_string()) {
