@@ -81,4 +81,73 @@ mod tests {
         assert_eq!(kind, ErrorKind::Usage);
         assert!(hint.is_some_and(|h| h.contains("key=value")));
     }
+
+    /// The last path segment of every type named in `classify`'s list, read from this file.
+    fn listed() -> Vec<String> {
+        let src = include_str!("errors.rs");
+        let start = src.find("    first_of!(\n").expect("the list") + "    first_of!(\n".len();
+        let end = start + src[start..].find(");").expect("the end of the list");
+        src[start..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.rsplit("::").next().unwrap_or(t).to_string())
+            .collect()
+    }
+
+    /// `(type, file)` for every `impl ... Classify for Type` under `src/`.
+    fn implementors() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for item in walkdir::WalkDir::new(&root) {
+            let item = item.expect("walk src");
+            if item.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(item.path()).expect("read a source file");
+            for line in text.lines().map(str::trim_start) {
+                let Some(rest) = line.strip_prefix("impl") else {
+                    continue;
+                };
+                let Some((_, ty)) = rest.split_once("Classify for ") else {
+                    continue;
+                };
+                let ty: String = ty
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                let ty = ty.rsplit("::").next().unwrap_or(&ty).to_string();
+                let file = item.path().strip_prefix(&root).unwrap_or(item.path());
+                found.push((ty, file.display().to_string()));
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_type_that_answers_classify_is_in_the_list() {
+        let listed = listed();
+        let implementors = implementors();
+        assert!(implementors.len() > 20, "the scan found {implementors:?}");
+        let missing: Vec<String> = implementors
+            .iter()
+            .filter(|(ty, _)| !listed.contains(ty))
+            .map(|(ty, file)| format!("{ty} (src/{file})"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "these error types answer Classify but `classify` in src/cli/errors.rs does not \
+             list them, so the shell never asks them for their kind and hint: {missing:?}"
+        );
+        let stale: Vec<&String> = listed
+            .iter()
+            .filter(|ty| !implementors.iter().any(|(t, _)| t == *ty))
+            .collect();
+        assert!(stale.is_empty(), "listed but no `impl Classify`: {stale:?}");
+        let mut unique = listed.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), listed.len(), "listed twice: {listed:?}");
+    }
 }

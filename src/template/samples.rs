@@ -1,23 +1,37 @@
 //! Random template sources built from what handlebars treats with care, for the tests that
-//! check that a template cut into pieces (`chunks`) renders as the whole does.
+//! check that a template cut into pieces (`chunks`) renders as the whole does; the random
+//! choices come from a proptest-made tape, so a failing template shrinks to a small one.
 
 /// A long line of plain text.
 const LONG: &str = "a line of plain text long enough to be taken out";
 
-/// A small random number source (xorshift), so that the random tests are the same each run.
-pub(super) struct Dice(pub(super) u64);
+/// The choices behind one random template, read from a tape of numbers that proptest
+/// generates and shrinks: each draw takes the next number (0 once the tape is used up), so a
+/// shorter tape or smaller numbers give a simpler template.
+pub(super) struct Dice<'a> {
+    tape: &'a [u32],
+    at: usize,
+}
 
-impl Dice {
-    pub(super) fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
+impl<'a> Dice<'a> {
+    pub(super) fn new(tape: &'a [u32]) -> Self {
+        Dice { tape, at: 0 }
     }
 
-    fn pick<'a>(&mut self, of: &[&'a str]) -> &'a str {
+    pub(super) fn below(&mut self, n: usize) -> usize {
+        let drawn = self.tape.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        drawn as usize % n
+    }
+
+    fn pick<'s>(&mut self, of: &[&'s str]) -> &'s str {
         of[self.below(of.len())]
     }
+}
+
+/// Tapes for [`Dice`]: long enough for a template three blocks deep.
+pub(super) fn tapes() -> impl proptest::strategy::Strategy<Value = Vec<u32>> {
+    proptest::collection::vec(proptest::num::u32::ANY, 0..256)
 }
 
 /// Appends a random template whose blocks are mostly balanced: whitespace and newlines (also

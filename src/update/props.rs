@@ -1,5 +1,5 @@
-//! Properties of the update merge over generated blueprint pairs and local edits, from a
-//! seeded generator (deterministic: a failure names its seed and replays).
+//! Properties of the update merge over generated blueprint pairs and local edits, drawn from
+//! proptest tapes: a failure is shrunk and shows the smallest case it found.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -7,24 +7,28 @@ use super::*;
 use crate::render::Origins;
 use std::collections::BTreeMap;
 
-const CASES: u64 = 400;
+const CASES: u32 = 400;
 
-/// splitmix64: small, seeded, good enough to spread cases.
-struct Rng(u64);
+/// The choices behind one case, read from a tape of numbers that proptest generates and
+/// shrinks: each draw takes the next number (0 once the tape is used up), and 0 is the
+/// plainest choice, so a shorter tape or smaller numbers give a simpler case.
+struct Rng<'a> {
+    tape: &'a [u64],
+    at: usize,
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+impl<'a> Rng<'a> {
+    fn new(tape: &'a [u64]) -> Self {
+        Rng { tape, at: 0 }
     }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        let drawn = self.tape.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        drawn % n
     }
+    /// True `p` times in a hundred; false on 0.
     fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
+        self.below(100) >= 100 - p
     }
 }
 
@@ -64,6 +68,7 @@ struct Gen {
     doc: Doc,
 }
 
+#[derive(Clone, Debug)]
 struct Case {
     base: FileTree,
     base_origins: Origins,
@@ -130,8 +135,8 @@ fn tree_of(files: &[Gen]) -> (FileTree, Origins) {
 
 /// A blueprint pair and the project. `plain`: text only, substitutions only, the project's
 /// edits never next to the blueprint's (so every merge must be clean and exact).
-fn case(seed: u64, plain: bool) -> Case {
-    let mut rng = Rng(seed);
+fn case(tape: &[u64], plain: bool) -> Case {
+    let mut rng = Rng::new(tape);
     let base = base_files(&mut rng, plain);
     let mut theirs = Vec::new();
     let mut ours = Vec::new();
@@ -269,25 +274,56 @@ fn without_answers(mut tree: FileTree) -> FileTree {
     tree
 }
 
-#[test]
-fn without_local_edits_the_update_is_the_new_render() {
-    for seed in 0..CASES {
-        let mut c = case(seed, false);
-        c.ours = c.base.clone();
-        let r = run(&c);
-        assert!(!r.has_conflicts(), "seed {seed}: {:?}", r.files);
-        assert_eq!(
-            without_answers(r.apply_to(&c.ours)),
-            without_answers(c.theirs.clone()),
-            "seed {seed}"
-        );
+/// Runs `body` on [`CASES`] cases made by [`case`] from proptest tapes. A panic in `body` fails
+/// the test after proptest has shrunk the tape: the report shows the smallest failing case.
+fn for_cases(plain: bool, body: impl FnMut(Case)) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    let body = std::cell::RefCell::new(body);
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        // The same cases on every run and machine, so CI never depends on luck.
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x7061_7665),
+        ..Config::default()
+    });
+    let tapes = prop::collection::vec(any::<u64>(), 0..512);
+    let result = runner.run(&tapes, |tape| {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (body.borrow_mut())(case(&tape, plain))
+        }));
+        if let Err(panic) = run {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            let c = case(&tape, plain);
+            return Err(TestCaseError::fail(format!("{why}\ncase: {c:#?}")));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }
 
 #[test]
+fn without_local_edits_the_update_is_the_new_render() {
+    for_cases(false, |mut c| {
+        c.ours = c.base.clone();
+        let r = run(&c);
+        assert!(!r.has_conflicts(), "{:?}", r.files);
+        assert_eq!(
+            without_answers(r.apply_to(&c.ours)),
+            without_answers(c.theirs.clone())
+        );
+    });
+}
+
+#[test]
 fn the_update_is_idempotent() {
-    for seed in 0..CASES {
-        let c = case(seed, false);
+    for_cases(false, |c| {
         let first = run(&c);
         let after = first.apply_to(&c.ours);
         // Recorded as the new version: nothing more to do.
@@ -298,34 +334,25 @@ fn the_update_is_idempotent() {
             &c.theirs_origins,
             &after,
         );
-        assert!(!again.changes_anything(), "seed {seed}: {:?}", again.files);
-        assert!(
-            again.files.iter().all(|f| f.class == Class::Kept),
-            "seed {seed}"
-        );
+        assert!(!again.changes_anything(), "{:?}", again.files);
+        assert!(again.files.iter().all(|f| f.class == Class::Kept));
         // Run again from the old record: a clean update changes nothing more.
         if !first.has_conflicts() {
             let rerun = run(&Case {
                 ours: after.clone(),
-                ..case(seed, false)
+                ..c.clone()
             });
-            assert_eq!(
-                rerun.apply_to(&after),
-                after,
-                "seed {seed}: {:?}",
-                rerun.files
-            );
+            assert_eq!(rerun.apply_to(&after), after, "{:?}", rerun.files);
         }
-    }
+    });
 }
 
 #[test]
 fn local_edits_in_lines_the_blueprint_did_not_touch_survive() {
     let mut merged = 0;
-    for seed in 0..CASES {
-        let c = case(seed, true);
+    for_cases(true, |c| {
         let r = run(&c);
-        assert!(!r.has_conflicts(), "seed {seed}: {:?}", r.files);
+        assert!(!r.has_conflicts(), "{:?}", r.files);
         let after = without_answers(r.apply_to(&c.ours));
         // Expected: line by line, the blueprint's line where it changed one, else the project's.
         let mut expected = FileTree::new();
@@ -366,16 +393,15 @@ fn local_edits_in_lines_the_blueprint_did_not_touch_survive() {
                 expected.insert(path.clone(), doc.entry());
             }
         }
-        assert_eq!(after, expected, "seed {seed}: {:?}", r.files);
-    }
+        assert_eq!(after, expected, "{:?}", r.files);
+    });
     assert!(merged > 100, "too few real merges: {merged}");
 }
 
 #[test]
 fn no_byte_of_a_locally_edited_file_is_lost() {
     let mut conflicts = 0;
-    for seed in 0..CASES {
-        let c = case(seed, false);
+    for_cases(false, |c| {
         let r = run(&c);
         let after = r.apply_to(&c.ours);
         for (path, ours) in &c.ours {
@@ -388,14 +414,14 @@ fn no_byte_of_a_locally_edited_file_is_lost() {
                 .find(|f| f.from.as_deref() == Some(path.as_str()) && after.contains_key(&f.path))
                 .map_or(path.as_str(), |f| f.path.as_str());
             let Some(Entry::File { data, .. }) = after.get(at) else {
-                panic!("seed {seed}: {path} (at {at}) is gone: {:?}", r.files);
+                panic!("{path} (at {at}) is gone: {:?}", r.files);
             };
             let doc = &c.ours_docs[path];
             if doc.binary {
                 let Entry::File { data: mine, .. } = ours else {
                     unreachable!()
                 };
-                assert_eq!(data, mine, "seed {seed}: binary {path} changed");
+                assert_eq!(data, mine, "binary {path} changed");
                 continue;
             }
             let text = String::from_utf8(data.to_vec()).unwrap();
@@ -408,11 +434,11 @@ fn no_byte_of_a_locally_edited_file_is_lost() {
             for line in doc.lines.iter().filter(|l| !base_lines.contains(l)) {
                 assert!(
                     lines.contains(&line.as_str()),
-                    "seed {seed}: line {line:?} of {path} lost at {at}:\n{text}"
+                    "line {line:?} of {path} lost at {at}:\n{text}"
                 );
             }
             conflicts += usize::from(text.contains("<<<<<<< project"));
         }
-    }
+    });
     assert!(conflicts > 20, "too few conflicts exercised: {conflicts}");
 }

@@ -1,7 +1,6 @@
 //! `pave list` and `pave show` over the built-in registry, as text and JSON, and their errors.
 
 use crate::support::Env;
-use predicates::prelude::*;
 
 const BUILTIN: [&str; 4] = [
     "cloudfront-edge-functions",
@@ -13,38 +12,19 @@ const BUILTIN: [&str; 4] = [
 #[test]
 fn list_shows_every_builtin_blueprint_with_version_and_summary() {
     let env = Env::new();
-    let out = env
-        .pave()
-        .arg("list")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    assert!(out.starts_with("NAME "), "{out}");
+    let mut run = env.run(["list"]).code(0).stderr_is("");
+    assert!(run.stdout().starts_with("NAME "), "{}", run.stdout());
     for name in BUILTIN {
-        let line = out
-            .lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{name} missing:\n{out}"));
-        assert!(line.contains("1.1.1"), "{line}");
+        run = run.line_has(name, &["1.1.1"]);
     }
 }
 
 #[test]
 fn list_json_is_machine_readable_and_filters_by_tag() {
     let env = Env::new();
-    let out = env
-        .pave()
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let items: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
-    let mut names: Vec<&str> = items.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    let items = env.run(["list", "--json"]).code(0).json();
+    let items = items.as_array().expect("an array");
+    let mut names: Vec<&str> = items.iter().filter_map(|i| i["name"].as_str()).collect();
     names.sort();
     assert_eq!(names, BUILTIN);
     assert!(
@@ -52,38 +32,31 @@ fn list_json_is_machine_readable_and_filters_by_tag() {
             .iter()
             .all(|i| i["summary"].as_str().is_some_and(|s| !s.is_empty()))
     );
-    let out = env
-        .pave()
-        .args(["list", "--json", "--tag", "s3"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let items: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+
+    let items = env.run(["list", "--json", "--tag", "s3"]).code(0).json();
+    let items = items.as_array().expect("an array");
     assert!(items.iter().any(|i| i["name"] == "cloudfront-static-site"));
-    assert!(
-        items
-            .iter()
-            .all(|i| i["tags"].as_array().unwrap().iter().any(|t| t == "s3"))
-    );
+    assert!(items.iter().all(|i| {
+        i["tags"]
+            .as_array()
+            .is_some_and(|tags| tags.iter().any(|t| t == "s3"))
+    }));
 }
 
 #[test]
 fn show_lists_every_parameter_with_type_default_and_help() {
     let env = Env::new();
-    let out = env
-        .pave()
-        .args(["show", "cloudfront-static-site"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let mut run = env
+        .run(["show", "cloudfront-static-site"])
+        .code(0)
+        .stdout_has("(choice: spa | static-index | none) default: spa")
+        // The current release is listed (older ones too once they are kept in the binary).
+        .line_has("versions: ", &["1.1.0"]);
     assert!(
-        out.starts_with("cloudfront-static-site 1.1.1  (builtin)\n"),
-        "{out}"
+        run.stdout()
+            .starts_with("cloudfront-static-site 1.1.1  (builtin)\n"),
+        "{}",
+        run.stdout()
     );
     for param in [
         "project_name",
@@ -94,36 +67,15 @@ fn show_lists_every_parameter_with_type_default_and_help() {
         "geo_restriction",
         "csp",
     ] {
-        assert!(
-            out.contains(&format!("\n  {param}  (")),
-            "{param} missing:\n{out}"
-        );
+        run = run.stdout_has(&format!("\n  {param}  ("));
     }
-    assert!(
-        out.contains("(choice: spa | static-index | none) default: spa"),
-        "{out}"
-    );
-    // The current release is listed (older ones too once they are kept in the binary).
-    let versions = out
-        .lines()
-        .find(|l| l.starts_with("versions: "))
-        .unwrap_or("");
-    assert!(versions.contains("1.1.0"), "{out}");
 }
 
 #[test]
 fn show_json_carries_parameters_versions_and_changelog() {
     let env = Env::new();
     for name in BUILTIN {
-        let out = env
-            .pave()
-            .args(["show", name, "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let doc = env.run(["show", name, "--json"]).code(0).json();
         assert_eq!(doc["name"], name);
         assert!(
             doc["versions"]
@@ -132,7 +84,7 @@ fn show_json_carries_parameters_versions_and_changelog() {
             "{name}: {}",
             doc["versions"]
         );
-        let params = doc["parameters"].as_array().unwrap();
+        let params = doc["parameters"].as_array().expect("parameters");
         assert!(
             params
                 .iter()
@@ -156,19 +108,13 @@ fn show_json_carries_parameters_versions_and_changelog() {
 #[test]
 fn unknown_blueprint_names_the_closest_one() {
     let env = Env::new();
-    env.pave()
-        .args(["show", "cloudfront-static-sight"])
-        .assert()
+    env.run(["show", "cloudfront-static-sight"])
         .code(1)
-        .stderr(predicate::str::contains("no blueprint `cloudfront-static-sight` in registry `builtin`; did you mean `cloudfront-static-site`?"));
-    env.pave()
-        .args(["new", "cloudfront-static-site@^2"])
-        .assert()
+        .stderr_has("no blueprint `cloudfront-static-sight` in registry `builtin`; did you mean `cloudfront-static-site`?");
+    env.run(["new", "cloudfront-static-site@^2"])
         .code(1)
-        .stderr(predicate::str::contains(
-            "no version matching `^2`; available: ",
-        ))
-        .stderr(predicate::str::contains("1.1.0"));
+        .stderr_has("no version matching `^2`; available: ")
+        .stderr_has("1.1.0");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! of bad input (with exit codes and an untouched disk), --dry-run, --force, --git, the
 //! folder name as default project name, warnings for maturity and unused answers, --json.
 
-use crate::support::git::GitRegistry;
+use crate::support::git::{RegistryBuilder, small};
 use crate::support::{BlueprintBuilder, Env, Param, list_files, text};
 use predicates::prelude::*;
 
@@ -519,8 +519,8 @@ fn new_warns_about_experimental_and_deprecated_blueprints() {
         .assert()
         .success()
         .stderr(predicate::str::contains("warning").not());
-    let reg = GitRegistry::new();
-    reg.release("demo", "1.0.0");
+    let mut reg = RegistryBuilder::in_temp();
+    reg.publish(small("demo", "1.0.0"));
     let index = std::fs::read_to_string(reg.path().join("registry.yaml")).unwrap();
     reg.write(&[(
         "registry.yaml",

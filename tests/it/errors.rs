@@ -3,74 +3,40 @@
 //! same exit code.
 
 use crate::support::git::{RefusingServer, free_port};
-use crate::support::{Env, list_files, text};
-use serde_json::Value;
-
-/// Runs `pave args` and returns (exit code, stdout, stderr).
-fn run(env: &Env, args: &[&str]) -> (i32, String, String) {
-    let out = env.pave().args(args).output().unwrap();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("killed: {}", text(&out)));
-    (
-        code,
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-/// Runs `pave args --json`, checks the error object's shape and that nothing went to stderr,
-/// and returns (exit code, the `error` object).
-fn run_json(env: &Env, args: &[&str]) -> (i32, Value) {
-    let mut args = args.to_vec();
-    args.push("--json");
-    let (code, stdout, stderr) = run(env, &args);
-    assert_eq!(stderr, "", "with --json the error is on stdout only");
-    let doc: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}"));
-    let obj = doc.as_object().expect("an object");
-    assert_eq!(obj.keys().collect::<Vec<_>>(), ["error"], "{doc:#}");
-    let err = doc["error"].clone();
-    let mut keys: Vec<&String> = err
-        .as_object()
-        .expect("error is an object")
-        .keys()
-        .collect();
-    keys.sort();
-    assert_eq!(keys, ["hint", "kind", "message"], "{doc:#}");
-    assert!(
-        err["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{doc:#}"
-    );
-    assert!(err["hint"].is_null() || err["hint"].is_string(), "{doc:#}");
-    (code, err)
-}
+use crate::support::{Env, list_files};
 
 /// A port on 127.0.0.1 that nothing listens on: connecting is refused.
 fn unreachable_url() -> String {
     format!("http://127.0.0.1:{}/team/blueprints.git", free_port())
 }
 
+/// `args` followed by `--json`.
+fn json(args: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    args.push(String::from("--json"));
+    args
+}
+
+/// `value` as text ("" when it is not text).
+fn s(value: &serde_json::Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
 #[test]
 fn unknown_parameter_in_set_is_a_json_usage_error_with_the_closest_name() {
     let env = Env::new();
-    let (code, err) = run_json(
-        &env,
-        &[
+    let err = env
+        .run(json(&[
             "new",
             "cloudfront-static-site",
             "site",
             "--set",
             "regoin=eu-west-1",
-        ],
-    );
-    assert_eq!(code, 2, "{err:#}");
+        ]))
+        .code(2)
+        .json_error();
     assert_eq!(err["kind"], "usage");
-    assert!(
-        err["message"].as_str().unwrap().contains("`regoin`"),
-        "{err:#}"
-    );
+    assert!(s(&err["message"]).contains("`regoin`"), "{err:#}");
     assert_eq!(err["hint"], "did you mean `region`?");
     assert!(list_files(&env.work()).is_empty(), "nothing is written");
 }
@@ -82,17 +48,10 @@ fn bad_version_requirement_is_a_json_usage_error_with_examples() {
         &["show", "cloudfront-http-api@not-a-version"][..],
         &["new", "cloudfront-http-api@not-a-version", "api"],
     ] {
-        let (code, err) = run_json(&env, args);
-        assert_eq!(code, 2, "{args:?}: {err:#}");
+        let err = env.run(json(args)).code(2).json_error();
         assert_eq!(err["kind"], "usage", "{args:?}");
-        assert!(
-            err["message"].as_str().unwrap().contains("not-a-version"),
-            "{err:#}"
-        );
-        assert!(
-            err["hint"].as_str().unwrap().starts_with("examples: "),
-            "{err:#}"
-        );
+        assert!(s(&err["message"]).contains("not-a-version"), "{err:#}");
+        assert!(s(&err["hint"]).starts_with("examples: "), "{err:#}");
     }
 }
 
@@ -103,23 +62,10 @@ fn unknown_blueprint_is_a_json_failure_naming_what_exists() {
         &["show", "no-such-blueprint"][..],
         &["new", "no-such-blueprint", "x"],
     ] {
-        let (code, err) = run_json(&env, args);
-        assert_eq!(code, 1, "{args:?}: {err:#}");
+        let err = env.run(json(args)).code(1).json_error();
         assert_eq!(err["kind"], "failure", "{args:?}");
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .contains("no-such-blueprint"),
-            "{err:#}"
-        );
-        assert!(
-            err["hint"]
-                .as_str()
-                .unwrap()
-                .contains("cloudfront-http-api"),
-            "{err:#}"
-        );
+        assert!(s(&err["message"]).contains("no-such-blueprint"), "{err:#}");
+        assert!(s(&err["hint"]).contains("cloudfront-http-api"), "{err:#}");
     }
 }
 
@@ -127,14 +73,13 @@ fn unknown_blueprint_is_a_json_failure_naming_what_exists() {
 fn unreachable_registry_url_is_a_json_failure() {
     let env = Env::new();
     let url = unreachable_url();
-    let (code, err) = run_json(&env, &["list", "--registry", &url]);
-    assert_eq!(code, 1, "{err:#}");
+    let err = env
+        .run(json(&["list", "--registry", &url]))
+        .code(1)
+        .json_error();
     assert_eq!(err["kind"], "failure");
     assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("cannot reach registry"),
+        s(&err["message"]).contains("cannot reach registry"),
         "{err:#}"
     );
 }
@@ -144,38 +89,29 @@ fn refused_credentials_are_a_json_failure_with_a_hint_and_no_secret() {
     let env = Env::new();
     let server = RefusingServer::start(50);
     let url = server.url_with("user:hunter2-in-url@");
-    let (code, err) = run_json(&env, &["list", "--registry", &url]);
-    assert_eq!(code, 1, "{err:#}");
+    let err = env
+        .run(json(&["list", "--registry", &url]))
+        .code(1)
+        .stdout_lacks("hunter2")
+        .json_error();
     assert_eq!(err["kind"], "failure");
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("authentication to"),
-        "{err:#}"
-    );
-    assert!(
-        err["hint"].as_str().unwrap().contains("PAVE_GIT_TOKEN"),
-        "{err:#}"
-    );
-    assert!(!err.to_string().contains("hunter2"), "{err:#}");
+    assert!(s(&err["message"]).contains("authentication to"), "{err:#}");
+    assert!(s(&err["hint"]).contains("PAVE_GIT_TOKEN"), "{err:#}");
 }
 
 #[test]
 fn a_command_line_clap_rejects_is_a_json_usage_error_when_json_was_asked() {
     let env = Env::new();
-    let (code, err) = run_json(&env, &["list", "--no-such-flag"]);
-    assert_eq!(code, 2, "{err:#}");
+    let err = env
+        .run(json(&["list", "--no-such-flag"]))
+        .code(2)
+        .json_error();
     assert_eq!(err["kind"], "usage");
-    assert!(
-        err["message"].as_str().unwrap().contains("--no-such-flag"),
-        "{err:#}"
-    );
+    assert!(s(&err["message"]).contains("--no-such-flag"), "{err:#}");
 
     // Without --json, clap's own text on stderr, same code.
-    let (code, stdout, stderr) = run(&env, &["list", "--no-such-flag"]);
-    assert_eq!((code, stdout.as_str()), (2, ""));
-    assert!(stderr.starts_with("error: "), "{stderr}");
+    let run = env.run(["list", "--no-such-flag"]).code(2).stdout_is("");
+    assert!(run.stderr().starts_with("error: "), "{}", run.stderr());
 }
 
 /// Each case: arguments, and the exit code its kind gives.
@@ -203,13 +139,14 @@ fn exit_codes_follow_the_kind_with_and_without_json() {
     let env = Env::new();
     for (args, want) in cases() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, stdout, stderr) = run(&env, &args);
-        assert_eq!(code, want, "{args:?}:\n{stderr}");
-        assert_eq!(stdout, "", "{args:?}: errors go to stderr without --json");
-        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        let run = env.run(&args).code(want).stdout_is("");
+        assert!(
+            run.stderr().starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr()
+        );
 
-        let (json_code, err) = run_json(&env, &args);
-        assert_eq!(json_code, want, "{args:?} --json: {err:#}");
+        let err = env.run(json(&args)).code(want).json_error();
         let kind = if want == 2 { "usage" } else { "failure" };
         assert_eq!(err["kind"], kind, "{args:?}: {err:#}");
     }
@@ -218,25 +155,18 @@ fn exit_codes_follow_the_kind_with_and_without_json() {
 #[test]
 fn a_hint_the_message_lacks_is_printed_once_and_one_it_holds_is_not_repeated() {
     let env = Env::new();
-    let (code, _, stderr) = run(
-        &env,
-        &["new", "cloudfront-static-site", "site", "--set", "region"],
-    );
-    assert_eq!(code, 2, "{stderr}");
-    assert_eq!(
-        stderr,
-        "error: `--set region` is not key=value\n  hint: write it as --set key=value\n"
-    );
+    env.run(["new", "cloudfront-static-site", "site", "--set", "region"])
+        .code(2)
+        .stderr_is("error: `--set region` is not key=value\n  hint: write it as --set key=value\n");
 
-    let (code, _, stderr) = run(
-        &env,
-        &["new", "cloudfront-static-site", "site", "--set", "regoin=x"],
-    );
-    assert_eq!(code, 2, "{stderr}");
+    let run = env
+        .run(["new", "cloudfront-static-site", "site", "--set", "regoin=x"])
+        .code(2)
+        .stderr_lacks("hint:");
     assert_eq!(
-        stderr.matches("did you mean `region`?").count(),
+        run.stderr().matches("did you mean `region`?").count(),
         1,
-        "{stderr}"
+        "{}",
+        run.stderr()
     );
-    assert!(!stderr.contains("hint:"), "{stderr}");
 }

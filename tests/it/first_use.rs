@@ -3,7 +3,7 @@
 //! its place, the man page, completion of blueprint names, and `--help` without options that
 //! mean nothing to the command.
 
-use crate::support::git::GitRegistry;
+use crate::support::git::{RegistryBuilder, small};
 use crate::support::{Env, manifest, text};
 
 fn stdout(out: &std::process::Output) -> String {
@@ -230,8 +230,8 @@ fn man_prints_a_roff_page_listing_the_commands() {
 
 #[test]
 fn completion_lists_builtin_and_cached_registry_names_without_network() {
-    let reg = GitRegistry::new();
-    reg.release("orders-api", "1.0.0");
+    let mut reg = RegistryBuilder::in_temp();
+    reg.publish(small("orders-api", "1.0.0"));
     let env = Env::new();
     let added = env
         .pave()
@@ -240,8 +240,8 @@ fn completion_lists_builtin_and_cached_registry_names_without_network() {
         .unwrap();
     assert!(added.status.success(), "{}", text(&added));
     // A registry whose cache is gone gives no names, and no error.
-    let gone = GitRegistry::new();
-    gone.release("never-cached", "1.0.0");
+    let mut gone = RegistryBuilder::in_temp();
+    gone.publish(small("never-cached", "1.0.0"));
     let added = env
         .pave()
         .args(["registry", "add", "gone", &gone.file_url(), "--offline"])

@@ -4,7 +4,7 @@
 //! served by a real `git daemon` whose log counts the fetches. Offline, the miss says how old
 //! the cache is and how to fetch it.
 
-use crate::support::git::{GitDaemon, GitRegistry};
+use crate::support::git::{GitDaemon, RegistryBuilder, small};
 use crate::support::{Env, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -13,15 +13,15 @@ use std::time::{Duration, SystemTime};
 /// A registry with demo 1.0.0 served by a logging, writable daemon, and a developer's
 /// environment that added it as `acme` (so its cache was fetched just now).
 struct Served {
-    reg: GitRegistry,
+    reg: RegistryBuilder,
     daemon: GitDaemon,
     log: PathBuf,
     env: Env,
 }
 
 fn served() -> Served {
-    let reg = GitRegistry::new();
-    reg.release("demo", "1.0.0");
+    let mut reg = RegistryBuilder::in_temp();
+    reg.publish(small("demo", "1.0.0"));
     let log = reg.base().join("daemon.log");
     let daemon = reg.serve_writable_logged(&log);
     let env = user(&daemon);
@@ -131,14 +131,14 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn a_blueprint_published_since_the_last_fetch_is_found_with_one_fetch() {
-    let s = served();
-    s.reg.release("orders", "1.0.0");
+    let mut s = served();
+    s.reg.publish(small("orders", "1.0.0"));
     let (out, fetches) = s.counted(&["show", "acme/orders", "--json"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(json(&out)["version"], "1.0.0");
     assert_eq!(fetches, 1);
     // Unqualified: no registry holds it until acme is fetched.
-    s.reg.release("billing", "1.0.0");
+    s.reg.publish(small("billing", "1.0.0"));
     let (out, fetches) = s.counted(&["new", "billing", "b", "--set", "project_name=b"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(read(&s.env.work().join("b/version.txt")), "1.0.0\n");
@@ -157,13 +157,13 @@ fn a_blueprint_published_since_the_last_fetch_is_found_with_one_fetch() {
 
 #[test]
 fn a_version_released_since_the_last_fetch_is_resolved_with_one_fetch() {
-    let s = served();
-    s.reg.release("demo", "2.0.0");
+    let mut s = served();
+    s.reg.publish(small("demo", "2.0.0"));
     let (out, fetches) = s.counted(&["new", "acme/demo@^2", "p", "--set", "project_name=p"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(read(&s.env.work().join("p/version.txt")), "2.0.0\n");
     assert_eq!(fetches, 1);
-    s.reg.release("demo", "3.0.0");
+    s.reg.publish(small("demo", "3.0.0"));
     let (out, fetches) = s.counted(&["update", "p", "--to", "3.0.0", "--dry-run"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("demo 2.0.0 -> 3.0.0"), "{}", text(&out));
@@ -200,8 +200,8 @@ fn a_feedback_sink_added_since_the_last_fetch_is_used() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(json(&out)["sent"], true, "{}", text(&out));
     // Without a sink even after the fetch, the error says how to add one.
-    let bare = GitRegistry::new();
-    bare.release("demo", "1.0.0");
+    let mut bare = RegistryBuilder::in_temp();
+    bare.publish(small("demo", "1.0.0"));
     let env = Env::new();
     ok(&env, &["registry", "add", "plain", &bare.file_url()]);
     let out = run(&env, &["feedback", "list", "--registry", "plain"]);
@@ -250,13 +250,13 @@ fn a_feedback_item_sent_since_the_last_fetch_is_shown_with_one_fetch() {
 
 #[test]
 fn offline_a_miss_says_how_old_the_cache_is_and_how_to_fetch_it() {
-    let s = served();
+    let mut s = served();
     s.add_sink();
     // The cache has the sink; it was fetched five minutes ago.
     ok(&s.env, &["registry", "sync", "acme"]);
     age_cache(&s.env, Duration::from_secs(5 * 60 + 5));
-    s.reg.release("orders", "1.0.0");
-    s.reg.release("demo", "2.0.0");
+    s.reg.publish(small("orders", "1.0.0"));
+    s.reg.publish(small("demo", "2.0.0"));
     // A release writes registry.yaml afresh: name the sink again.
     s.add_sink();
     let id = s.item_from_someone_else("sent while you were offline");

@@ -1,7 +1,7 @@
 //! Git registries end to end, with real repositories made by `git`, served over `file://`, by a
 //! real `git daemon`, and (for authentication) by an HTTP server that refuses everyone.
 
-use crate::support::git::{GitRegistry, RefusingServer};
+use crate::support::git::{RefusingServer, RegistryBuilder, small};
 use crate::support::{Env, list_files, text};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -70,17 +70,17 @@ fn resolved(env: &Env, spec: &str) -> Result<String, String> {
 }
 
 /// The demo registry, added as `acme` (over file://) to a fresh environment.
-fn acme() -> (GitRegistry, Env) {
+fn acme() -> (RegistryBuilder, Env) {
     let reg = demo_registry();
     let env = Env::new();
     add(&env, "acme", &reg.file_url());
     (reg, env)
 }
 
-fn demo_registry() -> GitRegistry {
-    let reg = GitRegistry::new();
+fn demo_registry() -> RegistryBuilder {
+    let mut reg = RegistryBuilder::in_temp();
     for version in ["1.0.0", "1.0.5", "1.1.0", "2.0.0-rc.1"] {
-        reg.release("demo", version);
+        reg.publish(small("demo", version));
     }
     reg
 }
@@ -146,7 +146,7 @@ fn builtin_and_git_render_byte_identical_projects() {
         .lines()
         .find_map(|l| l.strip_prefix("version: ").map(|v| v.trim().to_string()))
         .unwrap();
-    let reg = GitRegistry::new();
+    let mut reg = RegistryBuilder::in_temp();
     reg.import(&src, "cloudfront-static-site", "static site", &version);
     let env = Env::new();
     add(&env, "acme", &reg.file_url());
@@ -481,8 +481,8 @@ fn a_moved_tag_is_warned_about() {
 
 #[test]
 fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
-    let (reg, env) = acme();
-    reg.release("demo", "3.0.0");
+    let (mut reg, env) = acme();
+    reg.publish(small("demo", "3.0.0"));
     // The cache is fresh, so `list` does not fetch...
     let out = env
         .pave()
@@ -492,7 +492,7 @@ fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
     assert!(text(&out).contains("1.1.0"), "{}", text(&out));
     // ...but a requirement the cache cannot meet fetches.
     assert_eq!(resolved(&env, "acme/demo@^3").as_deref(), Ok("3.0.0"));
-    reg.release("demo", "3.1.0");
+    reg.publish(small("demo", "3.1.0"));
     let out = env
         .pave()
         .args(["registry", "sync", "acme"])
@@ -511,7 +511,7 @@ fn a_newer_version_is_fetched_when_asked_for_and_sync_forces_a_fetch() {
         .unwrap();
     assert!(text(&out).contains("3.1.0"), "{}", text(&out));
     // A stale cache is fetched by any command.
-    reg.release("demo", "3.2.0");
+    reg.publish(small("demo", "3.2.0"));
     age_cache(&env, Duration::from_secs(301));
     let out = env
         .pave()
@@ -631,9 +631,9 @@ fn a_token_in_a_url_never_shows_up() {
 #[test]
 fn a_name_in_two_registries_is_ambiguous() {
     let first = demo_registry();
-    let second = GitRegistry::new();
-    second.release("demo", "5.0.0");
-    second.release("other", "1.0.0");
+    let mut second = RegistryBuilder::in_temp();
+    second.publish(small("demo", "5.0.0"));
+    second.publish(small("other", "1.0.0"));
     let env = Env::new();
     add(&env, "acme", &first.file_url());
     add(&env, "team", &second.file_url());
@@ -716,11 +716,11 @@ fn registry_commands_add_list_remove() {
 
 #[test]
 fn modes_and_symlinks_come_from_the_tree() {
-    let reg = GitRegistry::new();
+    let mut reg = RegistryBuilder::in_temp();
     reg.write(&[
         (
             "blueprints/tools/blueprint.yaml",
-            &crate::support::git::manifest("tools", "1.0.0"),
+            &crate::support::git::small("tools", "1.0.0").manifest_yaml(),
         ),
         ("blueprints/tools/template/run.sh", "#!/bin/sh\necho hi\n"),
         ("blueprints/tools/template/notes.txt", "notes\n"),
@@ -849,7 +849,7 @@ fn ok(env: &Env, args: &[&str]) -> std::process::Output {
 }
 
 /// A registry holding a copy of a built-in blueprint under the same name and version.
-fn registry_with_builtin(name: &str) -> GitRegistry {
+fn registry_with_builtin(name: &str) -> RegistryBuilder {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("blueprints")
         .join(name);
@@ -857,7 +857,7 @@ fn registry_with_builtin(name: &str) -> GitRegistry {
         .lines()
         .find_map(|l| l.strip_prefix("version: ").map(|v| v.trim().to_string()))
         .unwrap();
-    let reg = GitRegistry::new();
+    let mut reg = RegistryBuilder::in_temp();
     reg.import(&src, name, "the company's own", &version);
     reg
 }
@@ -918,8 +918,8 @@ fn readme_quick_start_takes_the_company_blueprint_that_shadows_a_builtin_one_and
 #[test]
 fn priority_orders_registries_that_hold_the_same_name() {
     let first = demo_registry();
-    let second = GitRegistry::new();
-    second.release("demo", "5.0.0");
+    let mut second = RegistryBuilder::in_temp();
+    second.publish(small("demo", "5.0.0"));
     let env = Env::new();
     add(&env, "acme", &first.file_url());
     let out = ok(
@@ -955,8 +955,8 @@ fn priority_orders_registries_that_hold_the_same_name() {
     assert_eq!(doc[2]["priority"], 5);
     assert!(doc[1]["priority"].is_null());
     // Equal priorities stay an error naming both and the way out.
-    let third = GitRegistry::new();
-    third.release("demo", "7.0.0");
+    let mut third = RegistryBuilder::in_temp();
+    third.publish(small("demo", "7.0.0"));
     ok(
         &env,
         &[
@@ -981,7 +981,7 @@ fn priority_orders_registries_that_hold_the_same_name() {
 
 #[test]
 fn adding_a_repository_that_is_not_a_registry_says_what_one_holds_and_changes_nothing() {
-    let reg = GitRegistry::new();
+    let reg = RegistryBuilder::in_temp();
     reg.git(&["rm", "-q", "registry.yaml"]);
     reg.write(&[("README.md", "just a repository\n")]);
     reg.commit("Not a registry");
@@ -1010,7 +1010,7 @@ fn adding_a_repository_that_is_not_a_registry_says_what_one_holds_and_changes_no
 
 /// [`acme`] with demo/v1.2.0 tagged on a commit whose blueprint.yaml still says the last
 /// release's version, synced.
-fn acme_with_an_unbumped_tag() -> (GitRegistry, Env) {
+fn acme_with_an_unbumped_tag() -> (RegistryBuilder, Env) {
     let (reg, env) = acme();
     reg.write(&[("blueprints/demo/template/extra.txt", "extra\n")]);
     reg.commit("Forgot to bump the version");
@@ -1053,7 +1053,7 @@ fn a_tag_whose_manifest_says_another_version_is_broken_and_never_resolved() {
 
 #[test]
 fn a_kept_verdict_never_hides_a_tag_moved_to_a_fixed_commit() {
-    let (reg, env) = acme_with_an_unbumped_tag();
+    let (mut reg, env) = acme_with_an_unbumped_tag();
     // Each release's verdict is kept in the cache, so later runs do not read every tag again.
     let entries = cache_entries(&env);
     assert_eq!(entries.len(), 1);
@@ -1065,7 +1065,8 @@ fn a_kept_verdict_never_hides_a_tag_moved_to_a_fixed_commit() {
     );
     assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.1.0"));
     // The release is fixed by moving its tag to a commit whose manifest says 1.2.0.
-    reg.release("demo", "1.2.0");
+    reg.delete_tag("demo/v1.2.0");
+    reg.publish(small("demo", "1.2.0"));
     ok(&env, &["registry", "sync"]);
     assert_eq!(resolved(&env, "acme/demo").as_deref(), Ok("1.2.0"));
     let out = ok(&env, &["list", "--registry", "acme", "--json"]);
@@ -1079,15 +1080,15 @@ fn a_kept_verdict_never_hides_a_tag_moved_to_a_fixed_commit() {
 
 #[test]
 fn sync_reports_the_new_versions_it_found() {
-    let (reg, env) = acme();
+    let (mut reg, env) = acme();
     let out = ok(&env, &["registry", "sync"]);
     assert!(
         text(&out).contains("acme: up to date, no new versions"),
         "{}",
         text(&out)
     );
-    reg.release("demo", "1.3.0");
-    reg.release("site", "2.0.0");
+    reg.publish(small("demo", "1.3.0"));
+    reg.publish(small("site", "2.0.0"));
     let out = ok(&env, &["registry", "sync", "acme"]);
     assert!(
         text(&out).contains("acme: 2 new versions: demo 1.3.0, site 2.0.0"),
@@ -1106,7 +1107,7 @@ fn an_existing_folder_without_dot_slash_is_a_folder_unless_a_registry_has_that_n
         &[
             (
                 "blueprint.yaml",
-                &crate::support::git::manifest("orders-api", "0.3.0"),
+                &crate::support::git::small("orders-api", "0.3.0").manifest_yaml(),
             ),
             ("template/hello.txt.hbs", "hello {{project_name}}\n"),
         ],
@@ -1192,7 +1193,7 @@ fn gitconfig(env: &Env, text: &str) {
 fn an_extra_header_from_the_users_git_config_reaches_the_server() {
     use crate::support::http_git::GitHttp;
     let reg = demo_registry();
-    let server = GitHttp::requiring(&reg.base(), "x-registry-key", "k-123", "team");
+    let server = GitHttp::requiring(reg.base(), "x-registry-key", "k-123", "team");
     let url = server.url("reg");
     let env = Env::new();
     let out = env
@@ -1236,7 +1237,7 @@ fn secrets_never_reach_a_command_line_of_git() {
     let reg = demo_registry();
     let secret = "url-secret-7c1e";
     let token = "env-token-52ab";
-    let server = GitHttp::start(&reg.base(), "me", secret);
+    let server = GitHttp::start(reg.base(), "me", secret);
     let env = Env::new();
     let trace = env.path("git-trace.log");
     let url = server
@@ -1262,7 +1263,7 @@ fn secrets_never_reach_a_command_line_of_git() {
         assert!(!text(&out).contains(s), "{}", text(&out));
     }
     // A token (no credentials in the URL) goes the same way.
-    let server = GitHttp::start(&reg.base(), "x-access-token", token);
+    let server = GitHttp::start(reg.base(), "x-access-token", token);
     std::fs::remove_file(&trace).unwrap();
     let out = env
         .pave()

@@ -4,7 +4,7 @@
 //! `git-receive-pack '/path'`) locally with `sh -c`, on a real repository.
 
 use crate::publish::{blueprint, served};
-use crate::support::git::{GitRegistry, git_command};
+use crate::support::git::{RegistryBuilder, git_command, small};
 use crate::support::{Env, text};
 use std::path::{Path, PathBuf};
 
@@ -58,10 +58,10 @@ fn ssh_runs(env: &Env) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn demo_registry() -> GitRegistry {
-    let reg = GitRegistry::new();
+fn demo_registry() -> RegistryBuilder {
+    let mut reg = RegistryBuilder::in_temp();
     for version in ["1.0.0", "1.1.0"] {
-        reg.release("demo", version);
+        reg.publish(small("demo", version));
     }
     reg
 }

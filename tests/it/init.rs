@@ -4,7 +4,7 @@
 //! validators (`cfn-lint`) on PATH, as `scripts/test` sets it.
 
 use crate::publish::{git, publish, served};
-use crate::support::git::{GitDaemon, GitRegistry};
+use crate::support::git::{GitDaemon, RegistryBuilder};
 use crate::support::{Env, list_files};
 use predicates::prelude::*;
 
@@ -165,8 +165,8 @@ fn from_a_builtin_blueprint_gives_a_renamed_copy_at_0_1_0_that_passes() {
 
 /// A registry with two releases of `orders-api`, whose manifest holds a comment and whose
 /// example renders a partial.
-fn git_registry() -> GitRegistry {
-    let reg = GitRegistry::new();
+fn git_registry() -> RegistryBuilder {
+    let mut reg = RegistryBuilder::in_temp();
     for version in ["1.0.0", "1.1.0"] {
         reg.write(&[
             (

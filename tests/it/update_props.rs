@@ -1,6 +1,6 @@
 //! Properties of the whole update (read the record, load both releases, render, merge, plan,
-//! apply on disk) over generated blueprint pairs and local edits, from a seeded generator: a
-//! failure names its seed and replays. Each case is a real project folder updated through
+//! apply on disk) over generated blueprint pairs and local edits, drawn from proptest tapes: a
+//! failure is shrunk and shows the smallest case it found. Each case is a real project folder updated through
 //! `prepare_from` and `apply` on a registry served as the built-in one is ([`Frozen`]).
 
 use pave::answers::Supplied;
@@ -13,24 +13,31 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-const CASES: u64 = 120;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// splitmix64: small, seeded, good enough to spread cases.
-struct Rng(u64);
+const CASES: u32 = 120;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// The choices behind one case, read from a tape of numbers that proptest generates and
+/// shrinks: each draw takes the next number (0 once the tape is used up), and 0 is the
+/// plainest choice, so a shorter tape or smaller numbers give a simpler case.
+struct Rng<'a> {
+    tape: &'a [u64],
+    at: usize,
+}
+
+impl<'a> Rng<'a> {
+    fn new(tape: &'a [u64]) -> Self {
+        Rng { tape, at: 0 }
     }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        let drawn = self.tape.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        drawn % n
     }
+    /// True `p` times in a hundred; false on 0.
     fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
+        self.below(100) >= 100 - p
     }
 }
 
@@ -91,6 +98,7 @@ fn edit_freely(rng: &mut Rng, doc: &Doc, tag: &str) -> Doc {
 }
 
 /// A blueprint pair (1.0.0, 1.1.0) and the project's edits of its 1.0.0 render.
+#[derive(Debug)]
 struct Case {
     v1: Docs,
     v2: Docs,
@@ -100,8 +108,8 @@ struct Case {
 
 /// `plain`: text only, substitutions only, the project's edits never next to the
 /// blueprint's, so every merge must be clean and exact. `edits`: whether the project edits.
-fn case(seed: u64, plain: bool, edits: bool) -> Case {
-    let mut rng = Rng(seed);
+fn case(tape: &[u64], plain: bool, edits: bool) -> Case {
+    let mut rng = Rng::new(tape);
     let mut v1 = Docs::new();
     for i in 0..1 + rng.below(6) {
         let count = 3 + rng.below(10);
@@ -310,38 +318,63 @@ impl Project {
     }
 }
 
+/// Runs `body` on [`CASES`] cases made by [`case`] from proptest tapes. A panic in `body` fails
+/// the test after proptest has shrunk the tape: the report shows the smallest failing case.
+fn for_cases(plain: bool, edits: bool, body: impl FnMut(&Case)) {
+    let body = std::cell::RefCell::new(body);
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        // The same cases on every run and machine, so CI never depends on luck.
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x7061_7665),
+        ..Config::default()
+    });
+    let tapes = prop::collection::vec(any::<u64>(), 0..512);
+    let result = runner.run(&tapes, |tape| {
+        let c = case(&tape, plain, edits);
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (body.borrow_mut())(&c)));
+        if let Err(panic) = run {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            return Err(TestCaseError::fail(format!("{why}\ncase: {c:#?}")));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
 #[test]
 fn update_props_without_local_edits_the_project_is_a_fresh_render_of_the_target() {
-    for seed in 0..CASES {
-        let c = case(seed, false, false);
-        let p = Project::new(&c);
+    for_cases(false, false, |c| {
+        let p = Project::new(c);
         let prepared = p.update();
-        assert!(!prepared.has_conflicts(), "seed {seed}");
-        assert_eq!(tree_on_disk(&p.dir()), docs_tree(&c.v2), "seed {seed}");
+        assert!(!prepared.has_conflicts(), "");
+        assert_eq!(tree_on_disk(&p.dir()), docs_tree(&c.v2), "");
         let record = std::fs::read_to_string(p.dir().join(".pave.yaml")).unwrap();
-        assert!(record.contains("version: 1.1.0\n"), "seed {seed}: {record}");
-    }
+        assert!(record.contains("version: 1.1.0\n"), "{record}");
+    });
 }
 
 #[test]
 fn update_props_a_second_update_to_the_same_target_writes_nothing() {
     let mut with_conflicts = 0;
-    for seed in 1000..1000 + CASES {
-        let c = case(seed, false, true);
-        let p = Project::new(&c);
+    for_cases(false, true, |c| {
+        let p = Project::new(c);
         with_conflicts += usize::from(p.update().has_conflicts());
         let record = std::fs::read(p.dir().join(".pave.yaml")).unwrap();
         let before = tree_on_disk(&p.dir());
         let again = p.update();
-        assert!(again.up_to_date, "seed {seed}: {:?}", again.result.files);
-        assert!(again.plan.is_noop(), "seed {seed}");
-        assert_eq!(tree_on_disk(&p.dir()), before, "seed {seed}");
-        assert_eq!(
-            std::fs::read(p.dir().join(".pave.yaml")).unwrap(),
-            record,
-            "seed {seed}"
-        );
-    }
+        assert!(again.up_to_date, "{:?}", again.result.files);
+        assert!(again.plan.is_noop(), "");
+        assert_eq!(tree_on_disk(&p.dir()), before, "");
+        assert_eq!(std::fs::read(p.dir().join(".pave.yaml")).unwrap(), record);
+    });
     assert!(
         with_conflicts > 10,
         "too few conflicted first updates: {with_conflicts}"
@@ -351,15 +384,10 @@ fn update_props_a_second_update_to_the_same_target_writes_nothing() {
 #[test]
 fn update_props_local_edits_in_lines_the_blueprint_did_not_touch_survive() {
     let mut merged = 0;
-    for seed in 2000..2000 + CASES {
-        let c = case(seed, true, true);
-        let p = Project::new(&c);
+    for_cases(true, true, |c| {
+        let p = Project::new(c);
         let prepared = p.update();
-        assert!(
-            !prepared.has_conflicts(),
-            "seed {seed}: {:?}",
-            prepared.result.files
-        );
+        assert!(!prepared.has_conflicts(), "{:?}", prepared.result.files);
         // Line by line: the blueprint's line where it changed one, else the project's.
         let mut expected = BTreeMap::new();
         for (path, theirs) in &c.v2 {
@@ -387,19 +415,18 @@ fn update_props_local_edits_in_lines_the_blueprint_did_not_touch_survive() {
         assert_eq!(
             tree_on_disk(&p.dir()),
             expected,
-            "seed {seed}: {:?}",
+            "{:?}",
             prepared.result.files
         );
-    }
+    });
     assert!(merged > 40, "too few real merges: {merged}");
 }
 
 #[test]
 fn update_props_no_byte_of_a_locally_edited_file_is_lost() {
     let mut conflicts = 0;
-    for seed in 3000..3000 + CASES {
-        let c = case(seed, false, true);
-        let p = Project::new(&c);
+    for_cases(false, true, |c| {
+        let p = Project::new(c);
         let prepared = p.update();
         let after = tree_on_disk(&p.dir());
         for (path, mine) in &c.ours {
@@ -407,10 +434,10 @@ fn update_props_no_byte_of_a_locally_edited_file_is_lost() {
                 continue;
             }
             let Some(Entry::File { data, .. }) = after.get(path) else {
-                panic!("seed {seed}: {path} is gone: {:?}", prepared.result.files);
+                panic!("{path} is gone: {:?}", prepared.result.files);
             };
             if mine.binary {
-                assert_eq!(data, &mine.bytes(), "seed {seed}: binary {path} changed");
+                assert_eq!(data, &mine.bytes(), "binary {path} changed");
                 continue;
             }
             let text = String::from_utf8(data.to_vec()).unwrap();
@@ -419,11 +446,11 @@ fn update_props_no_byte_of_a_locally_edited_file_is_lost() {
             for line in mine.lines.iter().filter(|l| !base_lines.contains(l)) {
                 assert!(
                     lines.contains(&line.as_str()),
-                    "seed {seed}: line {line:?} of {path} lost:\n{text}"
+                    "line {line:?} of {path} lost:\n{text}"
                 );
             }
             conflicts += usize::from(text.contains("<<<<<<< project"));
         }
-    }
+    });
     assert!(conflicts > 10, "too few conflicts exercised: {conflicts}");
 }

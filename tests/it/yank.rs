@@ -2,14 +2,14 @@
 //! an exact pin of a yanked version warns with the reason (stderr and `--json`), and every
 //! warning names the registry the same way: its configured name, else its URL.
 
-use crate::support::git::GitRegistry;
+use crate::support::git::{RegistryBuilder, small};
 use crate::support::{Env, text};
 
 /// `x` 0.1.0 and 0.2.0, experimental, 0.2.0 yanked.
-fn registry() -> GitRegistry {
-    let reg = GitRegistry::new();
-    reg.release("x", "0.1.0");
-    reg.release("x", "0.2.0");
+fn registry() -> RegistryBuilder {
+    let mut reg = RegistryBuilder::in_temp();
+    reg.publish(small("x", "0.1.0"));
+    reg.publish(small("x", "0.2.0"));
     reg.write(&[(
         "registry.yaml",
         "apiVersion: pave/v1\nname: acme\ndescription: made by a test\nblueprints:\n  - name: x\n    path: blueprints/x\n    summary: x for tests\n    tags: [test]\n    maturity: experimental\n    yanked:\n      - version: 0.2.0\n        reason: opens the bucket to everyone\n",

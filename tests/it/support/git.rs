@@ -4,12 +4,11 @@
 //! HTTP server that refuses every request with 401 to exercise authentication.
 //!
 //! [`RegistryBuilder`] releases [`BlueprintBuilder`]s (one commit and one tag per release) into
-//! a folder the test chooses; [`GitRegistry`] is the older, string-based builder in a temp
-//! folder.
+//! a folder the test chooses or a temp folder of its own; [`small`] is the smallest releasable
+//! blueprint.
 
-use super::blueprint::BlueprintBuilder;
+use super::blueprint::{BlueprintBuilder, Param};
 use serde::Serialize;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,143 +17,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-
-/// A registry repository in a temp folder (`<tmp>/reg`).
-pub struct GitRegistry {
-    root: TempDir,
-    entries: RefCell<BTreeMap<String, String>>,
-}
-
-impl GitRegistry {
-    /// An empty registry with one commit holding `registry.yaml`, on branch `main`.
-    pub fn new() -> Self {
-        let root = tempfile::Builder::new()
-            .prefix("pave-reg-")
-            .tempdir()
-            .expect("temp dir");
-        let reg = GitRegistry {
-            root,
-            entries: RefCell::new(BTreeMap::new()),
-        };
-        std::fs::create_dir_all(reg.path()).expect("mkdir");
-        reg.git(&["init", "-q", "-b", "main"]);
-        reg.write_index();
-        reg.commit("Start the registry");
-        reg
-    }
-
-    /// The repository's folder.
-    pub fn path(&self) -> PathBuf {
-        self.root.path().join("reg")
-    }
-
-    /// The folder `git daemon` serves (holding `reg`).
-    pub fn base(&self) -> PathBuf {
-        self.root.path().to_path_buf()
-    }
-
-    /// `file://` URL of the repository.
-    pub fn file_url(&self) -> String {
-        format!("file://{}", self.path().display())
-    }
-
-    /// Runs git in the repository, with no user or system configuration; panics on failure.
-    pub fn git(&self, args: &[&str]) -> String {
-        let output = git_command(&self.path())
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            output.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
-    }
-
-    /// Writes files under the repository.
-    pub fn write(&self, files: &[(&str, &str)]) {
-        super::write_files(&self.path(), files);
-    }
-
-    /// Commits everything.
-    pub fn commit(&self, message: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-
-    /// Tags HEAD (annotated), moving the tag if it exists.
-    pub fn tag(&self, tag: &str) {
-        self.git(&["tag", "-f", "-a", "-m", tag, tag]);
-    }
-
-    /// Lists a blueprint in `registry.yaml` (committed with the next commit).
-    pub fn list(&self, name: &str, summary: &str) {
-        self.entries
-            .borrow_mut()
-            .insert(name.to_string(), summary.to_string());
-        self.write_index();
-    }
-
-    fn write_index(&self) {
-        let mut text = String::from(
-            "apiVersion: pave/v1\nname: test-registry\ndescription: made by a test\nblueprints:\n",
-        );
-        for (name, summary) in self.entries.borrow().iter() {
-            text.push_str(&format!(
-                "  - name: {name}\n    path: blueprints/{name}\n    summary: {summary}\n    tags: [test]\n    maturity: recommended\n"
-            ));
-        }
-        if self.entries.borrow().is_empty() {
-            text.push_str("  []\n");
-            text = text.replace("blueprints:\n  []\n", "blueprints: []\n");
-        }
-        std::fs::write(self.path().join("registry.yaml"), text).expect("write index");
-    }
-
-    /// Releases `name` at `version`: a small blueprint whose `version.txt` says the version
-    /// and whose `hello.txt.hbs` greets `project_name`; listed, committed and tagged.
-    pub fn release(&self, name: &str, version: &str) -> String {
-        let dir = format!("blueprints/{name}");
-        self.write(&[
-            (&format!("{dir}/blueprint.yaml"), &manifest(name, version)),
-            (
-                &format!("{dir}/template/version.txt"),
-                &format!("{version}\n"),
-            ),
-            (
-                &format!("{dir}/template/hello.txt.hbs"),
-                "hello {{project_name}}\n",
-            ),
-        ]);
-        self.list(name, &format!("{name} for tests"));
-        let commit = self.commit(&format!("Release {name} {version}"));
-        self.tag(&format!("{name}/v{version}"));
-        commit
-    }
-
-    /// Copies a blueprint folder into `blueprints/<name>`, lists it, commits and tags the
-    /// manifest's version.
-    pub fn import(&self, src: &Path, name: &str, summary: &str, version: &str) {
-        copy_dir(src, &self.path().join("blueprints").join(name));
-        self.list(name, summary);
-        self.commit(&format!("Import {name}"));
-        self.tag(&format!("{name}/v{version}"));
-    }
-
-    /// Serves the registry with `git daemon` on a free 127.0.0.1 port.
-    pub fn serve(&self) -> GitDaemon {
-        GitDaemon::start(&self.base(), "reg")
-    }
-
-    /// [`serve`](Self::serve), accepting pushes (to branches other than the checked-out
-    /// `main`) and logging every request to `log` (one `Request upload-pack for ...` line per
-    /// clone or fetch).
-    pub fn serve_writable_logged(&self, log: &Path) -> GitDaemon {
-        GitDaemon::start_with(&self.base(), "reg", Some(log), true)
-    }
-}
 
 /// `registry.yaml` as [`RegistryBuilder`] writes it.
 #[derive(Serialize)]
@@ -193,6 +55,8 @@ struct IndexItem {
 /// maturity `recommended`. Git runs without user or system configuration; any failure panics.
 pub struct RegistryBuilder {
     dir: PathBuf,
+    /// The temp folder holding `dir` when [`in_temp`](Self::in_temp) made it; removed on drop.
+    _temp: Option<TempDir>,
     index: BTreeMap<String, IndexItem>,
     /// The blueprint named by the last `blueprint` call: name and manifest version.
     staged: Option<(String, String)>,
@@ -205,6 +69,7 @@ impl RegistryBuilder {
         std::fs::create_dir_all(dir).expect("mkdir");
         let reg = RegistryBuilder {
             dir: dir.to_path_buf(),
+            _temp: None,
             index: BTreeMap::new(),
             staged: None,
         };
@@ -214,9 +79,28 @@ impl RegistryBuilder {
         reg
     }
 
+    /// A registry at `<tmp>/reg` in a temp folder of its own (removed when the builder is
+    /// dropped), for tests without an [`Env`](super::Env) to put it in.
+    pub fn in_temp() -> Self {
+        let temp = tempfile::Builder::new()
+            .prefix("pave-reg-")
+            .tempdir()
+            .expect("temp dir");
+        let mut reg = RegistryBuilder::new(&temp.path().join("reg"));
+        reg._temp = Some(temp);
+        reg
+    }
+
     /// The repository's folder.
     pub fn path(&self) -> &Path {
         &self.dir
+    }
+
+    /// The folder holding the repository (what `git daemon` or an HTTP server exports).
+    pub fn base(&self) -> &Path {
+        self.dir
+            .parent()
+            .expect("the repository has a parent folder")
     }
 
     /// `file://` URL of the repository.
@@ -239,6 +123,19 @@ impl RegistryBuilder {
     /// `registry.yaml`; nothing is committed until [`release`](Self::release) or
     /// [`commit`](Self::commit).
     pub fn blueprint(mut self, bp: BlueprintBuilder) -> Self {
+        self.stage(bp);
+        self
+    }
+
+    /// [`blueprint`](Self::blueprint) then [`release`](Self::release) on a registry held in a
+    /// variable or a field; returns the release's commit id.
+    pub fn publish(&mut self, bp: BlueprintBuilder) -> String {
+        self.stage(bp);
+        let (name, version) = self.staged_blueprint();
+        self.tag_release(&name, &version)
+    }
+
+    fn stage(&mut self, bp: BlueprintBuilder) {
         let name = bp.name().to_string();
         let folder = self.dir.join("blueprints").join(&name);
         if folder.exists() {
@@ -265,7 +162,41 @@ impl RegistryBuilder {
         );
         self.write_index();
         self.staged = Some((name, bp.version_text().to_string()));
-        self
+    }
+
+    /// Lists `name` in `registry.yaml` with `summary` (tag `test`, maturity `recommended`)
+    /// without touching its folder; committed with the next commit.
+    pub fn list(&mut self, name: &str, summary: &str) {
+        self.index.insert(
+            name.to_string(),
+            IndexItem {
+                name: name.to_string(),
+                path: format!("blueprints/{name}"),
+                summary: summary.to_string(),
+                tags: vec![String::from("test")],
+                maturity: String::from("recommended"),
+            },
+        );
+        self.write_index();
+    }
+
+    /// Copies a blueprint folder into `blueprints/<name>`, lists it, commits and tags
+    /// `<name>/v<version>`.
+    pub fn import(&mut self, src: &Path, name: &str, summary: &str, version: &str) {
+        copy_dir(src, &self.dir.join("blueprints").join(name));
+        self.list(name, summary);
+        self.commit(&format!("Import {name}"));
+        self.tag(&format!("{name}/v{version}"));
+    }
+
+    /// Writes files (path, contents) under the repository; committed with the next commit.
+    pub fn write(&self, files: &[(&str, &str)]) {
+        super::write_files(&self.dir, files);
+    }
+
+    /// Tags HEAD (annotated), moving the tag if it exists.
+    pub fn tag(&self, tag: &str) {
+        self.move_tag(tag, "HEAD");
     }
 
     /// Sets the `maturity` of a listed blueprint (`experimental`, `recommended`,
@@ -293,10 +224,16 @@ impl RegistryBuilder {
     /// says (for a tag that disagrees with its `blueprint.yaml`).
     pub fn release_as(self, version: &str) -> Self {
         let (name, _) = self.staged_blueprint();
-        self.commit(&format!("Release {name} {version}"));
+        self.tag_release(&name, version);
+        self
+    }
+
+    /// Commits as `Release <name> <version>` and tags `<name>/v<version>`; returns the commit.
+    fn tag_release(&self, name: &str, version: &str) -> String {
+        let commit = self.commit(&format!("Release {name} {version}"));
         let tag = format!("{name}/v{version}");
         self.git(&["tag", "-a", "-m", &tag, &tag]);
-        self
+        commit
     }
 
     fn staged_blueprint(&self) -> (String, String) {
@@ -350,12 +287,15 @@ impl RegistryBuilder {
     /// [`serve`](Self::serve) with `--verbose`, logging every request to `log` (one
     /// `Request upload-pack for ...` line per clone or fetch).
     pub fn serve_logged(&self, log: &Path) -> GitDaemon {
-        let parent = self
-            .dir
-            .parent()
-            .expect("the repository has a parent folder");
         let name = self.dir.file_name().expect("the repository has a name");
-        GitDaemon::start_logged(parent, &name.to_string_lossy(), Some(log))
+        GitDaemon::start_logged(self.base(), &name.to_string_lossy(), Some(log))
+    }
+
+    /// [`serve_logged`](Self::serve_logged), also accepting pushes (to branches other than
+    /// the checked-out `main`).
+    pub fn serve_writable_logged(&self, log: &Path) -> GitDaemon {
+        let name = self.dir.file_name().expect("the repository has a name");
+        GitDaemon::start_with(self.base(), &name.to_string_lossy(), Some(log), true)
     }
 
     fn write_index(&self) {
@@ -370,11 +310,14 @@ impl RegistryBuilder {
     }
 }
 
-/// A minimal valid manifest at a version with one required parameter.
-pub fn manifest(name: &str, version: &str) -> String {
-    format!(
-        "apiVersion: pave/v1\nname: {name}\nversion: {version}\nsummary: {name} for tests\nparameters:\n  - name: project_name\n    pattern: '^[a-z][a-z0-9-]*$'\n"
-    )
+/// The smallest releasable blueprint: `name` at `version` with one required `project_name`,
+/// a `version.txt` saying the version and a `hello.txt.hbs` greeting `project_name`.
+pub fn small(name: &str, version: &str) -> BlueprintBuilder {
+    BlueprintBuilder::new(name)
+        .version(version)
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .file("template/version.txt", format!("{version}\n"))
+        .file("template/hello.txt.hbs", "hello {{project_name}}\n")
 }
 
 /// `git` with no user or system configuration and a fixed identity.

@@ -1,6 +1,7 @@
 //! Test builders: a `pave` command with an isolated home, config and cache and no terminal
 //! ([`Env`]), blueprints described in Rust ([`blueprint`]), git registries with tagged
-//! versions ([`git`]) and the built-in registry's examples ([`builtin`]).
+//! versions ([`git`]), the built-in registry's examples ([`builtin`]) and checks on one run
+//! ([`run`]: `env.run(["list"]).code(0).stdout_has("...")`).
 
 #![allow(dead_code)]
 
@@ -9,6 +10,7 @@ pub mod builtin;
 pub mod git;
 pub mod http;
 pub mod http_git;
+pub mod run;
 
 pub use blueprint::{BlueprintBuilder, Param};
 
