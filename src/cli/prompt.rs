@@ -127,6 +127,20 @@ struct Typed {
     echoed: usize,
 }
 
+/// One line typed at `question`, empty allowed, left on screen for `line_answer` to
+/// replace with the answered line.
+fn read_line(look: &Look<'_>, question: &str) -> dialoguer::Result<Typed> {
+    let text = Input::<String>::with_theme(look)
+        .with_prompt(question)
+        .allow_empty(true)
+        .report(false)
+        .interact_text()?;
+    Ok(Typed {
+        echoed: measure_text_width(&text),
+        text,
+    })
+}
+
 fn failed(e: dialoguer::Error) -> AnswerError {
     AnswerError::Prompt(e.to_string())
 }
@@ -164,17 +178,7 @@ impl Prompter for TerminalPrompter {
                 let answer = self.line_answer(
                     &look,
                     measure_text_width(&asked),
-                    || {
-                        let text = Input::<String>::with_theme(&look)
-                            .with_prompt(&question)
-                            .allow_empty(true)
-                            .report(false)
-                            .interact_text()?;
-                        Ok(Typed {
-                            echoed: measure_text_width(&text),
-                            text,
-                        })
-                    },
+                    || read_line(&look, &question),
                     |text| yes_no(text, default),
                     |yes| {
                         shown(|f| {
@@ -259,17 +263,7 @@ impl Prompter for TerminalPrompter {
                 self.line_answer(
                     &look,
                     measure_text_width(&asked),
-                    || {
-                        let text = Input::<String>::with_theme(&look)
-                            .with_prompt(&question)
-                            .allow_empty(true)
-                            .report(false)
-                            .interact_text()?;
-                        Ok(Typed {
-                            echoed: measure_text_width(&text),
-                            text,
-                        })
-                    },
+                    || read_line(&look, &question),
                     |text| {
                         let value = match (text.is_empty(), default) {
                             (true, Some(d)) => d.clone(),
