@@ -80,10 +80,12 @@ fn the_starter_publishes_as_it_is_with_one_changelog_entry() {
         .args(["blueprint", "init", "team-api"])
         .assert()
         .success();
-    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    // As README's walk-through publishes it: its message and the starter's notes, each once.
+    let out = publish(&s.env, &daemon.url(), &["team-api", "-m", "First version"]);
     assert!(out.status.success(), "{}", crate::support::text(&out));
     let log = git(&s.bare, &["show", "main:blueprints/team-api/CHANGELOG.md"]);
     assert_eq!(sections(&log).len(), 1, "{log}");
+    assert!(log.contains("One Node.js function"), "{log}");
     assert!(sections(&log)[0].starts_with("## 0.1.0"), "{log}");
     assert_eq!(log.matches("First version").count(), 1, "{log}");
 }
