@@ -90,6 +90,41 @@ fn the_starter_publishes_as_it_is_with_one_changelog_entry() {
     assert_eq!(log.matches("First version").count(), 1, "{log}");
 }
 
+/// The starter writes `{{_version}}` into package.json: its example's snapshot must still match
+/// when the gate renders the folder at the next version, and after a change to the templates
+/// and `blueprint test --update-snapshots` the next version publishes.
+#[test]
+fn a_blueprint_that_renders_its_version_publishes_its_next_version() {
+    let s = served();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    s.env
+        .pave()
+        .args(["blueprint", "init", "team-api"])
+        .assert()
+        .success();
+    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let readme = s.env.path("work/team-api/template/README.md.hbs");
+    let mut text = std::fs::read_to_string(&readme).unwrap();
+    text.push_str("\nOwned by the payments team.\n");
+    std::fs::write(&readme, text).unwrap();
+    s.env
+        .pave()
+        .args([
+            "blueprint",
+            "test",
+            "team-api",
+            "--update-snapshots",
+            "--no-checks",
+        ])
+        .assert()
+        .success();
+    let out = publish(&s.env, &daemon.url(), &["team-api"]);
+    assert!(out.status.success(), "{}", crate::support::text(&out));
+    let log = git(&s.bare, &["tag", "--list", "team-api/*"]);
+    assert_eq!(log.lines().count(), 2, "{log}");
+}
+
 #[test]
 fn the_summary_is_the_one_given_quoted_when_yaml_needs_it() {
     let env = Env::new();
