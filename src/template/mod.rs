@@ -10,6 +10,7 @@ mod engine;
 pub mod refs;
 #[cfg(test)]
 mod samples;
+pub mod templatize;
 pub mod undefined;
 
 use crate::error::{Classify, ErrorKind};
