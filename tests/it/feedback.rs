@@ -462,6 +462,8 @@ fn the_library_submit_masks_the_diff_it_attaches() {
         version: None,
         registry: "builtin".into(),
         project: Some("my-site".into()),
+        project_remote: None,
+        answers: None,
     };
     let draft = Draft {
         kind: pave::feedback::Kind::Bug,
