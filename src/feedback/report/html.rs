@@ -24,21 +24,25 @@ const KIND_COLOURS: [&str; 5] = ["#c0392b", "#2980b9", "#8e44ad", "#d4a017", "#2
 
 const STYLE: &str = "\
 *{box-sizing:border-box}\
-body{font-family:system-ui,sans-serif;margin:0 auto;padding:1.5rem;max-width:72rem;color:#222;line-height:1.4}\
+body{font-family:system-ui,sans-serif;margin:0 auto;padding:1.5rem;max-width:72rem;color:#222;line-height:1.4;overflow-wrap:break-word}\
 h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}\
 h3{margin-top:1.5rem}\
 table{border-collapse:collapse;margin:.5rem 0 1rem;max-width:100%}\
-td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}\
 th{background:#f4f4f4}\
 .chart{max-width:100%;height:auto}\
 .chart .label,.chart .value{font-size:13px}.chart .title{font-size:14px;font-weight:600}\
-code{font-size:.9em;overflow-wrap:anywhere}\
+code{font-size:.9em;overflow-wrap:break-word}\
 pre{background:#f7f7f7;border:1px solid #e2e2e2;padding:.5rem;overflow-x:auto;max-width:100%;margin:.4rem 0}\
 pre .add{color:#135f13;background:#e6f6e6}\
 pre .del{color:#8a1010;background:#fbe9e9}\
 pre .masked{font-style:italic}\
 .change{border-left:4px solid #2980b9;padding:.1rem 0 .1rem .8rem;margin:1rem 0}\
 .cmd{margin:.3rem 0}\
+pre.extract{white-space:pre-wrap;overflow-wrap:anywhere}\
+.request{border:1px solid #ddd;border-radius:.3rem;padding:.5rem .8rem;margin:.6rem 0}\
+.request p{margin:.3rem 0}\
+.request.declined{background:#faf6f6}\
 .muted{color:#666}\
 .status{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.85em;background:#eee}\
 .status-open{background:#fff3cd}.status-accepted{background:#d6eaf8}\
@@ -214,10 +218,31 @@ fn change_block(change: &ChangeGroup) -> String {
     out
 }
 
-fn source_cell(source: Option<&Source>) -> String {
-    let Some(s) = source else {
-        return "-".to_string();
-    };
+/// A `new-pattern` request as a card: what was asked, by which project, the decisions, and
+/// the commands that extract a blueprint from the project.
+fn request_card(b: &Brief) -> String {
+    let mut out = format!(
+        "<div class=\"request {}\"><p>{} {} <span class=\"muted\">{}</span></p><p>{}</p>",
+        b.status.as_str(),
+        status_badge(b.status),
+        code(&b.id),
+        escape(&b.created),
+        escape(&b.summary)
+    );
+    if let Some(p) = &b.project {
+        out.push_str(&format!("<p>project {}</p>", code(p)));
+    }
+    if b.addressed_in.is_some() || !b.decisions.is_empty() {
+        out.push_str(&decisions(b));
+    }
+    if let Some(s) = &b.source {
+        out.push_str(&source_block(s));
+    }
+    out.push_str("</div>");
+    out
+}
+
+fn source_block(s: &Source) -> String {
     let mut out = String::new();
     if let Some(r) = &s.remote {
         out.push_str(&format!("<p>remote {}</p>", code(r)));
@@ -363,36 +388,9 @@ pub fn to_html(report: &Report, title: &str) -> String {
                 "<h3>{}</h3>",
                 escape(group.registry.as_deref().unwrap_or("no registry"))
             ));
-            let rows: Vec<(String, Vec<String>)> = group
-                .requests
-                .iter()
-                .map(|b| {
-                    (
-                        b.status.as_str().to_string(),
-                        vec![
-                            code(&b.id),
-                            escape(&b.created),
-                            status_badge(b.status),
-                            escape(b.project.as_deref().unwrap_or("-")),
-                            escape(&b.summary),
-                            decisions(b),
-                            source_cell(b.source.as_ref()),
-                        ],
-                    )
-                })
-                .collect();
-            html.push_str(&table(
-                &[
-                    "id",
-                    "created",
-                    "status",
-                    "project",
-                    "message",
-                    "decisions",
-                    "extract",
-                ],
-                &rows,
-            ));
+            for b in &group.requests {
+                html.push_str(&request_card(b));
+            }
         }
         html.push_str("</section>");
     }
