@@ -55,7 +55,7 @@ table,tbody,tr,td{display:block;width:100%}\
 tr.head{display:none}\
 tr{border:1px solid #ddd;margin-bottom:.6rem}\
 td{border:none;border-bottom:1px solid #eee}\
-td::before{content:attr(data-label);display:block;font-size:.8em;color:#666}\
+td::before{content:attr(data-label);display:inline-block;width:6.5rem;font-size:.8em;color:#666}\
 }";
 
 /// A horizontal bar chart of `bars` (label, value) as inline SVG.
