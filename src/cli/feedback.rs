@@ -784,6 +784,9 @@ fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
                 for line in &c.hunk {
                     say!("      {line}");
                 }
+                if c.more_lines > 0 {
+                    say!("      ... {} more line(s)", c.more_lines);
+                }
                 say!("      absorb: {}", c.absorb);
             }
         }

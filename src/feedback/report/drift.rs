@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many files and changes each blueprint lists.
 pub const HOTSPOTS: usize = 10;
+/// How many lines of a change's example hunk the report shows.
+pub const HUNK_LINES: usize = 40;
 
 /// Drift hotspots of one blueprint.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -48,8 +50,11 @@ pub struct ChangeGroup {
     /// The `@@` header of the example hunk.
     pub header: String,
     /// The example hunk's lines with their ` `/`-`/`+` prefix, as in the item (masked lines
-    /// stay masked), answer values replaced by their variables.
+    /// stay masked), answer values replaced by their variables; at most [`HUNK_LINES`].
     pub hunk: Vec<String>,
+    /// How many more lines the example hunk has.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_lines: usize,
     /// How many items hold it.
     pub items: usize,
     /// How many projects (items without a project count one each).
@@ -253,8 +258,10 @@ impl DriftAcc {
         let mut changes: Vec<ChangeGroup> = self
             .groups
             .into_iter()
-            .map(|((path, removed, added), g)| {
+            .map(|((path, removed, added), mut g)| {
                 let newest = g.ids.iter().next_back().cloned().unwrap_or_default();
+                let more_lines = g.hunk.len().saturating_sub(HUNK_LINES);
+                g.hunk.truncate(HUNK_LINES);
                 ChangeGroup {
                     summary: describe(&removed, &added, &g.header),
                     path,
@@ -262,6 +269,7 @@ impl DriftAcc {
                     added,
                     header: g.header,
                     hunk: g.hunk,
+                    more_lines,
                     items: g.ids.len(),
                     projects: g.projects.len(),
                     absorb: absorb_command(&newest, blueprint),
@@ -282,6 +290,10 @@ impl DriftAcc {
             changes,
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// `pave blueprint absorb` for item `id` into the blueprint's folder of a registry checkout.

@@ -192,6 +192,12 @@ fn hunk_block(change: &ChangeGroup) -> String {
             out.push_str(&format!("<span{class}>{}</span>\n", escape(line)));
         }
     }
+    if change.more_lines > 0 {
+        out.push_str(&format!(
+            "<span class=\"muted\">... {} more line(s)</span>\n",
+            change.more_lines
+        ));
+    }
     out.push_str("</pre>");
     out
 }

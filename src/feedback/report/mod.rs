@@ -12,7 +12,7 @@ mod html;
 mod standin;
 
 pub use drift::{
-    ChangeGroup, FileSpot, HOTSPOTS, Hotspots, Hunk, absorb_command, hunks, shell_word,
+    ChangeGroup, FileSpot, HOTSPOTS, HUNK_LINES, Hotspots, Hunk, absorb_command, hunks, shell_word,
 };
 pub use html::to_html;
 
@@ -416,6 +416,19 @@ mod tests {
         assert_eq!(spots.changes[0].summary, "added `x`");
         assert_eq!(spots.changes[0].items, 2);
         assert_eq!(spots.changes[0].hunk, vec!["+x"]);
+    }
+
+    #[test]
+    fn a_long_hunk_shows_its_first_lines_and_counts_the_rest() {
+        let body: String = (0..50).map(|n| format!("+line {n}\n")).collect();
+        let diff = format!("--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1,50 @@\n{body}");
+        let r = build(&[with_diff(1, "p", &diff)]);
+        let change = &r.blueprints[0].hotspots.changes[0];
+        assert_eq!(change.summary, "added the file (50 line(s))");
+        assert_eq!(change.path, "new.txt");
+        assert_eq!(change.hunk.len(), HUNK_LINES);
+        assert_eq!(change.more_lines, 10);
+        assert_eq!(change.added.len(), 50);
     }
 
     #[test]
