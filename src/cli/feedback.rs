@@ -642,6 +642,13 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
     if let Some(p) = &i.project {
         say!("project:   {p}");
     }
+    if let Some(r) = &i.project_remote {
+        say!("remote:    {r}");
+    }
+    if let Some(answers) = &i.answers {
+        let pairs: Vec<String> = answers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        say!("answers:   {}", pairs.join(", "));
+    }
     if let Some(r) = i.rating {
         say!("rating:    {r}/5");
     }

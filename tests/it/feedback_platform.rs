@@ -223,6 +223,19 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
     let export: String = items.iter().map(|i| format!("{i}\n")).collect();
     std::fs::write(env.work().join("items.jsonl"), export).unwrap();
 
+    let id = items[0]["id"].as_str().unwrap();
+    let out = run(
+        &env,
+        &env.work(),
+        &["feedback", "show", id, "--from", "items.jsonl"],
+    );
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        shown.contains("remote:    https://git.example.com/team/my-site.git")
+            && shown.contains("answers:   ")
+            && shown.contains("project_name=\"my-site\""),
+        "{shown}"
+    );
     let out = run(
         &env,
         &env.work(),
