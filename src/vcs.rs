@@ -1,7 +1,8 @@
 //! Committing a new project with git (`pave new --git`), with libgit2: a new repository gets
 //! one initial commit; an existing one gets a commit on top of its HEAD. The author comes from
 //! the user's git configuration. A folder inside another repository's work tree gets no
-//! repository of its own ([`enclosing_work_tree`] finds that case).
+//! repository of its own ([`enclosing_work_tree`] finds that case). [`work_tree`] names the
+//! work tree a folder lies in and its remote, for feedback that names a project.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,35 @@ pub fn enclosing_work_tree(dir: &Path) -> Option<PathBuf> {
     } else {
         Some(workdir)
     }
+}
+
+/// A git work tree and where it is pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkTree {
+    /// The top folder of the work tree.
+    pub root: PathBuf,
+    /// The URL of its `origin` remote (else of its first remote), without credentials.
+    pub remote: Option<String>,
+}
+
+/// The git work tree `dir` lies in, if any, with its remote URL passed through
+/// [`crate::url::redact_url`].
+pub fn work_tree(dir: &Path) -> Option<WorkTree> {
+    let dir = std::path::absolute(dir).ok()?;
+    let repo = git2::Repository::discover(&dir).ok()?;
+    let root = repo.workdir()?.canonicalize().ok()?;
+    let url = |name: &str| -> Option<String> {
+        let remote = repo.find_remote(name).ok()?;
+        remote.url().ok().map(str::to_string)
+    };
+    let remote = url("origin").or_else(|| {
+        let names = repo.remotes().ok()?;
+        names.iter().find_map(|n| n.ok().flatten().and_then(url))
+    });
+    Some(WorkTree {
+        root,
+        remote: remote.map(|u| crate::url::redact_url(&u)),
+    })
 }
 
 /// Commits every file in `dir`, creating the repository when there is none. If the repository

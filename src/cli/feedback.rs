@@ -83,6 +83,10 @@ struct About {
     /// The registry as recorded (`builtin`, a URL without credentials, a folder).
     registry: String,
     project: Option<String>,
+    /// The project's git remote (a `new-pattern` item names it), without credentials.
+    project_remote: Option<String>,
+    /// The project's recorded answers (a `new-pattern` item from a pave project names them).
+    answers: Option<serde_json::Map<String, serde_json::Value>>,
     record: Option<(ProjectFile, PathBuf)>,
 }
 
@@ -101,17 +105,33 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
         let text = fs_err::read_to_string(&file)?;
         let record = ProjectFile::parse(&text, &file.display().to_string())?;
         let project = crate::feedback::addressed::project_name(&record, &dir);
+        // A new pattern asked for from a project names it, so that the platform team can
+        // extract a blueprint from it.
+        let (project_remote, answers) = if kind == Kind::NewPattern {
+            (
+                crate::vcs::work_tree(&dir).and_then(|w| w.remote),
+                Some(record.answers.clone()),
+            )
+        } else {
+            (None, None)
+        };
         return Ok(About {
             blueprint: Some(record.blueprint.clone()),
             version: Some(record.version.clone()),
             registry: record.registry.clone(),
             project,
+            project_remote,
+            answers,
             record: Some((record, dir)),
         });
     }
-    if args.dir.is_some() {
+    // A new pattern asked for from a git work tree names that project.
+    let tree = (kind == Kind::NewPattern)
+        .then(|| crate::vcs::work_tree(&dir))
+        .flatten();
+    if args.dir.is_some() && tree.is_none() {
         return Err(UsageError(format!(
-            "{} is not a pave project (no {}); give the project folder, or --blueprint and --registry",
+            "{} is not a pave project (no {}) nor, for --kind new-pattern, a git work tree; give the project folder, or --blueprint and --registry",
             dir.display(),
             project::FILE_NAME
         ))
@@ -150,7 +170,11 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
         blueprint,
         version,
         registry: location,
-        project: None,
+        project: tree
+            .as_ref()
+            .and_then(|w| w.root.file_name().map(|n| n.to_string_lossy().into_owned())),
+        project_remote: tree.and_then(|w| w.remote),
+        answers: None,
         record: None,
     })
 }
@@ -189,6 +213,8 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
         version: about.version,
         registry: about.registry,
         project: about.project,
+        project_remote: about.project_remote,
+        answers: about.answers,
     };
     let state = spool::state_dir()?;
     let submitted = submit::submit(subject, draft, &mut sinks(out), &state)?;
@@ -616,6 +642,13 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
     if let Some(p) = &i.project {
         say!("project:   {p}");
     }
+    if let Some(r) = &i.project_remote {
+        say!("remote:    {r}");
+    }
+    if let Some(answers) = &i.answers {
+        let pairs: Vec<String> = answers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        say!("answers:   {}", pairs.join(", "));
+    }
     if let Some(r) = i.rating {
         say!("rating:    {r}/5");
     }
@@ -653,6 +686,25 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One decided item of the text report: its status, the version that addresses it and each
+/// decision.
+fn say_decided(d: &report::Brief) {
+    let addressed = d
+        .addressed_in
+        .as_ref()
+        .map(|v| format!(" in {v}"))
+        .unwrap_or_default();
+    say!(
+        "    {}{addressed}  {}  {}",
+        d.status.as_str(),
+        d.id,
+        d.summary
+    );
+    for change in &d.decisions {
+        say!("      {}", report::decision_text(change));
+    }
 }
 
 fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
@@ -707,14 +759,42 @@ fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
             for o in &v.oldest_open {
                 say!("    open since {}  {}  {}", o.created, o.id, o.summary);
             }
+            for d in &v.decided {
+                say_decided(d);
+            }
         }
-        if !bp.hotspots.files.is_empty() {
+        let spots = &bp.hotspots;
+        if !spots.files.is_empty() || !spots.redacted.is_empty() {
             say!("  drift hotspots:");
-            for f in &bp.hotspots.files {
+            for f in &spots.files {
                 say!("    {:>5}  {}", f.items, f.path);
             }
-            for h in &bp.hotspots.hunks {
-                say!("    {:>5}  {}  {}", h.items, h.path, h.header);
+            for f in &spots.redacted {
+                say!(
+                    "    {:>5}  {}  (every changed line removed as a possible secret)",
+                    f.items,
+                    f.path
+                );
+            }
+        }
+        if !spots.changes.is_empty() {
+            say!("  changes projects made:");
+            for c in &spots.changes {
+                say!(
+                    "    {} project(s) {} in {} ({} item(s))",
+                    c.projects,
+                    c.summary,
+                    c.path,
+                    c.items
+                );
+                say!("      {}", c.header);
+                for line in &c.hunk {
+                    say!("      {line}");
+                }
+                if c.more_lines > 0 {
+                    say!("      ... {} more line(s)", c.more_lines);
+                }
+                say!("      absorb: {}", c.absorb);
             }
         }
     }
@@ -724,7 +804,40 @@ fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
         for g in &built.new_patterns {
             say!("  {}:", g.registry.as_deref().unwrap_or("no registry"));
             for r in &g.requests {
-                say!("    {}  {}", r.id, r.summary);
+                let declined = if r.status == Status::Declined {
+                    "  [declined]"
+                } else {
+                    ""
+                };
+                say!(
+                    "    {}  {}  {}{declined}",
+                    r.id,
+                    r.status.as_str(),
+                    r.summary
+                );
+                if let Some(s) = &r.source {
+                    let from = s
+                        .made_from
+                        .as_ref()
+                        .map(|m| format!(", made from {m}"))
+                        .unwrap_or_default();
+                    let remote = s
+                        .remote
+                        .as_ref()
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default();
+                    say!(
+                        "      project {}{remote}{from}",
+                        r.project.as_deref().unwrap_or("-")
+                    );
+                    if let Some(c) = &s.clone {
+                        say!("      {c}");
+                    }
+                    say!("      {}", s.extract);
+                }
+                for d in &r.decisions {
+                    say!("      {}", report::decision_text(d));
+                }
             }
         }
     }

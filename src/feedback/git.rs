@@ -609,6 +609,8 @@ mod tests {
             pave_version: "0.0.0".into(),
             diff: None,
             diff_truncated: false,
+            answers: None,
+            project_remote: None,
             status: Status::Open,
             addressed_in: None,
             history: Vec::new(),

@@ -172,6 +172,14 @@ pub struct Item {
     /// Whether the diff was cut at the cap.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub diff_truncated: bool,
+    /// The project's answers as its `.pave.yaml` holds them (never a secret: secrets are not
+    /// recorded there): with an attached diff, and for a `new-pattern` sent from a project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The git remote URL of the project a `new-pattern` item was sent from, without
+    /// credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_remote: Option<String>,
     /// Where it stands.
     pub status: Status,
     /// The version that addresses it.
@@ -317,6 +325,8 @@ mod tests {
             pave_version: "0.1.0".into(),
             diff: None,
             diff_truncated: false,
+            answers: None,
+            project_remote: None,
             status: Status::Open,
             addressed_in: None,
             history: vec![],
@@ -326,5 +336,9 @@ mod tests {
         assert!(!text.contains("diff_truncated"), "{text}");
         let back: Item = serde_json::from_str(&text).unwrap();
         assert_eq!(back, item);
+        assert!(
+            !text.contains("answers") && !text.contains("project_remote"),
+            "{text}"
+        );
     }
 }

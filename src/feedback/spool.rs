@@ -406,6 +406,8 @@ mod tests {
             pave_version: "0".into(),
             diff: None,
             diff_truncated: false,
+            answers: None,
+            project_remote: None,
             status: Status::Open,
             addressed_in: None,
             history: vec![],

@@ -1,5 +1,5 @@
 //! Submitting and flushing feedback: [`submit`] writes an item (with, when asked, the
-//! project's diff from its blueprint, masked by [`redact`]), keeps it in the spool and flushes
+//! project's diff from its blueprint, masked by [`redact`], and its recorded answers), keeps it in the spool and flushes
 //! what may be sent; [`flush`] sends what waits in the spool. Every diff that reaches an item
 //! here goes through [`redact::mask_diff`], so none leaves the machine unmasked.
 
@@ -10,6 +10,7 @@ use super::spool::{FlushScope, Outcome, SentLog, Spool, SpoolError};
 use crate::config::ConfigError;
 use crate::error::{Classify, ErrorKind};
 use crate::project::diff::{DiffError, ProjectDiff, ProjectDiffOptions, project_diff_with};
+use crate::project::pristine::read_record;
 use std::path::{Path, PathBuf};
 
 /// What an item is about.
@@ -23,6 +24,12 @@ pub struct Subject {
     pub registry: String,
     /// The project's name, when the item comes from a project.
     pub project: Option<String>,
+    /// The project's git remote URL, without credentials (a `new-pattern` sent from a
+    /// project's work tree names it).
+    pub project_remote: Option<String>,
+    /// The project's answers as its `.pave.yaml` holds them (a `new-pattern` sent from a pave
+    /// project names them). With an attached diff they are read from the project's record.
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// What the submitter says.
@@ -131,6 +138,8 @@ pub fn submit(
         pave_version: crate::VERSION.to_string(),
         diff: None,
         diff_truncated: false,
+        answers: subject.answers,
+        project_remote: subject.project_remote.map(|u| crate::url::redact_url(&u)),
         status: Status::Open,
         addressed_in: None,
         history: Vec::new(),
@@ -145,6 +154,10 @@ pub fn submit(
             project_diff_with(sinks.registries()?, dir, options).map_err(SubmitError::Diff)?;
         masked = attach_diff(&mut item, &project_diff);
         left_out = project_diff.left_out;
+        // What `blueprint absorb --feedback` replays the diff with: the answers exactly as the
+        // record holds them, which never holds a secret.
+        let record = read_record(dir).map_err(|e| SubmitError::Diff(e.into()))?;
+        item.answers = Some(record.answers);
     }
     let spool = Spool::in_state(state);
     spool.put(&item).map_err(SubmitError::Keep)?;

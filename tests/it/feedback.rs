@@ -462,6 +462,8 @@ fn the_library_submit_masks_the_diff_it_attaches() {
         version: None,
         registry: "builtin".into(),
         project: Some("my-site".into()),
+        project_remote: None,
+        answers: None,
     };
     let draft = Draft {
         kind: pave::feedback::Kind::Bug,
@@ -570,11 +572,15 @@ fn report_counts_and_hotspots_on_a_known_fixture() {
         api["hotspots"]["files"][1],
         json!({"path": "README.md", "items": 1})
     );
+    let cors = &api["hotspots"]["changes"][0];
+    assert_eq!(cors["header"], "@@ -10,3 +10,4 @@ Resources:");
+    assert_eq!(cors["items"], 3);
+    assert_eq!(cors["summary"], "added `Cors: true`");
+    assert_eq!(cors["hunk"], json!(["+  Cors: true"]));
     assert_eq!(
-        api["hotspots"]["hunks"][0]["header"],
-        "@@ -10,3 +10,4 @@ Resources:"
+        cors["absorb"],
+        "pave blueprint absorb --feedback 01JC0000000000000000000002 --into blueprints/api"
     );
-    assert_eq!(api["hotspots"]["hunks"][0]["items"], 3);
     let site = &r["blueprints"][1];
     assert_eq!(site["statuses"]["declined"], 1);
     assert_eq!(r["new_patterns"][0]["requests"][0]["summary"], "message 4");

@@ -20,6 +20,7 @@ mod feedback;
 mod feedback_git;
 mod feedback_html;
 mod feedback_loop;
+mod feedback_platform;
 mod first_use;
 mod freshness;
 mod git_registry;
