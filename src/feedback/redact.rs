@@ -6,8 +6,8 @@
 use regex::{Regex, RegexSet};
 use std::sync::LazyLock;
 
-/// What a masked line says instead.
-pub const MARKER: &str = "[pave: line removed, it looked like a secret]";
+/// What a masked line says instead (defined beside the code that reads a masked diff back).
+pub use crate::project::patch::MASKED as MARKER;
 /// The largest diff attached to an item, in bytes.
 pub const DIFF_CAP: usize = 64 * 1024;
 

@@ -8,8 +8,10 @@
 //!   `update`, what `diff` compares with).
 //! - [`diff`]: `pave diff`: file-by-file unified diffs of the project against its pristine
 //!   render, or of the recorded version against a target one.
+//! - [`patch`]: a diff read back and applied to the pristine render (a feedback item's project).
 
 pub mod diff;
+pub mod patch;
 pub mod pristine;
 pub mod read;
 pub mod record;

@@ -4,7 +4,10 @@
 //! boundaries, and a `{{` already in the text is escaped so that it renders as itself. Absorb,
 //! extract and the feedback report's grouping share it. Pure.
 
-use super::Engine;
+use heck::{
+    ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase,
+    ToTrainCase, ToUpperCamelCase,
+};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -12,19 +15,23 @@ use std::collections::BTreeMap;
 /// chance inside too much text.
 pub const MIN_VALUE_CHARS: usize = 3;
 
+/// A case conversion.
+type Convert = fn(&str) -> String;
+
 /// The helpers whose output stands for a value, tried in this order; the first to give a text
-/// names it. The value itself comes before all of them.
-const VARIANTS: &[&str] = &[
-    "pascalCase",
-    "camelCase",
-    "snakeCase",
-    "kebabCase",
-    "shoutySnakeCase",
-    "shoutyKebabCase",
-    "titleCase",
-    "trainCase",
-    "upper",
-    "lower",
+/// names it. The value itself comes before all of them. Each is computed as the helper computes
+/// it (heck's conversions; a test checks them against the engine).
+const VARIANTS: &[(&str, Convert)] = &[
+    ("pascalCase", |s| s.to_upper_camel_case()),
+    ("camelCase", |s| s.to_lower_camel_case()),
+    ("snakeCase", |s| s.to_snake_case()),
+    ("kebabCase", |s| s.to_kebab_case()),
+    ("shoutySnakeCase", |s| s.to_shouty_snake_case()),
+    ("shoutyKebabCase", |s| s.to_shouty_kebab_case()),
+    ("titleCase", |s| s.to_title_case()),
+    ("trainCase", |s| s.to_train_case()),
+    ("upper", |s| s.to_uppercase()),
+    ("lower", |s| s.to_lowercase()),
 ];
 
 /// One text to look for and the tag that renders it.
@@ -83,7 +90,6 @@ impl Substitutions {
     /// [`MIN_VALUE_CHARS`] characters or more and its case variants. When two keys give the same
     /// text, the first given keeps it, and a value's own text comes before any variant's.
     pub fn new(values: &[(String, String)]) -> Self {
-        let engine = Engine::new(&BTreeMap::new()).ok();
         let mut subs: Vec<Substitution> = Vec::new();
         let mut add = |key: &str, text: String, tag: String| {
             if text.chars().count() >= MIN_VALUE_CHARS && !subs.iter().any(|s| s.text == text) {
@@ -98,15 +104,8 @@ impl Substitutions {
             add(key, value.clone(), format!("{{{{{key}}}}}"));
         }
         for (key, value) in values {
-            let ctx = Json::Object(Map::from_iter([(key.clone(), Json::String(value.clone()))]));
-            for helper in VARIANTS {
-                let tag = format!("{{{{{helper} {key}}}}}");
-                if let Some(text) = engine
-                    .as_ref()
-                    .and_then(|e| e.render_str("variant", &tag, &ctx).ok())
-                {
-                    add(key, text, tag);
-                }
+            for (helper, convert) in VARIANTS {
+                add(key, convert(value), format!("{{{{{helper} {key}}}}}"));
             }
         }
         Self::from_list(subs)
@@ -261,7 +260,26 @@ fn is_boundary(before: char, after: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::Engine;
     use proptest::prelude::*;
+
+    #[test]
+    fn each_variant_is_what_its_helper_renders() {
+        let engine = Engine::new(&BTreeMap::new()).unwrap();
+        for value in [
+            "orders-api",
+            "Orders API",
+            "orders_api2",
+            "ordersApi",
+            "ÉtéSvc",
+        ] {
+            let ctx = serde_json::json!({ "v": value });
+            for (helper, convert) in VARIANTS {
+                let rendered = engine.render_str("t", &format!("{{{{{helper} v}}}}"), &ctx);
+                assert_eq!(rendered.unwrap(), convert(value), "{helper} of {value:?}");
+            }
+        }
+    }
 
     fn subs(values: &[(&str, &str)]) -> Substitutions {
         let values: Vec<(String, String)> = values

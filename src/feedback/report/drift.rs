@@ -3,9 +3,9 @@
 //! the changes themselves, grouped across projects once each project's answer values are
 //! replaced by their variables, with the command that absorbs one into the blueprint.
 
-use super::standin::Substitutions;
 use crate::feedback::item::Item;
 use crate::feedback::redact::MARKER;
+use crate::template::templatize::Substitutions;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -185,7 +185,7 @@ impl DriftAcc {
         let subs = item
             .answers
             .as_ref()
-            .map(Substitutions::new)
+            .map(Substitutions::from_answers)
             .unwrap_or_default();
         let hunks = hunks(diff);
         // Per file: whether any of its changed lines is readable.
@@ -203,7 +203,7 @@ impl DriftAcc {
                     return line.to_string();
                 }
                 let (prefix, body) = line.split_at(1);
-                format!("{prefix}{}", subs.apply(body))
+                format!("{prefix}{}", subs.apply(body).text)
             };
             let lines: Vec<String> = hunk.lines.iter().map(|l| templated(l)).collect();
             let pick = |sign: char| -> Vec<String> {
@@ -212,7 +212,7 @@ impl DriftAcc {
                     .filter_map(|l| l.strip_prefix(sign).map(str::to_string))
                     .collect()
             };
-            let key = (subs.apply(hunk.path), pick('-'), pick('+'));
+            let key = (subs.apply(hunk.path).text, pick('-'), pick('+'));
             if !seen.insert(key.clone()) {
                 continue;
             }

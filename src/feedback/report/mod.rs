@@ -9,7 +9,6 @@
 
 mod drift;
 mod html;
-mod standin;
 
 pub use drift::{
     ChangeGroup, FileSpot, HOTSPOTS, HUNK_LINES, Hotspots, Hunk, absorb_command, hunks, shell_word,
