@@ -39,7 +39,7 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
             out,
             &id,
             registry.registry.as_deref(),
-            &Change::Accept,
+            &Change::Accept(None),
             json,
         ),
         FeedbackCommand::Resolve {
@@ -515,7 +515,7 @@ fn change(
         return Ok(ExitCode::SUCCESS);
     }
     let what = match change {
-        Change::Accept => String::from("Accepted"),
+        Change::Accept(_) => String::from("Accepted"),
         Change::Resolve(v) => format!("Marked addressed in {v}:"),
         Change::Decline(_) => String::from("Declined"),
     };

@@ -38,8 +38,8 @@ const PAVE_EMAIL: &str = "feedback@pave.invalid";
 /// A status change the platform team makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// The team will act on it.
-    Accept,
+    /// The team will act on it, with a note on how (`absorbed into blueprints/x`).
+    Accept(Option<String>),
     /// A released version answers it.
     Resolve(semver::Version),
     /// The team will not act on it, and why.
@@ -50,7 +50,7 @@ impl Change {
     /// The status the item gets.
     pub fn status(&self) -> Status {
         match self {
-            Change::Accept => Status::Accepted,
+            Change::Accept(_) => Status::Accepted,
             Change::Resolve(_) => Status::Addressed,
             Change::Decline(_) => Status::Declined,
         }
@@ -59,7 +59,8 @@ impl Change {
     /// The commit message for item `id`.
     pub fn message(&self, id: &str) -> String {
         match self {
-            Change::Accept => format!("feedback: accept {id}"),
+            Change::Accept(None) => format!("feedback: accept {id}"),
+            Change::Accept(Some(note)) => format!("feedback: accept {id}\n\n{note}\n"),
             Change::Resolve(v) => format!("feedback: resolve {id} in {v}"),
             Change::Decline(why) => format!("feedback: decline {id}\n\n{why}\n"),
         }
@@ -70,7 +71,7 @@ impl Change {
         let mut item = item.clone();
         item.status = self.status();
         let reason = match self {
-            Change::Accept => None,
+            Change::Accept(note) => note.clone(),
             Change::Resolve(v) => {
                 item.addressed_in = Some(v.clone());
                 Some(format!("addressed in {v}"))
