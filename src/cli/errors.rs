@@ -33,6 +33,8 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::feedback::git::GitSinkError,
         crate::feedback::route::RouteError,
         crate::feedback::submit::SubmitError,
+        crate::feedback::replay::ReplayError,
+        crate::project::patch::PatchError,
         crate::registry::cache::CacheError,
         crate::config::ConfigError,
         crate::blueprint::BlueprintError,

@@ -7,7 +7,8 @@
 //! items for the platform team (pure); [`jsonl`] reads a JSON Lines export of items;
 //! [`addressed`] finds, in a newer version's changelog, the items a project sent that it
 //! addresses; [`route`] picks the sink of each item and the platform team's git sink;
-//! [`submit`] writes an item (masking any diff), keeps it in the spool and flushes.
+//! [`submit`] writes an item (masking any diff), keeps it in the spool and flushes;
+//! [`replay`] rebuilds the project an item's diff describes, for `blueprint absorb --feedback`.
 
 pub mod addressed;
 pub mod git;
@@ -15,6 +16,7 @@ pub mod http;
 pub mod item;
 pub mod jsonl;
 pub mod redact;
+pub mod replay;
 pub mod report;
 pub mod route;
 pub mod sink;
