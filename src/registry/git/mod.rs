@@ -27,7 +27,6 @@ pub mod write;
 pub use error::{GitError, LAYOUT};
 use freshness::{CacheState, Decision, Situation, Want};
 pub use push::{PushError, RefUpdate, WriteSession};
-use read::read_tags;
 pub use read::{parse_tag, tag_name};
 use transfer::Endpoint;
 pub use transfer::{PushStatus, TOKEN_ENV};
@@ -229,7 +228,7 @@ impl GitSource {
                     let known = before
                         .as_ref()
                         .and_then(|b| b.get(blueprint))
-                        .is_some_and(|v| v.contains(version));
+                        .is_some_and(|v| v.contains_key(version));
                     if before.is_some() && !known {
                         new.push((blueprint.clone(), version.clone()));
                     }
@@ -244,14 +243,14 @@ impl GitSource {
     }
 
     /// The version tags in the cache as it is, without fetching; `None` when not cached.
-    fn peek_tags(&self) -> Option<BTreeMap<String, Vec<Version>>> {
+    fn peek_tags(&self) -> Option<read::Targets> {
         if !self.entry.exists() {
             return None;
         }
         let mut lock = self.entry.lock().ok()?;
         lock.shared(&mut || self.tell_waiting()).ok()?;
         let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
-        read_tags(&repo).ok()
+        read::read_tag_targets(&repo).ok()
     }
 
     /// Removes the cache entry (for `pave registry remove`).

@@ -129,16 +129,8 @@ fn collect(
     Ok(())
 }
 
-/// Every version tag, by blueprint; tags that are not `<name>/v<semver>` are ignored.
-pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Version>>, git2::Error> {
-    let targets = read_tag_targets(repo)?;
-    Ok(targets
-        .into_iter()
-        .map(|(blueprint, by_version)| (blueprint, by_version.into_keys().collect()))
-        .collect())
-}
-
-/// The object each version tag points at, by blueprint and version (oldest first).
+/// The object each version tag points at, by blueprint and version (oldest first); tags that
+/// are not `<name>/v<semver>` are left out.
 pub(super) type Targets = BTreeMap<String, BTreeMap<Version, git2::Oid>>;
 
 /// [`Targets`] in one pass over the tags. (libgit2's tag listing looks each tag up again by
