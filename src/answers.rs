@@ -128,13 +128,13 @@ pub enum AnswerError {
         known: Vec<String>,
     },
     /// `--set` without `=`.
-    #[error("`--set {0}` is not key=value")]
+    #[error("the answer `{0}` is not key=value")]
     BadSet(String),
     /// Values that do not fit their parameters.
     #[error("invalid answer(s):\n{}", .0.iter().map(|(n, m)| format!("  - {n}: {m}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<(String, String)>),
     /// Required answers missing with no terminal to ask on.
-    #[error("missing answer(s) for {}:\n{}\n  fix: {}", .0.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "), .0.iter().map(|m| format!("  - {} ({}): {}", m.name, m.kind.as_str(), m.help)).collect::<Vec<_>>().join("\n"), .0.iter().map(|m| format!("--set {}={}", m.name, m.example)).collect::<Vec<_>>().join(" "))]
+    #[error("missing answer(s) for {}:\n{}", .0.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "), .0.iter().map(|m| format!("  - {} ({}): {}", m.name, m.kind.as_str(), m.help)).collect::<Vec<_>>().join("\n"))]
     Missing(Vec<Missing>),
     /// `--set` for parameters that are not used with the other answers.
     #[error("{}", .0.iter().map(|n| format!("{} is only used when {}", n.name, n.condition)).collect::<Vec<_>>().join("\n"))]
@@ -499,7 +499,11 @@ impl Classify for AnswerError {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            AnswerError::Invalid(_) | AnswerError::Rules(_) | AnswerError::Prompt(_) => None,
+            AnswerError::Rules(failures) => {
+                let fixes: Vec<String> = failures.iter().filter_map(RuleFailure::fix).collect();
+                (!fixes.is_empty()).then(|| fixes.join("; "))
+            }
+            AnswerError::Invalid(_) | AnswerError::Prompt(_) => None,
         }
     }
 }
@@ -584,9 +588,11 @@ mod tests {
         let err = run(&supplied, &mut script).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!(
-                "rule failed: {RULE} (answers: waf=create, region=eu-west-1); fix with --set region=us-east-1 or --set waf=none"
-            )
+            format!("rule failed: {RULE} (answers: waf=create, region=eu-west-1)")
+        );
+        assert_eq!(
+            err.hint().as_deref(),
+            Some("fix with --set region=us-east-1 or --set waf=none")
         );
         assert!(err.is_usage());
         assert!(script.asked().is_empty());

@@ -1,6 +1,6 @@
 //! The manifest's cross-parameter rules while answers are resolved: which answers each rule
 //! reads, checking a rule as soon as all of those are known, and a failure that shows the
-//! answers involved and the `--set` that would satisfy the rule.
+//! answers involved, with the `--set` that would satisfy the rule as its hint.
 
 use super::{AnswerError, Answers};
 use crate::manifest::{Manifest, ParamType, Parameter};
@@ -38,15 +38,19 @@ impl fmt::Display for RuleFailure {
                 .collect();
             write!(f, " (answers: {})", shown.join(", "))?;
         }
-        if !self.fixes.is_empty() {
-            let fixes: Vec<String> = self
-                .fixes
-                .iter()
-                .map(|(k, v)| format!("--set {k}={v}"))
-                .collect();
-            write!(f, "; fix with {}", fixes.join(" or "))?;
-        }
         Ok(())
+    }
+}
+
+impl RuleFailure {
+    /// The `--set` pairs that would each satisfy the rule, as advice; `None` when none is known.
+    pub fn fix(&self) -> Option<String> {
+        let fixes: Vec<String> = self
+            .fixes
+            .iter()
+            .map(|(k, v)| format!("--set {k}={v}"))
+            .collect();
+        (!fixes.is_empty()).then(|| format!("fix with {}", fixes.join(" or ")))
     }
 }
 

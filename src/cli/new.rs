@@ -18,6 +18,24 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The answers given on the command line: `--defaults`, the `--set` pairs and the
+/// `--answers` file (`new` and `update`).
+pub(super) fn supplied(defaults: bool, set: &[String], file: Option<&Path>) -> Result<Supplied> {
+    let mut supplied = Supplied {
+        defaults,
+        ..Supplied::default()
+    };
+    for pair in set {
+        supplied.set.push(answers::parse_set(pair)?);
+    }
+    if let Some(file) = file {
+        let text = fs_err::read_to_string(file).map_err(|e| UsageError(e.to_string()))?;
+        supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    Ok(supplied)
+}
+
 pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     interrupt::install();
     let mut warnings = Vec::new();
@@ -38,19 +56,10 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.dir {
         refuse_pave_project(dir)?;
     }
-    let mut supplied = Supplied {
-        defaults: args.defaults,
+    let supplied = Supplied {
         folder_name: args.dir.as_deref().and_then(folder_name),
-        ..Supplied::default()
+        ..supplied(args.defaults, &args.set, args.answers.as_deref())?
     };
-    for pair in &args.set {
-        supplied.set.push(answers::parse_set(pair)?);
-    }
-    if let Some(file) = &args.answers {
-        let text = fs_err::read_to_string(file).map_err(|e| UsageError(e.to_string()))?;
-        supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
-            .map_err(|e| UsageError(e.to_string()))?;
-    }
     let mut terminal = TerminalPrompter::when_interactive();
     let prompter = terminal.as_mut().map(|t| t as &mut dyn Prompter);
     let generated = generate::generate(&loaded, &supplied, prompter)?;

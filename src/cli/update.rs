@@ -9,7 +9,7 @@
 use super::{
     Output, UsageError, args::UpdateArgs, interrupt, print_json, prompt::TerminalPrompter, source,
 };
-use crate::answers::{self, Prompter, Supplied};
+use crate::answers::Prompter;
 use crate::blueprint::Entry;
 use crate::feedback::addressed::{self, Addressed};
 use crate::feedback::spool::{self, SentLog};
@@ -27,18 +27,7 @@ const CONFLICTS: u8 = 3;
 pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     interrupt::install();
     let dir = crate::project::locate(args.dir.as_deref())?;
-    let mut supplied = Supplied {
-        defaults: args.defaults,
-        ..Supplied::default()
-    };
-    for pair in &args.set {
-        supplied.set.push(answers::parse_set(pair)?);
-    }
-    if let Some(file) = &args.answers {
-        let text = fs_err::read_to_string(file).map_err(|e| UsageError(e.to_string()))?;
-        supplied.file = answers::parse_answers_file(&text, &file.display().to_string())
-            .map_err(|e| UsageError(e.to_string()))?;
-    }
+    let supplied = super::new::supplied(args.defaults, &args.set, args.answers.as_deref())?;
     let to = match &args.to {
         Some(text) => Some(semver::VersionReq::parse(text).map_err(|e| {
             UsageError(format!(

@@ -48,6 +48,21 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SpoolError + '_ {
     }
 }
 
+/// Takes the exclusive lock of the file at `path` (made when missing, with its folder), held
+/// until the file is dropped.
+fn lock_file(path: &Path) -> Result<std::fs::File, SpoolError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(io(path))?;
+    lock.lock().map_err(io(path))?;
+    Ok(lock)
+}
+
 /// Where pave keeps its state: `PAVE_STATE_DIR`, else `<XDG state dir>/pave` (on systems
 /// without a state folder, the data folder).
 pub fn state_dir() -> Result<PathBuf, SpoolError> {
@@ -246,15 +261,7 @@ impl Spool {
         sent: &SentLog,
         mut sink_for: impl FnMut(&Item) -> Result<Box<dyn FeedbackSink + 's>, SinkError>,
     ) -> Result<Vec<Outcome>, SpoolError> {
-        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let lock_path = self.dir.join(".lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io(&lock_path))?;
-        lock.lock().map_err(io(&lock_path))?;
+        let _lock = lock_file(&self.dir.join(".lock"))?;
         let mut outcomes = Vec::new();
         for waiting in self.status()?.waiting {
             if scope == FlushScope::Retryable && waiting.failure.as_ref().is_some_and(|f| !f.retry)
@@ -341,16 +348,7 @@ impl SentLog {
 
     /// Records that `item` was sent.
     pub fn record(&self, item: &Item) -> Result<(), SpoolError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let lock_path = self.path.with_extension("lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io(&lock_path))?;
-        lock.lock().map_err(io(&lock_path))?;
+        let _lock = lock_file(&self.path.with_extension("lock"))?;
         let mut all = self.load()?;
         let list = all
             .entry(Self::key(item.registry.as_deref(), item.project.as_deref()))

@@ -55,6 +55,8 @@ pub enum RenderError {
         rendered: String,
         /// Why it is refused.
         reason: String,
+        /// The answer to give instead, when one is known (`--set name=value`).
+        fix: Option<String>,
     },
     /// Two template files render to the same path.
     #[error("template/{first} and template/{second} both render to `{path}`")]
@@ -218,6 +220,7 @@ impl Classify for RenderError {
     fn hint(&self) -> Option<String> {
         match self {
             RenderError::Template(e) => e.hint(),
+            RenderError::Path { fix, .. } => fix.clone(),
             _ => None,
         }
     }

@@ -24,19 +24,25 @@ pub fn one_segment_each(
             let value = ctx.get(word)?.as_str()?;
             value.contains('/').then_some((word, value))
         });
-    let reason = match culprit {
-        Some((name, value)) => format!(
-            "the answer `{name}` (`{value}`) is used as one file or folder name, which cannot hold `/`; give `{name}` without `/` (e.g. `--set {name}={}`)",
-            value.replace('/', "-")
+    let (reason, fix) = match culprit {
+        Some((name, value)) => (
+            format!(
+                "the answer `{name}` (`{value}`) is used as one file or folder name, which cannot hold `/`; give `{name}` without `/`"
+            ),
+            Some(format!("e.g. --set {name}={}", value.replace('/', "-"))),
         ),
-        None => String::from(
-            "a path segment renders to a value holding `/`, and each segment is one file or folder name; give the answers it uses without `/`",
+        None => (
+            String::from(
+                "a path segment renders to a value holding `/`, and each segment is one file or folder name; give the answers it uses without `/`",
+            ),
+            None,
         ),
     };
     Err(RenderError::Path {
         file: template_path.to_string(),
         rendered: rendered.to_string(),
         reason,
+        fix,
     })
 }
 
@@ -46,6 +52,7 @@ pub fn confine(template_path: &str, rendered: &str) -> Result<String, RenderErro
         file: template_path.to_string(),
         rendered: rendered.to_string(),
         reason: why.to_string(),
+        fix: None,
     };
     if rendered.starts_with('/') {
         return Err(refuse(

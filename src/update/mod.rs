@@ -304,6 +304,4 @@ impl UpdateResult {
 }
 
 #[cfg(test)]
-mod props;
-#[cfg(test)]
 mod tests;

@@ -76,7 +76,7 @@ pub enum UpdateError {
         to: Version,
     },
     /// Recorded answers the target version no longer accepts, with no terminal to ask on.
-    #[error("recorded answer(s) no longer valid in {blueprint} {version}:\n{}\n  fix: {}", .stale.iter().map(|(n, v, why)| format!("  - {n} = {v}: {why}")).collect::<Vec<_>>().join("\n"), .stale.iter().map(|(n, _, _)| format!("--set {n}=...")).collect::<Vec<_>>().join(" "))]
+    #[error("recorded answer(s) no longer valid in {blueprint} {version}:\n{}", .stale.iter().map(|(n, v, why)| format!("  - {n} = {v}: {why}")).collect::<Vec<_>>().join("\n"))]
     StaleAnswers {
         /// The blueprint.
         blueprint: String,
@@ -144,6 +144,13 @@ impl Classify for UpdateError {
             UpdateError::Dirty { .. } => Some(String::from(
                 "commit or stash your changes first (git stash -u), or pass --allow-dirty",
             )),
+            UpdateError::StaleAnswers { stale, .. } => Some(
+                stale
+                    .iter()
+                    .map(|(n, _, _)| format!("--set {n}=..."))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             _ => None,
         }
     }

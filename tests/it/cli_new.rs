@@ -61,7 +61,9 @@ fn missing_answers_without_terminal_are_listed_together_with_the_fix() {
         "{msg}"
     );
     assert!(
-        msg.contains("fix: --set project_name=... --set runtime=nodejs22.x --set api_key=..."),
+        msg.contains(
+            "\n  hint: --set project_name=... --set runtime=nodejs22.x --set api_key=...\n"
+        ),
         "{msg}"
     );
     assert!(list_files(&env.work().join("Out")).is_empty());
@@ -144,7 +146,7 @@ fn a_rule_violation_is_an_error_and_writes_nothing() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "rule failed: A CloudFront web ACL can only be created in us-east-1 (answers: waf=create, region=eu-west-1); fix with --set region=us-east-1 or --set waf=none",
+            "rule failed: A CloudFront web ACL can only be created in us-east-1 (answers: waf=create, region=eu-west-1)\n  hint: fix with --set region=us-east-1 or --set waf=none\n",
         ));
     assert!(!env.work().join("out").exists());
     env.pave()

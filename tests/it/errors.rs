@@ -157,7 +157,9 @@ fn a_hint_the_message_lacks_is_printed_once_and_one_it_holds_is_not_repeated() {
     let env = Env::new();
     env.run(["new", "cloudfront-static-site", "site", "--set", "region"])
         .code(2)
-        .stderr_is("error: `--set region` is not key=value\n  hint: write it as --set key=value\n");
+        .stderr_is(
+            "error: the answer `region` is not key=value\n  hint: write it as --set key=value\n",
+        );
 
     let run = env
         .run(["new", "cloudfront-static-site", "site", "--set", "regoin=x"])

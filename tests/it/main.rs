@@ -26,6 +26,7 @@ mod freshness;
 mod git_registry;
 mod git_ssh;
 mod init;
+mod merge_props;
 mod modules;
 mod outdated;
 mod parsers;

@@ -167,7 +167,7 @@ fn an_answer_holding_a_slash_in_a_path_segment_is_refused_by_new_and_update() {
         "sub",
         &[("blueprint.yaml", &files), ("template/{{sub}}/f.txt", "x")],
     );
-    let message = "template/{{sub}}/f.txt renders to the path `a/b/f.txt`, which is refused: the answer `sub` (`a/b`) is used as one file or folder name, which cannot hold `/`; give `sub` without `/`";
+    let message = "template/{{sub}}/f.txt renders to the path `a/b/f.txt`, which is refused: the answer `sub` (`a/b`) is used as one file or folder name, which cannot hold `/`; give `sub` without `/`\n  hint: e.g. --set sub=a-b\n";
     refused(&env, &bp, &["project_name=ok", "sub=a/b"], message);
 
     env.pave()

@@ -710,6 +710,45 @@ fn secrets_are_asked_again_never_recorded() {
     assert!(!read(&env, ".pave.yaml").contains("s3cret"));
 }
 
+#[test]
+fn a_recorded_answer_the_target_refuses_is_an_error_whose_hint_names_the_set() {
+    let env = Env::new();
+    let v = |version: &str, regions: &[&str]| {
+        BlueprintBuilder::new("svc")
+            .version(version)
+            .summary("a service")
+            .param(Param::string("project_name"))
+            .param(Param::choice("region", regions))
+            .file("template/region.txt.hbs", "{{region}}\n")
+    };
+    let reg = RegistryBuilder::new(&env.path("reg"))
+        .blueprint(v("1.0.0", &["eu", "us"]))
+        .release()
+        .blueprint(v("1.1.0", &["us", "ap"]))
+        .release();
+    ok(&env, &["registry", "add", "reg", &reg.file_url()]);
+    let new = [
+        "new",
+        "reg/svc@=1.0.0",
+        "proj",
+        "--set",
+        "project_name=proj",
+    ];
+    ok(&env, &[&new[..], &["--set", "region=eu"]].concat());
+    let out = env.pave().args(["update", "proj"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.starts_with(
+            "error: recorded answer(s) no longer valid in svc 1.1.0:\n  - region = eu: "
+        ),
+        "{shown}"
+    );
+    assert!(shown.ends_with("\n  hint: --set region=...\n"), "{shown}");
+    ok(&env, &["update", "proj", "--set", "region=ap"]);
+    assert_eq!(read(&env, "region.txt"), "ap\n");
+}
+
 /// `fn` at 0.1.0 (`project_name`, `fn_name`, `legacy`), 0.3.0 (`fn_name` renamed to
 /// `function_name`, `legacy` gone, new `timeout`, `memory`, `api_key` (secret) and `arch`
 /// (asked only when `memory` is above 1024)) and 1.0.0 (a new major), and a project `proj` at

@@ -1,7 +1,8 @@
 //! Properties of the whole update (read the record, load both releases, render, merge, plan,
 //! apply on disk) over generated blueprint pairs and local edits, drawn from proptest tapes: a
-//! failure is shrunk and shows the smallest case it found. Each case is a real project folder updated through
-//! `prepare_from` and `apply` on a registry served as the built-in one is ([`Frozen`]).
+//! failure is shrunk and shows the smallest case it found. Each case is a real project folder
+//! updated through `prepare_from` and `apply` on a registry served as the built-in one is
+//! ([`Frozen`]). The tape reader, the documents and the runner serve `merge_props` too.
 
 use pave::answers::Supplied;
 use pave::blueprint::Entry;
@@ -21,34 +22,34 @@ const CASES: u32 = 120;
 /// The choices behind one case, read from a tape of numbers that proptest generates and
 /// shrinks: each draw takes the next number (0 once the tape is used up), and 0 is the
 /// plainest choice, so a shorter tape or smaller numbers give a simpler case.
-struct Rng<'a> {
+pub(crate) struct Rng<'a> {
     tape: &'a [u64],
     at: usize,
 }
 
 impl<'a> Rng<'a> {
-    fn new(tape: &'a [u64]) -> Self {
+    pub(crate) fn new(tape: &'a [u64]) -> Self {
         Rng { tape, at: 0 }
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         let drawn = self.tape.get(self.at).copied().unwrap_or(0);
         self.at += 1;
         drawn % n
     }
     /// True `p` times in a hundred; false on 0.
-    fn percent(&mut self, p: u64) -> bool {
+    pub(crate) fn percent(&mut self, p: u64) -> bool {
         self.below(100) >= 100 - p
     }
 }
 
 /// A generated file: lines (without line ends) and how they are written.
 #[derive(Clone, Debug, PartialEq)]
-struct Doc {
-    lines: Vec<String>,
-    crlf: bool,
-    final_newline: bool,
-    binary: bool,
-    executable: bool,
+pub(crate) struct Doc {
+    pub(crate) lines: Vec<String>,
+    pub(crate) crlf: bool,
+    pub(crate) final_newline: bool,
+    pub(crate) binary: bool,
+    pub(crate) executable: bool,
 }
 
 impl Doc {
@@ -65,7 +66,7 @@ impl Doc {
         data
     }
 
-    fn entry(&self) -> Entry {
+    pub(crate) fn entry(&self) -> Entry {
         Entry::File {
             data: self.bytes().into(),
             executable: self.executable,
@@ -77,7 +78,7 @@ impl Doc {
 type Docs = BTreeMap<String, Doc>;
 
 /// Arbitrary line edits tagged `tag`: substitutions, insertions, deletions; never none.
-fn edit_freely(rng: &mut Rng, doc: &Doc, tag: &str) -> Doc {
+pub(crate) fn edit_freely(rng: &mut Rng, doc: &Doc, tag: &str) -> Doc {
     let mut out = doc.clone();
     out.lines.clear();
     for (k, line) in doc.lines.iter().enumerate() {
@@ -318,12 +319,16 @@ impl Project {
     }
 }
 
-/// Runs `body` on [`CASES`] cases made by [`case`] from proptest tapes. A panic in `body` fails
+/// Runs `body` on `cases` cases made by `make` from proptest tapes. A panic in `body` fails
 /// the test after proptest has shrunk the tape: the report shows the smallest failing case.
-fn for_cases(plain: bool, edits: bool, body: impl FnMut(&Case)) {
+pub(crate) fn for_tapes<C: std::fmt::Debug>(
+    cases: u32,
+    make: impl Fn(&[u64]) -> C,
+    body: impl FnMut(&C),
+) {
     let body = std::cell::RefCell::new(body);
     let mut runner = TestRunner::new(Config {
-        cases: CASES,
+        cases,
         failure_persistence: None,
         // The same cases on every run and machine, so CI never depends on luck.
         rng_seed: proptest::test_runner::RngSeed::Fixed(0x7061_7665),
@@ -331,7 +336,7 @@ fn for_cases(plain: bool, edits: bool, body: impl FnMut(&Case)) {
     });
     let tapes = prop::collection::vec(any::<u64>(), 0..512);
     let result = runner.run(&tapes, |tape| {
-        let c = case(&tape, plain, edits);
+        let c = make(&tape);
         let run =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (body.borrow_mut())(&c)));
         if let Err(panic) = run {
@@ -347,6 +352,11 @@ fn for_cases(plain: bool, edits: bool, body: impl FnMut(&Case)) {
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+/// Runs `body` on [`CASES`] cases made by [`case`] (see [`for_tapes`]).
+fn for_cases(plain: bool, edits: bool, body: impl FnMut(&Case)) {
+    for_tapes(CASES, |tape| case(tape, plain, edits), body);
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub enum GitError {
     },
     /// Offline, and never cached.
     #[error(
-        "registry `{registry}` ({url}) is not in the cache, and --offline forbids fetching it; run `pave registry sync {registry}` while online"
+        "registry `{registry}` ({url}) is not in the cache, and working offline forbids fetching it"
     )]
     OfflineNoCache {
         /// The registry's name.
@@ -56,7 +56,7 @@ pub enum GitError {
         url: String,
     },
     /// The cached copy is damaged and could not be replaced.
-    #[error("the cached copy of registry `{registry}` ({url}) at {} is damaged: {cause}{}", path.display(), if *.offline { "; --offline forbids cloning it again: run `pave registry sync` while online" } else { "" })]
+    #[error("the cached copy of registry `{registry}` ({url}) at {} is damaged: {cause}{}", path.display(), if *.offline { "; working offline forbids cloning it again" } else { "" })]
     Damaged {
         /// The registry's name.
         registry: String,

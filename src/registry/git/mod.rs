@@ -27,7 +27,6 @@ pub mod write;
 pub use error::{GitError, LAYOUT};
 use freshness::{CacheState, Decision, Situation, Want};
 pub use push::{PushError, RefUpdate, WriteSession};
-use read::read_tags;
 pub use read::{parse_tag, tag_name};
 use transfer::Endpoint;
 pub use transfer::{PushStatus, TOKEN_ENV};
@@ -50,21 +49,12 @@ use std::time::Duration;
 /// registry is fetched at most once per run for a miss, however many times it is opened.
 static FETCHED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
-/// Sets libgit2 up for reading caches, once per process: an object cache that keeps large
-/// trees (a registry's `blueprints/` tree is read once per tag otherwise; libgit2 caches trees
-/// up to 4 KiB only), and objects read from the cache are not hashed again (git checked them
-/// when it fetched them), as git itself reads them. Call it before a cache is read.
+/// Sets libgit2 up for reading caches, once per process: objects read from the cache are not
+/// hashed again (git checked them when it fetched them), as git itself reads them. Call it
+/// before a cache is read.
 pub(crate) fn prepare_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        git2::opts::strict_hash_verification(false);
-        // SAFETY: libgit2's global options are not locked: setting one must not race with
-        // another setting or with libgit2 reading it. `Once` runs this to completion before
-        // its first caller goes on, and every `GitSource` calls it before it reads anything.
-        #[allow(unsafe_code)]
-        let limit = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20) };
-        drop(limit);
-    });
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
 /// How a [`GitSource`] behaves.
@@ -130,6 +120,8 @@ struct Open {
     folders: RefCell<std::collections::HashMap<git2::Oid, BTreeMap<String, String>>>,
     /// What each version tag points at, read with the tags in one pass.
     targets: read::Targets,
+    /// The trees read so far.
+    trees: read::Trees,
     /// The verdicts of earlier runs, and those this one adds.
     verdicts: verdicts::Verdicts,
 }
@@ -236,7 +228,7 @@ impl GitSource {
                     let known = before
                         .as_ref()
                         .and_then(|b| b.get(blueprint))
-                        .is_some_and(|v| v.contains(version));
+                        .is_some_and(|v| v.contains_key(version));
                     if before.is_some() && !known {
                         new.push((blueprint.clone(), version.clone()));
                     }
@@ -251,14 +243,14 @@ impl GitSource {
     }
 
     /// The version tags in the cache as it is, without fetching; `None` when not cached.
-    fn peek_tags(&self) -> Option<BTreeMap<String, Vec<Version>>> {
+    fn peek_tags(&self) -> Option<read::Targets> {
         if !self.entry.exists() {
             return None;
         }
         let mut lock = self.entry.lock().ok()?;
         lock.shared(&mut || self.tell_waiting()).ok()?;
         let repo = Repository::open_bare(self.entry.repo_dir()).ok()?;
-        read_tags(&repo).ok()
+        read::read_tag_targets(&repo).ok()
     }
 
     /// Removes the cache entry (for `pave registry remove`).
@@ -467,6 +459,7 @@ impl GitSource {
                     index: None,
                     folders: RefCell::default(),
                     targets,
+                    trees: read::Trees::default(),
                 })
             }
             Cached::Missing => Err(GitError::OfflineNoCache {

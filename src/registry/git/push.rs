@@ -7,7 +7,7 @@
 //! named by temporary refs (`refs/pave-push/*`, removed afterwards), and the cache's own
 //! branches and tags are set only after a fully accepted push.
 
-use super::read::read_tags;
+use super::read::read_tag_targets;
 use super::{Action, GitError, GitSource, TransferKind, Want};
 use crate::blueprint::{Blueprint, FileTree};
 use crate::registry::RegistryError;
@@ -195,8 +195,12 @@ impl WriteSession<'_> {
 
     /// Every released version of `blueprint`, oldest first.
     pub fn versions(&self, blueprint: &str) -> Result<Vec<Version>, GitError> {
-        let tags = read_tags(&self.repo).map_err(|e| self.git_error("cannot list tags", &e))?;
-        Ok(tags.get(blueprint).cloned().unwrap_or_default())
+        let mut tags =
+            read_tag_targets(&self.repo).map_err(|e| self.git_error("cannot list tags", &e))?;
+        Ok(tags
+            .remove(blueprint)
+            .map(|by_version| by_version.into_keys().collect())
+            .unwrap_or_default())
     }
 
     /// The commit a ref names, if the ref exists.

@@ -2,26 +2,135 @@
 //! blueprint's files straight from the tree at its tag (no checkout) into a [`FileTree`]
 //! (mode 100755 is executable, 120000 a symbolic link). Errors that mean the clone itself is
 //! broken are told apart ([`ReadError::Damaged`]) so the source can clone it again.
+//!
+//! Paths are looked up through [`Trees`], which parses each distinct large tree once per open
+//! clone: checking every release reads the same few `blueprints/` trees once per tag.
 
 use super::{GitError, GitSource, Open, ReadError, is_damage};
 use crate::blueprint::{Blueprint, Entry, FileTree};
 use crate::manifest::{RegistryIndex, parse_index};
 use crate::registry::{Loaded, RegistryError};
-use git2::{ErrorClass, ErrorCode, Repository};
+use git2::{ErrorCode, ObjectType, Oid, Repository};
 use semver::Version;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
-/// Every version tag, by blueprint; tags that are not `<name>/v<semver>` are ignored.
-pub(super) fn read_tags(repo: &Repository) -> Result<BTreeMap<String, Vec<Version>>, git2::Error> {
-    let targets = read_tag_targets(repo)?;
-    Ok(targets
-        .into_iter()
-        .map(|(blueprint, by_version)| (blueprint, by_version.into_keys().collect()))
-        .collect())
+/// One entry of a tree: the object it names and its kind.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    id: Oid,
+    kind: Option<ObjectType>,
 }
 
-/// The object each version tag points at, by blueprint and version (oldest first).
+impl Item {
+    fn of(entry: &git2::TreeEntry<'_>) -> Self {
+        Item {
+            id: entry.id(),
+            kind: entry.kind(),
+        }
+    }
+}
+
+/// Trees with at least this many entries are kept in [`Trees`]; libgit2's own object cache
+/// keeps the smaller ones (up to 4 KiB).
+const KEEP: usize = 64;
+
+/// The large trees of one open clone read so far: their entries by name (names that are not
+/// UTF-8 left out), by tree id. Checking every release walks the same few `blueprints/` trees
+/// once per tag, and libgit2 would parse each again every time.
+#[derive(Default)]
+pub(super) struct Trees(RefCell<HashMap<Oid, BTreeMap<String, Item>>>);
+
+impl Trees {
+    /// The entry `name` of tree `tree`, `None` when it has none.
+    fn child(&self, repo: &Repository, tree: Oid, name: &str) -> Result<Option<Item>, git2::Error> {
+        if let Some(entries) = self.0.borrow().get(&tree) {
+            return Ok(entries.get(name).copied());
+        }
+        let tree = repo.find_tree(tree)?;
+        if tree.len() < KEEP {
+            return Ok(tree.get_name(name).map(|e| Item::of(&e)));
+        }
+        let entries: BTreeMap<String, Item> = tree
+            .iter()
+            .filter_map(|e| Some((e.name().ok()?.to_string(), Item::of(&e))))
+            .collect();
+        let found = entries.get(name).copied();
+        self.0.borrow_mut().insert(tree.id(), entries);
+        Ok(found)
+    }
+
+    /// The entry at `path` (`/`-separated) under tree `root`; `None` when there is none.
+    fn get(&self, repo: &Repository, root: Oid, path: &str) -> Result<Option<Item>, git2::Error> {
+        let mut item = Item {
+            id: root,
+            kind: Some(ObjectType::Tree),
+        };
+        for name in path.split('/').filter(|n| !n.is_empty()) {
+            if item.kind != Some(ObjectType::Tree) {
+                return Ok(None);
+            }
+            match self.child(repo, item.id, name)? {
+                Some(next) => item = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(item))
+    }
+
+    /// The text of the file at `path` under tree `root`, `None` when absent.
+    fn text(
+        &self,
+        repo: &Repository,
+        root: Oid,
+        path: &str,
+    ) -> Result<Option<String>, git2::Error> {
+        match self.get(repo, root, path)? {
+            Some(item) if item.kind == Some(ObjectType::Blob) => {
+                let blob = repo.find_blob(item.id)?;
+                Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Every file under tree `id` into `out`, keyed `prefix` + path. Modes: 100755 is executable,
+/// 120000 a symbolic link; submodules are skipped.
+fn collect(
+    repo: &Repository,
+    id: Oid,
+    prefix: &str,
+    out: &mut FileTree,
+) -> Result<(), git2::Error> {
+    for item in repo.find_tree(id)?.iter() {
+        let Ok(name) = item.name() else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        match item.kind() {
+            Some(ObjectType::Tree) => collect(repo, item.id(), &format!("{path}/"), out)?,
+            Some(ObjectType::Blob) => {
+                let blob = repo.find_blob(item.id())?;
+                let entry = match item.filemode() {
+                    0o120000 => Entry::Symlink {
+                        target: String::from_utf8_lossy(blob.content()).into_owned(),
+                    },
+                    mode => Entry::File {
+                        data: blob.content().to_vec().into(),
+                        executable: mode == 0o100755,
+                    },
+                };
+                out.insert(path, entry);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The object each version tag points at, by blueprint and version (oldest first); tags that
+/// are not `<name>/v<semver>` are left out.
 pub(super) type Targets = BTreeMap<String, BTreeMap<Version, git2::Oid>>;
 
 /// [`Targets`] in one pass over the tags. (libgit2's tag listing looks each tag up again by
@@ -79,11 +188,13 @@ impl Open {
 
     /// Where `blueprint` lives in `tree`: the folder its `registry.yaml` names, else
     /// `blueprints/<name>`. Each version of the index is parsed once.
-    fn blueprint_folder(&self, tree: &git2::Tree<'_>, blueprint: &str) -> String {
-        let index = tree
-            .get_path(Path::new("registry.yaml"))
+    fn blueprint_folder(&self, tree: Oid, blueprint: &str) -> String {
+        let index = self
+            .trees
+            .get(&self.repo, tree, "registry.yaml")
             .ok()
-            .map(|e| e.id());
+            .flatten()
+            .map(|e| e.id);
         let from_index = index.and_then(|id| {
             let mut folders = self.folders.borrow_mut();
             let named = folders.entry(id).or_insert_with(|| {
@@ -135,7 +246,7 @@ impl Open {
         let tree = head
             .peel_to_tree()
             .map_err(damage_or(source, "read HEAD"))?;
-        let text = match read_text(&self.repo, &tree, "registry.yaml") {
+        let text = match self.trees.text(&self.repo, tree.id(), "registry.yaml") {
             Ok(Some(text)) => text,
             Ok(None) => return Err(no_index(String::new())),
             Err(e) => return Err(damage_or(source, "read registry.yaml")(e)),
@@ -184,11 +295,10 @@ impl Open {
             return Ok(known);
         }
         let problem = {
-            let commit = self.commit_of(source, blueprint, version)?;
-            let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
-            let folder = self.blueprint_folder(&tree, blueprint);
+            let tree = self.commit_of(source, blueprint, version)?.tree_id();
+            let folder = self.blueprint_folder(tree, blueprint);
             let path = format!("{folder}/blueprint.yaml");
-            match read_text(&self.repo, &tree, &path) {
+            match self.trees.text(&self.repo, tree, &path) {
                 Ok(None) => Some(format!("the tag has no {path}")),
                 // Most tags agree with their manifest: two top-level lines say so without
                 // parsing the whole document; anything else is parsed to say what is wrong.
@@ -256,11 +366,17 @@ impl Open {
         commit: git2::Commit<'_>,
     ) -> Result<Loaded, ReadError> {
         let tag = tag_name(blueprint, version);
-        let tree = commit.tree().map_err(damage_or(source, "read a tree"))?;
-        let folder = self.blueprint_folder(&tree, blueprint);
-        let sub = match tree.get_path(Path::new(&folder)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == ErrorCode::NotFound => {
+        let tree = commit.tree_id();
+        let folder = self.blueprint_folder(tree, blueprint);
+        let sub = match self.trees.get(&self.repo, tree, &folder) {
+            Ok(Some(item)) if item.kind == Some(ObjectType::Tree) => item.id,
+            Ok(Some(_)) => {
+                return Err(ReadError::Other(RegistryError::Inconsistent(format!(
+                    "registry `{}`: `{folder}` at tag {tag} is not a folder",
+                    source.name
+                ))));
+            }
+            Ok(None) => {
                 return Err(ReadError::Other(RegistryError::Inconsistent(format!(
                     "registry `{}`: tag {tag} has no folder `{folder}`",
                     source.name
@@ -268,21 +384,8 @@ impl Open {
             }
             Err(e) => return Err(damage_or(source, "read a tree")(e)),
         };
-        let subtree = sub
-            .to_object(&self.repo)
-            .and_then(|o| o.peel_to_tree())
-            .map_err(|e| {
-                if e.code() == ErrorCode::InvalidSpec || e.class() == ErrorClass::Object {
-                    ReadError::Other(RegistryError::Inconsistent(format!(
-                        "registry `{}`: `{folder}` at tag {tag} is not a folder",
-                        source.name
-                    )))
-                } else {
-                    damage_or(source, "read a tree")(e)
-                }
-            })?;
         let mut files = FileTree::new();
-        collect(&self.repo, &subtree, "", &mut files).map_err(damage_or(source, "read files"))?;
+        collect(&self.repo, sub, "", &mut files).map_err(damage_or(source, "read files"))?;
         let origin = format!("{}:{tag}", source.name);
         let bp = Blueprint::from_tree(&origin, files).map_err(|e| ReadError::Other(e.into()))?;
         if bp.name() != blueprint {
@@ -323,59 +426,6 @@ fn damage_or<'s>(source: &'s GitSource, what: &'s str) -> impl Fn(git2::Error) -
             ReadError::Other(source.git_error(what, &e).into())
         }
     }
-}
-
-/// The blueprint's folder at a commit: from that commit's `registry.yaml`, else the convention.
-/// A text file of a tree, `None` when absent.
-fn read_text(
-    repo: &Repository,
-    tree: &git2::Tree<'_>,
-    path: &str,
-) -> Result<Option<String>, git2::Error> {
-    let entry = match tree.get_path(Path::new(path)) {
-        Ok(entry) => entry,
-        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let blob = repo.find_blob(entry.id())?;
-    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
-}
-
-/// Every file under `tree` into `out`, keyed `prefix` + path. Modes: 100755 is executable,
-/// 120000 a symbolic link; submodules are skipped.
-fn collect(
-    repo: &Repository,
-    tree: &git2::Tree<'_>,
-    prefix: &str,
-    out: &mut FileTree,
-) -> Result<(), git2::Error> {
-    for item in tree.iter() {
-        let Ok(name) = item.name() else {
-            continue;
-        };
-        let path = format!("{prefix}{name}");
-        match item.kind() {
-            Some(git2::ObjectType::Tree) => {
-                let sub = repo.find_tree(item.id())?;
-                collect(repo, &sub, &format!("{path}/"), out)?;
-            }
-            Some(git2::ObjectType::Blob) => {
-                let blob = repo.find_blob(item.id())?;
-                let entry = match item.filemode() {
-                    0o120000 => Entry::Symlink {
-                        target: String::from_utf8_lossy(blob.content()).into_owned(),
-                    },
-                    mode => Entry::File {
-                        data: blob.content().to_vec().into(),
-                        executable: mode == 0o100755,
-                    },
-                };
-                out.insert(path, entry);
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Whether `manifest` plainly says `name: <blueprint>` and `version: <version>` on top-level

@@ -1,64 +1,14 @@
-//! Properties of the update merge over generated blueprint pairs and local edits, drawn from
-//! proptest tapes: a failure is shrunk and shows the smallest case it found.
+//! Properties of the update merge (`merge_trees`, in memory) over generated blueprint pairs
+//! and local edits, with renames, drawn from proptest tapes ([`crate::update_props`]): a
+//! failure is shrunk and shows the smallest case it found.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use super::*;
-use crate::render::Origins;
+use crate::update_props::{Doc, Rng, edit_freely, for_tapes};
+use pave::blueprint::{Entry, FileTree};
+use pave::render::Origins;
+use pave::update::{Class, MergeOptions, Trees, UpdateResult, merge_trees};
 use std::collections::BTreeMap;
 
 const CASES: u32 = 400;
-
-/// The choices behind one case, read from a tape of numbers that proptest generates and
-/// shrinks: each draw takes the next number (0 once the tape is used up), and 0 is the
-/// plainest choice, so a shorter tape or smaller numbers give a simpler case.
-struct Rng<'a> {
-    tape: &'a [u64],
-    at: usize,
-}
-
-impl<'a> Rng<'a> {
-    fn new(tape: &'a [u64]) -> Self {
-        Rng { tape, at: 0 }
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        let drawn = self.tape.get(self.at).copied().unwrap_or(0);
-        self.at += 1;
-        drawn % n
-    }
-    /// True `p` times in a hundred; false on 0.
-    fn percent(&mut self, p: u64) -> bool {
-        self.below(100) >= 100 - p
-    }
-}
-
-/// A generated file: its lines (without line ends) and how they are joined.
-#[derive(Clone, Debug)]
-struct Doc {
-    lines: Vec<String>,
-    crlf: bool,
-    final_newline: bool,
-    binary: bool,
-    executable: bool,
-}
-
-impl Doc {
-    fn entry(&self) -> Entry {
-        let eol = if self.crlf { "\r\n" } else { "\n" };
-        let mut text = self.lines.join(eol);
-        if self.final_newline && !self.lines.is_empty() {
-            text.push_str(eol);
-        }
-        let mut data = text.into_bytes();
-        if self.binary {
-            data.insert(0, 0);
-        }
-        Entry::File {
-            data: data.into(),
-            executable: self.executable,
-        }
-    }
-}
 
 /// A blueprint file: template origin, rendered path, contents.
 #[derive(Clone, Debug)]
@@ -98,27 +48,6 @@ fn base_files(rng: &mut Rng, plain: bool) -> Vec<Gen> {
             }
         })
         .collect()
-}
-
-/// Arbitrary line edits tagged `tag`: substitutions, insertions, deletions.
-fn edit_freely(rng: &mut Rng, doc: &Doc, tag: &str) -> Doc {
-    let mut out = doc.clone();
-    out.lines.clear();
-    for (k, line) in doc.lines.iter().enumerate() {
-        match rng.below(100) {
-            0..70 => out.lines.push(line.clone()),
-            70..85 => out.lines.push(format!("{tag}-{k}")),
-            85..90 => {}
-            _ => {
-                out.lines.push(line.clone());
-                out.lines.push(format!("{tag}-{k}+"));
-            }
-        }
-    }
-    if out.lines == doc.lines {
-        out.lines.push(format!("{tag}-end"));
-    }
-    out
 }
 
 fn tree_of(files: &[Gen]) -> (FileTree, Origins) {
@@ -237,7 +166,7 @@ fn case(tape: &[u64], plain: bool) -> Case {
     }
 }
 
-const FILE_NAME_FOR_TESTS: &str = crate::project::FILE_NAME;
+const FILE_NAME_FOR_TESTS: &str = pave::project::FILE_NAME;
 
 fn merge(
     base: &FileTree,
@@ -274,38 +203,9 @@ fn without_answers(mut tree: FileTree) -> FileTree {
     tree
 }
 
-/// Runs `body` on [`CASES`] cases made by [`case`] from proptest tapes. A panic in `body` fails
-/// the test after proptest has shrunk the tape: the report shows the smallest failing case.
-fn for_cases(plain: bool, body: impl FnMut(Case)) {
-    use proptest::prelude::*;
-    use proptest::test_runner::{Config, TestCaseError, TestRunner};
-    let body = std::cell::RefCell::new(body);
-    let mut runner = TestRunner::new(Config {
-        cases: CASES,
-        failure_persistence: None,
-        // The same cases on every run and machine, so CI never depends on luck.
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x7061_7665),
-        ..Config::default()
-    });
-    let tapes = prop::collection::vec(any::<u64>(), 0..512);
-    let result = runner.run(&tapes, |tape| {
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            (body.borrow_mut())(case(&tape, plain))
-        }));
-        if let Err(panic) = run {
-            let why = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic");
-            let c = case(&tape, plain);
-            return Err(TestCaseError::fail(format!("{why}\ncase: {c:#?}")));
-        }
-        Ok(())
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+/// Runs `body` on [`CASES`] cases made by [`case`] (see [`for_tapes`]).
+fn for_cases(plain: bool, mut body: impl FnMut(Case)) {
+    for_tapes(CASES, |tape| case(tape, plain), |c| body(c.clone()));
 }
 
 #[test]
