@@ -1,0 +1,120 @@
+//! The proof of an extraction, run before anything is written: the planned blueprint rendered
+//! with the extracted values gives the project back byte for byte (modes and links included,
+//! the left-out paths aside), and rendered with other values (each changed, still of its
+//! shape) leaves no original value at a token boundary in any text file or path, except in
+//! the files the plan kept as they are (binaries, non-UTF-8 files, link targets). A failure
+//! names the file and is a fault in pave. Pure.
+
+use super::{ExtractError, Extracted};
+use crate::blueprint::{Blueprint, Entry, FileTree, is_binary};
+use serde_json::{Map, Value as Json};
+
+/// Checks `extracted` against `project` (the files it was made from).
+pub fn prove(extracted: &Extracted, project: &FileTree) -> Result<(), ExtractError> {
+    let bp = Blueprint::from_tree(&extracted.name, extracted.files.clone())
+        .map_err(|e| ExtractError::Load(e.to_string()))?;
+    let same: Map<String, Json> = extracted
+        .params
+        .iter()
+        .map(|p| (p.key.clone(), p.answer()))
+        .collect();
+    let rendered = crate::render::render(&bp, &Json::Object(same))
+        .map_err(|e| ExtractError::Load(e.to_string()))?;
+    same_tree(&rendered, project)?;
+
+    let originals: Vec<&str> = extracted.params.iter().map(|p| p.value.as_str()).collect();
+    let other: Map<String, Json> = extracted
+        .params
+        .iter()
+        .map(|p| (p.key.clone(), p.other_value(&originals)))
+        .collect();
+    let mut engine = crate::template::Engine::new(&bp.partials)
+        .map_err(|e| ExtractError::Load(e.to_string()))?;
+    let (rendered, origins) = crate::render::render_traced(&mut engine, &bp, &Json::Object(other))
+        .map_err(|e| ExtractError::Load(e.to_string()))?;
+    let subs = super::substitutions(&extracted.params);
+    let kept: Vec<&str> = extracted
+        .reports
+        .iter()
+        .filter(|r| r.kept_as_is.is_some())
+        .map(|r| r.to.as_str())
+        .collect();
+    for (path, entry) in &rendered {
+        let left = subs.apply(path);
+        if let Some(key) = left.replaced.keys().next() {
+            return Err(ExtractError::Proof {
+                file: path.clone(),
+                what: format!(
+                    "rendered with other values, its path still holds the value of {key}"
+                ),
+            });
+        }
+        let from = origins
+            .get(path)
+            .map(|t| format!("template/{t}"))
+            .unwrap_or_default();
+        if kept.contains(&from.as_str()) {
+            continue;
+        }
+        let Entry::File { data, .. } = entry else {
+            continue;
+        };
+        if is_binary(data) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(data) else {
+            continue;
+        };
+        let left = subs.apply(text);
+        if let Some(key) = left.replaced.keys().next() {
+            return Err(ExtractError::Proof {
+                file: path.clone(),
+                what: format!(
+                    "rendered with other values, it still holds the value of {key} (from {from})"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `rendered` equals `project`, file for file.
+fn same_tree(rendered: &FileTree, project: &FileTree) -> Result<(), ExtractError> {
+    for (path, entry) in project {
+        match rendered.get(path) {
+            None => {
+                return Err(ExtractError::Proof {
+                    file: path.clone(),
+                    what: String::from("rendered with the extracted values, it is missing"),
+                });
+            }
+            Some(got) if got != entry => {
+                let what = match (got, entry) {
+                    (
+                        Entry::File {
+                            data: a,
+                            executable: x,
+                        },
+                        Entry::File {
+                            data: b,
+                            executable: y,
+                        },
+                    ) if a == b && x != y => "its executable bit differs",
+                    _ => "rendered with the extracted values, its contents differ",
+                };
+                return Err(ExtractError::Proof {
+                    file: path.clone(),
+                    what: what.to_string(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(extra) = rendered.keys().find(|p| !project.contains_key(*p)) {
+        return Err(ExtractError::Proof {
+            file: extra.clone(),
+            what: String::from("rendered with the extracted values, it is not in the project"),
+        });
+    }
+    Ok(())
+}
