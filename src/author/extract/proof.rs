@@ -118,3 +118,80 @@ fn same_tree(rendered: &FileTree, project: &FileTree) -> Result<(), ExtractError
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::author::extract::{params, plan};
+
+    fn extracted(project: &FileTree) -> Extracted {
+        let given = [String::from("project_name=orders-api")];
+        let (params, _) = params::collect(&given, None).unwrap();
+        plan("x", "x", project, params, Vec::new(), None).unwrap()
+    }
+
+    fn project() -> FileTree {
+        FileTree::from([
+            (
+                String::from("a.txt"),
+                Entry::file("name: orders-api\nclass OrdersApi\n"),
+            ),
+            (
+                String::from("run.sh"),
+                Entry::File {
+                    data: b"echo orders-api\n".to_vec().into(),
+                    executable: true,
+                },
+            ),
+        ])
+    }
+
+    #[test]
+    fn a_plan_that_proves_out_passes() {
+        let project = project();
+        prove(&extracted(&project), &project).unwrap();
+    }
+
+    #[test]
+    fn a_value_left_in_a_template_is_found_with_other_values() {
+        let project = project();
+        let mut bad = extracted(&project);
+        // As if the class name had not been replaced: renders back, but keeps the value.
+        bad.files.insert(
+            String::from("template/a.txt.hbs"),
+            Entry::file("name: {{project_name}}\nclass OrdersApi\n"),
+        );
+        let err = prove(&bad, &project).unwrap_err().to_string();
+        assert!(
+            err.contains("at a.txt") && err.contains("project_name"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_lost_mode_or_byte_is_found_with_the_values() {
+        let project = project();
+        let mut bad = extracted(&project);
+        bad.files.insert(
+            String::from("template/run.sh.hbs"),
+            Entry::file("echo {{project_name}}\n"),
+        );
+        let err = prove(&bad, &project).unwrap_err().to_string();
+        assert!(
+            err.contains("at run.sh: its executable bit differs"),
+            "{err}"
+        );
+        bad.files.insert(
+            String::from("template/run.sh.hbs"),
+            Entry::File {
+                data: b"echo {{project_name}}".to_vec().into(),
+                executable: true,
+            },
+        );
+        let err = prove(&bad, &project).unwrap_err().to_string();
+        assert!(
+            err.contains("at run.sh") && err.contains("contents differ"),
+            "{err}"
+        );
+    }
+}
