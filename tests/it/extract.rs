@@ -51,6 +51,19 @@ fn every_builtin_example_extracts_tests_clean_and_renders_back() {
                 extracted.derived_from.as_deref(),
                 Some(format!("builtin/{name}@{}", loaded.blueprint.version()).as_str())
             );
+            // The answers are the parameters, and the project's name is replaced.
+            let project_name = example.answers.get("project_name");
+            if let Some(value) = project_name.and_then(|v| v.as_str()) {
+                assert!(
+                    extracted
+                        .params
+                        .iter()
+                        .any(|p| p.key == "project_name" && p.value == value && p.from_answers),
+                    "{name}/{case}: {:?}",
+                    extracted.params
+                );
+                assert!(extracted.replaced()["project_name"] > 0, "{name}/{case}");
+            }
             extract::write(&target, &extracted).unwrap();
 
             // The new folder's own test passes (snapshot, no checks here: see the fixture).
@@ -313,6 +326,11 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
         "{manifest}"
     );
     assert!(!manifest.contains("derived_from"), "{manifest}");
+    let case = std::fs::read_to_string(bp.join("tests/extracted.yaml")).unwrap();
+    assert!(
+        case.ends_with("answers:\n  project_name: \"orders-api\"\n  memory: 512\n"),
+        "{case}"
+    );
 
     env.pave()
         .args(["blueprint", "lint", "bp/orders-api"])
