@@ -500,6 +500,43 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
     refused(&["app", "taken", "--param", "a=orders-api"], "is not empty");
     assert_eq!(list_files(&env.work().join("taken")), ["keep.txt"]);
 
+    // Every .hbs file of a blueprint is rendered, so a binary one cannot be kept.
+    std::fs::create_dir_all(env.work().join("bin")).unwrap();
+    std::fs::write(env.work().join("bin/logo.hbs"), b"\x00\x01orders-api").unwrap();
+    refused(
+        &["bin", "out", "--param", "a=orders-api"],
+        "logo.hbs ends in .hbs but is not UTF-8 text",
+    );
+    assert!(!env.work().join("out").exists());
+    // A record that does not read only loses where the project came from.
+    std::fs::write(env.work().join("bin/logo.hbs"), "orders-api").unwrap();
+    std::fs::write(env.work().join("bin/.pave.yaml"), "registry: [").unwrap();
+    env.pave()
+        .args([
+            "blueprint",
+            "extract",
+            "bin",
+            "out-bin",
+            "--param",
+            "a=orders-api",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the blueprint does not record where the project came from",
+        ));
+    env.pave()
+        .args([
+            "blueprint",
+            "extract",
+            "bin",
+            "out",
+            "--params-from-answers",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bin/.pave.yaml"));
+
     // A value that occurs nowhere is a warning; the parameter is still declared.
     env.pave()
         .args([

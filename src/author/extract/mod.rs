@@ -52,6 +52,11 @@ pub enum ExtractError {
     /// The project's `.pave.yaml` does not read.
     #[error(transparent)]
     Record(#[from] crate::yaml::YamlError),
+    /// A file ending in `.hbs` that is not UTF-8 text: a blueprint renders every `.hbs` file.
+    #[error(
+        "{0} ends in .hbs but is not UTF-8 text, and a blueprint renders every .hbs file as a template; leave it out with --exclude '{0}'"
+    )]
+    BinaryTemplate(String),
     /// The blueprint's name is not valid.
     #[error("{0} (the blueprint's name: --name, else the new folder's name)")]
     BadName(#[source] crate::names::NameError),
@@ -98,6 +103,7 @@ impl Classify for ExtractError {
             | ExtractError::NoAnswers(_)
             | ExtractError::BadName(_)
             | ExtractError::NotEmpty(_)
+            | ExtractError::BinaryTemplate(_)
             | ExtractError::Empty(_) => ErrorKind::Usage,
             ExtractError::Write(e) => e.kind(),
             _ => ErrorKind::Failure,
@@ -210,7 +216,19 @@ pub fn prepare(req: &Request) -> Result<Extracted, ExtractError> {
     check_target(&req.target)?;
     let excludes = walk::Excludes::new(&req.excludes)?;
     let (project, left_out) = walk::read(&req.project, &excludes)?;
-    let record = read_record(&req.project)?;
+    // The record gives the answers and where the project came from; when only the latter is
+    // wanted, a record that does not read is a warning.
+    let mut warnings = Vec::new();
+    let record = match read_record(&req.project) {
+        Ok(record) => record,
+        Err(e) if !req.params_from_answers => {
+            warnings.push(format!(
+                "{e}; the blueprint does not record where the project came from"
+            ));
+            None
+        }
+        Err(e) => return Err(e),
+    };
     if req.params_from_answers && record.is_none() {
         return Err(ExtractError::NoAnswers(req.project.clone()));
     }
@@ -233,6 +251,7 @@ pub fn prepare(req: &Request) -> Result<Extracted, ExtractError> {
         .unwrap_or_else(|| req.project.display().to_string());
     let mut extracted = plan(&name, &label, &project, params, left_out, derived_from)?;
     extracted.unused_answers = unused_answers;
+    extracted.warnings.extend(warnings);
     proof::prove(&extracted, &project)?;
     Ok(extracted)
 }
@@ -352,12 +371,7 @@ pub fn plan(
                     None => {
                         if path.ends_with(TEMPLATE_SUFFIX) {
                             // A `.hbs` file is rendered, which only text can be.
-                            return Err(ExtractError::Proof {
-                                file: path.clone(),
-                                what: String::from(
-                                    "a binary or non-UTF-8 file ending in .hbs cannot be kept as it is; leave it out with --exclude",
-                                ),
-                            });
+                            return Err(ExtractError::BinaryTemplate(path.clone()));
                         }
                         let holds = holds_value(&subs, data);
                         let why = if is_binary(data) {
