@@ -440,6 +440,50 @@ fn a_pave_project_gives_its_answers_and_its_origin() {
         .args(["blueprint", "test", "team-site-bp", "--no-checks"])
         .assert()
         .success();
+    env.pave()
+        .args(["blueprint", "lint", "team-site-bp"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_project_inside_a_git_work_tree_follows_the_work_tree_s_ignore_rules() {
+    let env = Env::new();
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(env.work())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    run(&["init", "-q"]);
+    std::fs::write(env.work().join(".gitignore"), "*.tmp\n").unwrap();
+    std::fs::create_dir_all(env.work().join("services/app")).unwrap();
+    std::fs::write(
+        env.work().join("services/app/main.py"),
+        "app = 'orders-api'\n",
+    )
+    .unwrap();
+    std::fs::write(env.work().join("services/app/scratch.tmp"), "orders-api\n").unwrap();
+    env.pave()
+        .args([
+            "blueprint",
+            "extract",
+            "services/app",
+            "bp/app",
+            "--param",
+            "project_name=orders-api",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "scratch.tmp  (ignored by .gitignore)",
+        ));
+    assert_eq!(
+        list_files(&env.work().join("bp/app/template")),
+        ["main.py.hbs"]
+    );
 }
 
 #[test]
