@@ -272,7 +272,7 @@ pub fn copy_of(
 
 /// `tree` with `snapshots/<case>.snap` for every example that renders (those that expect an
 /// error have none).
-fn with_snapshots(origin: &str, mut tree: FileTree) -> Result<FileTree, InitError> {
+pub(crate) fn with_snapshots(origin: &str, mut tree: FileTree) -> Result<FileTree, InitError> {
     let loaded = Loaded {
         blueprint: Blueprint::from_tree(origin, tree.clone())?,
         registry: origin.to_string(),

@@ -3,9 +3,11 @@
 //! These are the only places where a blueprint's own commands run. [`bump`], [`publish`] and
 //! [`retire`] (deprecate, yank) write to git registries; [`registry_text`] is their text edits
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
-//! folder's files (the starter, or a renamed copy of a released blueprint).
+//! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
+//! from a working project, proved by rendering.
 
 pub mod bump;
+pub mod extract;
 pub mod init;
 pub mod lint;
 pub mod publish;

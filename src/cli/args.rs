@@ -293,6 +293,32 @@ pub enum BlueprintCommand {
         #[arg(long)]
         offline: bool,
     },
+    /// Make a new blueprint from a working project: each value given becomes a parameter,
+    /// proved by rendering the project back.
+    #[command(
+        after_help = "Examples:\n  pave blueprint extract services/orders blueprints/orders-api --param project_name=orders-api\n  pave blueprint extract . ../blueprints/team-api --params-from-answers   # a pave project's answers\n  pave blueprint extract app bp/app --param project_name=app-one --param memory=512 --exclude 'docs/**'\n  pave blueprint extract app bp/app --param project_name=app-one --json\n\nEvery occurrence of each value (three characters or more), in file contents and path\nsegments, becomes {{KEY}} at token boundaries (`api` does not match inside `rapid`), and its\ncase variants (OrdersApi, ORDERS_API, ...) become helper calls. Files that hold a value become\n.hbs templates with any `{{` escaped; others, and every binary, are copied byte for byte with\ntheir mode. Left out and listed: .git, .pave.yaml, node_modules, .venv, .aws-sam, target,\n__pycache__, what the project's .gitignore ignores, and --exclude globs.\n\nBefore writing, the blueprint is rendered with the values (it must give the project back byte\nfor byte) and with other values (no original value may be left behind). The new folder gets\nblueprint.yaml (version 0.1.0, a summary to edit), tests/extracted.yaml with its snapshot and\na CHANGELOG.md. Exit 2 for bad input (a short or repeated value, a folder that is not empty)."
+    )]
+    Extract {
+        /// The project folder.
+        project: PathBuf,
+        /// The new blueprint folder (new or empty).
+        target: PathBuf,
+        /// The blueprint's name (default: the new folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// A parameter and the value the project holds for it (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Also make each text answer of the project's .pave.yaml a parameter.
+        #[arg(long)]
+        params_from_answers: bool,
+        /// Leave out the project paths this glob matches (repeatable; `*` within a folder).
+        #[arg(long = "exclude", value_name = "GLOB")]
+        excludes: Vec<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
     #[command(
         after_help = "Examples:\n  pave blueprint lint blueprints/cloudfront-http-api\n  pave blueprint lint blueprints/* --deny-warnings\n\nExit 1 when any error is found (or any warning, with --deny-warnings)."

@@ -1,6 +1,7 @@
-//! `pave blueprint init | lint | test`: the blueprint author's commands.
+//! `pave blueprint init | extract | lint | test`: the blueprint author's commands.
 
 use super::{Output, args::BlueprintCommand, print_json};
+use crate::author::extract;
 use crate::author::init;
 use crate::author::lint::{self, Severity};
 use crate::author::testing::{self, Event, Snapshot};
@@ -26,6 +27,25 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             from.as_deref(),
             registry.as_deref(),
         ),
+        BlueprintCommand::Extract {
+            project,
+            target,
+            name,
+            params,
+            params_from_answers,
+            excludes,
+            json,
+        } => {
+            let req = extract::Request {
+                project,
+                target,
+                name,
+                params,
+                params_from_answers,
+                excludes,
+            };
+            extract_cmd(out, &req, json)
+        }
         BlueprintCommand::Lint {
             paths,
             deny_warnings,
@@ -228,4 +248,149 @@ fn init(
         path.display()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+fn extract_cmd(out: &Output, req: &extract::Request, as_json: bool) -> Result<ExitCode> {
+    let extracted = extract::prepare(req)?;
+    extract::write(&req.target, &extracted)?;
+    let target = req.target.display().to_string();
+    let totals = extracted.replaced();
+    let templated = extracted.reports.iter().filter(|r| r.templated).count();
+    let copied = extracted.reports.len() - templated;
+    let next = [
+        format!("pave blueprint test {target}"),
+        format!("$EDITOR {target}/blueprint.yaml   # the summary, prompts and help"),
+        format!("pave publish {target} --registry <registry> -m \"First version\""),
+    ];
+    if as_json {
+        let params: Vec<_> = extracted
+            .params
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.key, "value": p.value, "type": p.kind.as_str(),
+                    "pattern": p.pattern(), "from_answers": p.from_answers,
+                    "replaced": totals.get(&p.key).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        let files: Vec<_> = extracted
+            .reports
+            .iter()
+            .map(|r| {
+                json!({
+                    "path": r.path, "to": r.to,
+                    "action": if r.templated { "templated" } else { "copied" },
+                    "replaced": r.replaced, "escaped": r.escaped, "kept_as_is": r.kept_as_is,
+                    "inside_tokens": r.inside_tokens.iter().map(|t| json!({
+                        "param": t.key, "text": t.text, "line": t.line,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return print_json(&json!({
+            "blueprint": extracted.name,
+            "version": init::FIRST_VERSION,
+            "path": target,
+            "derived_from": extracted.derived_from,
+            "sam": extracted.sam,
+            "parameters": params,
+            "unused_answers": extracted.unused_answers.iter().map(|u| json!({"name": u.key, "why": u.why})).collect::<Vec<_>>(),
+            "files": files,
+            "templated": templated,
+            "copied": copied,
+            "left_out": extracted.left_out.iter().map(|l| json!({"path": l.path, "why": l.why})).collect::<Vec<_>>(),
+            "warnings": extracted.warnings,
+            "next_steps": next,
+        }))
+        .map(|()| ExitCode::SUCCESS);
+    }
+    say!(
+        "Extracted the blueprint {} {} into {target}: {} file(s), {templated} templated, {copied} copied as they are.",
+        extracted.name,
+        init::FIRST_VERSION,
+        extracted.reports.len()
+    );
+    if let Some(from) = &extracted.derived_from {
+        say!("derived from: {from}");
+    }
+    if !extracted.params.is_empty() {
+        say!("\nParameters (occurrences replaced):");
+        for p in &extracted.params {
+            say!(
+                "  {:<20} {:<8} {:>5}  {}{}",
+                p.key,
+                p.kind.as_str(),
+                totals.get(&p.key).copied().unwrap_or(0),
+                p.value,
+                if p.from_answers {
+                    "  (from the answers)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    for u in &extracted.unused_answers {
+        say!("  answer {} not used: {}", u.key, u.why);
+    }
+    if !quiet_or_empty(out, &extracted.reports) {
+        say!("\nFiles:");
+        for r in &extracted.reports {
+            let counts: Vec<String> = r
+                .replaced
+                .iter()
+                .map(|(k, n)| format!("{k} x{n}"))
+                .collect();
+            let mut notes = Vec::new();
+            if !counts.is_empty() {
+                notes.push(counts.join(", "));
+            }
+            if r.escaped {
+                notes.push(String::from("{{ escaped"));
+            }
+            if let Some(why) = &r.kept_as_is {
+                notes.push(format!("holds a value, kept as it is ({why})"));
+            }
+            if !r.inside_tokens.is_empty() {
+                notes.push(format!(
+                    "{} inside longer tokens, kept",
+                    r.inside_tokens.len()
+                ));
+            }
+            let word = if r.templated {
+                "templated"
+            } else {
+                "copied   "
+            };
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", notes.join("; "))
+            };
+            say!("  {word}  {} -> {}{notes}", r.path, r.to);
+        }
+    }
+    if !extracted.left_out.is_empty() {
+        say!("\nLeft out:");
+        for l in &extracted.left_out {
+            say!("  {}  ({})", l.path, l.why);
+        }
+    }
+    for w in &extracted.warnings {
+        out.note(format!("warning: {w}"));
+    }
+    say!(
+        "\nProved: rendered with these values it gives the project back byte for byte, and with other values no value is left behind."
+    );
+    say!("Next:");
+    for step in &next {
+        say!("  {step}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the per-file list is left out (`--quiet`, or no files).
+fn quiet_or_empty(out: &Output, reports: &[extract::FileReport]) -> bool {
+    out.quiet || reports.is_empty()
 }

@@ -42,6 +42,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::yaml::YamlError,
         crate::author::testing::TestError,
         crate::author::init::InitError,
+        crate::author::extract::ExtractError,
         crate::author::publish::PublishError,
         crate::author::retire::RetireError,
         crate::registry::scaffold::ScaffoldError,

@@ -50,6 +50,7 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             "this_version": {"deprecated": this_deprecated.is_some(), "yanked": this_yanked.is_some()},
             "broken": broken.iter().map(|b| json!({"version": b.version.to_string(), "reason": b.reason})).collect::<Vec<_>>(),
             "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
+            "derived_from": m.derived_from,
             "changelog": loaded.blueprint.changelog,
         }))
         .map(|()| ExitCode::SUCCESS);
@@ -65,6 +66,9 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
     }
     if !owners.is_empty() {
         say!("owners: {}", owners.join(", "));
+    }
+    if let Some(from) = &m.derived_from {
+        say!("derived from: {from}");
     }
     if !tags.is_empty() {
         say!("tags: {}", tags.join(", "));

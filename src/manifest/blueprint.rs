@@ -40,6 +40,10 @@ pub struct Manifest {
     /// What to do after `pave new`, one step a line: a template over the answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_steps: Option<String>,
+    /// Where the blueprint was extracted from, when that was a pave project:
+    /// `<registry>/<blueprint>@<version>`. Information only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<String>,
 }
 
 /// One question a blueprint asks.

@@ -90,6 +90,13 @@ impl Substitutions {
     /// [`MIN_VALUE_CHARS`] characters or more and its case variants. When two keys give the same
     /// text, the first given keeps it, and a value's own text comes before any variant's.
     pub fn new(values: &[(String, String)]) -> Self {
+        Self::with_plain(values, &[])
+    }
+
+    /// [`Self::new`], plus `plain` values (`key`, text) that are looked for as they are, with
+    /// no case variants: the text of a boolean or number answer (`true`, `8080`), which renders
+    /// as `{{key}}` and which the case helpers do not take.
+    pub fn with_plain(values: &[(String, String)], plain: &[(String, String)]) -> Self {
         let mut subs: Vec<Substitution> = Vec::new();
         let mut add = |key: &str, text: String, tag: String| {
             if text.chars().count() >= MIN_VALUE_CHARS && !subs.iter().any(|s| s.text == text) {
@@ -100,7 +107,7 @@ impl Substitutions {
                 });
             }
         };
-        for (key, value) in values {
+        for (key, value) in values.iter().chain(plain) {
             add(key, value.clone(), format!("{{{{{key}}}}}"));
         }
         for (key, value) in values {
@@ -320,6 +327,15 @@ mod tests {
     fn a_short_value_is_never_a_variable_and_longest_wins() {
         let s = subs(&[("a", "ab"), ("svc", "orders"), ("full", "orders-api")]);
         assert_eq!(s.apply("ab orders orders-api").text, "ab {{svc}} {{full}}");
+    }
+
+    #[test]
+    fn a_plain_value_has_no_case_variants() {
+        let s = Substitutions::with_plain(&[], &[(String::from("tracing"), String::from("true"))]);
+        assert_eq!(
+            s.apply("a: true\nb: True\nc: untrue").text,
+            "a: {{tracing}}\nb: True\nc: untrue"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod cli_new;
 mod deprecate;
 mod diff;
 mod errors;
+mod extract;
 mod feedback;
 mod feedback_git;
 mod feedback_html;
