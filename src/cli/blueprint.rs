@@ -36,6 +36,19 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             excludes,
             json,
         } => {
+            // Answers that pick blocks of the blueprint the project came from are not
+            // parameters; without the registry, every text answer is one.
+            let structural = if params_from_answers {
+                match extract::structural_answers(&super::source::registries(out)?, &project) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        out.note(format!("warning: cannot read the blueprint the project came from ({e}); every text answer becomes a parameter"));
+                        Default::default()
+                    }
+                }
+            } else {
+                Default::default()
+            };
             let req = extract::Request {
                 project,
                 target,
@@ -43,6 +56,7 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
                 params,
                 params_from_answers,
                 excludes,
+                structural,
             };
             extract_cmd(out, &req, json)
         }

@@ -161,7 +161,7 @@ proptest! {
             String::from("tracing=true"),
             String::from("port=8080"),
         ];
-        let (params, _) = extract::params::collect(&given, None).unwrap();
+        let (params, _) = extract::params::collect(&given, None, &Default::default()).unwrap();
         let extracted = extract::plan("gen", "gen", &project, params, Vec::new(), None).unwrap();
         // The proof: the project back byte for byte, and no value left with other values.
         extract::proof::prove(&extracted, &project).unwrap();
@@ -600,4 +600,44 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
         ));
     let manifest = std::fs::read_to_string(env.work().join("out/blueprint.yaml")).unwrap();
     assert!(manifest.contains("  - name: owner\n"), "{manifest}");
+}
+
+#[test]
+fn answers_that_choose_blocks_of_the_source_blueprint_are_not_parameters() {
+    let env = Env::new();
+    env.run([
+        "new",
+        "cloudfront-http-api",
+        "orders",
+        "--defaults",
+        "--set",
+        "project_name=orders-api",
+    ])
+    .code(0);
+    env.run([
+        "blueprint",
+        "extract",
+        "orders",
+        "orders-bp",
+        "--params-from-answers",
+    ])
+    .code(0)
+    .stdout_has("answer auth not used: a choice of cloudfront-http-api")
+    .stdout_has("project_name");
+    let manifest = std::fs::read_to_string(env.work().join("orders-bp/blueprint.yaml")).unwrap();
+    assert!(manifest.contains("- name: project_name"), "{manifest}");
+    assert!(!manifest.contains("- name: auth"), "{manifest}");
+    // Given on the command line, a choice's value is templated as asked.
+    env.run([
+        "blueprint",
+        "extract",
+        "orders",
+        "orders-bp2",
+        "--params-from-answers",
+        "--param",
+        "auth=jwt",
+    ])
+    .code(0);
+    let manifest = std::fs::read_to_string(env.work().join("orders-bp2/blueprint.yaml")).unwrap();
+    assert!(manifest.contains("- name: auth"), "{manifest}");
 }

@@ -199,6 +199,38 @@ pub struct Request {
     pub params_from_answers: bool,
     /// `--exclude` globs.
     pub excludes: Vec<String>,
+    /// Answers that are not taken as parameters with `params_from_answers`, and why (see
+    /// [`structural_answers`]).
+    pub structural: BTreeMap<String, String>,
+}
+
+/// The answers of the pave project at `project` that choose among blocks and files of its
+/// blueprint rather than fill in text (parameters with `choices`), with why each is not a
+/// parameter of an extracted blueprint: its text would be templated, but a render with another
+/// choice would keep the first choice's blocks.
+pub fn structural_answers(
+    registries: &crate::registry::Registries,
+    project: &Path,
+) -> Result<BTreeMap<String, String>, crate::project::pristine::PristineError> {
+    let record = crate::project::pristine::read_record(project)?;
+    let loaded = crate::project::pristine::load_recorded(registries, &record)?;
+    Ok(loaded
+        .blueprint
+        .manifest
+        .parameters
+        .iter()
+        .filter(|p| !p.choices.is_empty())
+        .map(|p| {
+            (
+                p.name.clone(),
+                format!(
+                    "a choice of {} ({}): it picks blocks and files, which extract cannot rebuild; give it with --param to template its text anyway",
+                    record.blueprint,
+                    p.choices.join(", ")
+                ),
+            )
+        })
+        .collect())
 }
 
 /// Reads, plans and proves the extraction asked for; writes nothing.
@@ -236,7 +268,7 @@ pub fn prepare(req: &Request) -> Result<Extracted, ExtractError> {
         .as_ref()
         .filter(|_| req.params_from_answers)
         .map(|r| &r.answers);
-    let (params, unused_answers) = params::collect(&req.params, answers)?;
+    let (params, unused_answers) = params::collect(&req.params, answers, &req.structural)?;
     if project.is_empty() {
         return Err(ExtractError::Empty(req.project.clone()));
     }

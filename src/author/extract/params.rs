@@ -7,6 +7,7 @@ use super::ExtractError;
 use crate::manifest::ParamType;
 use crate::template::templatize::MIN_VALUE_CHARS;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 
 /// The pattern written for a name-like value (`orders-api`).
 pub const NAME_PATTERN: &str = "^[a-z][a-z0-9-]*$";
@@ -123,6 +124,7 @@ pub struct UnusedAnswer {
 pub fn collect(
     given: &[String],
     answers: Option<&serde_json::Map<String, Json>>,
+    structural: &BTreeMap<String, String>,
 ) -> Result<(Vec<Param>, Vec<UnusedAnswer>), ExtractError> {
     let bad = |given: &str, why: String| ExtractError::BadParam {
         given: given.to_string(),
@@ -156,6 +158,13 @@ pub fn collect(
     let mut unused = Vec::new();
     for (key, value) in answers.into_iter().flatten() {
         if params.iter().any(|p| &p.key == key) {
+            continue;
+        }
+        if let Some(why) = structural.get(key) {
+            unused.push(UnusedAnswer {
+                key: key.clone(),
+                why: why.clone(),
+            });
             continue;
         }
         let Some(value) = value.as_str() else {
@@ -250,7 +259,9 @@ mod tests {
             (&["Bad=abc"], "not a valid parameter name"),
             (&["noequals"], "KEY=VALUE"),
         ] {
-            let err = collect(&given(bad), None).unwrap_err().to_string();
+            let err = collect(&given(bad), None, &BTreeMap::new())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(why), "{bad:?}: {err}");
         }
     }
@@ -274,7 +285,7 @@ mod tests {
     fn answers_that_cannot_be_parameters_are_listed() {
         let answers =
             serde_json::json!({"project_name": "orders", "waf": true, "x": "ab", "y": "orders"});
-        let (params, unused) = collect(&[], answers.as_object()).unwrap();
+        let (params, unused) = collect(&[], answers.as_object(), &BTreeMap::new()).unwrap();
         assert_eq!(params.len(), 1);
         let keys: Vec<&str> = unused.iter().map(|u| u.key.as_str()).collect();
         assert_eq!(keys, ["waf", "x", "y"]);

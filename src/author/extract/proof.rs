@@ -126,7 +126,7 @@ mod tests {
 
     fn extracted(project: &FileTree) -> Extracted {
         let given = [String::from("project_name=orders-api")];
-        let (params, _) = params::collect(&given, None).unwrap();
+        let (params, _) = params::collect(&given, None, &Default::default()).unwrap();
         plan("x", "x", project, params, Vec::new(), None).unwrap()
     }
 
