@@ -239,6 +239,7 @@ mod tests {
                 "zip=007",
             ]),
             None,
+            &BTreeMap::new(),
         )
         .unwrap();
         let kinds: Vec<ParamType> = params.iter().map(|p| p.kind).collect();
