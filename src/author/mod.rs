@@ -5,6 +5,7 @@
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
 //! folder's files (the starter, or a renamed copy of a released blueprint).
 
+pub mod absorb;
 pub mod bump;
 pub mod init;
 pub mod lint;
