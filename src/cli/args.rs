@@ -57,7 +57,9 @@ impl Command {
             Command::Update(a) => a.network.offline,
             Command::Diff(a) => a.network.offline,
             Command::Outdated(a) => a.network.offline,
-            Command::Blueprint(BlueprintCommand::Init { offline, .. }) => *offline,
+            Command::Blueprint(
+                BlueprintCommand::Init { offline, .. } | BlueprintCommand::Absorb { offline, .. },
+            ) => *offline,
             Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
@@ -290,6 +292,36 @@ pub enum BlueprintCommand {
         registry: Option<String>,
         /// Never use the network: a git registry's blueprint is read from the cache as it is.
         // Not `Network` flattened: in a deferred subcommand its doc would become the about.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Carry a project's changes (what `pave diff` shows) back into its blueprint's folder.
+    #[command(
+        after_help = "Examples:\n  pave blueprint absorb services/orders --into blueprints/orders-api --dry-run\n  pave blueprint absorb services/orders --into blueprints/orders-api\n  pave blueprint absorb . --into ../registry/blueprints/orders-api --only template.yaml --json\n  pave blueprint absorb svc --into blueprints/orders-api --deletions --allow-dirty\n\nEach hunk is absorbed (the template is edited where the lines come from), absorbed with\nvariables (answer values became {{name}} or a helper call such as {{pascalCase name}}), or\nnot absorbed, with the reason: it changes what a tag produced, lies in a block or a partial\nthat repeats, or its context is not in the folder's version. The edited blueprint is rendered\nwith the project's answers and must give the project's files byte for byte; every example\nanswer set must still render and the lint pass, else the change is taken back. Changes not\nabsorbed go to absorb.rej in the folder, as a patch against the rendered files.\n\nExit codes: 0 everything absorbed, 3 some changes are in absorb.rej, 1 error, 2 usage."
+    )]
+    Absorb {
+        /// The project folder (holding .pave.yaml).
+        project: PathBuf,
+        /// The blueprint folder to edit (the author's checkout).
+        #[arg(long, value_name = "BLUEPRINT-DIR")]
+        into: PathBuf,
+        /// Only these paths of the project (files or folders, relative to the current folder);
+        /// repeatable.
+        #[arg(long = "only", value_name = "PATH")]
+        only: Vec<PathBuf>,
+        /// Remove the template files of files the project deleted (otherwise only listed).
+        #[arg(long)]
+        deletions: bool,
+        /// Print the blueprint's diff and the per-hunk table; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Edit a blueprint folder that has uncommitted changes.
+        #[arg(long)]
+        allow_dirty: bool,
+        /// Print JSON: each hunk and file with its outcome.
+        #[arg(long)]
+        json: bool,
+        /// Never use the network: a git registry's recorded version is read from the cache.
         #[arg(long)]
         offline: bool,
     },
