@@ -14,6 +14,8 @@
 
 mod edit;
 mod proof;
+#[cfg(test)]
+mod props;
 pub mod rej;
 mod trace;
 
