@@ -216,7 +216,7 @@ pub enum AbsorbError {
         /// The folder.
         folder: PathBuf,
         /// Why.
-        source: RegistryError,
+        source: Box<RegistryError>,
     },
     /// The folder holds another blueprint.
     #[error("{} holds blueprint `{found}`, but the project was made from `{wanted}`", .folder.display())]
@@ -334,7 +334,7 @@ pub fn from_project(
 pub fn load_folder(folder: &Path, input: &Input) -> Result<Loaded, AbsorbError> {
     let loaded = local::load(folder).map_err(|source| AbsorbError::Folder {
         folder: folder.to_path_buf(),
-        source,
+        source: Box::new(source),
     })?;
     if loaded.blueprint.name() != input.blueprint {
         return Err(AbsorbError::OtherBlueprint {
@@ -345,6 +345,16 @@ pub fn load_folder(folder: &Path, input: &Input) -> Result<Loaded, AbsorbError> 
     }
     Ok(loaded)
 }
+
+/// A row decided before the proof: file, hunk, header, outcome, reason, template.
+type EarlyRow = (
+    usize,
+    Option<usize>,
+    String,
+    Outcome,
+    Option<String>,
+    Option<String>,
+);
 
 /// What a unit is, for its row.
 struct Meta {
@@ -387,14 +397,7 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
     let mut units: Vec<Unit> = Vec::new();
     let mut metas: Vec<Meta> = Vec::new();
     // Rows decided before the proof: (file, hunk, header, reason, template).
-    let mut early: Vec<(
-        usize,
-        Option<usize>,
-        String,
-        Outcome,
-        Option<String>,
-        Option<String>,
-    )> = Vec::new();
+    let mut early: Vec<EarlyRow> = Vec::new();
     for (fi, file) in project_diff.files.iter().enumerate() {
         let template = origins.get(&file.path).cloned();
         let template_path = template.as_ref().map(|t| format!("template/{t}"));
@@ -728,7 +731,7 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
             },
         ));
     }
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|a| (a.0, a.1));
     let mut rejects: BTreeMap<usize, FileDiff> = BTreeMap::new();
     for (fi, hi, row) in &rows {
         if row.outcome != Outcome::NotAbsorbed {

@@ -80,13 +80,16 @@ pub(crate) struct Trace {
     pub(crate) files: BTreeMap<String, FileTrace>,
 }
 
+/// A line's literal pieces (byte ranges of the template line) and its tags as written.
+type Pieces = (Vec<(usize, usize)>, Vec<String>);
+
 #[derive(Debug, Clone)]
 struct Mark {
     source: SourceKey,
     line: usize,
     text: String,
     /// Literal pieces (source byte ranges) and tags, for a line with tags.
-    tagged: Option<(Vec<(usize, usize)>, Vec<String>)>,
+    tagged: Option<Pieces>,
 }
 
 /// The source's lines with their terminators (`\n`, or none at the end).
