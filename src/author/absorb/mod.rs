@@ -378,7 +378,13 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
     let rendered = &theirs.tree;
     let origins = &theirs.origins;
     let project_diff = diff::diff_trees(&input.old, &input.new, "", "");
-    let trace = trace::trace(bp, &ctx, rendered);
+    let wanted: BTreeSet<String> = project_diff
+        .files
+        .iter()
+        .filter(|f| f.status == Status::Modified && !f.hunks.is_empty())
+        .filter_map(|f| origins.get(&f.path).cloned())
+        .collect();
+    let trace = trace::trace(bp, &wanted, &ctx, rendered);
     let subs = Substitutions::from_answers(&theirs.answers.recorded());
 
     // Every template source as text.
@@ -665,8 +671,15 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         registry: folder.registry.clone(),
         commit: folder.commit.clone(),
     };
-    let before = proof::health(folder);
     let mut after = proof::health(&loaded_with(base.build(&units, &chosen)));
+    let before = if after.lint.is_empty() {
+        proof::Health {
+            lint: BTreeSet::new(),
+            ..proof::health_cases(folder)
+        }
+    } else {
+        proof::health(folder)
+    };
     if proof::worse(&before, &after).is_some() {
         let taken: Vec<usize> = (0..units.len()).filter(|&i| chosen[i].is_some()).collect();
         let mut trial: proof::Chosen = vec![None; units.len()];

@@ -142,14 +142,41 @@ impl Base<'_> {
         Some(tree)
     }
 
-    /// The paths where the render differs from what is expected; `None` when it fails.
+    /// The paths where the render differs from what is expected; `None` when it fails. Only
+    /// the template files the chosen changes touch are rendered (all of them when a partial
+    /// changes), and their files compared.
     fn differs(&self, units: &[Unit], chosen: &Chosen) -> Option<BTreeSet<String>> {
-        let got = self.render(&self.build(units, chosen))?;
+        let mut touched = BTreeSet::new();
+        let mut all = false;
+        let mut paths: BTreeSet<&str> = BTreeSet::new();
+        for (unit, pick) in units.iter().zip(chosen) {
+            let Some((change, _)) = pick.and_then(|v| unit.variants.get(v)) else {
+                continue;
+            };
+            paths.insert(&unit.path);
+            match change {
+                Change::Lines(edits) => {
+                    for e in edits {
+                        match &e.source {
+                            SourceKey::Template(p) => {
+                                touched.insert(p.clone());
+                            }
+                            SourceKey::Partial(_) => all = true,
+                        }
+                    }
+                }
+                Change::Set(p, _) | Change::Remove(p) => {
+                    touched.insert(p.clone());
+                }
+            }
+        }
+        let built = super::trace::needed(&self.build(units, chosen), &touched, all);
+        let got = self.render(&built)?;
         let want = self.expected(units, chosen)?;
         let mut out = BTreeSet::new();
-        for path in got.keys().chain(want.keys()) {
+        for path in got.keys().map(String::as_str).chain(paths) {
             if got.get(path) != want.get(path) {
-                out.insert(path.clone());
+                out.insert(path.to_string());
             }
         }
         Some(out)
@@ -204,6 +231,19 @@ pub(crate) struct Health {
 }
 
 pub(crate) fn health(loaded: &Loaded) -> Health {
+    Health {
+        lint: crate::author::lint::lint(&loaded.blueprint)
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::author::lint::Severity::Error)
+            .map(|f| f.to_string())
+            .collect(),
+        ..health_cases(loaded)
+    }
+}
+
+/// [`health`] without the lint.
+pub(crate) fn health_cases(loaded: &Loaded) -> Health {
     let cases = loaded
         .blueprint
         .tests
@@ -215,13 +255,10 @@ pub(crate) fn health(loaded: &Loaded) -> Health {
             )
         })
         .collect();
-    let lint = crate::author::lint::lint(&loaded.blueprint)
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::author::lint::Severity::Error)
-        .map(|f| f.to_string())
-        .collect();
-    Health { cases, lint }
+    Health {
+        cases,
+        lint: BTreeSet::new(),
+    }
 }
 
 /// What got worse from `before` to `after`: a case that rendered and no longer does, or a new

@@ -10,7 +10,7 @@ use crate::blueprint::{Blueprint, Entry, FileTree};
 use crate::render::{self, TEMPLATE_SUFFIX};
 use crate::template::Engine;
 use crate::template::chunks::{Kind, next_tag};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -188,9 +188,32 @@ fn is_expression(src: &str, tag: &crate::template::chunks::Tag) -> bool {
         || text.contains('\n'))
 }
 
-/// Traces `bp` rendered with `ctx` (the answers); `rendered` is its normal render.
-pub(crate) fn trace(bp: &Blueprint, ctx: &serde_json::Value, rendered: &FileTree) -> Trace {
+/// The template files of `bp` that need rendering to see the files rendered from `wanted`:
+/// those, and every template that uses a partial (a partial's lines count over all its uses).
+pub(crate) fn needed(bp: &Blueprint, wanted: &BTreeSet<String>, all: bool) -> Blueprint {
+    let mut sub = bp.clone();
+    if all {
+        return sub;
+    }
+    let uses_partials = !bp.partials.is_empty();
+    sub.template.retain(|path, entry| {
+        wanted.contains(path)
+            || (uses_partials
+                && matches!(entry, Entry::File { data, .. } if data.windows(3).any(|w| w == b"{{>")))
+    });
+    sub
+}
+
+/// Traces the files rendered from the template files `wanted` of `bp` rendered with `ctx`
+/// (the answers); `rendered` is its normal render.
+pub(crate) fn trace(
+    bp: &Blueprint,
+    wanted: &BTreeSet<String>,
+    ctx: &serde_json::Value,
+    rendered: &FileTree,
+) -> Trace {
     let mut marks = Vec::new();
+    let bp = &needed(bp, wanted, false);
     let mut marked = bp.clone();
     let mut unmarkable: BTreeMap<String, &'static str> = BTreeMap::new();
     for (path, entry) in &bp.template {
@@ -254,8 +277,11 @@ pub(crate) fn trace(bp: &Blueprint, ctx: &serde_json::Value, rendered: &FileTree
             }
         }
     }
-    for (path, entry) in rendered {
-        let template = origins.get(path).cloned().unwrap_or_default();
+    for (path, template) in &origins {
+        let Some(entry) = rendered.get(path) else {
+            continue;
+        };
+        let template = template.clone();
         let Entry::File { data, .. } = entry else {
             continue;
         };
@@ -451,7 +477,7 @@ mod tests {
 
     fn traced(bp: &Blueprint, ctx: serde_json::Value) -> Trace {
         let rendered = render::render(bp, &ctx).unwrap();
-        trace(bp, &ctx, &rendered)
+        trace(bp, &bp.template.keys().cloned().collect(), &ctx, &rendered)
     }
 
     #[test]
