@@ -17,8 +17,8 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Never use the network: git registries are read from the cache as it is (list, show,
-    /// new, update, diff, outdated, feedback submit, blueprint init, registry add and registry
-    /// verify also take it after their name).
+    /// new, update, diff, outdated, feedback submit, blueprint init, blueprint absorb, registry
+    /// add and registry verify also take it after their name).
     #[arg(long)]
     pub offline: bool,
     /// The command to run.

@@ -545,3 +545,26 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn only_limits_the_files_absorbed() {
+    let env = Env::new();
+    let (folder, svc) = setup(&env, &orders("1.0.0"));
+    edit(&svc.join("notes.txt"), "two", "TWO");
+    edit(
+        &svc.join("template.yaml"),
+        "MemorySize: 128",
+        "MemorySize: 256",
+    );
+    let (code, doc) = json(&env, &["--only", "svc/notes.txt"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        outcomes(&doc),
+        vec![(
+            String::from("notes.txt @@ -1,3 +1,3 @@"),
+            String::from("absorbed")
+        )]
+    );
+    let tpl = std::fs::read_to_string(folder.join("template/template.yaml.hbs")).unwrap();
+    assert!(tpl.contains("MemorySize: 128"), "{tpl}");
+}
