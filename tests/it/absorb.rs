@@ -568,3 +568,36 @@ fn only_limits_the_files_absorbed() {
     let tpl = std::fs::read_to_string(folder.join("template/template.yaml.hbs")).unwrap();
     assert!(tpl.contains("MemorySize: 128"), "{tpl}");
 }
+
+/// A variable that another example case leaves unanswered breaks that case's render: the
+/// change is taken back, and absorbed without the variable when that proves.
+#[test]
+fn a_variable_that_breaks_another_case_is_taken_back_for_the_plain_text() {
+    let env = Env::new();
+    let bp = BlueprintBuilder::new("orders-api")
+        .version("1.0.0")
+        .summary("Orders API for tests")
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .param(Param::boolean("named").default(true))
+        .param(
+            Param::string("api_name")
+                .when("{{named}}")
+                .default("orders-svc"),
+        )
+        .file(
+            "template/x.txt.hbs",
+            "a\n{{#if named}}\nuses {{api_name}}\n{{/if}}\nb\n",
+        )
+        .example(
+            "unnamed",
+            serde_json::json!({"project_name": "demo", "named": false}),
+        );
+    let (folder, svc) = setup(&env, &bp);
+    edit(&svc.join("x.txt"), "b\n", "b calls OrdersSvc\n");
+    let (code, doc) = json(&env, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["hunks"][0]["outcome"], "absorbed", "{doc:#}");
+    let tpl = std::fs::read_to_string(folder.join("template/x.txt.hbs")).unwrap();
+    assert!(tpl.ends_with("b calls OrdersSvc\n"), "{tpl}");
+    renders_as_project(&env);
+}

@@ -681,14 +681,27 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         proof::health(folder)
     };
     if proof::worse(&before, &after).is_some() {
+        // One change at a time, each way it proves (with variables, then without), keeping
+        // the first that leaves the example cases rendering and the lint as it was.
+        let before = proof::health(folder);
         let taken: Vec<usize> = (0..units.len()).filter(|&i| chosen[i].is_some()).collect();
         let mut trial: proof::Chosen = vec![None; units.len()];
         for i in taken {
-            trial[i] = chosen[i];
-            let health = proof::health(&loaded_with(base.build(&units, &trial)));
-            if let Some(why) = proof::worse(&before, &health) {
-                trial[i] = None;
-                reasons[i] = Some(why);
+            let first = chosen[i].unwrap_or(0);
+            for v in first..units[i].variants.len() {
+                trial[i] = Some(v);
+                if v != first && !base.proves(&units, &trial) {
+                    trial[i] = None;
+                    continue;
+                }
+                let health = proof::health(&loaded_with(base.build(&units, &trial)));
+                match proof::worse(&before, &health) {
+                    Some(why) => {
+                        trial[i] = None;
+                        reasons[i] = Some(why);
+                    }
+                    None => break,
+                }
             }
         }
         chosen = trial;

@@ -182,6 +182,12 @@ impl Base<'_> {
         Some(out)
     }
 
+    /// Whether the render with the chosen variants is exactly what is expected.
+    pub(crate) fn proves(&self, units: &[Unit], chosen: &Chosen) -> bool {
+        self.differs(units, chosen)
+            .is_some_and(|bad| bad.is_empty())
+    }
+
     /// Chooses each unit's first variant that proves; the others are `None`.
     pub(crate) fn prove(&self, units: &[Unit]) -> Chosen {
         let mut chosen: Chosen = units
