@@ -601,3 +601,30 @@ fn a_variable_that_breaks_another_case_is_taken_back_for_the_plain_text() {
     assert!(tpl.ends_with("b calls OrdersSvc\n"), "{tpl}");
     renders_as_project(&env);
 }
+
+/// A line with a tag changed next to an added line: the tag stays a tag, even when its value
+/// (a number) could not be turned back into it.
+#[test]
+fn a_line_with_tags_changed_beside_an_added_line_keeps_its_tags() {
+    let env = Env::new();
+    let bp = BlueprintBuilder::new("orders-api")
+        .version("1.0.0")
+        .summary("Orders API for tests")
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .param(Param::integer("memory").default(128))
+        .file("template/x.txt.hbs", "start\nMemory: {{memory}} MB\nend\n")
+        .example("basic", serde_json::json!({"project_name": "demo"}));
+    let (folder, svc) = setup(&env, &bp);
+    edit(
+        &svc.join("x.txt"),
+        "Memory: 128 MB\n",
+        "Memory: 128 MiB\nTimeout: 3\n",
+    );
+    let (code, doc) = json(&env, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("template/x.txt.hbs")).unwrap(),
+        "start\nMemory: {{memory}} MiB\nTimeout: 3\nend\n"
+    );
+    renders_as_project(&env);
+}

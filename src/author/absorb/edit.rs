@@ -256,88 +256,162 @@ fn plan_run(
             return Err(why_not(origin));
         }
     }
-    if dels.len() == ins.len() {
-        for ((i, old), new) in dels.iter().zip(ins) {
+    // Lines paired from the start of the run, else from its end; a line with tags is never
+    // deleted unpaired (its tags would go with it).
+    let n = dels.len().min(ins.len());
+    let mut first_err = None;
+    for from_start in [true, false] {
+        let (pd, pi, rest_dels, rest_ins) = if from_start {
+            (&dels[..n], &ins[..n], &dels[n..], &ins[n..])
+        } else {
+            let (d, i) = (dels.len() - n, ins.len() - n);
+            (&dels[d..], &ins[i..], &dels[..d], &ins[..i])
+        };
+        let mut trial = Planned::default();
+        let run = Aligned {
+            pd,
+            pi,
+            rest_dels,
+            rest_ins,
+            after: from_start,
+        };
+        match run.plan(trace, text, &mut trial) {
+            Ok(()) => {
+                planned.edits.extend(trial.edits);
+                planned.variables.extend(trial.variables);
+                return Ok(());
+            }
+            Err(why) => {
+                first_err.get_or_insert(why);
+            }
+        }
+        if dels.len() == ins.len() {
+            break;
+        }
+    }
+    Err(first_err.unwrap_or_default())
+}
+
+/// A run of deleted and inserted lines, paired: `pd[k]` became `pi[k]`; the other deleted
+/// lines are deleted (only lines without tags), the other inserted lines go after the last
+/// pair (`after`) or before the first.
+struct Aligned<'a> {
+    pd: &'a [(usize, String)],
+    pi: &'a [String],
+    rest_dels: &'a [(usize, String)],
+    rest_ins: &'a [String],
+    after: bool,
+}
+
+impl Aligned<'_> {
+    fn plan(
+        &self,
+        trace: &FileTrace,
+        text: &Text<'_>,
+        planned: &mut Planned,
+    ) -> Result<(), String> {
+        for (i, _) in self.rest_dels {
             match trace.origin(*i) {
-                Origin::Literal { source, line } => {
-                    let t = text.make(source, body(new), vars);
-                    let end = if ends(old) == ends(new) {
-                        None
-                    } else {
-                        Some(ends(new))
-                    };
-                    planned.edits.push(LineEdit {
-                        source: source.clone(),
-                        line: *line,
-                        op: Op::Replace {
-                            text: t,
-                            end: end.map(str::to_string),
-                        },
-                    });
-                }
-                Origin::Tagged {
-                    source,
-                    line,
-                    pieces,
-                    tags,
-                } => {
-                    let (a, b, s) = changed(body(old), body(new));
-                    let Some(piece) = pieces.iter().find(|p| p.out.0 <= a && b <= p.out.1) else {
-                        let tag = pieces
-                            .windows(2)
-                            .zip(tags)
-                            .find(|(w, _)| a < w[1].out.0 && b > w[0].out.1)
-                            .or_else(|| {
-                                pieces
-                                    .windows(2)
-                                    .zip(tags)
-                                    .find(|(w, _)| a >= w[0].out.1 && a < w[1].out.0)
-                            })
-                            .map(|(_, t)| t.clone())
-                            .unwrap_or_else(|| tags.join(""));
-                        return Err(format!(
-                            "changes what `{tag}` produced: that is an answer, not the pattern"
-                        ));
-                    };
-                    if ends(old) != ends(new) {
-                        return Err(String::from("changes the line end of a line with tags"));
-                    }
-                    let t = text.make(source, s, vars);
-                    let from = piece.src.0 + (a - piece.out.0);
-                    let to = piece.src.0 + (b - piece.out.0);
-                    planned.edits.push(LineEdit {
-                        source: source.clone(),
-                        line: *line,
-                        op: Op::Splice { from, to, text: t },
-                    });
+                Origin::Literal { source, line } => planned.edits.push(LineEdit {
+                    source: source.clone(),
+                    line: *line,
+                    op: Op::Delete,
+                }),
+                Origin::Tagged { tags, .. } => {
+                    return Err(format!(
+                        "removes a line with `{}` amid other changes to it that cannot be told apart",
+                        tags.join("")
+                    ));
                 }
                 other => return Err(why_not(other)),
             }
         }
-        return Ok(());
-    }
-    let Some((source, first)) = anchor(trace.origin(dels[0].0)) else {
-        return Err(why_not(trace.origin(dels[0].0)));
-    };
-    let source = source.clone();
-    for new in ins {
-        let t = text.make(&source, new, vars);
-        planned.edits.push(LineEdit {
-            source: source.clone(),
-            line: first,
-            op: Op::Before(t),
-        });
-    }
-    for (i, _) in dels {
-        if let Some((s, l)) = anchor(trace.origin(*i)) {
-            planned.edits.push(LineEdit {
-                source: s.clone(),
-                line: l,
-                op: Op::Delete,
-            });
+        let at = if self.after {
+            self.pd.last()
+        } else {
+            self.pd.first()
         }
+        .or(self.rest_dels.first())
+        .and_then(|(i, _)| anchor(trace.origin(*i)))
+        .map(|(s, l)| (s.clone(), l));
+        if let Some((source, line)) = at {
+            for new in self.rest_ins {
+                let t = text.make(&source, new, &mut planned.variables);
+                planned.edits.push(LineEdit {
+                    source: source.clone(),
+                    line,
+                    op: if self.after && !self.pd.is_empty() {
+                        Op::After(t)
+                    } else {
+                        Op::Before(t)
+                    },
+                });
+            }
+        }
+        for ((i, old), new) in self.pd.iter().zip(self.pi) {
+            let edit = pair(trace.origin(*i), old, new, text, &mut planned.variables)?;
+            planned.edits.push(edit);
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// The edit that makes the template line behind `origin` render `new` instead of `old`.
+fn pair(
+    origin: &Origin,
+    old: &str,
+    new: &str,
+    text: &Text<'_>,
+    vars: &mut BTreeSet<String>,
+) -> Result<LineEdit, String> {
+    match origin {
+        Origin::Literal { source, line } => {
+            let t = text.make(source, body(new), vars);
+            let end = (ends(old) != ends(new)).then(|| ends(new).to_string());
+            Ok(LineEdit {
+                source: source.clone(),
+                line: *line,
+                op: Op::Replace { text: t, end },
+            })
+        }
+        Origin::Tagged {
+            source,
+            line,
+            pieces,
+            tags,
+        } => {
+            let (a, b, s) = changed(body(old), body(new));
+            let Some(piece) = pieces.iter().find(|p| p.out.0 <= a && b <= p.out.1) else {
+                let tag = pieces
+                    .windows(2)
+                    .zip(tags)
+                    .find(|(w, _)| a < w[1].out.0 && b > w[0].out.1)
+                    .or_else(|| {
+                        pieces
+                            .windows(2)
+                            .zip(tags)
+                            .find(|(w, _)| a >= w[0].out.1 && a < w[1].out.0)
+                    })
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_else(|| tags.join(""));
+                return Err(format!(
+                    "changes what `{tag}` produced: that is an answer, not the pattern"
+                ));
+            };
+            if ends(old) != ends(new) {
+                return Err(String::from("changes the line end of a line with tags"));
+            }
+            let t = text.make(source, s, vars);
+            let from = piece.src.0 + (a - piece.out.0);
+            let to = piece.src.0 + (b - piece.out.0);
+            Ok(LineEdit {
+                source: source.clone(),
+                line: *line,
+                op: Op::Splice { from, to, text: t },
+            })
+        }
+        other => Err(why_not(other)),
+    }
 }
 
 fn describe(origin: &Origin) -> String {

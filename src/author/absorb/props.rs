@@ -173,6 +173,10 @@ fn edited(c: &Case) -> Vec<(String, Vec<String>)> {
                     new.push(format!("inserted {counter}"));
                 }
                 (Kind::Text, Some(3)) => {}
+                (Kind::Expr, Some(4)) => {
+                    new.push(line.replace("-x", "-changed-"));
+                    new.push(format!("inserted {counter}"));
+                }
                 (Kind::Expr, Some(_)) => new.push(line.replace("-x", "-changed-")),
                 _ => new.push(line.clone()),
             }
