@@ -256,104 +256,151 @@ fn plan_run(
             return Err(why_not(origin));
         }
     }
-    // Lines paired from the start of the run, else from its end; a line with tags is never
-    // deleted unpaired (its tags would go with it).
-    let n = dels.len().min(ins.len());
-    let mut first_err = None;
-    for from_start in [true, false] {
-        let (pd, pi, rest_dels, rest_ins) = if from_start {
-            (&dels[..n], &ins[..n], &dels[n..], &ins[n..])
-        } else {
-            let (d, i) = (dels.len() - n, ins.len() - n);
-            (&dels[d..], &ins[i..], &dels[..d], &ins[..i])
-        };
-        let mut trial = Planned::default();
-        let run = Aligned {
-            pd,
-            pi,
-            rest_dels,
-            rest_ins,
-            after: from_start,
-        };
-        match run.plan(trace, text, &mut trial) {
-            Ok(()) => {
-                planned.edits.extend(trial.edits);
-                planned.variables.extend(trial.variables);
-                return Ok(());
-            }
+    align(trace, dels, ins, text, planned)
+}
+
+/// How a run's deleted and inserted lines correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Deleted line `i` became inserted line `j`.
+    Pair(usize, usize),
+    /// Deleted line `i` is gone.
+    Delete(usize),
+    /// Inserted line `j` is new.
+    Insert(usize),
+}
+
+/// Aligns the run's deleted lines with its inserted ones, pairing as many as it can: a line
+/// without tags may pair with any line or be deleted; a line with tags must pair with a line
+/// that changes only its literal pieces (its tags would otherwise go with it). Inserted lines
+/// go after the template line of the deleted line before them, or before the one after them.
+fn align(
+    trace: &FileTrace,
+    dels: &[(usize, String)],
+    ins: &[String],
+    text: &Text<'_>,
+    planned: &mut Planned,
+) -> Result<(), String> {
+    let (d, n) = (dels.len(), ins.len());
+    let mut scratch = BTreeSet::new();
+    let mut first_err: Option<String> = None;
+    let mut can_pair = |i: usize, j: usize, first_err: &mut Option<String>| -> bool {
+        match pair(
+            trace.origin(dels[i].0),
+            &dels[i].1,
+            &ins[j],
+            text,
+            &mut scratch,
+        ) {
+            Ok(_) => true,
             Err(why) => {
                 first_err.get_or_insert(why);
+                false
             }
         }
-        if dels.len() == ins.len() {
-            break;
+    };
+    let tagged = |i: usize| matches!(trace.origin(dels[i].0), Origin::Tagged { .. });
+    // cost[i][j]: fewest unpaired lines to align dels[i..] with ins[j..]; None when impossible.
+    let mut cost = vec![vec![None::<usize>; n + 1]; d + 1];
+    let mut step = vec![vec![None::<Step>; n + 1]; d + 1];
+    cost[d][n] = Some(0);
+    for i in (0..=d).rev() {
+        for j in (0..=n).rev() {
+            if i == d && j == n {
+                continue;
+            }
+            let mut best: Option<(usize, Step)> = None;
+            let mut consider = |c: Option<usize>, extra: usize, s: Step| {
+                if let Some(c) = c
+                    && best.is_none_or(|(b, _)| c + extra < b)
+                {
+                    best = Some((c + extra, s));
+                }
+            };
+            if i < d && j < n && can_pair(i, j, &mut first_err) {
+                consider(cost[i + 1][j + 1], 0, Step::Pair(i, j));
+            }
+            if i < d && !tagged(i) {
+                consider(cost[i + 1][j], 1, Step::Delete(i));
+            }
+            if j < n {
+                consider(cost[i][j + 1], 1, Step::Insert(j));
+            }
+            if let Some((c, s)) = best {
+                cost[i][j] = Some(c);
+                step[i][j] = Some(s);
+            }
         }
     }
-    Err(first_err.unwrap_or_default())
-}
-
-/// A run of deleted and inserted lines, paired: `pd[k]` became `pi[k]`; the other deleted
-/// lines are deleted (only lines without tags), the other inserted lines go after the last
-/// pair (`after`) or before the first.
-struct Aligned<'a> {
-    pd: &'a [(usize, String)],
-    pi: &'a [String],
-    rest_dels: &'a [(usize, String)],
-    rest_ins: &'a [String],
-    after: bool,
-}
-
-impl Aligned<'_> {
-    fn plan(
-        &self,
-        trace: &FileTrace,
-        text: &Text<'_>,
-        planned: &mut Planned,
-    ) -> Result<(), String> {
-        for (i, _) in self.rest_dels {
-            match trace.origin(*i) {
-                Origin::Literal { source, line } => planned.edits.push(LineEdit {
-                    source: source.clone(),
-                    line: *line,
-                    op: Op::Delete,
-                }),
-                Origin::Tagged { tags, .. } => {
-                    return Err(format!(
-                        "removes a line with `{}` amid other changes to it that cannot be told apart",
-                        tags.join("")
-                    ));
-                }
-                other => return Err(why_not(other)),
-            }
+    if cost[0][0].is_none() {
+        return Err(first_err.unwrap_or_else(|| {
+            String::from("removes a line with tags amid changes that cannot be told apart")
+        }));
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut last: Option<(SourceKey, usize)> = None;
+    let mut pending: Vec<String> = Vec::new();
+    let vars = &mut planned.variables;
+    while let Some(s) = step[i][j] {
+        let here = match s {
+            Step::Pair(a, _) | Step::Delete(a) => anchor(trace.origin(dels[a].0)),
+            Step::Insert(_) => None,
         }
-        let at = if self.after {
-            self.pd.last()
-        } else {
-            self.pd.first()
-        }
-        .or(self.rest_dels.first())
-        .and_then(|(i, _)| anchor(trace.origin(*i)))
-        .map(|(s, l)| (s.clone(), l));
-        if let Some((source, line)) = at {
-            for new in self.rest_ins {
-                let t = text.make(&source, new, &mut planned.variables);
+        .map(|(k, l)| (k.clone(), l));
+        if let Some((source, line)) = &here {
+            for t in pending.drain(..) {
+                let t = text.make(source, &t, vars);
                 planned.edits.push(LineEdit {
                     source: source.clone(),
-                    line,
-                    op: if self.after && !self.pd.is_empty() {
-                        Op::After(t)
-                    } else {
-                        Op::Before(t)
-                    },
+                    line: *line,
+                    op: Op::Before(t),
                 });
             }
         }
-        for ((i, old), new) in self.pd.iter().zip(self.pi) {
-            let edit = pair(trace.origin(*i), old, new, text, &mut planned.variables)?;
-            planned.edits.push(edit);
+        match s {
+            Step::Pair(a, b) => {
+                planned.edits.push(pair(
+                    trace.origin(dels[a].0),
+                    &dels[a].1,
+                    &ins[b],
+                    text,
+                    vars,
+                )?);
+                (i, j) = (a + 1, b + 1);
+            }
+            Step::Delete(a) => {
+                if let Some((source, line)) = &here {
+                    planned.edits.push(LineEdit {
+                        source: source.clone(),
+                        line: *line,
+                        op: Op::Delete,
+                    });
+                }
+                i = a + 1;
+            }
+            Step::Insert(b) => {
+                match &last {
+                    Some((source, line)) => {
+                        let t = text.make(source, &ins[b], vars);
+                        planned.edits.push(LineEdit {
+                            source: source.clone(),
+                            line: *line,
+                            op: Op::After(t),
+                        });
+                    }
+                    None => pending.push(ins[b].clone()),
+                }
+                j = b + 1;
+            }
         }
-        Ok(())
+        if here.is_some() {
+            last = here;
+        }
     }
+    if !pending.is_empty() {
+        return Err(String::from("inserted where no template line is near"));
+    }
+    Ok(())
 }
 
 /// The edit that makes the template line behind `origin` render `new` instead of `old`.
