@@ -3,7 +3,8 @@
 //! These are the only places where a blueprint's own commands run. [`bump`], [`publish`] and
 //! [`retire`] (deprecate, yank) write to git registries; [`registry_text`] is their text edits
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
-//! folder's files (the starter, or a renamed copy of a released blueprint).
+//! folder's files (the starter, or a renamed copy of a released blueprint). [`absorb`] carries
+//! a project's changes back into a blueprint folder.
 
 pub mod absorb;
 pub mod bump;

@@ -94,7 +94,7 @@ pub enum Command {
         after_help = "Examples:\n  pave update                         # newest release of the recorded major\n  pave update services/orders --to 2  # cross a major\n  pave update --set routing=none      # same version, new answers\n  pave update --dry-run --diff        # the per-file table and each change, nothing written\n\nWithout DIR, the project the current folder is in (found upward, as git finds .git). New\nparameters are asked on a terminal (the default offered), else take their default; the\nsummary lists each answer added, renamed or dropped, and names a newer major if one is out.\n\nPer file: kept (the blueprint did not change it), updated (you did not), merged (both did,\ncleanly), conflict (both did: markers labelled project / blueprint <old> / blueprint <new>),\nadded, deleted (removed upstream, unedited), kept-removed-upstream (removed upstream, edited),\ndeleted-locally (you deleted it; --recreate-deleted brings it back), moved, binary-conflict\n(yours kept, the new one beside it as <file>.pave-new). In a git work tree conflicted files\nare unmerged in the index, so git status and merge tools see them.\n\nExit codes: 0 updated cleanly (or up to date), 3 conflicts were written, 1 error, 2 usage."
     )]
     Update(UpdateArgs),
-    /// Write, lint and test blueprints (for blueprint authors).
+    /// Write, lint and test blueprints, and absorb a project's changes (for blueprint authors).
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
     /// Manage git registries: add, list, remove, sync, verify.
