@@ -4,8 +4,10 @@
 //! [`retire`] (deprecate, yank) write to git registries; [`registry_text`] is their text edits
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
 //! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
-//! from a working project, proved by rendering.
+//! from a working project, proved by rendering. [`absorb`] carries a project's changes back
+//! into a blueprint folder.
 
+pub mod absorb;
 pub mod bump;
 pub mod extract;
 pub mod init;

@@ -17,8 +17,8 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Never use the network: git registries are read from the cache as it is (list, show,
-    /// new, update, diff, outdated, feedback submit, blueprint init, registry add and registry
-    /// verify also take it after their name).
+    /// new, update, diff, outdated, feedback submit, blueprint init, blueprint absorb, registry
+    /// add and registry verify also take it after their name).
     #[arg(long)]
     pub offline: bool,
     /// The command to run.
@@ -57,7 +57,9 @@ impl Command {
             Command::Update(a) => a.network.offline,
             Command::Diff(a) => a.network.offline,
             Command::Outdated(a) => a.network.offline,
-            Command::Blueprint(BlueprintCommand::Init { offline, .. }) => *offline,
+            Command::Blueprint(
+                BlueprintCommand::Init { offline, .. } | BlueprintCommand::Absorb { offline, .. },
+            ) => *offline,
             Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
@@ -92,7 +94,7 @@ pub enum Command {
         after_help = "Examples:\n  pave update                         # newest release of the recorded major\n  pave update services/orders --to 2  # cross a major\n  pave update --set routing=none      # same version, new answers\n  pave update --dry-run --diff        # the per-file table and each change, nothing written\n\nWithout DIR, the project the current folder is in (found upward, as git finds .git). New\nparameters are asked on a terminal (the default offered), else take their default; the\nsummary lists each answer added, renamed or dropped, and names a newer major if one is out.\n\nPer file: kept (the blueprint did not change it), updated (you did not), merged (both did,\ncleanly), conflict (both did: markers labelled project / blueprint <old> / blueprint <new>),\nadded, deleted (removed upstream, unedited), kept-removed-upstream (removed upstream, edited),\ndeleted-locally (you deleted it; --recreate-deleted brings it back), moved, binary-conflict\n(yours kept, the new one beside it as <file>.pave-new). In a git work tree conflicted files\nare unmerged in the index, so git status and merge tools see them.\n\nExit codes: 0 updated cleanly (or up to date), 3 conflicts were written, 1 error, 2 usage."
     )]
     Update(UpdateArgs),
-    /// Write, lint and test blueprints (for blueprint authors).
+    /// Write, lint and test blueprints, and absorb a project's changes (for blueprint authors).
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
     /// Manage git registries: add, list, remove, sync, verify.
@@ -318,6 +320,36 @@ pub enum BlueprintCommand {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Carry a project's changes (what `pave diff` shows) back into its blueprint's folder.
+    #[command(
+        after_help = "Examples:\n  pave blueprint absorb services/orders --into blueprints/orders-api --dry-run\n  pave blueprint absorb services/orders --into blueprints/orders-api\n  pave blueprint absorb . --into ../registry/blueprints/orders-api --only template.yaml --json\n  pave blueprint absorb svc --into blueprints/orders-api --deletions --allow-dirty\n\nEach hunk is absorbed (the template is edited where the lines come from), absorbed with\nvariables (answer values became {{name}} or a helper call such as {{pascalCase name}}), or\nnot absorbed, with the reason: it changes what a tag produced, lies in a block or a partial\nthat repeats, or its context is not in the folder's version. The edited blueprint is rendered\nwith the project's answers and must give the project's files byte for byte; every example\nanswer set must still render and the lint pass, else the change is taken back. Changes not\nabsorbed go to absorb.rej in the folder, as a patch against the rendered files.\n\nExit codes: 0 everything absorbed, 3 some changes are in absorb.rej, 1 error, 2 usage."
+    )]
+    Absorb {
+        /// The project folder (holding .pave.yaml).
+        project: PathBuf,
+        /// The blueprint folder to edit (the author's checkout).
+        #[arg(long, value_name = "BLUEPRINT-DIR")]
+        into: PathBuf,
+        /// Only these paths of the project (files or folders, relative to the current folder);
+        /// repeatable.
+        #[arg(long = "only", value_name = "PATH")]
+        only: Vec<PathBuf>,
+        /// Remove the template files of files the project deleted (otherwise only listed).
+        #[arg(long)]
+        deletions: bool,
+        /// Print the blueprint's diff and the per-hunk table; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Edit a blueprint folder that has uncommitted changes.
+        #[arg(long)]
+        allow_dirty: bool,
+        /// Print JSON: each hunk and file with its outcome.
+        #[arg(long)]
+        json: bool,
+        /// Never use the network: a git registry's recorded version is read from the cache.
+        #[arg(long)]
+        offline: bool,
     },
     /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
     #[command(

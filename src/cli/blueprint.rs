@@ -1,4 +1,4 @@
-//! `pave blueprint init | extract | lint | test`: the blueprint author's commands.
+//! `pave blueprint init | extract | absorb | lint | test`: the blueprint author's commands.
 
 use super::{Output, args::BlueprintCommand, print_json};
 use crate::author::extract;
@@ -60,6 +60,27 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             };
             extract_cmd(out, &req, json)
         }
+        BlueprintCommand::Absorb {
+            project,
+            into,
+            only,
+            deletions,
+            dry_run,
+            allow_dirty,
+            json,
+            ..
+        } => absorb(
+            out,
+            &AbsorbArgs {
+                project,
+                into,
+                only,
+                deletions,
+                dry_run,
+                allow_dirty,
+                json,
+            },
+        ),
         BlueprintCommand::Lint {
             paths,
             deny_warnings,
@@ -407,4 +428,107 @@ fn extract_cmd(out: &Output, req: &extract::Request, as_json: bool) -> Result<Ex
 /// Whether the per-file list is left out (`--quiet`, or no files).
 fn quiet_or_empty(out: &Output, reports: &[extract::FileReport]) -> bool {
     out.quiet || reports.is_empty()
+}
+
+/// `pave blueprint absorb`'s arguments.
+struct AbsorbArgs {
+    project: std::path::PathBuf,
+    into: std::path::PathBuf,
+    only: Vec<std::path::PathBuf>,
+    deletions: bool,
+    dry_run: bool,
+    allow_dirty: bool,
+    json: bool,
+}
+
+/// Exit code when some changes were not absorbed (they are in absorb.rej).
+const NOT_ABSORBED: u8 = 3;
+
+fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
+    use crate::author::absorb::{self, rej};
+    let limit =
+        crate::project::diff::Limit::new(&args.project, &std::env::current_dir()?, &args.only)?;
+    let registries = super::source::registries(out)?;
+    let input = absorb::from_project(&registries, &args.project, &limit)?;
+    let folder = absorb::load_folder(&args.into, &input)?;
+    if !args.dry_run && !args.allow_dirty {
+        absorb::check_clean(&args.into)?;
+    }
+    let options = absorb::Options {
+        deletions: args.deletions,
+    };
+    let plan = absorb::plan(&input, &folder, &options)?;
+    let written = if args.dry_run {
+        Vec::new()
+    } else {
+        plan.write(&args.into)?
+    };
+    let rej_path = args.into.join(rej::FILE_NAME);
+    if args.json {
+        let mut doc = serde_json::to_value(&plan)?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert(String::from("dry_run"), json!(args.dry_run));
+            map.insert(String::from("written"), json!(written));
+            map.insert(
+                String::from("rejected"),
+                json!(plan.has_rejects().then(|| rej_path.display().to_string())),
+            );
+        }
+        print_json(&doc)?;
+    } else {
+        if args.dry_run && !plan.diff.is_empty() {
+            let text = plan.diff.unified();
+            say!("{}", text.strip_suffix('\n').unwrap_or(&text));
+        }
+        say!(
+            "absorb {} {} into {} ({}):",
+            plan.blueprint,
+            plan.version,
+            args.into.display(),
+            plan.folder_version
+        );
+        if plan.hunks.is_empty() && plan.files.is_empty() {
+            say!("  nothing to absorb: the project has no changes");
+        }
+        for row in plan.hunks.iter().chain(&plan.files) {
+            let mut line = format!("  {} {}  {}", row.path, row.header, row.outcome.as_str());
+            if !row.variables.is_empty() {
+                line.push_str(&format!(" ({})", row.variables.join(", ")));
+            }
+            if let Some(t) = &row.template {
+                line.push_str(&format!("  -> {t}"));
+            }
+            if let Some(why) = &row.reason {
+                line.push_str(&format!(": {why}"));
+            }
+            say!("{line}");
+        }
+        if !plan.snapshots.is_empty() {
+            say!(
+                "snapshots that now differ: {} (run `pave blueprint test {} --update-snapshots`)",
+                plan.snapshots.join(", "),
+                args.into.display()
+            );
+        }
+        if args.dry_run {
+            out.note("dry run: nothing written");
+        } else {
+            out.note(format!(
+                "{} file(s) of {} changed",
+                plan.writes.len(),
+                args.into.display()
+            ));
+            if plan.has_rejects() {
+                out.note(format!(
+                    "the changes not absorbed are in {}",
+                    rej_path.display()
+                ));
+            }
+        }
+    }
+    Ok(if plan.has_rejects() {
+        ExitCode::from(NOT_ABSORBED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

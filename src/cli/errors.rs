@@ -40,6 +40,7 @@ pub(crate) fn classify<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn Cla
         crate::blueprint::BlueprintError,
         crate::manifest::ManifestError,
         crate::yaml::YamlError,
+        crate::author::absorb::AbsorbError,
         crate::author::testing::TestError,
         crate::author::init::InitError,
         crate::author::extract::ExtractError,

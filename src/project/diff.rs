@@ -544,7 +544,12 @@ impl Limit {
         })
     }
 
-    fn apply(&self, dir: &Path, old: &mut FileTree, new: &mut FileTree) -> Result<(), DiffError> {
+    pub(crate) fn apply(
+        &self,
+        dir: &Path,
+        old: &mut FileTree,
+        new: &mut FileTree,
+    ) -> Result<(), DiffError> {
         limit_trees(dir, &self.paths, &self.given, old, new)
     }
 }

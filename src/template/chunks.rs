@@ -89,7 +89,7 @@ fn cut_points(src: &str) -> Option<Vec<(usize, usize)>> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     /// `{{#name}}` or `{{^name}}`: a block opens.
     Open,
     /// `{{/name}}`.
@@ -98,19 +98,19 @@ enum Kind {
     Other,
 }
 
-struct Tag {
-    start: usize,
-    end: usize,
-    kind: Kind,
+pub(crate) struct Tag {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) kind: Kind,
     /// `{{~`: the whitespace before the tag is stripped.
-    strips_before: bool,
+    pub(crate) strips_before: bool,
     /// `~}}`: the whitespace after the tag is stripped.
-    strips_after: bool,
+    pub(crate) strips_after: bool,
 }
 
 /// The next tag at or after `at`: `Ok(None)` at the end of the source, and `None` (keep the
 /// template whole) when a tag, comment or raw block is never closed.
-fn next_tag(src: &str, mut at: usize) -> Option<Option<Tag>> {
+pub(crate) fn next_tag(src: &str, mut at: usize) -> Option<Option<Tag>> {
     loop {
         let Some(found) = src[at..].find("{{") else {
             return Some(None);

@@ -4,7 +4,7 @@
 //! blueprints: it renders templates against a JSON context.
 
 pub mod blocks;
-mod chunks;
+pub(crate) mod chunks;
 pub mod condition;
 mod engine;
 pub mod refs;

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod absorb;
 mod author;
 mod builtin_answers;
 mod builtin_history;
