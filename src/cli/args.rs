@@ -323,11 +323,21 @@ pub enum BlueprintCommand {
     },
     /// Carry a project's changes (what `pave diff` shows) back into its blueprint's folder.
     #[command(
-        after_help = "Examples:\n  pave blueprint absorb services/orders --into blueprints/orders-api --dry-run\n  pave blueprint absorb services/orders --into blueprints/orders-api\n  pave blueprint absorb . --into ../registry/blueprints/orders-api --only template.yaml --json\n  pave blueprint absorb svc --into blueprints/orders-api --deletions --allow-dirty\n\nEach hunk is absorbed (the template is edited where the lines come from), absorbed with\nvariables (answer values became {{name}} or a helper call such as {{pascalCase name}}), or\nnot absorbed, with the reason: it changes what a tag produced, lies in a block or a partial\nthat repeats, or its context is not in the folder's version. The edited blueprint is rendered\nwith the project's answers and must give the project's files byte for byte; every example\nanswer set must still render and the lint pass, else the change is taken back. Changes not\nabsorbed go to absorb.rej in the folder, as a patch against the rendered files.\n\nExit codes: 0 everything absorbed, 3 some changes are in absorb.rej, 1 error, 2 usage."
+        after_help = "Examples:\n  pave blueprint absorb services/orders --into blueprints/orders-api --dry-run\n  pave blueprint absorb services/orders --into blueprints/orders-api\n  pave blueprint absorb . --into ../registry/blueprints/orders-api --only template.yaml --json\n  pave blueprint absorb svc --into blueprints/orders-api --deletions --allow-dirty\n  pave blueprint absorb --feedback 01JE8Z3W0RM8YV1Q6H2T4N5B7C --into blueprints/orders-api\n\nEach hunk is absorbed (the template is edited where the lines come from), absorbed with\nvariables (answer values became {{name}} or a helper call such as {{pascalCase name}}), or\nnot absorbed, with the reason: it changes what a tag produced, lies in a block or a partial\nthat repeats, or its context is not in the folder's version. The edited blueprint is rendered\nwith the project's answers and must give the project's files byte for byte; every example\nanswer set must still render and the lint pass, else the change is taken back. Changes not\nabsorbed go to absorb.rej in the folder, as a patch against the rendered files.\n\nWith --feedback, the project is rebuilt from the item: its version rendered with the answers\nit carries, its diff applied; lines the submitter's pave masked as possible secrets are not\nabsorbed. Once written, the item is accepted with a note naming the folder; `pave publish\n--addresses ID` later marks it addressed.\n\nExit codes: 0 everything absorbed, 3 some changes are in absorb.rej, 1 error, 2 usage."
     )]
     Absorb {
-        /// The project folder (holding .pave.yaml).
-        project: PathBuf,
+        /// The project folder (holding .pave.yaml); or give --feedback instead.
+        #[arg(required_unless_present = "feedback", conflicts_with = "feedback")]
+        project: Option<PathBuf>,
+        /// Absorb the project a feedback item's attached diff describes (sent with
+        /// `pave feedback submit --include-diff`), read from the platform team's git sink;
+        /// the item is accepted afterwards.
+        #[arg(long, value_name = "ID")]
+        feedback: Option<String>,
+        /// The registry whose feedback sink holds the item (name or URL; default: the only
+        /// registry with a git sink).
+        #[arg(long, value_name = "NAME", requires = "feedback")]
+        registry: Option<String>,
         /// The blueprint folder to edit (the author's checkout).
         #[arg(long, value_name = "BLUEPRINT-DIR")]
         into: PathBuf,

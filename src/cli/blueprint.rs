@@ -62,6 +62,8 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
         }
         BlueprintCommand::Absorb {
             project,
+            feedback,
+            registry,
             into,
             only,
             deletions,
@@ -73,6 +75,8 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             out,
             &AbsorbArgs {
                 project,
+                feedback,
+                registry,
                 into,
                 only,
                 deletions,
@@ -432,7 +436,9 @@ fn quiet_or_empty(out: &Output, reports: &[extract::FileReport]) -> bool {
 
 /// `pave blueprint absorb`'s arguments.
 struct AbsorbArgs {
-    project: std::path::PathBuf,
+    project: Option<std::path::PathBuf>,
+    feedback: Option<String>,
+    registry: Option<String>,
     into: std::path::PathBuf,
     only: Vec<std::path::PathBuf>,
     deletions: bool,
@@ -446,10 +452,42 @@ const NOT_ABSORBED: u8 = 3;
 
 fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
     use crate::author::absorb::{self, rej};
-    let limit =
-        crate::project::diff::Limit::new(&args.project, &std::env::current_dir()?, &args.only)?;
     let registries = super::source::registries(out)?;
-    let input = absorb::from_project(&registries, &args.project, &limit)?;
+    // The project: a folder, or the one a feedback item's diff describes.
+    let mut item = None;
+    let (input, unapplied) = match (&args.project, &args.feedback) {
+        (Some(project), _) => {
+            let limit =
+                crate::project::diff::Limit::new(project, &std::env::current_dir()?, &args.only)?;
+            (
+                absorb::from_project(&registries, project, &limit)?,
+                Vec::new(),
+            )
+        }
+        (None, Some(id)) => {
+            if !args.only.is_empty() {
+                return Err(crate::error::UsageError(String::from(
+                    "--only limits a project folder's files; with --feedback the item's whole diff is absorbed",
+                ))
+                .into());
+            }
+            let (sink, _) =
+                crate::feedback::route::platform_sink(&registries, args.registry.as_deref())?;
+            let (found, cached) = sink.item_or_cached(id)?;
+            if let Some(why) = cached {
+                out.note(format!("note: {why}"));
+            }
+            let (input, unapplied) = absorb::feedback::from_item(&registries, &found)?;
+            item = Some((sink, found));
+            (input, unapplied)
+        }
+        (None, None) => {
+            return Err(crate::error::UsageError(String::from(
+                "give the project folder, or --feedback ID",
+            ))
+            .into());
+        }
+    };
     let folder = absorb::load_folder(&args.into, &input)?;
     if !args.dry_run && !args.allow_dirty {
         absorb::check_clean(&args.into)?;
@@ -457,12 +495,33 @@ fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
     let options = absorb::Options {
         deletions: args.deletions,
     };
-    let plan = absorb::plan(&input, &folder, &options)?;
+    let mut plan = absorb::plan(&input, &folder, &options)?;
+    plan.add_unapplied(&unapplied);
     let written = if args.dry_run {
         Vec::new()
     } else {
         plan.write(&args.into)?
     };
+    // The item is now in the platform team's hands: accepted, with where it went.
+    let mut accepted = None;
+    if let Some((sink, found)) = &item
+        && !args.dry_run
+        && found.status == crate::feedback::Status::Open
+    {
+        let note = plan.accept_note(&args.into.display().to_string());
+        let change = crate::feedback::git::Change::Accept(Some(note));
+        // The folder is written: a failed status change is said, not an error that would
+        // hide what was done.
+        match sink.change(&found.id, &change) {
+            Ok(item) => accepted = Some(item),
+            Err(e) => out.note(format!(
+                "warning: the absorb is written, but feedback {} could not be accepted: {}; run `pave feedback accept {}`",
+                found.id,
+                crate::error::one_line(&e),
+                found.id
+            )),
+        }
+    }
     let rej_path = args.into.join(rej::FILE_NAME);
     if args.json {
         let mut doc = serde_json::to_value(&plan)?;
@@ -473,6 +532,15 @@ fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
                 String::from("rejected"),
                 json!(plan.has_rejects().then(|| rej_path.display().to_string())),
             );
+            if let Some((_, found)) = &item {
+                map.insert(
+                    String::from("feedback"),
+                    json!({
+                        "id": found.id,
+                        "status": accepted.as_ref().map_or(found.status, |i| i.status).as_str(),
+                    }),
+                );
+            }
         }
         print_json(&doc)?;
     } else {
@@ -522,6 +590,14 @@ fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
                 out.note(format!(
                     "the changes not absorbed are in {}",
                     rej_path.display()
+                ));
+            }
+            if let Some(item) = &accepted {
+                out.note(format!(
+                    "feedback {} is accepted; `pave publish {} --addresses {}` marks it addressed",
+                    item.id,
+                    args.into.display(),
+                    item.id
                 ));
             }
         }

@@ -387,6 +387,28 @@ impl GitSink {
         }
     }
 
+    /// [`Self::item`], read from the cache as it is when the registry cannot be reached; the
+    /// second value then says so, with the cause.
+    pub fn item_or_cached(&self, id: &str) -> Result<(Item, Option<String>), GitSinkError> {
+        match self.item(id) {
+            Err(GitSinkError::Registry(e)) if !self.source.offline() => {
+                let items = self.source.read_cached(|repo| self.items_in(repo))??;
+                let item = items
+                    .into_iter()
+                    .find(|i| i.id.eq_ignore_ascii_case(id))
+                    .ok_or_else(|| self.not_found(id))?;
+                let why = format!(
+                    "{} could not be fetched ({}); feedback {} was read from the cache",
+                    self.url(),
+                    crate::error::one_line(&e),
+                    item.id
+                );
+                Ok((item, Some(why)))
+            }
+            other => other.map(|item| (item, None)),
+        }
+    }
+
     /// Every item on the branch in `repo`.
     fn items_in(&self, repo: &git2::Repository) -> Result<Vec<Item>, GitSinkError> {
         let tip = repo

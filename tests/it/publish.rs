@@ -947,3 +947,162 @@ fn release_with_the_folder_brings_it_to_the_release() {
     );
     assert_eq!(refs(&s.bare), before);
 }
+
+/// The whole loop from a developer's change to the blueprint and back: the developer sends
+/// feedback with the project's diff; the platform team absorbs it from the item (a line masked
+/// as a possible secret is not absorbed, and says why), tests and publishes the next version
+/// addressing the item; the developer's update says so and finds nothing to merge.
+#[test]
+fn a_developer_s_change_comes_back_through_feedback_absorb_and_publish() {
+    let s = served_with_git_sink();
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    let out = publish(&s.env, &url, &["team-api", "-m", "First version"]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(
+        s.env.path("home/.gitconfig"),
+        "[user]\n\tname = Platform One\n\temail = p1@example.invalid\n",
+    )
+    .unwrap();
+
+    // The developer's project, edited: a setting, a line naming the project, and a line that
+    // looks like a secret.
+    let dev = Env::new();
+    dev.run(["registry", "add", "acme", &url]).code(0);
+    dev.run([
+        "new",
+        "acme/team-api",
+        "svc",
+        "--defaults",
+        "--set",
+        "project_name=svc-orders",
+    ])
+    .code(0);
+    let config = dev.work().join("svc/samconfig.toml");
+    let edited = std::fs::read_to_string(&config).unwrap().replace(
+        "confirm_changeset = true\n",
+        "confirm_changeset = false\ntags = \"project=svc-orders\"\n",
+    );
+    std::fs::write(&config, &edited).unwrap();
+    let readme = dev.work().join("svc/README.md");
+    let mut text_ = std::fs::read_to_string(&readme).unwrap();
+    text_.push_str("\ndb_password: hunter2-not-for-the-blueprint\n");
+    std::fs::write(&readme, &text_).unwrap();
+    let sent = dev
+        .run([
+            "feedback",
+            "submit",
+            "svc",
+            "--include-diff",
+            "--kind",
+            "improvement",
+            "-m",
+            "we never confirm change sets in CI",
+            "--json",
+        ])
+        .code(0)
+        .json();
+    let id = sent["id"].as_str().expect("an id").to_string();
+
+    // The platform team absorbs the item into its folder.
+    let run = s
+        .env
+        .run([
+            "blueprint",
+            "absorb",
+            "--feedback",
+            &id,
+            "--registry",
+            &url,
+            "--into",
+            "team-api",
+            "--allow-dirty",
+        ])
+        .code(3)
+        .line_has(
+            "  samconfig.toml @@",
+            &["absorbed with variables (project_name)"],
+        )
+        .line_has("  README.md @@", &["not absorbed", "possible secret"])
+        .stderr_has(&format!("feedback {id} is accepted"));
+    let template = std::fs::read_to_string(folder.join("template/samconfig.toml.hbs")).unwrap();
+    assert!(
+        template.contains("confirm_changeset = false\ntags = \"project={{project_name}}\"\n"),
+        "{template}\n{}",
+        run.stdout()
+    );
+    let rej = std::fs::read_to_string(folder.join("absorb.rej")).unwrap();
+    assert!(
+        rej.contains("+[pave: line removed, it looked like a secret]"),
+        "{rej}"
+    );
+    assert!(!rej.contains("hunter2"), "{rej}");
+    let shown = s
+        .env
+        .run(["feedback", "show", &id, "--registry", &url, "--json"])
+        .code(0)
+        .json();
+    assert_eq!(shown["status"], "accepted", "{shown}");
+    let note = shown["history"][0]["reason"].as_str().unwrap_or_default();
+    assert!(note.contains("absorbed into team-api: 1 of 2"), "{shown}");
+
+    // Test, publish the next version addressing the item.
+    std::fs::remove_file(folder.join("absorb.rej")).unwrap();
+    s.env
+        .run(["blueprint", "test", "team-api", "--update-snapshots"])
+        .code(0);
+    let out = publish(
+        &s.env,
+        &url,
+        &[
+            "team-api",
+            "-m",
+            "Change sets are not confirmed",
+            "--addresses",
+            &id,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    // The developer hears of it, and the update has nothing of theirs to merge.
+    dev.run(["registry", "sync", "acme"]).code(0);
+    dev.run(["update", "svc", "--dry-run"])
+        .code(0)
+        .stdout_has(&format!("addresses your feedback {id}"));
+    dev.run(["update", "svc"]).code(0);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
+    dev.run(["diff", "svc", "--stat"])
+        .code(0)
+        .stdout_has("README.md")
+        .stdout_lacks("samconfig.toml");
+
+    // An item without a diff is refused, with why.
+    let question = dev
+        .run([
+            "feedback", "submit", "svc", "--kind", "question", "-m", "why?", "--json",
+        ])
+        .code(0)
+        .json();
+    let question = question["id"].as_str().expect("an id").to_string();
+    let absorb = |id: &str| {
+        s.env.run([
+            "blueprint",
+            "absorb",
+            "--feedback",
+            id,
+            "--registry",
+            &url,
+            "--into",
+            "team-api",
+            "--dry-run",
+        ])
+    };
+    absorb(&question).code(2).stderr_has("carries no diff");
+    // With the registry unreachable, the item is read from the cache, and the output says so.
+    drop(daemon);
+    absorb(&id)
+        .code(3)
+        .stderr_has("could not be fetched")
+        .stderr_has(&format!("feedback {id} was read from the cache"));
+}

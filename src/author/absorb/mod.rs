@@ -13,6 +13,7 @@
 //! only step that writes, each file through a temporary file and a rename.
 
 mod edit;
+pub mod feedback;
 mod proof;
 #[cfg(test)]
 mod props;
