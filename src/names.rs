@@ -84,6 +84,15 @@ pub fn parameter(name: &str) -> Result<(), NameError> {
     check(NameKind::Parameter, name, ok)
 }
 
+/// Whether `path` is a plain relative path: `/`-separated names, none empty, `.` or `..`, none
+/// holding `\` or NUL. Every path pave writes below a folder it was given is one.
+pub fn plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && path
+            .split('/')
+            .all(|s| !matches!(s, "" | "." | "..") && !s.contains(['\\', '\0']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

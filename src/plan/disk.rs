@@ -7,14 +7,7 @@ use crate::blueprint::Entry;
 use std::io;
 use std::path::Path;
 
-/// Whether `path` is a plain relative path: `/`-separated names, none empty, `.` or `..`, none
-/// holding `\` or NUL.
-pub(super) fn is_plain(path: &str) -> bool {
-    !path.is_empty()
-        && path
-            .split('/')
-            .all(|s| !matches!(s, "" | "." | "..") && !s.contains(['\\', '\0']))
-}
+pub(super) use crate::names::plain_path as is_plain;
 
 /// The folders above `path`, shallowest first (`a/b/c` gives `a`, `a/b`).
 pub(super) fn ancestors(path: &str) -> impl Iterator<Item = &str> {

@@ -94,6 +94,12 @@ pub fn parse(text: &str) -> Result<Vec<PatchFile>, PatchError> {
                 .split_once(" b/")
                 .map(|(_, b)| b)
                 .ok_or_else(|| bad("a `diff --git` line without `b/<path>`"))?;
+            // The diff is another machine's text: its paths stay below the project.
+            if !crate::names::plain_path(path) {
+                return Err(bad(&format!(
+                    "`{path}` is not a plain relative path (no `..`, no leading `/`, no `\\`)"
+                )));
+            }
             files.push(PatchFile {
                 path: path.to_string(),
                 added: false,
@@ -384,6 +390,18 @@ mod tests {
         let applied = apply(&old, &parse(&patch).unwrap());
         assert!(applied.skipped.is_empty());
         assert_eq!(applied.tree, tree(&[("a.txt", "password: hunter2\ny\n")]));
+    }
+
+    #[test]
+    fn a_path_that_leaves_the_project_is_an_error() {
+        for path in ["../x", "/etc/passwd", "a/../../b", "a\\b", "a//b"] {
+            let patch = format!("diff --git a/{path} b/{path}\nnew file mode 100644\n");
+            let err = parse(&patch).unwrap_err();
+            assert!(
+                err.message.contains("not a plain relative path"),
+                "{path}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -155,6 +155,12 @@ impl Absorb {
             files.push((String::from(rej::FILE_NAME), Entry::file(rej.as_bytes())));
         }
         for (path, entry) in &files {
+            if !crate::names::plain_path(path) {
+                return Err(AbsorbError::Io {
+                    path: folder.join(path),
+                    source: std::io::Error::other("not a plain path below the folder"),
+                });
+            }
             let target = folder.join(path);
             let dir = target.parent().unwrap_or(folder).to_path_buf();
             fs_err::create_dir_all(&dir).map_err(io(&dir))?;
