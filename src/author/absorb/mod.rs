@@ -7,8 +7,8 @@
 //!
 //! The steps: [`Input`] (the old and new trees and the answers: from a project folder with
 //! [`from_project`], or any other source of a diff), the folder's render with those answers,
-//! [`trace`] (which output line is which template line, by rendering a marked copy), [`edit`]
-//! (hunks as line edits), [`proof`] (render the edited blueprint and compare, then the test
+//! `trace` (which output line is which template line, by rendering a marked copy), `edit`
+//! (hunks as line edits), `proof` (render the edited blueprint and compare, then the test
 //! cases and the lint) and [`rej`]. Everything is planned in memory; [`Absorb::write`] is the
 //! only step that writes, each file through a temporary file and a rename.
 

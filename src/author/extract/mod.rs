@@ -4,7 +4,7 @@
 //! ([`crate::template::templatize`]) and adds the manifest, an example answer set with its
 //! snapshot and a changelog ([`manifest`]); [`proof`] renders the plan with the values (the
 //! project back, byte for byte) and with other values (no original value left behind);
-//! [`write`] stages the folder beside the target and renames it into place.
+//! [`write()`] stages the folder beside the target and renames it into place.
 
 pub mod manifest;
 pub mod params;

@@ -2,10 +2,10 @@
 //! version: counts by kind and status, mean rating, the projects that sent feedback, the
 //! oldest open items and the latest decisions (who, when, why, the version that addresses
 //! them); `new-pattern` requests grouped by registry, with the command that extracts a
-//! blueprint from the project a request names; and drift hotspots ([`drift`]): the files
+//! blueprint from the project a request names; and drift hotspots (`drift`): the files
 //! projects change and the same change made by several projects, with its content and the
 //! command that absorbs it. [`Report`] is serialisable for `--json`; [`to_html`] renders one
-//! self-contained page ([`html`]).
+//! self-contained page (`html`).
 
 mod drift;
 mod html;
