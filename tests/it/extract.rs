@@ -21,6 +21,16 @@ fn write_project(dir: &Path, tree: FileTree) {
         .unwrap();
 }
 
+/// `pave new blueprint dir --defaults` with `--set` for each of `sets`, checked to succeed.
+#[track_caller]
+fn scaffold(env: &Env, blueprint: &str, dir: &str, sets: &[&str]) {
+    let mut args = vec!["new", blueprint, dir, "--defaults"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    env.run(args).code(0);
+}
+
 /// The project at `dir` as pave reads it, without `.pave.yaml`.
 fn read_project(dir: &Path) -> FileTree {
     let mut tree = pave::registry::local::read_tree(dir).unwrap();
@@ -333,17 +343,12 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
         .stdout_has("`cfn-lint template.yaml` ok");
 
     // Another team scaffolds it with its own values.
-    env.run([
-        "new",
+    scaffold(
+        &env,
         "./bp/orders-api",
         "billing",
-        "--defaults",
-        "--set",
-        "project_name=billing-api",
-        "--set",
-        "memory=1024",
-    ])
-    .code(0);
+        &["project_name=billing-api", "memory=1024"],
+    );
     let sam = std::fs::read_to_string(env.work().join("billing/template.yaml")).unwrap();
     assert!(sam.contains("  BillingApiFunction:\n"), "{sam}");
     assert!(sam.contains("MemorySize: 1024"), "{sam}");
@@ -373,15 +378,12 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
 #[test]
 fn a_pave_project_gives_its_answers_and_its_origin() {
     let env = Env::new();
-    env.run([
-        "new",
+    scaffold(
+        &env,
         "cloudfront-static-site",
         "site",
-        "--defaults",
-        "--set",
-        "project_name=team-site",
-    ])
-    .code(0);
+        &["project_name=team-site"],
+    );
     env.run([
         "blueprint",
         "extract",
@@ -525,15 +527,12 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
 #[test]
 fn answers_that_choose_blocks_of_the_source_blueprint_are_not_parameters() {
     let env = Env::new();
-    env.run([
-        "new",
+    scaffold(
+        &env,
         "cloudfront-http-api",
         "orders",
-        "--defaults",
-        "--set",
-        "project_name=orders-api",
-    ])
-    .code(0);
+        &["project_name=orders-api"],
+    );
     env.run([
         "blueprint",
         "extract",

@@ -10,6 +10,7 @@ use crate::support::http::{Answer, HttpServer};
 use crate::support::run::Run;
 use crate::support::{BlueprintBuilder, Env, Param};
 use serde_json::{Value, json};
+use std::path::Path;
 
 const MARKER: &str = "[pave: line removed, it looked like a secret]";
 
@@ -115,6 +116,13 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
     assert_eq!(sent["answers"], expected);
 }
 
+/// `pave feedback submit --kind new-pattern` and `extra` in `dir`, checked to succeed.
+#[track_caller]
+fn new_pattern(env: &Env, dir: &Path, extra: &[&str]) {
+    let base = ["feedback", "submit", "--kind", "new-pattern"];
+    env.run_in(dir, base.iter().chain(extra)).code(0);
+}
+
 #[test]
 fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
     let env = env();
@@ -147,53 +155,20 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
             "https://bot:tok3n-s3cret@git.example.com/team/my-site.git",
         ],
     );
-    env.run_in(
-        &site,
-        [
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "-m",
-            "an edge cache",
-        ],
-    )
-    .code(0);
+    new_pattern(&env, &site, &["-m", "an edge cache"]);
     // A plain git work tree: no .pave.yaml, no remote.
     let orders = env.work().join("orders");
     std::fs::create_dir_all(orders.join("src")).unwrap();
     git(&orders, &["init", "-q"]);
-    env.run_in(
+    new_pattern(
+        &env,
         &orders.join("src"),
-        [
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "--registry",
-            "builtin",
-            "-m",
-            "a queue worker",
-        ],
-    )
-    .code(0);
+        &["--registry", "builtin", "-m", "a queue worker"],
+    );
     // Outside any work tree: no project.
     let plain = env.path("plain");
     std::fs::create_dir_all(&plain).unwrap();
-    env.run_in(
-        &plain,
-        [
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "--registry",
-            "builtin",
-            "-m",
-            "a cron job",
-        ],
-    )
-    .code(0);
+    new_pattern(&env, &plain, &["--registry", "builtin", "-m", "a cron job"]);
 
     let mut items: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
     assert_eq!(items.len(), 3);
