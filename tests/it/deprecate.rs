@@ -3,15 +3,9 @@
 //! on another cache see them; a refused push leaves the remote's and the cache's refs as they
 //! were; malformed `deprecated:`/`yanked:` items are refused with their positions.
 
-use crate::support::git::{GitDaemon, git_command};
+use crate::support::git::{GitDaemon, git};
 use crate::support::{Env, text};
 use std::path::{Path, PathBuf};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = git_command(dir).args(args).output().expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn pave_as_team(env: &Env, args: &[&str]) -> std::process::Output {
     env.pave()

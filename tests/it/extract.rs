@@ -5,10 +5,10 @@
 //! `node_modules/`); bad input refused with nothing written; `derived_from` shown by `show`.
 //! The checks (`cfn-lint`) need the validators on PATH, as `scripts/test` sets it.
 
+use crate::support::git::git;
 use crate::support::{Env, builtin, list_files};
 use pave::author::extract::{self, Request};
 use pave::blueprint::{Entry, FileTree};
-use predicates::prelude::*;
 use proptest::prelude::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -19,6 +19,16 @@ fn write_project(dir: &Path, tree: FileTree) {
         .unwrap()
         .apply(&pave::plan::ApplyOptions::default())
         .unwrap();
+}
+
+/// `pave new blueprint dir --defaults` with `--set` for each of `sets`, checked to succeed.
+#[track_caller]
+fn scaffold(env: &Env, blueprint: &str, dir: &str, sets: &[&str]) {
+    let mut args = vec!["new", blueprint, dir, "--defaults"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    env.run(args).code(0);
 }
 
 /// The project at `dir` as pave reads it, without `.pave.yaml`.
@@ -236,9 +246,8 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
     let env = Env::new();
     let project = env.work().join("orders");
     realistic(&project);
-    let out = env
-        .pave()
-        .args([
+    let doc = env
+        .run([
             "blueprint",
             "extract",
             "orders",
@@ -249,12 +258,8 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
             "memory=512",
             "--json",
         ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .code(0)
+        .json();
     let files = list_files(&env.work().join("bp/orders-api"));
     for want in [
         "blueprint.yaml",
@@ -332,30 +337,18 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
         "{case}"
     );
 
-    env.pave()
-        .args(["blueprint", "lint", "bp/orders-api"])
-        .assert()
-        .success();
-    env.pave()
-        .args(["blueprint", "test", "bp/orders-api"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("`cfn-lint template.yaml` ok"));
+    env.run(["blueprint", "lint", "bp/orders-api"]).code(0);
+    env.run(["blueprint", "test", "bp/orders-api"])
+        .code(0)
+        .stdout_has("`cfn-lint template.yaml` ok");
 
     // Another team scaffolds it with its own values.
-    env.pave()
-        .args([
-            "new",
-            "./bp/orders-api",
-            "billing",
-            "--defaults",
-            "--set",
-            "project_name=billing-api",
-            "--set",
-            "memory=1024",
-        ])
-        .assert()
-        .success();
+    scaffold(
+        &env,
+        "./bp/orders-api",
+        "billing",
+        &["project_name=billing-api", "memory=1024"],
+    );
     let sam = std::fs::read_to_string(env.work().join("billing/template.yaml")).unwrap();
     assert!(sam.contains("  BillingApiFunction:\n"), "{sam}");
     assert!(sam.contains("MemorySize: 1024"), "{sam}");
@@ -365,99 +358,61 @@ fn a_realistic_project_extracts_lists_what_became_what_and_tests_clean() {
     assert!(py.contains("'rapid': True"), "{py}");
 
     // The human output lists what became what and the next steps.
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "orders",
-            "bp2",
-            "--param",
-            "project_name=orders-api",
-        ])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("templated  src/orders_api/app.py -> template/src/{{snakeCase project_name}}/app.py.hbs")
-                .and(predicate::str::contains("node_modules/  (a folder tools fill"))
-                .and(predicate::str::contains("debug.log  (ignored by .gitignore)"))
-                .and(predicate::str::contains("pave blueprint test bp2")),
-        );
+    env.run([
+        "blueprint",
+        "extract",
+        "orders",
+        "bp2",
+        "--param",
+        "project_name=orders-api",
+    ])
+    .code(0)
+    .stdout_has(
+        "templated  src/orders_api/app.py -> template/src/{{snakeCase project_name}}/app.py.hbs",
+    )
+    .stdout_has("node_modules/  (a folder tools fill")
+    .stdout_has("debug.log  (ignored by .gitignore)")
+    .stdout_has("pave blueprint test bp2");
 }
 
 #[test]
 fn a_pave_project_gives_its_answers_and_its_origin() {
     let env = Env::new();
-    env.pave()
-        .args([
-            "new",
-            "cloudfront-static-site",
-            "site",
-            "--defaults",
-            "--set",
-            "project_name=team-site",
-        ])
-        .assert()
-        .success();
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "site",
-            "team-site-bp",
-            "--params-from-answers",
-        ])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("project_name")
-                .and(predicate::str::contains("(from the answers)")),
-        );
+    scaffold(
+        &env,
+        "cloudfront-static-site",
+        "site",
+        &["project_name=team-site"],
+    );
+    env.run([
+        "blueprint",
+        "extract",
+        "site",
+        "team-site-bp",
+        "--params-from-answers",
+    ])
+    .code(0)
+    .stdout_has("project_name")
+    .stdout_has("(from the answers)");
     let version = builtin::load("cloudfront-static-site")
         .blueprint
         .version()
         .to_string();
-    env.pave()
-        .args(["show", "./team-site-bp"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(format!(
-            "derived from: builtin/cloudfront-static-site@{version}"
-        )));
-    let out = env
-        .pave()
-        .args(["show", "./team-site-bp", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(
-        doc["derived_from"],
-        format!("builtin/cloudfront-static-site@{version}")
-    );
-    env.pave()
-        .args(["blueprint", "test", "team-site-bp", "--no-checks"])
-        .assert()
-        .success();
-    env.pave()
-        .args(["blueprint", "lint", "team-site-bp"])
-        .assert()
-        .success();
+    let origin = format!("builtin/cloudfront-static-site@{version}");
+    env.run(["show", "./team-site-bp"])
+        .code(0)
+        .stdout_has(&format!("derived from: {origin}"));
+    let doc = env.run(["show", "./team-site-bp", "--json"]).code(0).json();
+    assert_eq!(doc["derived_from"], origin);
+    env.run(["blueprint", "test", "team-site-bp", "--no-checks"])
+        .code(0);
+    env.run(["blueprint", "lint", "team-site-bp"]).code(0);
 }
 
 #[test]
 fn a_project_inside_a_git_work_tree_follows_the_work_tree_s_ignore_rules() {
     let env = Env::new();
-    let run = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(env.work())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    run(&["init", "-q"]);
+    git(&env.work(), &["init", "-q"]);
     std::fs::write(env.work().join(".gitignore"), "*.tmp\n").unwrap();
     std::fs::create_dir_all(env.work().join("services/app")).unwrap();
     std::fs::write(
@@ -466,20 +421,16 @@ fn a_project_inside_a_git_work_tree_follows_the_work_tree_s_ignore_rules() {
     )
     .unwrap();
     std::fs::write(env.work().join("services/app/scratch.tmp"), "orders-api\n").unwrap();
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "services/app",
-            "bp/app",
-            "--param",
-            "project_name=orders-api",
-        ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "scratch.tmp  (ignored by .gitignore)",
-        ));
+    env.run([
+        "blueprint",
+        "extract",
+        "services/app",
+        "bp/app",
+        "--param",
+        "project_name=orders-api",
+    ])
+    .code(0)
+    .stdout_has("scratch.tmp  (ignored by .gitignore)");
     assert_eq!(
         list_files(&env.work().join("bp/app/template")),
         ["main.py.hbs"]
@@ -492,13 +443,9 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
     let project = env.work().join("app");
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(project.join("main.py"), "name = 'orders-api'\n").unwrap();
+    let extract = |args: &[&str]| env.run(["blueprint", "extract"].iter().chain(args));
     let refused = |args: &[&str], why: &str| {
-        env.pave()
-            .args(["blueprint", "extract"])
-            .args(args)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(why));
+        extract(args).code(2).stderr_has(why);
     };
     refused(
         &["app", "out", "--param", "project_name=ab"],
@@ -555,49 +502,24 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
     // A record that does not read only loses where the project came from.
     std::fs::write(env.work().join("bin/logo.hbs"), "orders-api").unwrap();
     std::fs::write(env.work().join("bin/.pave.yaml"), "registry: [").unwrap();
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "bin",
-            "out-bin",
-            "--param",
-            "a=orders-api",
-        ])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "the blueprint does not record where the project came from",
-        ));
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "bin",
-            "out",
-            "--params-from-answers",
-        ])
-        .assert()
+    extract(&["bin", "out-bin", "--param", "a=orders-api"])
+        .code(0)
+        .stderr_has("the blueprint does not record where the project came from");
+    extract(&["bin", "out", "--params-from-answers"])
         .code(1)
-        .stderr(predicate::str::contains("bin/.pave.yaml"));
+        .stderr_has("bin/.pave.yaml");
 
     // A value that occurs nowhere is a warning; the parameter is still declared.
-    env.pave()
-        .args([
-            "blueprint",
-            "extract",
-            "app",
-            "out",
-            "--param",
-            "project_name=orders-api",
-            "--param",
-            "owner=platform-team",
-        ])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "warning: the value `platform-team` of owner occurs nowhere",
-        ));
+    extract(&[
+        "app",
+        "out",
+        "--param",
+        "project_name=orders-api",
+        "--param",
+        "owner=platform-team",
+    ])
+    .code(0)
+    .stderr_has("warning: the value `platform-team` of owner occurs nowhere");
     let manifest = std::fs::read_to_string(env.work().join("out/blueprint.yaml")).unwrap();
     assert!(manifest.contains("  - name: owner\n"), "{manifest}");
 }
@@ -605,15 +527,12 @@ fn bad_input_is_refused_with_why_and_nothing_is_written() {
 #[test]
 fn answers_that_choose_blocks_of_the_source_blueprint_are_not_parameters() {
     let env = Env::new();
-    env.run([
-        "new",
+    scaffold(
+        &env,
         "cloudfront-http-api",
         "orders",
-        "--defaults",
-        "--set",
-        "project_name=orders-api",
-    ])
-    .code(0);
+        &["project_name=orders-api"],
+    );
     env.run([
         "blueprint",
         "extract",

@@ -56,6 +56,16 @@ fn pave_json(env: &Env, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)))
 }
 
+/// Runs `pave feedback report --from <items> --html report.html` in the work folder, checks
+/// that it succeeds, and returns the page's path.
+#[track_caller]
+pub fn html_report(env: &Env, items: &str) -> std::path::PathBuf {
+    let base = ["feedback", "report", "--from", items];
+    env.run(base.iter().chain(&["--html", "report.html"]))
+        .code(0);
+    env.work().join("report.html")
+}
+
 fn waiting(env: &Env) -> Vec<Value> {
     pave_json(env, &["feedback", "status", "--json"])["waiting"]
         .as_array()
@@ -618,20 +628,7 @@ fn report_counts_and_hotspots_on_a_known_fixture() {
 fn the_html_report_is_one_file_with_a_chart_per_blueprint_and_no_script() {
     let env = Env::new();
     write_fixture(&env);
-    let out = env
-        .pave()
-        .args([
-            "feedback",
-            "report",
-            "--from",
-            "items.jsonl",
-            "--html",
-            "report.html",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let html = std::fs::read_to_string(env.work().join("report.html")).unwrap();
+    let html = std::fs::read_to_string(html_report(&env, "items.jsonl")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_eq!(html.matches("<svg").count(), 2, "api and site");
     assert!(html.contains("api: items by kind") && html.contains("site: items by kind"));

@@ -4,7 +4,7 @@
 //! flush; accept/resolve/decline are commits whose who, when and why `feedback show` reads
 //! back; a push refused by a hook changes nothing and keeps the item.
 
-use crate::support::git::{GitDaemon, RegistryBuilder, git_command};
+use crate::support::git::{GitDaemon, RegistryBuilder, git, git_command};
 use crate::support::{BlueprintBuilder, Env, Param, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -15,12 +15,6 @@ struct Served {
     env: Env,
     bare: PathBuf,
     daemon: GitDaemon,
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = git_command(dir).args(args).output().expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn served() -> Served {

@@ -6,6 +6,7 @@
 //! sticks out of the page, the narrow layout stacks its tables, and a screenshot is taken at
 //! each width. Without Chromium the test fails and says how to install it.
 
+use crate::feedback::html_report;
 use crate::support::{Env, text};
 use serde_json::Value;
 use serde_json::json;
@@ -82,20 +83,7 @@ fn the_html_report_renders_in_headless_chromium_with_a_chart_per_blueprint_and_n
     ]
     .concat();
     std::fs::write(env.work().join("fixture.jsonl"), fixture).unwrap();
-    let out = env
-        .pave()
-        .args([
-            "feedback",
-            "report",
-            "--from",
-            "fixture.jsonl",
-            "--html",
-            "report.html",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let page = env.work().join("report.html");
+    let page = html_report(&env, "fixture.jsonl");
 
     let dom = chromium(&env, &page, &["--dump-dom"]);
     let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
@@ -200,20 +188,7 @@ fn the_html_report_reads_at_1280_and_at_400_px_with_changes_decisions_and_reques
         fixture.push_str(&format!("{r}\n"));
     }
     std::fs::write(env.work().join("items.jsonl"), fixture).unwrap();
-    let out = env
-        .pave()
-        .args([
-            "feedback",
-            "report",
-            "--from",
-            "items.jsonl",
-            "--html",
-            "report.html",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    let page = env.work().join("report.html");
+    let page = html_report(&env, "items.jsonl");
     assert!(!std::fs::read_to_string(&page).unwrap().contains("<script"));
 
     let dom = chromium(&env, &page, &["--dump-dom"]);

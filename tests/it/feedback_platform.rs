@@ -5,36 +5,30 @@
 //! across projects with the command that absorbs it, decisions, declined requests, the
 //! extract command, and no hotspot for a file whose every changed line was masked.
 
+use crate::support::git::git;
 use crate::support::http::{Answer, HttpServer};
-use crate::support::{BlueprintBuilder, Env, Param, text};
+use crate::support::run::Run;
+use crate::support::{BlueprintBuilder, Env, Param};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 
 const MARKER: &str = "[pave: line removed, it looked like a secret]";
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+/// An environment whose feedback requests time out after two seconds.
+fn env() -> Env {
+    Env::new().with_var("PAVE_FEEDBACK_TIMEOUT", "2")
 }
 
-fn run(env: &Env, dir: &Path, args: &[&str]) -> std::process::Output {
-    env.pave()
-        .current_dir(dir)
-        .env("PAVE_FEEDBACK_TIMEOUT", "2")
-        .args(args)
-        .output()
-        .unwrap()
+/// `pave feedback report --from items.jsonl` and `extra` in the work folder, checked to succeed.
+#[track_caller]
+fn report(env: &Env, extra: &[&str]) -> Run {
+    let base = ["feedback", "report", "--from", "items.jsonl"];
+    env.run(base.iter().chain(extra)).code(0)
 }
 
 #[test]
 fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_sink() {
-    let env = Env::new();
+    let env = env();
     let server = HttpServer::start(vec![Answer::Status(503, "{}"), Answer::Status(201, "{}")]);
     let bp = BlueprintBuilder::new("vault")
         .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
@@ -60,12 +54,20 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
     )
     .unwrap();
     let secret = "kept-out-7f3a9c";
-    env.pave()
-        .args(["new", &spec, "proj", "--quiet"])
-        .args(["--set", "project_name=proj", "--set", "region=eu-west-1"])
-        .args(["--set", &format!("api_key={secret}")])
-        .assert()
-        .success();
+    let api_key = format!("api_key={secret}");
+    env.run([
+        "new",
+        &spec,
+        "proj",
+        "--quiet",
+        "--set",
+        "project_name=proj",
+        "--set",
+        "region=eu-west-1",
+        "--set",
+        &api_key,
+    ])
+    .code(0);
     let dir = env.work().join("proj");
     std::fs::write(
         dir.join("README.md"),
@@ -73,10 +75,9 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
     )
     .unwrap();
 
-    let out = run(
-        &env,
+    env.run_in(
         &dir,
-        &[
+        [
             "feedback",
             "submit",
             "--kind",
@@ -85,9 +86,9 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
             "m",
             "--include-diff",
         ],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("Kept feedback"), "{}", text(&out));
+    )
+    .code(0)
+    .stdout_has("Kept feedback");
     let expected = json!({"project_name": "proj", "region": "eu-west-1"});
     let spool: Vec<_> = std::fs::read_dir(env.path("state/spool"))
         .unwrap()
@@ -104,8 +105,7 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
     assert_eq!(kept["answers"], expected);
     assert!(kept["diff"].as_str().unwrap().contains("twice"), "{kept}");
 
-    let out = run(&env, &dir, &["feedback", "flush"]);
-    assert!(out.status.success(), "{}", text(&out));
+    env.run_in(&dir, ["feedback", "flush"]).code(0);
     let requests = server.requests();
     let sent = &requests.last().unwrap().body;
     assert!(
@@ -116,9 +116,16 @@ fn an_attached_diff_carries_the_answers_and_no_secret_reaches_the_spool_or_the_s
     assert_eq!(sent["answers"], expected);
 }
 
+/// `pave feedback submit --kind new-pattern` and `extra` in `dir`, checked to succeed.
+#[track_caller]
+fn new_pattern(env: &Env, dir: &Path, extra: &[&str]) {
+    let base = ["feedback", "submit", "--kind", "new-pattern"];
+    env.run_in(dir, base.iter().chain(extra)).code(0);
+}
+
 #[test]
 fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
-    let env = Env::new();
+    let env = env();
     let server = HttpServer::start(vec![]);
     std::fs::write(
         env.path("home/pave.yaml"),
@@ -129,11 +136,14 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
     )
     .unwrap();
     // A pave project pushed to a remote whose URL holds a token.
-    env.pave()
-        .args(["new", "cloudfront-static-site", "--quiet"])
-        .args(["--set", "project_name=my-site"])
-        .assert()
-        .success();
+    env.run([
+        "new",
+        "cloudfront-static-site",
+        "--quiet",
+        "--set",
+        "project_name=my-site",
+    ])
+    .code(0);
     let site = env.work().join("my-site");
     git(&site, &["init", "-q"]);
     git(
@@ -145,56 +155,20 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
             "https://bot:tok3n-s3cret@git.example.com/team/my-site.git",
         ],
     );
-    let out = run(
-        &env,
-        &site,
-        &[
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "-m",
-            "an edge cache",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    new_pattern(&env, &site, &["-m", "an edge cache"]);
     // A plain git work tree: no .pave.yaml, no remote.
     let orders = env.work().join("orders");
     std::fs::create_dir_all(orders.join("src")).unwrap();
     git(&orders, &["init", "-q"]);
-    let out = run(
+    new_pattern(
         &env,
         &orders.join("src"),
-        &[
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "--registry",
-            "builtin",
-            "-m",
-            "a queue worker",
-        ],
+        &["--registry", "builtin", "-m", "a queue worker"],
     );
-    assert!(out.status.success(), "{}", text(&out));
     // Outside any work tree: no project.
     let plain = env.path("plain");
     std::fs::create_dir_all(&plain).unwrap();
-    let out = run(
-        &env,
-        &plain,
-        &[
-            "feedback",
-            "submit",
-            "--kind",
-            "new-pattern",
-            "--registry",
-            "builtin",
-            "-m",
-            "a cron job",
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    new_pattern(&env, &plain, &["--registry", "builtin", "-m", "a cron job"]);
 
     let mut items: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
     assert_eq!(items.len(), 3);
@@ -224,25 +198,12 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
     std::fs::write(env.work().join("items.jsonl"), export).unwrap();
 
     let id = items[0]["id"].as_str().unwrap();
-    let out = run(
-        &env,
-        &env.work(),
-        &["feedback", "show", id, "--from", "items.jsonl"],
-    );
-    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        shown.contains("remote:    https://git.example.com/team/my-site.git")
-            && shown.contains("answers:   ")
-            && shown.contains("project_name=\"my-site\""),
-        "{shown}"
-    );
-    let out = run(
-        &env,
-        &env.work(),
-        &["feedback", "report", "--from", "items.jsonl"],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    env.run(["feedback", "show", id, "--from", "items.jsonl"])
+        .code(0)
+        .stdout_has("remote:    https://git.example.com/team/my-site.git")
+        .stdout_has("answers:   ")
+        .stdout_has("project_name=\"my-site\"");
+    let mut human = report(&env, &[]);
     for expected in [
         "project my-site (https://git.example.com/team/my-site.git), made from cloudfront-static-site@",
         "git clone https://git.example.com/team/my-site.git my-site",
@@ -252,23 +213,16 @@ fn a_new_pattern_names_its_project_and_the_report_says_how_to_extract_it() {
         "declined by Ann on 2026-03-01T10:00:00.000Z: use the worker blueprint",
         "open  a cron job",
     ] {
-        assert!(report.contains(expected), "`{expected}` missing:\n{report}");
+        human = human.stdout_has(expected);
     }
     assert_eq!(
-        report.matches("pave blueprint extract").count(),
+        human.stdout().matches("pave blueprint extract").count(),
         2,
-        "{report}"
+        "{}",
+        human.stdout()
     );
 
-    let json: Value = serde_json::from_slice(
-        &run(
-            &env,
-            &env.work(),
-            &["feedback", "report", "--from", "items.jsonl", "--json"],
-        )
-        .stdout,
-    )
-    .unwrap();
+    let json = report(&env, &["--json"]).json();
     let requests = &json["new_patterns"][0]["requests"];
     assert_eq!(requests[1]["status"], "declined");
     assert_eq!(requests[1]["decisions"][0]["by"]["name"], "Ann");
@@ -328,15 +282,9 @@ pub fn drift_fixture() -> String {
 
 #[test]
 fn the_report_groups_the_same_change_across_projects_and_never_ranks_a_masked_file() {
-    let env = Env::new();
+    let env = env();
     std::fs::write(env.work().join("items.jsonl"), drift_fixture()).unwrap();
-    let out = run(
-        &env,
-        &env.work(),
-        &["feedback", "report", "--from", "items.jsonl"],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut human = report(&env, &[]);
     for expected in [
         "4 project(s) changed `MinTTL: 0` to `MinTTL: 60` in template.yaml (4 item(s))",
         "      @@ -7,3 +7,3 @@ Resources:",
@@ -350,9 +298,10 @@ fn the_report_groups_the_same_change_across_projects_and_never_ranks_a_masked_fi
         "addressed in 1.1.0  01JE0000000000000000000005  message 5",
         "addressed by Ann on 2026-03-02T00:00:00.000Z: 1.1.0",
     ] {
-        assert!(report.contains(expected), "`{expected}` missing:\n{report}");
+        human = human.stdout_has(expected);
     }
-    let hotspots = report
+    let hotspots = human
+        .stdout()
         .split("drift hotspots:\n")
         .nth(1)
         .unwrap()
@@ -364,15 +313,7 @@ fn the_report_groups_the_same_change_across_projects_and_never_ranks_a_masked_fi
         ["4", "template.yaml"]
     );
 
-    let json: Value = serde_json::from_slice(
-        &run(
-            &env,
-            &env.work(),
-            &["feedback", "report", "--from", "items.jsonl", "--json"],
-        )
-        .stdout,
-    )
-    .unwrap();
+    let json = report(&env, &["--json"]).json();
     let spots = &json["blueprints"][0]["hotspots"];
     assert_eq!(
         spots["files"],

@@ -2,7 +2,8 @@
 //! for review), `pave release`, every refusal leaving the remote's and the cache's refs as they
 //! were, two publishers racing, and a token over smart HTTP with Basic authentication.
 
-use crate::support::git::{GitDaemon, git_command};
+use crate::support::git::GitDaemon;
+pub use crate::support::git::git;
 use crate::support::http_git::GitHttp;
 use crate::support::{Env, text};
 use std::path::{Path, PathBuf};
@@ -11,12 +12,6 @@ use std::path::{Path, PathBuf};
 pub struct Served {
     pub env: Env,
     pub bare: PathBuf,
-}
-
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = git_command(dir).args(args).output().expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn with_identity(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {

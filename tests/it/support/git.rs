@@ -334,6 +334,19 @@ pub fn git_command(dir: &Path) -> Command {
     cmd
 }
 
+/// Runs [`git_command`] in `dir` with `args`, checks that it succeeds and returns its stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_command(dir).args(args).output().expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} in {}: {}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Copies a folder tree, keeping executable bits.
 pub fn copy_dir(src: &Path, dst: &Path) {
     for item in walkdir::WalkDir::new(src) {

@@ -18,9 +18,11 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// An isolated environment: a temp folder holding home, config, cache and work folders.
+/// An isolated environment: a temp folder holding home, config, cache and work folders, and
+/// the variables every `pave` run in it gets besides the usual ones ([`Env::with_var`]).
 pub struct Env {
     pub root: TempDir,
+    extra_vars: Vec<(&'static str, std::ffi::OsString)>,
 }
 
 impl Env {
@@ -32,7 +34,17 @@ impl Env {
         for sub in ["home", "work", "cache"] {
             std::fs::create_dir_all(root.path().join(sub)).expect("mkdir");
         }
-        Env { root }
+        Env {
+            root,
+            extra_vars: Vec::new(),
+        }
+    }
+
+    /// This environment with `name=value` set for every `pave` run in it (after the usual
+    /// variables, so it can replace one of them).
+    pub fn with_var(mut self, name: &'static str, value: impl Into<std::ffi::OsString>) -> Self {
+        self.extra_vars.push((name, value.into()));
+        self
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -46,9 +58,10 @@ impl Env {
 
     /// The variables every `pave` run gets: `PATH` from the test process, then a home, XDG
     /// config and cache folders, `PAVE_CONFIG`, `PAVE_CACHE_DIR` and `PAVE_STATE_DIR` inside this environment,
-    /// and `NO_COLOR`. Nothing else of the caller's environment reaches pave.
+    /// and `NO_COLOR`, then those given with [`Env::with_var`]. Nothing else of the caller's
+    /// environment reaches pave.
     pub fn vars(&self) -> Vec<(&'static str, std::ffi::OsString)> {
-        vec![
+        let mut vars = vec![
             ("PATH", std::env::var_os("PATH").unwrap_or_default()),
             ("HOME", self.path("home").into()),
             ("XDG_CONFIG_HOME", self.path("home/.config").into()),
@@ -57,7 +70,9 @@ impl Env {
             ("PAVE_CACHE_DIR", self.path("cache").into()),
             ("PAVE_STATE_DIR", self.path("state").into()),
             ("NO_COLOR", "1".into()),
-        ]
+        ];
+        vars.extend(self.extra_vars.iter().cloned());
+        vars
     }
 
     /// The `pave` binary as a plain [`std::process::Command`] with this environment ([`vars`]

@@ -11,6 +11,7 @@
 use super::Env;
 use serde_json::Value;
 use std::ffi::OsStr;
+use std::path::Path;
 
 /// A finished `pave` run: its arguments, exit code and output as text.
 pub struct Run {
@@ -21,10 +22,22 @@ pub struct Run {
 }
 
 impl Env {
-    /// Runs `pave args` in this environment (stdin closed) and returns the finished run.
+    /// Runs `pave args` in this environment's work folder (stdin closed) and returns the
+    /// finished run.
     #[track_caller]
     #[must_use = "check the run's exit code"]
     pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.run_in(&self.work(), args)
+    }
+
+    /// Runs `pave args` in the folder `dir` (stdin closed) and returns the finished run.
+    #[track_caller]
+    #[must_use = "check the run's exit code"]
+    pub fn run_in<I, S>(&self, dir: &Path, args: I) -> Run
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -33,7 +46,12 @@ impl Env {
             .into_iter()
             .map(|a| a.as_ref().to_string_lossy().into_owned())
             .collect();
-        let out = self.pave().args(&args).output().expect("run pave");
+        let out = self
+            .pave()
+            .current_dir(dir)
+            .args(&args)
+            .output()
+            .expect("run pave");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         let Some(code) = out.status.code() else {
