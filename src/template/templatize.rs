@@ -152,6 +152,16 @@ impl Substitutions {
     /// `text` as template text: every `{{` escaped, then each value at token boundaries
     /// replaced by its tag (longest first, left to right).
     pub fn apply(&self, text: &str) -> Templatized {
+        self.apply_escaping(text, "\\{{")
+    }
+
+    /// [`Self::apply`] for one segment of a template path: a path cannot hold the backslash
+    /// of `\{{`, so a `{{` already in it becomes a helper call that writes it.
+    pub fn apply_to_path_segment(&self, segment: &str) -> Templatized {
+        self.apply_escaping(segment, PATH_BRACES)
+    }
+
+    fn apply_escaping(&self, text: &str, braces: &str) -> Templatized {
         let mut out = Templatized {
             text: String::with_capacity(text.len() + text.len() / 8),
             ..Templatized::default()
@@ -176,7 +186,11 @@ impl Substitutions {
                         &format!("{{{{lower \"{}\"}}}}", "\\\\".repeat(run)),
                     );
                 }
-                out.text.push_str("\\{{");
+                if braces.starts_with('{') {
+                    push_tag(&mut out.text, braces);
+                } else {
+                    out.text.push_str(braces);
+                }
                 out.escaped = true;
                 at += 2;
                 copied = at;
@@ -223,6 +237,9 @@ impl Substitutions {
         out
     }
 }
+
+/// What renders `{{` in a template path.
+const PATH_BRACES: &str = "{{lower \"{{\"}}";
 
 /// Appends `tag` (`{{...}}`) to template text. After `{` (which would make `{{{`) or `\\`
 /// (which would escape it), a space keeps them apart and the tag's `~` strips the space.
@@ -360,6 +377,18 @@ mod tests {
                 "{text:?} became {:?}",
                 t.text
             );
+        }
+    }
+
+    #[test]
+    fn braces_in_a_path_segment_render_as_themselves_without_a_backslash() {
+        let values = [("name", "orders")];
+        let s = subs(&values);
+        for text in ["{{x}}.txt", "{{{orders}}}", "a{{{{b", "orders-{{", "{orders}}"] {
+            let t = s.apply_to_path_segment(text);
+            assert!(!t.text.contains('\\'), "{text:?} became {:?}", t.text);
+            assert!(t.escaped == text.contains("{{"));
+            assert_eq!(render(&t.text, &values), text, "{text:?} became {:?}", t.text);
         }
     }
 

@@ -8,6 +8,7 @@
 mod support;
 
 mod absorb;
+mod absorb_edges;
 mod author;
 mod builtin_answers;
 mod builtin_history;

@@ -228,13 +228,17 @@ fn plan_run(
         let (source, line, after_it) = match (before, after) {
             (Some((s, l)), _) => (s, l, true),
             (None, Some((s, l))) => (s, l, false),
-            (None, None) => {
-                let near = prev.map(|p| trace.origin(p)).unwrap_or(trace.origin(next));
-                return Err(format!(
-                    "inserted next to lines that are {}",
-                    describe(near)
-                ));
-            }
+            (None, None) => match &trace.source {
+                // A file that rendered empty: the text goes at the top of its template.
+                Some(s) if trace.lines.is_empty() => (s, 0, false),
+                _ => {
+                    let near = prev.map(|p| trace.origin(p)).unwrap_or(trace.origin(next));
+                    return Err(format!(
+                        "inserted next to lines that are {}",
+                        describe(near)
+                    ));
+                }
+            },
         };
         for new in ins {
             let t = text.make(source, new, vars);
@@ -552,6 +556,12 @@ pub(crate) fn apply_edits<'a>(
                 }
             }
         }
+        // Text put before the end of the source (a source that renders empty).
+        for e in edits.iter().filter(|e| e.line >= src_lines.len()) {
+            if let Op::Before(t) = &e.op {
+                text.push_str(t);
+            }
+        }
         out.insert(key.clone(), text);
     }
     out
@@ -567,6 +577,18 @@ mod tests {
         assert_eq!(changed("abc", "abbc"), (2, 2, "b"));
         assert_eq!(changed("aaa", "aaa"), (3, 3, ""));
         assert_eq!(changed("héllo", "hallo"), (1, 3, "a"));
+    }
+
+    #[test]
+    fn text_before_the_end_of_an_empty_source_is_its_whole_text() {
+        let key = SourceKey::Template(String::from("empty.hbs"));
+        let src = BTreeMap::from([(key.clone(), String::new())]);
+        let edit = LineEdit {
+            source: key.clone(),
+            line: 0,
+            op: Op::Before(String::from("now {{x}}\n")),
+        };
+        assert_eq!(apply_edits(&src, [&edit])[&key], "now {{x}}\n");
     }
 
     #[test]

@@ -66,9 +66,28 @@ pub(crate) struct FileTrace {
     pub(crate) lines: Vec<Origin>,
     /// Set when no line of the file is traced.
     pub(crate) untraced: Option<String>,
+    /// The template source of a traced file (the place for the text of one that rendered
+    /// empty).
+    pub(crate) source: Option<SourceKey>,
 }
 
 impl FileTrace {
+    fn traced(source: SourceKey, lines: Vec<Origin>) -> Self {
+        FileTrace {
+            lines,
+            untraced: None,
+            source: Some(source),
+        }
+    }
+
+    fn untraced(why: &str) -> Self {
+        FileTrace {
+            lines: Vec::new(),
+            untraced: Some(why.to_string()),
+            source: None,
+        }
+    }
+
     pub(crate) fn origin(&self, line: usize) -> &Origin {
         self.lines.get(line).unwrap_or(&Origin::Untraced)
     }
@@ -256,10 +275,7 @@ pub(crate) fn trace(
         for path in rendered.keys() {
             trace.files.insert(
                 path.clone(),
-                FileTrace {
-                    lines: Vec::new(),
-                    untraced: Some(String::from("the marked blueprint does not render")),
-                },
+                FileTrace::untraced("the marked blueprint does not render"),
             );
         }
         return trace;
@@ -278,71 +294,42 @@ pub(crate) fn trace(
         }
     }
     for (path, template) in &origins {
-        let Some(entry) = rendered.get(path) else {
-            continue;
-        };
-        let template = template.clone();
-        let Entry::File { data, .. } = entry else {
+        let Some(Entry::File { data, .. }) = rendered.get(path) else {
             continue;
         };
         let Ok(normal) = std::str::from_utf8(data) else {
             continue;
         };
-        if !template.ends_with(TEMPLATE_SUFFIX) {
+        let key = SourceKey::Template(template.clone());
+        let traced = if !template.ends_with(TEMPLATE_SUFFIX) {
             // Copied byte for byte: every line is its own.
-            let key = SourceKey::Template(template.clone());
             let lines = (0..lines(normal).len())
                 .map(|line| Origin::Literal {
                     source: key.clone(),
                     line,
                 })
                 .collect();
-            trace.files.insert(
-                path.clone(),
-                FileTrace {
-                    lines,
-                    untraced: None,
-                },
-            );
-            continue;
-        }
-        if let Some(why) = unmarkable.get(&template) {
-            trace.files.insert(
-                path.clone(),
-                FileTrace {
-                    lines: Vec::new(),
-                    untraced: Some(why.to_string()),
-                },
-            );
-            continue;
-        }
-        let Some(Entry::File { data: m, .. }) = tree.get(path) else {
-            continue;
+            FileTrace::traced(key, lines)
+        } else if let Some(why) = unmarkable.get(template) {
+            FileTrace::untraced(why)
+        } else {
+            let Some(Entry::File { data: m, .. }) = tree.get(path) else {
+                continue;
+            };
+            let marked_text = String::from_utf8_lossy(m);
+            if strip(&marked_text) != normal {
+                FileTrace::untraced(
+                    "its template strips whitespace (`~`) where lines could not be told apart",
+                )
+            } else {
+                let lines = lines(&marked_text)
+                    .into_iter()
+                    .map(|line| origin_of(body(line), &marks, &counts))
+                    .collect();
+                FileTrace::traced(key, lines)
+            }
         };
-        let marked_text = String::from_utf8_lossy(m);
-        if strip(&marked_text) != normal {
-            trace.files.insert(
-                path.clone(),
-                FileTrace {
-                    lines: Vec::new(),
-                    untraced: Some(String::from(
-                        "its template strips whitespace (`~`) where lines could not be told apart",
-                    )),
-                },
-            );
-            continue;
-        }
-        let lines = lines(&marked_text)
-            .into_iter()
-            .map(|line| origin_of(body(line), &marks, &counts))
-            .collect();
-        trace.files.insert(
-            path.clone(),
-            FileTrace {
-                lines,
-                untraced: None,
-            },
-        );
+        trace.files.insert(path.clone(), traced);
     }
     trace
 }
