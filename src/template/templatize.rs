@@ -384,11 +384,22 @@ mod tests {
     fn braces_in_a_path_segment_render_as_themselves_without_a_backslash() {
         let values = [("name", "orders")];
         let s = subs(&values);
-        for text in ["{{x}}.txt", "{{{orders}}}", "a{{{{b", "orders-{{", "{orders}}"] {
+        for text in [
+            "{{x}}.txt",
+            "{{{orders}}}",
+            "a{{{{b",
+            "orders-{{",
+            "{orders}}",
+        ] {
             let t = s.apply_to_path_segment(text);
             assert!(!t.text.contains('\\'), "{text:?} became {:?}", t.text);
             assert!(t.escaped == text.contains("{{"));
-            assert_eq!(render(&t.text, &values), text, "{text:?} became {:?}", t.text);
+            assert_eq!(
+                render(&t.text, &values),
+                text,
+                "{text:?} became {:?}",
+                t.text
+            );
         }
     }
 

@@ -3,19 +3,10 @@
 //! change twice, an `absorb.rej` left by an earlier run, and an extracted file whose name
 //! holds `{{`. Each edited or extracted blueprint must render the project byte for byte.
 
+use crate::support::git::git;
 use crate::support::{BlueprintBuilder, Env, Param, text};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
-}
+use std::path::PathBuf;
 
 /// A blueprint `edges` with `files` (paths below the blueprint folder) and one example.
 fn blueprint(files: &[(&str, &str)]) -> BlueprintBuilder {
@@ -97,7 +88,13 @@ fn renders_file_as_project(env: &Env, file: &str) {
     let _ = std::fs::remove_dir_all(&again);
     let out = env
         .pave()
-        .args(["new", "./bp/edges", "again", "--set", "project_name=orders-api"])
+        .args([
+            "new",
+            "./bp/edges",
+            "again",
+            "--set",
+            "project_name=orders-api",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
@@ -111,10 +108,7 @@ fn renders_file_as_project(env: &Env, file: &str) {
 #[test]
 fn an_empty_template_file_that_gains_text_is_absorbed() {
     let env = Env::new();
-    let bp = blueprint(&[
-        ("template/empty.txt", ""),
-        ("template/empty.yaml.hbs", ""),
-    ]);
+    let bp = blueprint(&[("template/empty.txt", ""), ("template/empty.yaml.hbs", "")]);
     let (folder, svc) = setup(&env, &bp);
     std::fs::write(svc.join("empty.txt"), "now text\n").unwrap();
     std::fs::write(svc.join("empty.yaml"), "name: orders-api\n").unwrap();
@@ -135,4 +129,79 @@ fn an_empty_template_file_that_gains_text_is_absorbed() {
     assert!(!folder.join("absorb.rej").exists());
     renders_file_as_project(&env, "empty.txt");
     renders_file_as_project(&env, "empty.yaml");
+}
+
+#[test]
+fn an_extracted_file_whose_name_holds_braces_renders_under_that_name() {
+    let env = Env::new();
+    let proj = env.work().join("proj");
+    std::fs::create_dir_all(proj.join("{{dir}}")).unwrap();
+    std::fs::write(proj.join("{{x}}.txt"), "x orders-api\n").unwrap();
+    std::fs::write(proj.join("{{dir}}/orders-api-{{y}}.txt"), "plain\n").unwrap();
+    let out = env
+        .pave()
+        .args([
+            "blueprint",
+            "extract",
+            "proj",
+            "out",
+            "--name",
+            "braces",
+            "--param",
+            "project_name=orders-api",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = env
+        .pave()
+        .args(["blueprint", "test", "out", "--no-checks"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = env
+        .pave()
+        .args(["new", "./out", "made", "--set", "project_name=billing"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let made = env.work().join("made");
+    assert_eq!(
+        std::fs::read_to_string(made.join("{{x}}.txt")).unwrap(),
+        "x billing\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(made.join("{{dir}}/billing-{{y}}.txt")).unwrap(),
+        "plain\n"
+    );
+}
+
+#[test]
+fn absorbing_the_same_change_twice_changes_nothing_the_second_time() {
+    let env = Env::new();
+    let bp = blueprint(&[(
+        "template/config.yaml.hbs",
+        "name: {{project_name}}\nttl: 0\nretries: 3\n",
+    )]);
+    let (folder, svc) = setup(&env, &bp);
+    std::fs::write(
+        svc.join("config.yaml"),
+        "name: orders-api\nttl: 60\nretries: 3\n",
+    )
+    .unwrap();
+    let (code, doc) = absorb(&env, &[]);
+    assert_eq!(outcomes(&doc), ["config.yaml \"absorbed\""], "{doc:#}");
+    assert_eq!(code, 0);
+    let template = folder.join("template/config.yaml.hbs");
+    let once = std::fs::read_to_string(&template).unwrap();
+    assert_eq!(once, "name: {{project_name}}\nttl: 60\nretries: 3\n");
+    let repo = env.work().join("bp");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "absorbed"]);
+
+    let (code, doc) = absorb(&env, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(std::fs::read_to_string(&template).unwrap(), once);
+    assert!(!folder.join("absorb.rej").exists(), "{doc:#}");
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "", "{doc:#}");
 }

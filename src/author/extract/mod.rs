@@ -355,7 +355,7 @@ pub fn plan(
         let segments: Vec<String> = path
             .split('/')
             .map(|segment| {
-                let t = subs.apply(segment);
+                let t = subs.apply_to_path_segment(segment);
                 for (k, n) in &t.replaced {
                     *replaced.entry(k.clone()).or_default() += n;
                 }
