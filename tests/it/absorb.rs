@@ -2,9 +2,11 @@
 //! checkout) is edited and its changes carried back; the edited blueprint then renders the
 //! project byte for byte. Plain lines, values that become variables, a tag's output (not
 //! absorbed: absorb.rej, exit 3), an `each` body, added and deleted files, a templated path,
-//! `--dry-run`, `--allow-dirty`, a folder at another version, bad input, and the built-in
-//! cloudfront-http-api.
+//! `--dry-run`, `--allow-dirty`, a folder at another version, bad input, the built-in
+//! cloudfront-http-api, an empty template file that gains text, and the same change absorbed
+//! twice.
 
+use crate::support::git::{copy_dir, git};
 use crate::support::{BlueprintBuilder, Env, Param, list_files, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -26,16 +28,6 @@ fn orders(version: &str) -> BlueprintBuilder {
             "import json\n\n\ndef handler(event, context):\n    return {\"statusCode\": 200}\n",
         )
         .example("basic", serde_json::json!({"project_name": "demo"}))
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", text(&out));
 }
 
 /// A checkout `bp/` holding `bp/orders-api` (committed), and project `svc` made from it.
@@ -524,28 +516,6 @@ fn an_edit_of_the_builtin_cloudfront_http_api_is_absorbed_and_its_tests_pass_aft
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &target).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn only_limits_the_files_absorbed() {
     let env = Env::new();
@@ -626,5 +596,67 @@ fn a_line_with_tags_changed_beside_an_added_line_keeps_its_tags() {
         std::fs::read_to_string(folder.join("template/x.txt.hbs")).unwrap(),
         "start\nMemory: {{memory}} MiB\nTimeout: 3\nend\n"
     );
+    renders_as_project(&env);
+}
+
+/// A blueprint `orders-api` with only `project_name` and the template files `files`.
+fn plain(files: &[(&str, &str)]) -> BlueprintBuilder {
+    let mut bp = BlueprintBuilder::new("orders-api")
+        .version("1.0.0")
+        .summary("Orders API for tests")
+        .param(Param::string("project_name").pattern("^[a-z][a-z0-9-]*$"))
+        .example("basic", serde_json::json!({"project_name": "demo"}));
+    for (path, body) in files {
+        bp = bp.file(path, body);
+    }
+    bp
+}
+
+#[test]
+fn an_empty_template_file_that_gains_text_is_absorbed() {
+    let env = Env::new();
+    let (folder, svc) = setup(
+        &env,
+        &plain(&[("template/empty.txt", ""), ("template/empty.yaml.hbs", "")]),
+    );
+    std::fs::write(svc.join("empty.txt"), "now text\n").unwrap();
+    std::fs::write(svc.join("empty.yaml"), "name: orders-api\n").unwrap();
+    let (code, doc) = json(&env, &[]);
+    let got: Vec<String> = outcomes(&doc).into_iter().map(|(_, o)| o).collect();
+    assert_eq!(got, ["absorbed", "absorbed-with-variables"], "{doc:#}");
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(folder.join("template/empty.yaml.hbs")).unwrap(),
+        "name: {{project_name}}\n"
+    );
+    assert!(!folder.join("absorb.rej").exists());
+    renders_as_project(&env);
+}
+
+#[test]
+fn absorbing_the_same_change_twice_changes_nothing_the_second_time() {
+    let env = Env::new();
+    let (folder, svc) = setup(
+        &env,
+        &plain(&[(
+            "template/config.yaml.hbs",
+            "name: {{project_name}}\nttl: 0\nretries: 3\n",
+        )]),
+    );
+    edit(&svc.join("config.yaml"), "ttl: 0", "ttl: 60");
+    let (code, doc) = json(&env, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let template = folder.join("template/config.yaml.hbs");
+    let once = std::fs::read_to_string(&template).unwrap();
+    assert_eq!(once, "name: {{project_name}}\nttl: 60\nretries: 3\n");
+    let repo = env.work().join("bp");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "absorbed"]);
+
+    let (code, doc) = json(&env, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(std::fs::read_to_string(&template).unwrap(), once);
+    assert!(!folder.join("absorb.rej").exists(), "{doc:#}");
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "", "{doc:#}");
     renders_as_project(&env);
 }

@@ -560,3 +560,30 @@ fn answers_that_choose_blocks_of_the_source_blueprint_are_not_parameters() {
     let manifest = std::fs::read_to_string(env.work().join("orders-bp2/blueprint.yaml")).unwrap();
     assert!(manifest.contains("- name: auth"), "{manifest}");
 }
+
+#[test]
+fn a_file_whose_name_holds_braces_renders_under_that_name() {
+    let env = Env::new();
+    let proj = env.work().join("proj");
+    std::fs::create_dir_all(proj.join("{{dir}}")).unwrap();
+    std::fs::write(proj.join("{{x}}.txt"), "x orders-api\n").unwrap();
+    std::fs::write(proj.join("{{dir}}/orders-api-{{y}}.txt"), "plain\n").unwrap();
+    let extract = ["blueprint", "extract", "proj", "out", "--name", "braces"];
+    env.run(
+        extract
+            .iter()
+            .chain(&["--param", "project_name=orders-api"]),
+    )
+    .code(0);
+    env.run(["blueprint", "test", "out", "--no-checks"]).code(0);
+    scaffold(&env, "./out", "made", &["project_name=billing"]);
+    let made = env.work().join("made");
+    assert_eq!(
+        std::fs::read_to_string(made.join("{{x}}.txt")).unwrap(),
+        "x billing\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(made.join("{{dir}}/billing-{{y}}.txt")).unwrap(),
+        "plain\n"
+    );
+}

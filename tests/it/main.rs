@@ -8,7 +8,6 @@
 mod support;
 
 mod absorb;
-mod absorb_edges;
 mod author;
 mod builtin_answers;
 mod builtin_history;
