@@ -253,5 +253,11 @@ fn the_html_report_reads_at_1280_and_at_400_px_with_changes_decisions_and_reques
             std::fs::metadata(&shot).unwrap().len() > 20_000,
             "a screenshot with content at {width} px"
         );
+        // To look at them: PAVE_KEEP_SCREENSHOTS=<folder> cargo test feedback_html
+        if let Some(keep) = std::env::var_os("PAVE_KEEP_SCREENSHOTS") {
+            let keep = Path::new(&keep);
+            std::fs::create_dir_all(keep).unwrap();
+            std::fs::copy(&shot, keep.join(shot.file_name().unwrap())).unwrap();
+        }
     }
 }
