@@ -353,22 +353,63 @@ pub fn load_folder(folder: &Path, input: &Input) -> Result<Loaded, AbsorbError> 
     Ok(loaded)
 }
 
-/// A row decided before the proof: file, hunk, header, outcome, reason, template.
-type EarlyRow = (
-    usize,
-    Option<usize>,
-    String,
-    Outcome,
-    Option<String>,
-    Option<String>,
-);
-
-/// What a unit is, for its row.
+/// Where a row stands: the file and hunk of the project's diff, its header and the template
+/// file it is about.
 struct Meta {
     file: usize,
     hunk: Option<usize>,
     header: String,
     template: Option<String>,
+}
+
+impl Meta {
+    fn at(
+        file: usize,
+        hunk: Option<usize>,
+        header: impl Into<String>,
+        template: Option<&String>,
+    ) -> Self {
+        Meta {
+            file,
+            hunk,
+            header: header.into(),
+            template: template.cloned(),
+        }
+    }
+}
+
+/// What planning collects: the changes to prove (a unit and its row each) and the rows
+/// decided before the proof.
+#[derive(Default)]
+struct Collected {
+    units: Vec<Unit>,
+    metas: Vec<Meta>,
+    early: Vec<(Meta, Outcome, Option<String>)>,
+}
+
+impl Collected {
+    /// A row that is not absorbed, with why.
+    fn reject(&mut self, meta: Meta, why: impl Into<String>) {
+        self.early
+            .push((meta, Outcome::NotAbsorbed, Some(why.into())));
+    }
+
+    /// A change to prove: the project's `path` must come out as `expect` through one of
+    /// `variants`.
+    fn prove(
+        &mut self,
+        meta: Meta,
+        path: &str,
+        expect: Expect,
+        variants: Vec<(Change, BTreeSet<String>)>,
+    ) {
+        self.metas.push(meta);
+        self.units.push(Unit {
+            path: path.to_string(),
+            expect,
+            variants,
+        });
+    }
 }
 
 /// Plans absorbing `input` into the blueprint `folder` (loaded by [`load_folder`]).
@@ -407,115 +448,55 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         sources.insert(SourceKey::Partial(name.clone()), text.clone());
     }
 
-    let mut units: Vec<Unit> = Vec::new();
-    let mut metas: Vec<Meta> = Vec::new();
-    // Rows decided before the proof: (file, hunk, header, reason, template).
-    let mut early: Vec<EarlyRow> = Vec::new();
+    let mut c = Collected::default();
     for (fi, file) in project_diff.files.iter().enumerate() {
         let template = origins.get(&file.path).cloned();
         let template_path = template.as_ref().map(|t| format!("template/{t}"));
+        let shown = template_path.as_ref();
         match file.status {
             Status::Added => {
                 let Some(entry) = input.new.get(&file.path) else {
                     continue;
                 };
-                let header = String::from("added");
+                let meta = Meta::at(fi, None, "added", None);
                 if rendered.contains_key(&file.path) {
-                    early.push((
-                        fi,
-                        None,
-                        header,
-                        Outcome::NotAbsorbed,
-                        Some(String::from(
-                            "the folder's version already renders this path",
-                        )),
-                        None,
-                    ));
+                    c.reject(meta, "the folder's version already renders this path");
                     continue;
                 }
                 let variants = added_variants(&file.path, entry, &subs, bp);
-                if variants.is_empty() {
-                    early.push((
-                        fi,
-                        None,
-                        header,
-                        Outcome::NotAbsorbed,
-                        Some(String::from(
-                            "its template path is taken by another template file",
-                        )),
-                        None,
-                    ));
+                let Some((first, _)) = variants.first() else {
+                    c.reject(meta, "its template path is taken by another template file");
                     continue;
-                }
-                let shown = match &variants[0].0 {
+                };
+                let template = match first {
                     Change::Set(p, _) => Some(format!("template/{p}")),
                     _ => None,
                 };
-                metas.push(Meta {
-                    file: fi,
-                    hunk: None,
-                    header,
-                    template: shown,
-                });
-                units.push(Unit {
-                    path: file.path.clone(),
-                    expect: Expect::Entry(Some(entry.clone())),
-                    variants,
-                });
+                let expect = Expect::Entry(Some(entry.clone()));
+                c.prove(Meta { template, ..meta }, &file.path, expect, variants);
             }
             Status::Removed => {
-                let header = String::from("deleted");
                 let Some(t) = &template else {
-                    early.push((
-                        fi,
-                        None,
-                        header,
-                        Outcome::NotAbsorbed,
-                        Some(String::from(
-                            "the folder's version does not render this file",
-                        )),
-                        None,
-                    ));
+                    let why = "the folder's version does not render this file";
+                    c.reject(Meta::at(fi, None, "deleted", None), why);
                     continue;
                 };
+                let meta = Meta::at(fi, None, "deleted", shown);
                 if !options.deletions {
-                    early.push((fi, None, header, Outcome::Kept, None, template_path.clone()));
+                    c.early.push((meta, Outcome::Kept, None));
                     continue;
                 }
-                metas.push(Meta {
-                    file: fi,
-                    hunk: None,
-                    header,
-                    template: template_path.clone(),
-                });
-                units.push(Unit {
-                    path: file.path.clone(),
-                    expect: Expect::Entry(None),
-                    variants: vec![(Change::Remove(t.clone()), BTreeSet::new())],
-                });
+                let variants = vec![(Change::Remove(t.clone()), BTreeSet::new())];
+                c.prove(meta, &file.path, Expect::Entry(None), variants);
             }
             Status::Modified => {
                 let Some(t) = &template else {
-                    let reason = String::from("the folder's version does not render this file");
+                    let why = "the folder's version does not render this file";
                     if file.hunks.is_empty() {
-                        early.push((
-                            fi,
-                            None,
-                            String::from("modified"),
-                            Outcome::NotAbsorbed,
-                            Some(reason.clone()),
-                            None,
-                        ));
+                        c.reject(Meta::at(fi, None, "modified", None), why);
                     }
                     for (hi, h) in file.hunks.iter().enumerate() {
-                        early.push((
-                            fi,
-                            Some(hi),
-                            h.header(),
-                            Outcome::NotAbsorbed,
-                            Some(reason.clone()),
-                            None,
-                        ));
+                        c.reject(Meta::at(fi, Some(hi), h.header(), None), why);
                     }
                     continue;
                 };
@@ -525,25 +506,21 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
                     continue;
                 };
                 if file.binary || matches!(new_entry, Entry::Symlink { .. }) {
-                    let header = String::from(if file.binary { "binary" } else { "link" });
+                    let meta =
+                        Meta::at(fi, None, if file.binary { "binary" } else { "link" }, shown);
                     if t.ends_with(TEMPLATE_SUFFIX) {
-                        early.push((fi, None, header, Outcome::NotAbsorbed, Some(String::from("its template is rendered: a binary or a link cannot be written into it")), template_path.clone()));
+                        let why = "its template is rendered: a binary or a link cannot be written into it";
+                        c.reject(meta, why);
                         continue;
                     }
-                    metas.push(Meta {
-                        file: fi,
-                        hunk: None,
-                        header,
-                        template: template_path.clone(),
-                    });
-                    units.push(Unit {
-                        path: file.path.clone(),
-                        expect: Expect::Entry(Some(new_entry.clone())),
-                        variants: vec![(
-                            Change::Set(t.clone(), new_entry.clone()),
-                            BTreeSet::new(),
-                        )],
-                    });
+                    let variants =
+                        vec![(Change::Set(t.clone(), new_entry.clone()), BTreeSet::new())];
+                    c.prove(
+                        meta,
+                        &file.path,
+                        Expect::Entry(Some(new_entry.clone())),
+                        variants,
+                    );
                     continue;
                 }
                 if file.old_mode != file.new_mode
@@ -558,17 +535,9 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
                     if let Some(Entry::File { executable: e, .. }) = expect.as_mut() {
                         *e = *executable;
                     }
-                    metas.push(Meta {
-                        file: fi,
-                        hunk: None,
-                        header: String::from("mode"),
-                        template: template_path.clone(),
-                    });
-                    units.push(Unit {
-                        path: file.path.clone(),
-                        expect: Expect::Entry(expect),
-                        variants: vec![(Change::Set(t.clone(), set), BTreeSet::new())],
-                    });
+                    let variants = vec![(Change::Set(t.clone(), set), BTreeSet::new())];
+                    let meta = Meta::at(fi, None, "mode", shown);
+                    c.prove(meta, &file.path, Expect::Entry(expect), variants);
                 }
                 let old_text = input
                     .old
@@ -583,78 +552,48 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
                     continue;
                 };
                 for (hi, hunk) in file.hunks.iter().enumerate() {
-                    let header = hunk.header();
+                    let mut meta = Meta::at(fi, Some(hi), hunk.header(), shown);
                     let located = if old_text == theirs_text {
                         Some(hunk.clone())
                     } else {
                         relocate(hunk, &theirs_text)
                     };
                     let Some(hunk) = located else {
-                        early.push((
-                            fi,
-                            Some(hi),
-                            header,
-                            Outcome::NotAbsorbed,
-                            Some(String::from("its context is not in the folder's version")),
-                            template_path.clone(),
-                        ));
+                        c.reject(meta, "its context is not in the folder's version");
                         continue;
                     };
-                    let with = plan_hunk(
-                        &hunk,
-                        ft,
-                        &Text {
-                            subs: &subs,
-                            with_variables: true,
-                        },
-                    );
-                    let without = plan_hunk(
-                        &hunk,
-                        ft,
-                        &Text {
-                            subs: &subs,
-                            with_variables: false,
-                        },
-                    );
-                    let mut variants = Vec::new();
-                    let mut shown = template_path.clone();
-                    match (with, without) {
-                        (Ok(w), Ok(p)) => {
-                            if let Some(e) = p.edits.first() {
-                                shown = Some(e.source.folder_path());
-                            }
-                            if !w.variables.is_empty() {
-                                variants.push((Change::Lines(w.edits), w.variables));
-                            }
-                            variants.push((Change::Lines(p.edits), p.variables));
-                        }
+                    let text = |with_variables| Text {
+                        subs: &subs,
+                        with_variables,
+                    };
+                    let (w, p) = match (
+                        plan_hunk(&hunk, ft, &text(true)),
+                        plan_hunk(&hunk, ft, &text(false)),
+                    ) {
+                        (Ok(w), Ok(p)) => (w, p),
                         (Err(why), _) | (_, Err(why)) => {
-                            early.push((
-                                fi,
-                                Some(hi),
-                                header,
-                                Outcome::NotAbsorbed,
-                                Some(why),
-                                template_path.clone(),
-                            ));
+                            c.reject(meta, why);
                             continue;
                         }
+                    };
+                    if let Some(e) = p.edits.first() {
+                        meta.template = Some(e.source.folder_path());
                     }
-                    metas.push(Meta {
-                        file: fi,
-                        hunk: Some(hi),
-                        header,
-                        template: shown,
-                    });
-                    units.push(Unit {
-                        path: file.path.clone(),
-                        expect: Expect::Hunk(hunk),
-                        variants,
-                    });
+                    let mut variants = Vec::new();
+                    if !w.variables.is_empty() {
+                        variants.push((Change::Lines(w.edits), w.variables));
+                    }
+                    variants.push((Change::Lines(p.edits), p.variables));
+                    c.prove(meta, &file.path, Expect::Hunk(hunk), variants);
                 }
             }
         }
     }
+    let Collected {
+        units,
+        metas,
+        early,
+    } = c;
 
     let base = Base {
         bp,
@@ -726,16 +665,16 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
 
     // Rows, the rejects and the writes.
     let mut rows: Vec<(usize, Option<usize>, Row)> = Vec::new();
-    for (fi, hi, header, outcome, reason, template) in early {
+    for (meta, outcome, reason) in early {
         rows.push((
-            fi,
-            hi,
+            meta.file,
+            meta.hunk,
             Row {
-                path: project_diff.files[fi].path.clone(),
-                header,
+                path: project_diff.files[meta.file].path.clone(),
+                header: meta.header,
                 outcome,
                 reason,
-                template,
+                template: meta.template,
                 variables: Vec::new(),
             },
         ));
