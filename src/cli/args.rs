@@ -26,8 +26,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// `--offline`, for the commands that read git registries (and only those, so that it is not
-/// in the `--help` of the others).
+// `--offline`, for the commands that read git registries (and only those, so that it is not
+// in the `--help` of the others).
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct Network {
     /// Never use the network: git registries are read from the cache as it is.
@@ -57,9 +57,8 @@ impl Command {
             Command::Update(a) => a.network.offline,
             Command::Diff(a) => a.network.offline,
             Command::Outdated(a) => a.network.offline,
-            Command::Blueprint(
-                BlueprintCommand::Init { offline, .. } | BlueprintCommand::Absorb { offline, .. },
-            ) => *offline,
+            Command::Blueprint(BlueprintCommand::Init { offline, .. }) => *offline,
+            Command::Blueprint(BlueprintCommand::Absorb(a)) => a.offline,
             Command::Feedback(FeedbackCommand::Submit(a)) => a.network.offline,
             Command::Registry(RegistryArgs {
                 command:
@@ -157,7 +156,7 @@ pub enum Command {
     Outdated(OutdatedArgs),
 }
 
-/// `pave list`.
+// `pave list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only this registry: a configured name, `builtin`, or a git URL.
@@ -173,7 +172,7 @@ pub struct ListArgs {
     pub network: Network,
 }
 
-/// `pave show`.
+// `pave show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The blueprint: NAME, NAME@REQ, REGISTRY/NAME@REQ, or a blueprint folder (./path).
@@ -188,7 +187,7 @@ pub struct ShowArgs {
     pub network: Network,
 }
 
-/// `pave new`.
+// `pave new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The blueprint: NAME, NAME@REQ (e.g. cloudfront-http-api@^1.2), REGISTRY/NAME@REQ, or a
@@ -225,7 +224,7 @@ pub struct NewArgs {
     pub network: Network,
 }
 
-/// `pave update`.
+// `pave update`.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     #[command(flatten)]
@@ -325,42 +324,7 @@ pub enum BlueprintCommand {
     #[command(
         after_help = "Examples:\n  pave blueprint absorb services/orders --into blueprints/orders-api --dry-run\n  pave blueprint absorb services/orders --into blueprints/orders-api\n  pave blueprint absorb . --into ../registry/blueprints/orders-api --only template.yaml --json\n  pave blueprint absorb svc --into blueprints/orders-api --deletions --allow-dirty\n  pave blueprint absorb --feedback 01JE8Z3W0RM8YV1Q6H2T4N5B7C --into blueprints/orders-api\n\nEach hunk is absorbed (the template is edited where the lines come from), absorbed with\nvariables (answer values became {{name}} or a helper call such as {{pascalCase name}}), or\nnot absorbed, with the reason: it changes what a tag produced, lies in a block or a partial\nthat repeats, or its context is not in the folder's version. The edited blueprint is rendered\nwith the project's answers and must give the project's files byte for byte; every example\nanswer set must still render and the lint pass, else the change is taken back. Changes not\nabsorbed go to absorb.rej in the folder, as a patch against the rendered files.\n\nWith --feedback, the project is rebuilt from the item: its version rendered with the answers\nit carries, its diff applied; lines the submitter's pave masked as possible secrets are not\nabsorbed. Once written, the item is accepted with a note naming the folder; `pave publish\n--addresses ID` later marks it addressed.\n\nExit codes: 0 everything absorbed, 3 some changes are in absorb.rej, 1 error, 2 usage."
     )]
-    Absorb {
-        /// The project folder (holding .pave.yaml); or give --feedback instead.
-        #[arg(required_unless_present = "feedback", conflicts_with = "feedback")]
-        project: Option<PathBuf>,
-        /// Absorb the project a feedback item's attached diff describes (sent with
-        /// `pave feedback submit --include-diff`), read from the platform team's git sink;
-        /// the item is accepted afterwards.
-        #[arg(long, value_name = "ID")]
-        feedback: Option<String>,
-        /// The registry whose feedback sink holds the item (name or URL; default: the only
-        /// registry with a git sink).
-        #[arg(long, value_name = "NAME", requires = "feedback")]
-        registry: Option<String>,
-        /// The blueprint folder to edit (the author's checkout).
-        #[arg(long, value_name = "BLUEPRINT-DIR")]
-        into: PathBuf,
-        /// Only these paths of the project (files or folders, relative to the current folder);
-        /// repeatable.
-        #[arg(long = "only", value_name = "PATH")]
-        only: Vec<PathBuf>,
-        /// Remove the template files of files the project deleted (otherwise only listed).
-        #[arg(long)]
-        deletions: bool,
-        /// Print the blueprint's diff and the per-hunk table; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Edit a blueprint folder that has uncommitted changes.
-        #[arg(long)]
-        allow_dirty: bool,
-        /// Print JSON: each hunk and file with its outcome.
-        #[arg(long)]
-        json: bool,
-        /// Never use the network: a git registry's recorded version is read from the cache.
-        #[arg(long)]
-        offline: bool,
-    },
+    Absorb(AbsorbArgs),
     /// Check a blueprint folder: manifest, templates, variables, defaults, example answer sets.
     #[command(
         after_help = "Examples:\n  pave blueprint lint blueprints/cloudfront-http-api\n  pave blueprint lint blueprints/* --deny-warnings\n\nExit 1 when any error is found (or any warning, with --deny-warnings)."
@@ -403,7 +367,46 @@ pub enum BlueprintCommand {
     },
 }
 
-/// `pave registry`.
+// `pave blueprint absorb`.
+#[derive(Debug, Args)]
+pub struct AbsorbArgs {
+    /// The project folder (holding .pave.yaml); or give --feedback instead.
+    #[arg(required_unless_present = "feedback", conflicts_with = "feedback")]
+    pub project: Option<PathBuf>,
+    /// Absorb the project a feedback item's attached diff describes (sent with
+    /// `pave feedback submit --include-diff`), read from the platform team's git sink;
+    /// the item is accepted afterwards.
+    #[arg(long, value_name = "ID")]
+    pub feedback: Option<String>,
+    /// The registry whose feedback sink holds the item (name or URL; default: the only
+    /// registry with a git sink).
+    #[arg(long, value_name = "NAME", requires = "feedback")]
+    pub registry: Option<String>,
+    /// The blueprint folder to edit (the author's checkout).
+    #[arg(long, value_name = "BLUEPRINT-DIR")]
+    pub into: PathBuf,
+    /// Only these paths of the project (files or folders, relative to the current folder);
+    /// repeatable.
+    #[arg(long = "only", value_name = "PATH")]
+    pub only: Vec<PathBuf>,
+    /// Remove the template files of files the project deleted (otherwise only listed).
+    #[arg(long)]
+    pub deletions: bool,
+    /// Print the blueprint's diff and the per-hunk table; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Edit a blueprint folder that has uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Print JSON: each hunk and file with its outcome.
+    #[arg(long)]
+    pub json: bool,
+    /// Never use the network: a git registry's recorded version is read from the cache.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+// `pave registry`.
 #[derive(Debug, Args)]
 pub struct RegistryArgs {
     #[command(subcommand)]
@@ -570,7 +573,7 @@ pub enum FeedbackCommand {
     },
 }
 
-/// Which registry's git feedback sink a platform-team command works on.
+// Which registry's git feedback sink a platform-team command works on.
 #[derive(Debug, Args)]
 pub struct FeedbackRegistry {
     /// The registry whose git sink holds the items (a configured name or a git URL; default:
@@ -579,7 +582,7 @@ pub struct FeedbackRegistry {
     pub registry: Option<String>,
 }
 
-/// Where `list`, `show` and `report` read items: the git sink of a registry, or a file.
+// Where `list`, `show` and `report` read items: the git sink of a registry, or a file.
 #[derive(Debug, Args)]
 pub struct FeedbackFrom {
     /// A JSON Lines file of items (an http sink's export) instead of a git sink.
@@ -591,7 +594,7 @@ pub struct FeedbackFrom {
     pub registry: Option<String>,
 }
 
-/// `pave feedback submit`.
+// `pave feedback submit`.
 #[derive(Debug, Args)]
 pub struct FeedbackSubmitArgs {
     #[command(flatten)]
@@ -626,7 +629,7 @@ pub struct FeedbackSubmitArgs {
     pub json: bool,
 }
 
-/// The filters of `pave feedback list` and `report`.
+// The filters of `pave feedback list` and `report`.
 #[derive(Debug, Args)]
 pub struct FeedbackFilterArgs {
     /// Only this blueprint.
@@ -643,7 +646,7 @@ pub struct FeedbackFilterArgs {
     pub status: Option<String>,
 }
 
-/// `pave feedback list`.
+// `pave feedback list`.
 #[derive(Debug, Args)]
 pub struct FeedbackListArgs {
     #[command(flatten)]
@@ -655,7 +658,7 @@ pub struct FeedbackListArgs {
     pub json: bool,
 }
 
-/// `pave feedback report`.
+// `pave feedback report`.
 #[derive(Debug, Args)]
 pub struct FeedbackReportArgs {
     #[command(flatten)]
@@ -670,7 +673,7 @@ pub struct FeedbackReportArgs {
     pub html: Option<PathBuf>,
 }
 
-/// `pave diff`.
+// `pave diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     #[command(flatten)]
@@ -696,7 +699,7 @@ pub struct DiffArgs {
     pub json: bool,
 }
 
-/// `pave outdated`.
+// `pave outdated`.
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
     #[command(flatten)]
@@ -714,7 +717,7 @@ pub struct OutdatedArgs {
 
 // Publishing: `pave publish` and `pave release`.
 
-/// `pave publish`.
+// `pave publish`.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
     /// The blueprint folder.
@@ -759,7 +762,7 @@ pub enum BumpArg {
     Patch,
 }
 
-/// `pave release`.
+// `pave release`.
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
     /// One blueprint (or --all).
@@ -782,7 +785,7 @@ pub struct ReleaseArgs {
 
 // Retiring versions: `pave deprecate` and `pave yank`.
 
-/// `pave deprecate`.
+// `pave deprecate`.
 #[derive(Debug, Args)]
 pub struct DeprecateArgs {
     /// The blueprint, with the versions to deprecate (`name@<2`; every version when none).
@@ -800,7 +803,7 @@ pub struct DeprecateArgs {
     pub registry: Option<String>,
 }
 
-/// `pave yank`.
+// `pave yank`.
 #[derive(Debug, Args)]
 pub struct YankArgs {
     /// The blueprint and the exact version to yank (`name@1.2.0`).
@@ -829,6 +832,41 @@ mod tests {
             }
             taking_offline(sub, path, found);
             path.pop();
+        }
+    }
+
+    /// Every command below `cmd`, with its path (`registry add`).
+    fn all_commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((name.clone(), sub.clone()));
+            all_commands(sub, &name, out);
+        }
+    }
+
+    #[test]
+    fn each_command_is_described_in_words_not_by_a_comment_on_its_arguments() {
+        // A doc comment on an `Args` struct becomes the description of every command that
+        // holds or flattens it: `pave new --help` once opened with "`pave new`", `pave
+        // registry add --help` with the doc of `--offline`.
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut commands = Vec::new();
+        all_commands(&cmd, "", &mut commands);
+        assert!(commands.len() > 20, "{}", commands.len());
+        for (name, mut sub) in commands {
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            assert!(
+                about.starts_with(|c: char| c.is_ascii_uppercase()) && about.contains(' '),
+                "`pave {name}` is described as {about:?}"
+            );
+            let help = sub.render_long_help().to_string();
+            let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                flat(&help).starts_with(&flat(&about)),
+                "`pave {name} --help` opens with {:?}, not {about:?}",
+                help.lines().next().unwrap_or_default()
+            );
         }
     }
 

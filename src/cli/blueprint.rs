@@ -1,6 +1,10 @@
 //! `pave blueprint init | extract | absorb | lint | test`: the blueprint author's commands.
 
-use super::{Output, args::BlueprintCommand, print_json};
+use super::{
+    Output,
+    args::{AbsorbArgs, BlueprintCommand},
+    print_json,
+};
 use crate::author::extract;
 use crate::author::init;
 use crate::author::lint::{self, Severity};
@@ -60,31 +64,7 @@ pub(crate) fn run(out: &Output, cmd: BlueprintCommand) -> Result<ExitCode> {
             };
             extract_cmd(out, &req, json)
         }
-        BlueprintCommand::Absorb {
-            project,
-            feedback,
-            registry,
-            into,
-            only,
-            deletions,
-            dry_run,
-            allow_dirty,
-            json,
-            ..
-        } => absorb(
-            out,
-            &AbsorbArgs {
-                project,
-                feedback,
-                registry,
-                into,
-                only,
-                deletions,
-                dry_run,
-                allow_dirty,
-                json,
-            },
-        ),
+        BlueprintCommand::Absorb(args) => absorb(out, &args),
         BlueprintCommand::Lint {
             paths,
             deny_warnings,
@@ -432,19 +412,6 @@ fn extract_cmd(out: &Output, req: &extract::Request, as_json: bool) -> Result<Ex
 /// Whether the per-file list is left out (`--quiet`, or no files).
 fn quiet_or_empty(out: &Output, reports: &[extract::FileReport]) -> bool {
     out.quiet || reports.is_empty()
-}
-
-/// `pave blueprint absorb`'s arguments.
-struct AbsorbArgs {
-    project: Option<std::path::PathBuf>,
-    feedback: Option<String>,
-    registry: Option<String>,
-    into: std::path::PathBuf,
-    only: Vec<std::path::PathBuf>,
-    deletions: bool,
-    dry_run: bool,
-    allow_dirty: bool,
-    json: bool,
 }
 
 /// Exit code when some changes were not absorbed (they are in absorb.rej).
