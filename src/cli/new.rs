@@ -40,6 +40,8 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     interrupt::install();
     let mut warnings = Vec::new();
     let mut yanked = None;
+    // The registry as the user knows it: its configured name, else its URL (or the folder).
+    let mut registry_name = None;
     let loaded = if source::is_folder(&args.blueprint) {
         source::load(out, &args.blueprint, args.registry.as_deref())?
     } else {
@@ -51,6 +53,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
         for warning in &warnings {
             eprintln!("warning: {warning}");
         }
+        registry_name = Some(resolved.source().name().to_string());
         resolved.load()?
     };
     if let Some(dir) = &args.dir {
@@ -142,7 +145,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
             target.display(),
             bp.name(),
             bp.version(),
-            loaded.registry,
+            registry_name.as_deref().unwrap_or(&loaded.registry),
             created + overwritten,
             if overwritten > 0 {
                 format!(", {overwritten} overwritten")

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
-    let (loaded, versions, broken, entry) = if source::is_folder(&args.blueprint) {
+    let (loaded, versions, broken, entry, registry_name) = if source::is_folder(&args.blueprint) {
         let loaded = source::load(out, &args.blueprint, None)?;
         let version = loaded.blueprint.version().to_string();
-        (loaded, vec![version], Vec::new(), None)
+        (loaded, vec![version], Vec::new(), None, None)
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;
         let versions: Vec<String> = resolved
@@ -26,7 +26,8 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             .blueprints
             .into_iter()
             .find(|e| e.name == resolved.name);
-        (resolved.load()?, versions, broken, entry)
+        let name = resolved.source().name().to_string();
+        (resolved.load()?, versions, broken, entry, Some(name))
     };
     let m = &loaded.blueprint.manifest;
     // The registry's index says how mature a blueprint is, who keeps it and its tags (the
@@ -55,7 +56,9 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
         }))
         .map(|()| ExitCode::SUCCESS);
     }
-    say!("{} {}  ({})", m.name, m.version, loaded.registry);
+    // The registry as the user knows it: its configured name, else its URL (or the folder).
+    let registry = registry_name.as_deref().unwrap_or(&loaded.registry);
+    say!("{} {}  ({})", m.name, m.version, registry);
     say!("{}", m.summary);
     if let Some(description) = &m.description {
         say!("\n{}", description.trim_end());

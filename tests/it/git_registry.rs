@@ -112,6 +112,11 @@ fn resolution_table_over_file_url() {
     // `show` lists every version, the pre-release included.
     let out = env.pave().args(["show", "acme/demo"]).output().unwrap();
     assert!(
+        text(&out).starts_with("demo 1.1.0  (acme)\n"),
+        "{}",
+        text(&out)
+    );
+    assert!(
         text(&out).contains("versions: 1.0.0, 1.0.5, 1.1.0, 2.0.0-rc.1"),
         "{}",
         text(&out)
@@ -123,6 +128,12 @@ fn resolution_table_over_file_url() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    // The registry is named as the user configured it; `.pave.yaml` records its URL.
+    assert!(
+        text(&out).contains("Created p from demo 1.0.5 (acme): "),
+        "{}",
+        text(&out)
+    );
     assert_eq!(read(&env.work().join("p/version.txt")), "1.0.5\n");
     assert_eq!(read(&env.work().join("p/hello.txt")), "hello p1\n");
     let record = read(&env.work().join("p/.pave.yaml"));
