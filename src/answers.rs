@@ -110,6 +110,8 @@ pub struct Missing {
     pub help: String,
     /// Example value for the fix line.
     pub example: String,
+    /// Why the project folder's name could not be the answer (`project_name` only).
+    pub folder: Option<String>,
 }
 
 /// Why answers could not be resolved.
@@ -134,7 +136,7 @@ pub enum AnswerError {
     #[error("invalid answer(s):\n{}", .0.iter().map(|(n, m)| format!("  - {n}: {m}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<(String, String)>),
     /// Required answers missing with no terminal to ask on.
-    #[error("missing answer(s) for {}:\n{}", .0.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "), .0.iter().map(|m| format!("  - {} ({}): {}", m.name, m.kind.as_str(), m.help)).collect::<Vec<_>>().join("\n"))]
+    #[error("missing answer(s) for {}:\n{}", .0.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "), .0.iter().map(|m| format!("  - {} ({}): {}{}", m.name, m.kind.as_str(), m.help, m.folder.as_deref().map(|f| format!("\n    {f}")).unwrap_or_default())).collect::<Vec<_>>().join("\n"))]
     Missing(Vec<Missing>),
     /// `--set` for parameters that are not used with the other answers.
     #[error("{}", .0.iter().map(|n| format!("{} is only used when {}", n.name, n.condition)).collect::<Vec<_>>().join("\n"))]
@@ -323,7 +325,7 @@ pub fn resolve(
         };
         let Some(mut value) = value else {
             if !invalid.iter().any(|(n, _)| *n == param.name) {
-                missing.push(missing_entry(param));
+                missing.push(missing_entry(param, supplied));
             }
             answers.values.insert(param.name.clone(), Value::Null);
             continue;
@@ -442,7 +444,7 @@ pub fn default_value(
         .map_err(|e| AnswerError::Invalid(vec![(param.name.clone(), format!("default: {e}"))]))
 }
 
-fn missing_entry(param: &Parameter) -> Missing {
+fn missing_entry(param: &Parameter, supplied: &Supplied) -> Missing {
     let example = match param.kind {
         ParamType::Choice => param.choices.first().cloned().unwrap_or_default(),
         ParamType::Multichoice => param
@@ -464,7 +466,23 @@ fn missing_entry(param: &Parameter) -> Missing {
             .clone()
             .unwrap_or_else(|| param.prompt_text().to_string()),
         example,
+        folder: folder_refused(param, supplied),
     }
+}
+
+/// Why the project folder's name is not `project_name`'s answer, when a folder was named.
+fn folder_refused(param: &Parameter, supplied: &Supplied) -> Option<String> {
+    let folder = supplied.folder_name.as_deref()?;
+    if param.name != "project_name" {
+        return None;
+    }
+    let why = match param.parse_input(folder) {
+        Ok(value) => param.validate(&value).err()?,
+        Err(e) => e,
+    };
+    Some(format!(
+        "the folder name `{folder}` cannot be the answer: {why}"
+    ))
 }
 
 impl Classify for AnswerError {

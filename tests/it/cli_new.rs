@@ -447,6 +447,10 @@ fn the_target_folder_name_is_the_default_project_name() {
         .code(2)
         .stderr(predicate::str::contains(
             "missing answer(s) for project_name",
+        ))
+        // and the error says why the folder's name was not taken.
+        .stderr(predicate::str::contains(
+            "the folder name `Site_4` cannot be the answer: `Site_4` does not match the pattern",
         ));
 }
 
