@@ -64,8 +64,15 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
         }
     };
     let width = rows.iter().map(|r| name(r).len()).max().unwrap_or(4).max(4);
+    // A pre-release (`2.0.0-rc.1`) or a build (`1.0.0+build.7`) widens the column.
+    let v_width = rows
+        .iter()
+        .map(|r| r.version.len())
+        .max()
+        .unwrap_or(0)
+        .max(9);
     let mut text = format!(
-        "{:width$}  {:9}  {:12}  SUMMARY\n",
+        "{:width$}  {:v_width$}  {:12}  SUMMARY\n",
         "NAME", "VERSION", "MATURITY"
     );
     for row in &rows {
@@ -98,7 +105,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
             marks.push_str(&format!("  [yanked: {}]", versions.join(", ")));
         }
         text.push_str(&format!(
-            "{:width$}  {:9}  {:12}  {}{broken}{marks}\n",
+            "{:width$}  {:v_width$}  {:12}  {}{broken}{marks}\n",
             name(row),
             row.version,
             row.entry.maturity.as_str(),

@@ -1325,3 +1325,22 @@ fn without_the_git_program_a_git_registry_says_so_and_builtin_still_works() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
 }
+
+#[test]
+fn list_widens_its_version_column_for_a_long_pre_release() {
+    let mut reg = RegistryBuilder::in_temp();
+    reg.publish(small("demo", "1.0.0"));
+    reg.publish(small("beta", "1.0.0-beta.12"));
+    let env = Env::new();
+    add(&env, "acme", &reg.file_url());
+    let run = env.run(["list", "--registry", "acme"]).code(0);
+    let out = run.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    let maturity = lines[0].find("MATURITY").expect(out);
+    for line in &lines[1..] {
+        // The maturity column starts where its header does.
+        assert_eq!(line[..maturity].chars().last(), Some(' '), "{out}");
+        assert_ne!(line[maturity..].chars().next(), Some(' '), "{out}");
+    }
+    assert!(out.contains("beta  1.0.0-beta.12  "), "{out}");
+}
