@@ -232,6 +232,29 @@ fn an_edit_of_a_tags_output_is_not_absorbed_goes_to_absorb_rej_and_exits_3() {
     );
     let after = std::fs::read_to_string(folder.join("template/template.yaml.hbs")).unwrap();
     assert_eq!(before, after);
+
+    // The team keeps its region and makes a change the pattern takes. The next run is not
+    // refused for the absorb.rej the last one left (its own output), and removes it, as
+    // nothing is left to carry over.
+    edit(
+        &svc.join("template.yaml"),
+        "Region: us-east-1",
+        "Region: eu-west-1",
+    );
+    edit(&svc.join("notes.txt"), "three\n", "three\nfour\n");
+    let (code, out, err) = absorb(&env, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!folder.join("absorb.rej").exists(), "{out}{err}");
+    renders_as_project(&env);
+    // Any other uncommitted change still stops it.
+    std::fs::write(folder.join("absorb.rej"), "left by hand\n").unwrap();
+    std::fs::write(folder.join("draft.txt"), "x\n").unwrap();
+    let (code, _, err) = absorb(&env, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("draft.txt") && !err.contains("absorb.rej"),
+        "{err}"
+    );
 }
 
 #[test]
