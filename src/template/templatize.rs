@@ -152,16 +152,16 @@ impl Substitutions {
     /// `text` as template text: every `{{` escaped, then each value at token boundaries
     /// replaced by its tag (longest first, left to right).
     pub fn apply(&self, text: &str) -> Templatized {
-        self.apply_escaping(text, "\\{{")
+        self.apply_escaping(text, false)
     }
 
     /// [`Self::apply`] for one segment of a template path: a path cannot hold the backslash
     /// of `\{{`, so a `{{` already in it becomes a helper call that writes it.
     pub fn apply_to_path_segment(&self, segment: &str) -> Templatized {
-        self.apply_escaping(segment, PATH_BRACES)
+        self.apply_escaping(segment, true)
     }
 
-    fn apply_escaping(&self, text: &str, braces: &str) -> Templatized {
+    fn apply_escaping(&self, text: &str, in_path: bool) -> Templatized {
         let mut out = Templatized {
             text: String::with_capacity(text.len() + text.len() / 8),
             ..Templatized::default()
@@ -186,10 +186,10 @@ impl Substitutions {
                         &format!("{{{{lower \"{}\"}}}}", "\\\\".repeat(run)),
                     );
                 }
-                if braces.starts_with('{') {
-                    push_tag(&mut out.text, braces);
+                if in_path {
+                    push_tag(&mut out.text, PATH_BRACES);
                 } else {
-                    out.text.push_str(braces);
+                    out.text.push_str("\\{{");
                 }
                 out.escaped = true;
                 at += 2;
