@@ -37,7 +37,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         None => None,
     };
     if !args.dry_run && !args.allow_dirty {
-        run::check_clean(&dir)?;
+        run::check_clean(&dir, &[])?;
     }
     let registries = source::registries(out)?;
     let request = Request {

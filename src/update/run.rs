@@ -709,9 +709,9 @@ fn work_tree(dir: &Path) -> Option<(git2::Repository, String)> {
     Some((repo, rel))
 }
 
-/// Refuses a git work tree with uncommitted changes (untracked files included) inside `dir`.
-/// A folder outside any work tree passes.
-pub fn check_clean(dir: &Path) -> Result<(), UpdateError> {
+/// Refuses a git work tree with uncommitted changes (untracked files included) inside `dir`,
+/// leaving aside the paths `except` (relative to `dir`). A folder outside any work tree passes.
+pub fn check_clean(dir: &Path, except: &[&str]) -> Result<(), UpdateError> {
     let Some((repo, rel)) = work_tree(dir) else {
         return Ok(());
     };
@@ -729,6 +729,15 @@ pub fn check_clean(dir: &Path) -> Result<(), UpdateError> {
         .iter()
         .filter(|s| s.status() != git2::Status::CURRENT)
         .filter_map(|s| s.path().ok().map(str::to_string))
+        .filter(|p| {
+            let below = if rel.is_empty() {
+                Some(p.as_str())
+            } else {
+                p.strip_prefix(rel.as_str())
+                    .and_then(|p| p.strip_prefix('/'))
+            };
+            !below.is_some_and(|b| except.contains(&b))
+        })
         .collect();
     if paths.is_empty() {
         Ok(())

@@ -306,31 +306,12 @@ impl Classify for AbsorbError {
 /// Refuses a blueprint folder with uncommitted changes (as `update` refuses a project), its
 /// `absorb.rej` aside: that is what the last absorb left, and this one replaces it.
 pub fn check_clean(folder: &Path) -> Result<(), AbsorbError> {
-    match crate::update::run::check_clean(folder) {
+    match crate::update::run::check_clean(folder, &[rej::FILE_NAME]) {
         Ok(()) => Ok(()),
-        Err(crate::update::run::UpdateError::Dirty { paths, .. }) => {
-            // The folder's absorb.rej is absorb's own output, which this run replaces.
-            let rej = std::fs::canonicalize(folder.join(rej::FILE_NAME)).ok();
-            let root = git2::Repository::discover(folder)
-                .ok()
-                .and_then(|r| r.workdir().map(Path::to_path_buf));
-            let paths: Vec<String> = paths
-                .into_iter()
-                .filter(|p| {
-                    let here = root
-                        .as_ref()
-                        .and_then(|r| std::fs::canonicalize(r.join(p)).ok());
-                    rej.is_none() || here != rej
-                })
-                .collect();
-            if paths.is_empty() {
-                return Ok(());
-            }
-            Err(AbsorbError::Dirty {
-                folder: folder.to_path_buf(),
-                paths,
-            })
-        }
+        Err(crate::update::run::UpdateError::Dirty { paths, .. }) => Err(AbsorbError::Dirty {
+            folder: folder.to_path_buf(),
+            paths,
+        }),
         Err(other) => Err(AbsorbError::Io {
             path: folder.to_path_buf(),
             source: std::io::Error::other(other.to_string()),
