@@ -39,25 +39,17 @@ fn setup(env: &Env, bp: &BlueprintBuilder) -> (PathBuf, PathBuf) {
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-qm", "init"]);
     let spec = format!("./bp/{}", bp.name());
-    let out = env
-        .pave()
-        .args(["new", &spec, "svc", "--set", "project_name=orders-api"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    env.run(["new", &spec, "svc", "--set", "project_name=orders-api"])
+        .code(0);
     // The snapshot of the example, so `blueprint test` passes before the absorb.
-    let out = env
-        .pave()
-        .args([
-            "blueprint",
-            "test",
-            &spec,
-            "--update-snapshots",
-            "--no-checks",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    let test = [
+        "blueprint",
+        "test",
+        &spec,
+        "--update-snapshots",
+        "--no-checks",
+    ];
+    env.run(test).code(0);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-qm", "snapshots"]);
     (folder, env.work().join("svc"))
@@ -70,17 +62,10 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn absorb(env: &Env, extra: &[&str]) -> (i32, String, String) {
-    let out = env
-        .pave()
-        .args(["blueprint", "absorb", "svc", "--into", "bp/orders-api"])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let base = ["blueprint", "absorb", "svc", "--into", "bp/orders-api"];
+    let run = env.run(base.iter().chain(extra));
+    let (out, err) = (run.stdout().to_string(), run.stderr().to_string());
+    (run.exit_code(), out, err)
 }
 
 fn json(env: &Env, extra: &[&str]) -> (i32, Value) {
@@ -93,18 +78,9 @@ fn json(env: &Env, extra: &[&str]) -> (i32, Value) {
 
 /// The project rendered again from the edited folder equals `svc`, file for file.
 fn renders_as_project(env: &Env) {
-    let out = env
-        .pave()
-        .args([
-            "new",
-            "./bp/orders-api",
-            "again",
-            "--set",
-            "project_name=orders-api",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    let new = ["new", "./bp/orders-api", "again"];
+    env.run(new.iter().chain(&["--set", "project_name=orders-api"]))
+        .code(0);
     let (a, b) = (env.work().join("svc"), env.work().join("again"));
     let files = |dir: &Path| -> Vec<String> {
         list_files(dir)

@@ -156,6 +156,11 @@ impl Run {
         self
     }
 
+    /// The exit code, for a test that checks it against more than one value or later.
+    pub fn exit_code(&self) -> i32 {
+        self.code
+    }
+
     /// The stdout as text.
     pub fn stdout(&self) -> &str {
         &self.stdout
