@@ -596,6 +596,24 @@ fn served_with_git_sink() -> Served {
 }
 
 /// Adds an optional parameter to the folder's manifest (a minor change).
+/// `team-api` 0.1.0 published from `s`'s folder over a writable git daemon, then a copy of
+/// the folder, with the new parameter `owner`, published with `args`. Returns the daemon
+/// (keep it alive), its URL, the folder, now behind, and the environment of the copy.
+fn published_from_a_copy(s: &Served, args: &[&str]) -> (GitDaemon, String, PathBuf, Env) {
+    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
+    let url = daemon.url();
+    let folder = blueprint(&s.env, "team-api");
+    assert!(publish(&s.env, &url, &["team-api"]).status.success());
+    let other = Env::new();
+    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
+    add_parameter(&other.work().join("team-api"), "owner");
+    let mut with = vec!["team-api"];
+    with.extend(args);
+    let out = publish(&other, &url, &with);
+    assert!(out.status.success(), "{}", text(&out));
+    (daemon, url, folder, other)
+}
+
 fn add_parameter(folder: &Path, name: &str) {
     let manifest = folder.join("blueprint.yaml");
     let m = std::fs::read_to_string(&manifest).unwrap();
@@ -820,16 +838,8 @@ fn dry_run_lists_only_what_changes_against_the_tip() {
 #[test]
 fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
     let s = served();
-    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
-    let url = daemon.url();
-    let folder = blueprint(&s.env, "team-api");
-    assert!(publish(&s.env, &url, &["team-api"]).status.success());
     // Another clone of the folder publishes 0.2.0 with a new parameter.
-    let other = Env::new();
-    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
-    add_parameter(&other.work().join("team-api"), "owner");
-    let out = publish(&other, &url, &["team-api", "-m", "Owner"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let (_daemon, url, folder, other) = published_from_a_copy(&s, &["-m", "Owner"]);
 
     // This folder, still at 0.1.0, changes the summary: merged onto 0.2.0, nothing lost.
     let set_summary = |dir: &Path, summary: &str| {
@@ -888,16 +898,8 @@ fn a_folder_behind_the_registry_merges_onto_it_or_is_refused() {
 #[test]
 fn release_with_the_folder_brings_it_to_the_release() {
     let s = served();
-    let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
-    let url = daemon.url();
-    let folder = blueprint(&s.env, "team-api");
-    assert!(publish(&s.env, &url, &["team-api"]).status.success());
     // A copy of the folder goes through review; this folder does not know of it.
-    let other = Env::new();
-    crate::support::git::copy_dir(&folder, &other.work().join("team-api"));
-    add_parameter(&other.work().join("team-api"), "owner");
-    let out = publish(&other, &url, &["team-api", "--review", "-m", "Owner"]);
-    assert!(out.status.success(), "{}", text(&out));
+    let (_daemon, url, folder, other) = published_from_a_copy(&s, &["--review", "-m", "Owner"]);
     merge_review(&s, "publish/team-api-0.2.0");
     let mut cmd = s.env.pave();
     let out = with_identity(&mut cmd)
