@@ -558,6 +558,11 @@ fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
                     "the changes not absorbed are in {}",
                     rej_path.display()
                 ));
+            } else if written.contains(&rej_path.display().to_string()) {
+                out.note(format!(
+                    "removed the {} of an earlier run: nothing is left to carry over",
+                    rej_path.display()
+                ));
             }
             if let Some(item) = &accepted {
                 out.note(format!(

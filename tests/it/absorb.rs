@@ -221,6 +221,10 @@ fn an_edit_of_a_tags_output_is_not_absorbed_goes_to_absorb_rej_and_exits_3() {
     let (code, out, err) = absorb(&env, &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!folder.join("absorb.rej").exists(), "{out}{err}");
+    assert!(
+        err.contains("removed the bp/orders-api/absorb.rej of an earlier run"),
+        "{err}"
+    );
     renders_as_project(&env);
     // Any other uncommitted change still stops it.
     std::fs::write(folder.join("absorb.rej"), "left by hand\n").unwrap();
