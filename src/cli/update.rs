@@ -74,38 +74,20 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if args.dry_run {
-        if args.json {
-            print_json(&result_json(
-                &prepared,
-                &addressed,
-                major.as_ref(),
-                true,
-                false,
-            ))?;
-        } else {
-            print_table(&prepared, true);
-            print_answer_changes(&prepared);
-            print_addressed(&addressed);
-            print_newer_major(major.as_ref());
-            if args.diff {
-                print_diffs(&prepared);
+    let unmerged = if args.dry_run {
+        Vec::new()
+    } else {
+        let options = ApplyOptions {
+            cancel: Some(interrupt::cancel_flag()),
+            finish: None,
+        };
+        match interrupt::applying(|| prepared.apply(&options)) {
+            Ok(unmerged) => unmerged,
+            Err(e @ run::UpdateError::Git(_)) => return Err(e.into()),
+            Err(e) => {
+                return Err(anyhow::Error::new(e))
+                    .with_context(|| format!("nothing was changed in {}", dir.display()));
             }
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    let options = ApplyOptions {
-        cancel: Some(interrupt::cancel_flag()),
-        finish: None,
-    };
-    let applied = interrupt::applying(|| prepared.apply(&options));
-    let unmerged = match applied {
-        Ok(unmerged) => unmerged,
-        Err(e @ run::UpdateError::Git(_)) => return Err(e.into()),
-        Err(e) => {
-            return Err(anyhow::Error::new(e))
-                .with_context(|| format!("nothing was changed in {}", dir.display()));
         }
     };
     if args.json {
@@ -113,18 +95,18 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             &prepared,
             &addressed,
             major.as_ref(),
-            false,
+            args.dry_run,
             !unmerged.is_empty(),
         ))?;
     } else {
-        print_table(&prepared, false);
+        print_table(&prepared, args.dry_run);
         print_answer_changes(&prepared);
         print_addressed(&addressed);
         print_newer_major(major.as_ref());
         if args.diff {
             print_diffs(&prepared);
         }
-        if prepared.has_conflicts() {
+        if !args.dry_run && prepared.has_conflicts() {
             let staged = if unmerged.is_empty() {
                 String::new()
             } else {
@@ -135,7 +117,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(if prepared.has_conflicts() {
+    Ok(if !args.dry_run && prepared.has_conflicts() {
         ExitCode::from(CONFLICTS)
     } else {
         ExitCode::SUCCESS
