@@ -76,21 +76,13 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
     }
 }
 
-/// What the submitter's project (or flags) say the item is about.
-struct About {
-    blueprint: Option<String>,
-    version: Option<semver::Version>,
-    /// The registry as recorded (`builtin`, a URL without credentials, a folder).
-    registry: String,
-    project: Option<String>,
-    /// The project's git remote (a `new-pattern` item names it), without credentials.
-    project_remote: Option<String>,
-    /// The project's recorded answers (a `new-pattern` item from a pave project names them).
-    answers: Option<serde_json::Map<String, serde_json::Value>>,
-    record: Option<(ProjectFile, PathBuf)>,
-}
-
-fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
+/// What the submitter's project (or flags) say the item is about, and the pave project's
+/// folder when it comes from one.
+fn about(
+    out: &Output,
+    args: &FeedbackSubmitArgs,
+    kind: Kind,
+) -> Result<(Subject, Option<PathBuf>)> {
     // Without DIR: the project the current folder is in, if any.
     let dir = project::locate(args.dir.as_deref())?;
     let file = dir.join(project::FILE_NAME);
@@ -110,20 +102,20 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
         let (project_remote, answers) = if kind == Kind::NewPattern {
             (
                 crate::vcs::work_tree(&dir).and_then(|w| w.remote),
-                Some(record.answers.clone()),
+                Some(record.answers),
             )
         } else {
             (None, None)
         };
-        return Ok(About {
-            blueprint: Some(record.blueprint.clone()),
-            version: Some(record.version.clone()),
-            registry: record.registry.clone(),
+        let subject = Subject {
+            blueprint: Some(record.blueprint),
+            version: Some(record.version),
+            registry: record.registry,
             project,
             project_remote,
             answers,
-            record: Some((record, dir)),
-        });
+        };
+        return Ok((subject, Some(dir)));
     }
     // A new pattern asked for from a git work tree names that project.
     let tree = (kind == Kind::NewPattern)
@@ -166,7 +158,7 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
     };
     let registries = source::registries(out)?;
     let location = registries.open(registry)?.location();
-    Ok(About {
+    let subject = Subject {
         blueprint,
         version,
         registry: location,
@@ -175,15 +167,15 @@ fn about(out: &Output, args: &FeedbackSubmitArgs, kind: Kind) -> Result<About> {
             .and_then(|w| w.root.file_name().map(|n| n.to_string_lossy().into_owned())),
         project_remote: tree.and_then(|w| w.remote),
         answers: None,
-        record: None,
-    })
+    };
+    Ok((subject, None))
 }
 
 fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
     let kind = Kind::parse(&args.kind)
         .ok_or_else(|| UsageError(format!("unknown kind `{}`", args.kind)))?;
-    let about = about(out, &args, kind)?;
-    if args.include_diff && about.record.is_none() {
+    let (subject, project) = about(out, &args, kind)?;
+    if args.include_diff && project.is_none() {
         return Err(UsageError(
             "--include-diff needs a project (a folder with .pave.yaml) to compare with its blueprint".into(),
         )
@@ -191,7 +183,7 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
     }
     let message = match &args.message {
         Some(m) => m.clone(),
-        None => message_from_editor(kind, &about)?,
+        None => message_from_editor(kind, &subject)?,
     };
     let draft = Draft {
         kind,
@@ -202,19 +194,7 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
         } else {
             Author::from_git_config()
         },
-        diff_of: if args.include_diff {
-            about.record.as_ref().map(|(_, dir)| dir.clone())
-        } else {
-            None
-        },
-    };
-    let subject = Subject {
-        blueprint: about.blueprint,
-        version: about.version,
-        registry: about.registry,
-        project: about.project,
-        project_remote: about.project_remote,
-        answers: about.answers,
+        diff_of: project.filter(|_| args.include_diff),
     };
     let state = spool::state_dir()?;
     let submitted = submit::submit(subject, draft, &mut sinks(out), &state)?;
@@ -294,7 +274,7 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
     }
 }
 
-fn message_from_editor(kind: Kind, about: &About) -> Result<String> {
+fn message_from_editor(kind: Kind, subject: &Subject) -> Result<String> {
     let interactive = super::interactive();
     let editor = std::env::var("VISUAL")
         .ok()
@@ -314,11 +294,8 @@ fn message_from_editor(kind: Kind, about: &About) -> Result<String> {
         .prefix("pave-feedback-")
         .suffix(".md")
         .tempfile()?;
-    let subject = match (&about.blueprint, &about.version) {
-        (Some(b), Some(v)) => format!("{b}@{v}"),
-        (Some(b), None) => b.clone(),
-        _ => "a pattern you did not find".to_string(),
-    };
+    let subject = named(&subject.blueprint, &subject.version)
+        .unwrap_or_else(|| "a pattern you did not find".to_string());
     std::io::Write::write_all(
         &mut file,
         format!(
@@ -457,19 +434,23 @@ fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, Strin
     Ok(route::platform_sink(&source::registries(out)?, flag)?)
 }
 
-/// [`platform_registry`]'s sink.
-fn platform_sink(out: &Output, flag: Option<&str>) -> Result<GitSink> {
-    Ok(platform_registry(out, flag)?.0)
+/// The items `--from` names, or those of the git sink.
+fn load_items(out: &Output, from: &FeedbackFrom) -> Result<Vec<Item>> {
+    match &from.from {
+        Some(file) => read_items(file),
+        None => Ok(platform_registry(out, from.registry.as_deref())?
+            .0
+            .items()?),
+    }
 }
 
-/// The items `--from` names, or those of the git sink; and where they were read, for messages.
-fn load_items(out: &Output, from: &FeedbackFrom) -> Result<(Vec<Item>, String)> {
-    if let Some(file) = &from.from {
-        return Ok((read_items(file)?, file.display().to_string()));
-    }
-    let sink = platform_sink(out, from.registry.as_deref())?;
-    let items = sink.items()?;
-    Ok((items, sink.describe()))
+/// `blueprint@version`, `blueprint` without a version, or nothing without a blueprint.
+fn named(blueprint: &Option<String>, version: &Option<semver::Version>) -> Option<String> {
+    let blueprint = blueprint.as_ref()?;
+    Some(match version {
+        Some(v) => format!("{blueprint}@{v}"),
+        None => blueprint.clone(),
+    })
 }
 
 fn change(
@@ -569,7 +550,7 @@ fn list(
     filter: &FeedbackFilterArgs,
     json: bool,
 ) -> Result<ExitCode> {
-    let items = filtered(load_items(out, from)?.0, filter)?;
+    let items = filtered(load_items(out, from)?, filter)?;
     if json {
         print_json(&serde_json::to_value(&items)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -578,11 +559,7 @@ fn list(
     let rows: Vec<[String; 5]> = items
         .iter()
         .map(|i| {
-            let subject = match (&i.blueprint, &i.version) {
-                (Some(b), Some(v)) => format!("{b}@{v}"),
-                (Some(b), None) => b.clone(),
-                _ => "-".to_string(),
-            };
+            let subject = named(&i.blueprint, &i.version).unwrap_or_else(|| "-".to_string());
             [
                 i.id.clone(),
                 i.kind.as_str().to_string(),
@@ -618,7 +595,9 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
             };
             i
         }
-        None => platform_sink(out, from.registry.as_deref())?.item(id)?,
+        None => platform_registry(out, from.registry.as_deref())?
+            .0
+            .item(id)?,
     };
     let i = &item;
     if json {
@@ -628,13 +607,8 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
     say!("id:        {}", i.id);
     say!("kind:      {}", i.kind.as_str());
     say!("status:    {}", i.status.as_str());
-    if let Some(b) = &i.blueprint {
-        let v = i
-            .version
-            .as_ref()
-            .map(|v| format!("@{v}"))
-            .unwrap_or_default();
-        say!("blueprint: {b}{v}");
+    if let Some(subject) = named(&i.blueprint, &i.version) {
+        say!("blueprint: {subject}");
     }
     if let Some(r) = &i.registry {
         say!("registry:  {r}");
@@ -708,7 +682,7 @@ fn say_decided(d: &report::Brief) {
 }
 
 fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
-    let items = filtered(load_items(out, &args.from)?.0, &args.filter)?;
+    let items = filtered(load_items(out, &args.from)?, &args.filter)?;
     let built = report::build(&items);
     if let Some(path) = &args.html {
         let html = report::to_html(&built, "pave feedback report");
