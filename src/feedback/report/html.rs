@@ -6,18 +6,11 @@ use super::{Brief, ChangeGroup, Report, Source, decision_text};
 use crate::feedback::item::{Kind, Status};
 
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 const KIND_COLOURS: [&str; 5] = ["#c0392b", "#2980b9", "#8e44ad", "#d4a017", "#27ae60"];
@@ -175,22 +168,23 @@ fn hunk_block(change: &ChangeGroup) -> String {
         escape(&change.header)
     );
     for line in &change.hunk {
-        let masked = line.get(1..) == Some(crate::feedback::redact::MARKER);
         let class = match line.as_bytes().first() {
             Some(b'+') => "add",
             Some(b'-') => "del",
-            _ => "",
+            _ => {
+                out.push_str(&format!("{}\n", escape(line)));
+                continue;
+            }
         };
-        let class = match (class, masked) {
-            ("", _) => String::new(),
-            (c, true) => format!(" class=\"{c} masked\""),
-            (c, false) => format!(" class=\"{c}\""),
-        };
-        if class.is_empty() {
-            out.push_str(&format!("{}\n", escape(line)));
+        let masked = if line.get(1..) == Some(crate::feedback::redact::MARKER) {
+            " masked"
         } else {
-            out.push_str(&format!("<span{class}>{}</span>\n", escape(line)));
-        }
+            ""
+        };
+        out.push_str(&format!(
+            "<span class=\"{class}{masked}\">{}</span>\n",
+            escape(line)
+        ));
     }
     if change.more_lines > 0 {
         out.push_str(&format!(
@@ -316,26 +310,11 @@ pub fn to_html(report: &Report, title: &str) -> String {
             .iter()
             .map(|v| {
                 let mut cells = vec![escape(&v.version), v.counts.items.to_string()];
-                for k in Kind::ALL {
-                    cells.push(
-                        v.counts
-                            .kinds
-                            .get(k.as_str())
-                            .copied()
-                            .unwrap_or(0)
-                            .to_string(),
-                    );
-                }
-                for s in Status::ALL {
-                    cells.push(
-                        v.counts
-                            .statuses
-                            .get(s.as_str())
-                            .copied()
-                            .unwrap_or(0)
-                            .to_string(),
-                    );
-                }
+                let kinds = Kind::ALL.iter().map(|k| v.counts.kinds.get(k.as_str()));
+                let statuses = Status::ALL
+                    .iter()
+                    .map(|s| v.counts.statuses.get(s.as_str()));
+                cells.extend(kinds.chain(statuses).map(|n| n.unwrap_or(&0).to_string()));
                 cells.push(
                     v.counts
                         .mean_rating
