@@ -294,7 +294,7 @@ fn message_from_editor(kind: Kind, subject: &Subject) -> Result<String> {
         .prefix("pave-feedback-")
         .suffix(".md")
         .tempfile()?;
-    let subject = named(&subject.blueprint, &subject.version)
+    let subject = item::named(&subject.blueprint, &subject.version)
         .unwrap_or_else(|| "a pattern you did not find".to_string());
     std::io::Write::write_all(
         &mut file,
@@ -444,15 +444,6 @@ fn load_items(out: &Output, from: &FeedbackFrom) -> Result<Vec<Item>> {
     }
 }
 
-/// `blueprint@version`, `blueprint` without a version, or nothing without a blueprint.
-fn named(blueprint: &Option<String>, version: &Option<semver::Version>) -> Option<String> {
-    let blueprint = blueprint.as_ref()?;
-    Some(match version {
-        Some(v) => format!("{blueprint}@{v}"),
-        None => blueprint.clone(),
-    })
-}
-
 fn change(
     out: &Output,
     id: &str,
@@ -559,7 +550,7 @@ fn list(
     let rows: Vec<[String; 5]> = items
         .iter()
         .map(|i| {
-            let subject = named(&i.blueprint, &i.version).unwrap_or_else(|| "-".to_string());
+            let subject = item::named(&i.blueprint, &i.version).unwrap_or_else(|| "-".to_string());
             [
                 i.id.clone(),
                 i.kind.as_str().to_string(),
@@ -607,7 +598,7 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
     say!("id:        {}", i.id);
     say!("kind:      {}", i.kind.as_str());
     say!("status:    {}", i.status.as_str());
-    if let Some(subject) = named(&i.blueprint, &i.version) {
+    if let Some(subject) = item::named(&i.blueprint, &i.version) {
         say!("blueprint: {subject}");
     }
     if let Some(r) = &i.registry {

@@ -203,6 +203,16 @@ impl Item {
     }
 }
 
+/// `blueprint@version`, the blueprint alone without a version, or nothing without a
+/// blueprint: how an item's subject is named.
+pub fn named(blueprint: &Option<String>, version: &Option<semver::Version>) -> Option<String> {
+    let blueprint = blueprint.as_ref()?;
+    Some(match version {
+        Some(v) => format!("{blueprint}@{v}"),
+        None => blueprint.clone(),
+    })
+}
+
 /// Why an item cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ItemError {

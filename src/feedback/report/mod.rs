@@ -15,7 +15,7 @@ pub use drift::{
 };
 pub use html::to_html;
 
-use super::item::{Item, Kind, Status, StatusChange};
+use super::item::{self, Item, Kind, Status, StatusChange};
 use drift::DriftAcc;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -137,8 +137,8 @@ pub struct PatternGroup {
 #[derive(Default)]
 struct Acc<'a> {
     items: usize,
-    kinds: [usize; 5],
-    statuses: [usize; 4],
+    kinds: HashMap<Kind, usize>,
+    statuses: HashMap<Status, usize>,
     rating_sum: u64,
     ratings: usize,
     projects: BTreeSet<&'a str>,
@@ -149,8 +149,8 @@ struct Acc<'a> {
 impl<'a> Acc<'a> {
     fn add(&mut self, item: &'a Item) {
         self.items += 1;
-        self.kinds[kind_index(item.kind)] += 1;
-        self.statuses[status_index(item.status)] += 1;
+        *self.kinds.entry(item.kind).or_default() += 1;
+        *self.statuses.entry(item.status).or_default() += 1;
         if let Some(r) = item.rating {
             self.rating_sum += u64::from(r);
             self.ratings += 1;
@@ -170,11 +170,11 @@ impl<'a> Acc<'a> {
             items: self.items,
             kinds: Kind::ALL
                 .iter()
-                .map(|k| (k.as_str(), self.kinds[kind_index(*k)]))
+                .map(|k| (k.as_str(), self.kinds.get(k).copied().unwrap_or(0)))
                 .collect(),
             statuses: Status::ALL
                 .iter()
-                .map(|s| (s.as_str(), self.statuses[status_index(*s)]))
+                .map(|s| (s.as_str(), self.statuses.get(s).copied().unwrap_or(0)))
                 .collect(),
             mean_rating: (self.ratings > 0).then(|| {
                 let mean = self.rating_sum as f64 / self.ratings as f64;
@@ -183,14 +183,6 @@ impl<'a> Acc<'a> {
             ratings: self.ratings,
         }
     }
-}
-
-fn kind_index(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
-}
-
-fn status_index(status: Status) -> usize {
-    Status::ALL.iter().position(|s| *s == status).unwrap_or(0)
 }
 
 fn brief(item: &Item) -> Brief {
@@ -223,11 +215,7 @@ fn source(item: &Item) -> Option<Source> {
     };
     Some(Source {
         remote: item.project_remote.clone(),
-        made_from: match (&item.blueprint, &item.version) {
-            (Some(b), Some(v)) => Some(format!("{b}@{v}")),
-            (Some(b), None) => Some(b.clone()),
-            _ => None,
-        },
+        made_from: item::named(&item.blueprint, &item.version),
         clone: item
             .project_remote
             .as_deref()
