@@ -224,14 +224,6 @@ struct Plan {
     who: Signature<'static>,
 }
 
-/// What a write did.
-enum Done {
-    /// Committed and pushed.
-    Pushed(Oid),
-    /// The branch already held it.
-    Already,
-}
-
 /// A branch of a git repository that holds feedback items.
 pub struct GitSink {
     source: GitSource,
@@ -276,19 +268,14 @@ impl GitSink {
     /// pushes it; an item already there under its id is left as it is. Returns the commit,
     /// `None` when nothing was written.
     pub fn submit(&self, item: &Item) -> Result<Option<Oid>, GitSinkError> {
-        if !item::is_id(&item.id) {
-            return Err(GitSinkError::BadItem {
-                path: Self::path_of(item),
-                url: self.url().to_string(),
-                branch: self.branch.clone(),
-                cause: format!("`{}` is not an item id", item.id),
-            });
-        }
         let path = Self::path_of(item);
+        if !item::is_id(&item.id) {
+            return Err(self.bad_item(&path, format!("`{}` is not an item id", item.id)));
+        }
         let bytes = encode(item)?;
         let who = submitter(item)?;
         let message = submit_message(item);
-        let done = self.write(|session, tip| {
+        self.write(|session, tip| {
             if let Some(tip) = tip
                 && find_item(session, tip, &item.id)
                     .map_err(|e| session.git_error("cannot read the feedback branch", &e))?
@@ -302,10 +289,6 @@ impl GitSink {
                 message: message.clone(),
                 who: who.clone(),
             }))
-        })?;
-        Ok(match done {
-            Done::Pushed(oid) => Some(oid),
-            Done::Already => None,
         })
     }
 
@@ -376,15 +359,15 @@ impl GitSink {
     /// says how old the cache is.
     pub fn item(&self, id: &str) -> Result<Item, GitSinkError> {
         let items = self.items()?;
-        match items.into_iter().find(|i| i.id.eq_ignore_ascii_case(id)) {
-            Some(item) => Ok(item),
-            None => Err(GitSinkError::NotFound {
+        items
+            .into_iter()
+            .find(|i| i.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| GitSinkError::NotFound {
                 id: id.to_string(),
                 url: self.url().to_string(),
                 branch: self.branch.clone(),
                 stale: self.source.stale(),
-            }),
-        }
+            })
     }
 
     /// [`Self::item`], read from the cache as it is when the registry cannot be reached; the
@@ -444,17 +427,22 @@ impl GitSink {
     }
 
     fn decode(&self, path: &str, text: &str) -> Result<Item, GitSinkError> {
-        serde_json::from_str(text).map_err(|e| GitSinkError::BadItem {
+        serde_json::from_str(text).map_err(|e| self.bad_item(path, e.to_string()))
+    }
+
+    fn bad_item(&self, path: &str, cause: String) -> GitSinkError {
+        GitSinkError::BadItem {
             path: path.to_string(),
             url: self.url().to_string(),
             branch: self.branch.clone(),
-            cause: e.to_string(),
-        })
+            cause,
+        }
     }
 
     /// Applies `plan` on the branch's tip, commits and pushes; on a push refused because the
-    /// branch moved, fetches and applies it again on the new tip.
-    fn write<F>(&self, mut plan: F) -> Result<Done, GitSinkError>
+    /// branch moved, fetches and applies it again on the new tip. Returns the commit pushed,
+    /// `None` when `plan` found the branch already holds it.
+    fn write<F>(&self, mut plan: F) -> Result<Option<Oid>, GitSinkError>
     where
         F: FnMut(
             &WriteSession<'_>,
@@ -470,7 +458,7 @@ impl GitSink {
             }
             let tip = session.commit_at(&refname);
             let Some(plan) = plan(&session, tip.as_ref())? else {
-                return Ok(Done::Already);
+                return Ok(None);
             };
             let repo = session.repo();
             let change = TreeChange {
@@ -485,7 +473,7 @@ impl GitSink {
                 name: refname.clone(),
                 target: Some(commit),
             }]) {
-                Ok(()) => return Ok(Done::Pushed(commit)),
+                Ok(()) => return Ok(Some(commit)),
                 Err(e) if e.is_stale() => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -548,11 +536,9 @@ fn submitter(item: &Item) -> Result<Signature<'static>, GitSinkError> {
 }
 
 fn submit_message(item: &Item) -> String {
-    let about = match (&item.blueprint, &item.version) {
-        (Some(b), Some(v)) => format!(" on {b}@{v}"),
-        (Some(b), None) => format!(" on {b}"),
-        _ => String::new(),
-    };
+    let about = item::named(&item.blueprint, &item.version)
+        .map(|n| format!(" on {n}"))
+        .unwrap_or_default();
     format!(
         "feedback: {} {}{about}\n\n{}\n",
         item.kind.as_str(),
