@@ -187,22 +187,12 @@ impl Spool {
 
     /// Keeps `item` until a sink confirms it.
     pub fn put(&self, item: &Item) -> Result<(), SpoolError> {
-        let path = self.item_path(&item.id);
-        let bytes = serde_json::to_vec_pretty(item).map_err(|e| SpoolError::Corrupt {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        write_atomic(&path, &bytes)
+        write_json(&self.item_path(&item.id), item)
     }
 
     /// Records why sending `id` failed.
     pub fn mark(&self, id: &str, failure: &Failure) -> Result<(), SpoolError> {
-        let path = self.failure_path(id);
-        let bytes = serde_json::to_vec_pretty(failure).map_err(|e| SpoolError::Corrupt {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        write_atomic(&path, &bytes)
+        write_json(&self.failure_path(id), failure)
     }
 
     /// Removes a confirmed item and its failure.
@@ -303,6 +293,15 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, S
         })
 }
 
+/// Writes `value` to `path` as pretty JSON, atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> Result<(), SpoolError> {
+    let bytes = serde_json::to_vec_pretty(value).map_err(|e| SpoolError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    write_atomic(path, &bytes)
+}
+
 /// One item a submitter sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentRecord {
@@ -363,11 +362,7 @@ impl SentLog {
                 sent: item::now_rfc3339(),
             });
         }
-        let bytes = serde_json::to_vec_pretty(&all).map_err(|e| SpoolError::Corrupt {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })?;
-        write_atomic(&self.path, &bytes)
+        write_json(&self.path, &all)
     }
 
     /// What was sent for a project, oldest first.
