@@ -250,18 +250,14 @@ fn init(
     };
     let plan = crate::plan::plan(path, tree, false)?;
     plan.apply(&crate::plan::ApplyOptions::default())?;
-    match &started_from {
-        Some(label) => say!(
-            "Created the blueprint {name} {} in {}, from {label}.",
-            init::FIRST_VERSION,
-            path.display()
-        ),
-        None => say!(
-            "Created the blueprint {name} {} in {}.",
-            init::FIRST_VERSION,
-            path.display()
-        ),
-    }
+    let from = started_from
+        .map(|label| format!(", from {label}"))
+        .unwrap_or_default();
+    say!(
+        "Created the blueprint {name} {} in {}{from}.",
+        init::FIRST_VERSION,
+        path.display()
+    );
     out.note(format!(
         "Next: edit {0}/blueprint.yaml and {0}/template/, then `pave blueprint lint --deny-warnings {0}` and `pave blueprint test {0}`",
         path.display()
@@ -353,7 +349,7 @@ fn extract_cmd(out: &Output, req: &extract::Request, as_json: bool) -> Result<Ex
     for u in &extracted.unused_answers {
         say!("  answer {} not used: {}", u.key, u.why);
     }
-    if !quiet_or_empty(out, &extracted.reports) {
+    if !out.quiet && !extracted.reports.is_empty() {
         say!("\nFiles:");
         for r in &extracted.reports {
             let counts: Vec<String> = r
@@ -407,11 +403,6 @@ fn extract_cmd(out: &Output, req: &extract::Request, as_json: bool) -> Result<Ex
         say!("  {step}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether the per-file list is left out (`--quiet`, or no files).
-fn quiet_or_empty(out: &Output, reports: &[extract::FileReport]) -> bool {
-    out.quiet || reports.is_empty()
 }
 
 /// Exit code when some changes were not absorbed (they are in absorb.rej).

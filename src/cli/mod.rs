@@ -109,11 +109,7 @@ fn parse_failed(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let json = std::env::args_os()
-        .skip(1)
-        .take_while(|a| a != "--")
-        .any(|a| a == "--json");
-    if !json {
+    if !wants_json() {
         let _ = e.print();
         return ExitCode::from(crate::error::ErrorKind::Usage.exit_code());
     }
