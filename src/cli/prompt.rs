@@ -68,15 +68,15 @@ impl TerminalPrompter {
                 below.extend(self.error_lines(reason));
             }
             self.draw_below(self.rows(question_width), &below)
-                .map_err(io_failed)?;
+                .map_err(failed)?;
             let typed = read().map_err(failed)?;
             // The widget leaves the cursor on the last row its question and typing took up.
             let rows_up = self.rows(question_width + typed.echoed) - 1;
-            self.term.move_cursor_up(rows_up).map_err(io_failed)?;
-            self.term.clear_to_end_of_screen().map_err(io_failed)?;
+            self.term.move_cursor_up(rows_up).map_err(failed)?;
+            self.term.clear_to_end_of_screen().map_err(failed)?;
             match accept(&typed.text) {
                 Ok(value) => {
-                    self.term.write_line(&answered(&value)).map_err(io_failed)?;
+                    self.term.write_line(&answered(&value)).map_err(failed)?;
                     return Ok(value);
                 }
                 Err(reason) => refused = Some(reason),
@@ -109,10 +109,7 @@ impl TerminalPrompter {
             .enumerate()
             .map(|(i, line)| {
                 if i == 0 {
-                    let mut shown = String::new();
-                    // Formatting into a String cannot fail.
-                    let _ = self.theme.format_error(&mut shown, &line);
-                    shown
+                    shown(|f| self.theme.format_error(f, &line))
                 } else {
                     format!("{INDENT}{}", Style::new().red().apply_to(line))
                 }
@@ -141,11 +138,8 @@ fn read_line(look: &Look<'_>, question: &str) -> dialoguer::Result<Typed> {
     })
 }
 
-fn failed(e: dialoguer::Error) -> AnswerError {
-    AnswerError::Prompt(e.to_string())
-}
-
-fn io_failed(e: std::io::Error) -> AnswerError {
+/// A terminal that could not be read or written.
+fn failed(e: impl fmt::Display) -> AnswerError {
     AnswerError::Prompt(e.to_string())
 }
 
@@ -253,12 +247,7 @@ impl Prompter for TerminalPrompter {
             }
             ParamType::String | ParamType::Integer => {
                 // An empty default is taken by Enter like any other, but shows no `()`.
-                look.hint = default
-                    .map(|d| match d {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
-                    .filter(|shown| !shown.is_empty());
+                look.hint = default.map(plain).filter(|shown| !shown.is_empty());
                 let asked = shown(|f| look.format_input_prompt(f, &question, None));
                 self.line_answer(
                     &look,
@@ -274,13 +263,9 @@ impl Prompter for TerminalPrompter {
                         Ok(value)
                     },
                     |value| {
-                        let text = match value {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
                         shown(|f| {
                             self.theme
-                                .format_input_prompt_selection(f, &question, &text)
+                                .format_input_prompt_selection(f, &question, &plain(value))
                         })
                     },
                 )
@@ -290,7 +275,7 @@ impl Prompter for TerminalPrompter {
 
     fn rejected(&mut self, param: &Parameter, message: &str) -> Result<(), AnswerError> {
         for line in self.error_lines(&again(message, &param.name)) {
-            self.term.write_line(&line).map_err(io_failed)?;
+            self.term.write_line(&line).map_err(failed)?;
         }
         Ok(())
     }
@@ -307,6 +292,14 @@ fn again(message: &str, name: &str) -> String {
         format!("answer `{name}` again")
     } else {
         format!("{message}: answer `{name}` again")
+    }
+}
+
+/// An answer as typed: a string as it is, anything else as JSON.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
