@@ -91,49 +91,42 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     let recorded = generated.answers.recorded();
     let plan = plan::plan(&target, generated.tree, args.force)?;
     let bp = &loaded.blueprint;
-    if args.dry_run {
-        if args.json {
-            print_json(&plan_json(&plan, &loaded, &recorded, &notes, true))?;
-        } else {
-            print_plan(&plan);
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    let message = format!(
-        "Create {} from {} {}",
-        target.display(),
-        bp.name(),
-        bp.version()
-    );
-    let git_init = |dir: &std::path::Path| {
-        crate::vcs::init_and_commit(dir, &message).map_err(|e| format!("git init failed: {e}"))
-    };
-    let enclosing = if args.git {
-        crate::vcs::enclosing_work_tree(&target)
-    } else {
-        None
-    };
-    if let Some(outer) = &enclosing {
-        eprintln!(
-            "note: {} is inside the git work tree {}; no repository was made in it (add and commit the files there when ready)",
+    if !args.dry_run {
+        let message = format!(
+            "Create {} from {} {}",
             target.display(),
-            outer.display()
+            bp.name(),
+            bp.version()
         );
+        let git_init = |dir: &std::path::Path| {
+            crate::vcs::init_and_commit(dir, &message).map_err(|e| format!("git init failed: {e}"))
+        };
+        let enclosing = args
+            .git
+            .then(|| crate::vcs::enclosing_work_tree(&target))
+            .flatten();
+        if let Some(outer) = &enclosing {
+            eprintln!(
+                "note: {} is inside the git work tree {}; no repository was made in it (add and commit the files there when ready)",
+                target.display(),
+                outer.display()
+            );
+        }
+        let options = ApplyOptions {
+            cancel: Some(interrupt::cancel_flag()),
+            finish: if args.git && enclosing.is_none() {
+                Some(&git_init)
+            } else {
+                None
+            },
+        };
+        let applied = interrupt::applying(|| plan.apply(&options));
+        applied.with_context(|| format!("nothing was written to {}", target.display()))?;
     }
-    let options = ApplyOptions {
-        cancel: Some(interrupt::cancel_flag()),
-        finish: if args.git && enclosing.is_none() {
-            Some(&git_init)
-        } else {
-            None
-        },
-    };
-    let applied = interrupt::applying(|| plan.apply(&options));
-    applied.with_context(|| format!("nothing was written to {}", target.display()))?;
-
     if args.json {
-        print_json(&plan_json(&plan, &loaded, &recorded, &notes, false))?;
+        print_json(&plan_json(&plan, &loaded, &recorded, &notes, args.dry_run))?;
+    } else if args.dry_run {
+        print_plan(&plan);
     } else {
         let plan::Counts {
             create: created,
