@@ -3,7 +3,7 @@
 use super::{
     Output,
     args::{AbsorbArgs, BlueprintCommand},
-    print_json,
+    exit_code, print_json,
 };
 use crate::author::extract;
 use crate::author::init;
@@ -127,11 +127,7 @@ fn lint_all(paths: &[std::path::PathBuf], deny_warnings: bool, as_json: bool) ->
     if as_json {
         print_json(&json!(docs))?;
     }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(failed, ExitCode::FAILURE))
 }
 
 fn test(out: &Output, path: &Path, options: &testing::Options) -> Result<ExitCode> {
@@ -165,11 +161,7 @@ fn test(out: &Output, path: &Path, options: &testing::Options) -> Result<ExitCod
             "hint: {missing} case(s) have no snapshot; review the render, then run with --update-snapshots"
         );
     }
-    Ok(if failed > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(failed > 0, ExitCode::FAILURE))
 }
 
 fn print_case(r: &testing::CaseResult) {
@@ -565,9 +557,5 @@ fn absorb(out: &Output, args: &AbsorbArgs) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if plan.has_rejects() {
-        ExitCode::from(NOT_ABSORBED)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(plan.has_rejects(), ExitCode::from(NOT_ABSORBED)))
 }

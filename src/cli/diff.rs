@@ -3,7 +3,7 @@
 //! file counts (`--stat`) or JSON. `--exit-code` makes a difference exit 1. Without DIR, the
 //! project the current folder is in; `-- PATH...` limits the diff to those paths.
 
-use super::{Output, args::DiffArgs, print_json, source};
+use super::{Output, args::DiffArgs, exit_code, print_json, source};
 use crate::error::UsageError;
 use crate::project::diff::{Limit, blueprint_change, project_diff};
 use anyhow::Result;
@@ -37,11 +37,10 @@ pub(crate) fn run(out: &Output, args: DiffArgs) -> Result<ExitCode> {
     } else {
         print_text(&diff.unified());
     }
-    Ok(if args.exit_code && !diff.is_empty() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(
+        args.exit_code && !diff.is_empty(),
+        ExitCode::FAILURE,
+    ))
 }
 
 /// Prints text that ends with a newline, through `say!` (a closed pipe ends quietly).

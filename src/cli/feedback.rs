@@ -7,7 +7,7 @@
 use super::args::{
     FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
 };
-use super::{Output, UsageError, print_json, source};
+use super::{Output, UsageError, exit_code, print_json, source};
 use crate::author::bump::check_addressed_in;
 use crate::feedback::git::{Change, GitSink};
 use crate::feedback::item::{self, Author, Item, Kind, Status};
@@ -361,11 +361,7 @@ fn flush(out: &Output, json: bool) -> Result<ExitCode> {
         }
         say!("{} sent, {failed} still waiting.", outcomes.len() - failed);
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(exit_code(failed > 0, ExitCode::FAILURE))
 }
 
 fn status(json: bool) -> Result<ExitCode> {

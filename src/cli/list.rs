@@ -2,7 +2,7 @@
 //! or JSON. With several registries the table qualifies each name (`<registry>/<blueprint>`);
 //! a registry that cannot be read is reported and skipped, and the command then exits 1.
 
-use super::{Output, args::ListArgs, print_json, source};
+use super::{Output, args::ListArgs, exit_code, print_json, source};
 use crate::manifest::{Deprecation, IndexEntry};
 use crate::registry::BlueprintSource;
 use anyhow::Result;
@@ -34,11 +34,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
             Err(e) => return Err(e),
         }
     }
-    let code = if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = exit_code(failed, ExitCode::FAILURE);
     if args.json {
         let items: Vec<_> = rows
             .iter()

@@ -168,6 +168,11 @@ impl Output {
     }
 }
 
+/// `code` when `condition` holds, else success (0).
+pub(crate) fn exit_code(condition: bool, code: ExitCode) -> ExitCode {
+    if condition { code } else { ExitCode::SUCCESS }
+}
+
 /// Whether a person is at a terminal: stdin and stderr both are one. Prompts (answers,
 /// credentials, the feedback editor) are offered only then.
 pub(crate) fn interactive() -> bool {

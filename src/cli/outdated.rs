@@ -4,7 +4,7 @@
 //! addresses (each named below its row), as an aligned table or JSON. Exit 1 when any project is behind
 //! (in its major, or a newer major released), deprecated, yanked or could not be checked.
 
-use super::{Output, args::OutdatedArgs, print_json, source};
+use super::{Output, args::OutdatedArgs, exit_code, print_json, source};
 use crate::feedback::spool::{self, SentLog};
 use crate::outdated::{Checker, Row, find_projects};
 use anyhow::Result;
@@ -31,11 +31,7 @@ pub(crate) fn run(out: &Output, args: OutdatedArgs) -> Result<ExitCode> {
         )),
     }
     let rows: Vec<Row> = projects.iter().map(|dir| checker.check(dir)).collect();
-    let code = if rows.iter().any(Row::needs_attention) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = exit_code(rows.iter().any(Row::needs_attention), ExitCode::FAILURE);
     if args.json {
         print_json(&serde_json::to_value(&rows)?)?;
         return Ok(code);

@@ -4,7 +4,7 @@
 use super::{
     Output, UsageError,
     args::{RegistryArgs, RegistryCommand},
-    print_json,
+    exit_code, print_json,
     progress::human_duration,
     source,
 };
@@ -217,11 +217,7 @@ fn sync(out: &Output, name: Option<&str>) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(failed, ExitCode::FAILURE))
 }
 
 /// `2 new versions: orders-api 1.3.0, site 2.0.0`, or that nothing is new.

@@ -7,7 +7,8 @@
 //! it. Without DIR, the project the current folder is in.
 
 use super::{
-    Output, UsageError, args::UpdateArgs, interrupt, print_json, prompt::TerminalPrompter, source,
+    Output, UsageError, args::UpdateArgs, exit_code, interrupt, print_json,
+    prompt::TerminalPrompter, source,
 };
 use crate::answers::Prompter;
 use crate::blueprint::Entry;
@@ -117,11 +118,10 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(if !args.dry_run && prepared.has_conflicts() {
-        ExitCode::from(CONFLICTS)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(
+        !args.dry_run && prepared.has_conflicts(),
+        ExitCode::from(CONFLICTS),
+    ))
 }
 
 /// What the user should know before the table: warnings, a moved tag, carried answers.
