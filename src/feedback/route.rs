@@ -382,3 +382,43 @@ pub fn platform_sink(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::registry::events::Silent;
+    use crate::registry::git::GitOptions;
+    use std::sync::Arc;
+
+    fn registries(config: Config, cache: &std::path::Path) -> Registries {
+        let options = GitOptions {
+            cache_dir: cache.to_path_buf(),
+            offline: true,
+            fetch_interval: Duration::from_secs(300),
+            interactive: false,
+            reporter: Arc::new(Silent),
+        };
+        Registries::new(config, options)
+    }
+
+    #[test]
+    fn the_users_override_wins_else_the_registry_names_the_sink() {
+        let cache = tempfile::tempdir().unwrap();
+        let user = FeedbackConfig {
+            sink: "http".into(),
+            branch: None,
+            url: Some("https://mine".into()),
+            token_env: None,
+        };
+        let mut config = Config::default();
+        config.feedback.insert(builtin::NAME.into(), user.clone());
+        let with_override = registries(config, cache.path());
+        let found = sink_config(&with_override, builtin::NAME, builtin::NAME).unwrap();
+        assert_eq!(found, user);
+        // The builtin registry's own registry.yaml names no sink.
+        let without = registries(Config::default(), cache.path());
+        let err = sink_config(&without, builtin::NAME, builtin::NAME).unwrap_err();
+        assert!(is_no_sink(&err), "{err}");
+    }
+}

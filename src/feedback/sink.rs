@@ -1,11 +1,9 @@
 //! The seam to where feedback goes. A [`FeedbackSink`] sends one item and either confirms it
 //! ([`Sent`]) or says why not ([`SinkError`]): try again later (the sink is unreachable, busy
 //! or broken) or show the submitter (the sink refused the item). Either way the caller keeps
-//! the item in the spool; only a confirmed item leaves it. [`choose`] picks the sink
-//! configuration for a registry: the user's override, else the registry's `feedback:`.
+//! the item in the spool; only a confirmed item leaves it.
 
 use super::item::Item;
-use crate::manifest::FeedbackConfig;
 
 /// Where an item goes.
 pub trait FeedbackSink {
@@ -51,51 +49,9 @@ impl SinkError {
     }
 }
 
-/// Which configuration names the sink.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfigOrigin {
-    /// The user's config file (`feedback:` by registry name).
-    User,
-    /// The registry's `registry.yaml`.
-    Registry,
-}
-
-/// The sink configuration for a registry: the user's override wins over the registry's own.
-pub fn choose<'a>(
-    user: Option<&'a FeedbackConfig>,
-    registry: Option<&'a FeedbackConfig>,
-) -> Option<(&'a FeedbackConfig, ConfigOrigin)> {
-    user.map(|c| (c, ConfigOrigin::User))
-        .or_else(|| registry.map(|c| (c, ConfigOrigin::Registry)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn http(url: &str) -> FeedbackConfig {
-        FeedbackConfig {
-            sink: "http".into(),
-            branch: None,
-            url: Some(url.into()),
-            token_env: None,
-        }
-    }
-
-    #[test]
-    fn the_users_override_wins() {
-        let user = http("https://mine");
-        let reg = http("https://theirs");
-        assert_eq!(
-            choose(Some(&user), Some(&reg)),
-            Some((&user, ConfigOrigin::User))
-        );
-        assert_eq!(
-            choose(None, Some(&reg)),
-            Some((&reg, ConfigOrigin::Registry))
-        );
-        assert_eq!(choose(None, None), None);
-    }
 
     #[test]
     fn only_unavailable_is_retried() {
