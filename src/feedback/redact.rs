@@ -46,11 +46,6 @@ static KEY_END: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("pattern is valid: {e}"))
 });
 
-/// Whether one line (without its diff prefix) looks like a secret on its own.
-pub fn looks_secret(line: &str) -> bool {
-    SECRET_LINE.is_match(line)
-}
-
 /// Masks every line of `diff` that looks like a secret, then caps the result at [`DIFF_CAP`].
 pub fn mask_diff(diff: &str) -> Masked {
     let mut out = String::with_capacity(diff.len().min(DIFF_CAP + 1024));
@@ -75,7 +70,7 @@ pub fn mask_diff(diff: &str) -> Masked {
             in_key = !KEY_END.is_match(content);
             true
         } else {
-            looks_secret(content)
+            SECRET_LINE.is_match(content)
         };
         if secret {
             masked += 1;

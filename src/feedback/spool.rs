@@ -111,17 +111,6 @@ pub struct Failure {
     pub at: String,
 }
 
-impl Failure {
-    /// The failure a sink error describes, now.
-    pub fn from_error(error: &SinkError) -> Self {
-        Failure {
-            reason: error.reason().to_string(),
-            retry: error.retry_later(),
-            at: item::now_rfc3339(),
-        }
-    }
-}
-
 /// An item waiting in the spool.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiting {
@@ -268,7 +257,14 @@ impl Spool {
                     sent.record(&waiting.item)?;
                     self.remove(&waiting.item.id)?;
                 }
-                Err(e) => self.mark(&waiting.item.id, &Failure::from_error(e))?,
+                Err(e) => {
+                    let failure = Failure {
+                        reason: e.reason().to_string(),
+                        retry: e.retry_later(),
+                        at: item::now_rfc3339(),
+                    };
+                    self.mark(&waiting.item.id, &failure)?;
+                }
             }
             outcomes.push(Outcome {
                 id: waiting.item.id,
