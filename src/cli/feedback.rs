@@ -5,7 +5,8 @@
 //! Lines export of an http sink) and recording status changes on the git sink.
 
 use super::args::{
-    FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackReportArgs, FeedbackSubmitArgs,
+    FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackRegistry, FeedbackReportArgs,
+    FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, exit_code, print_json, source};
 use crate::author::bump::check_addressed_in;
@@ -19,7 +20,7 @@ use crate::feedback::{jsonl, redact, report};
 use crate::project::{self, ProjectFile};
 use anyhow::{Context, Result};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -35,25 +36,15 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
         FeedbackCommand::List(args) => list(out, &args.from, &args.filter, args.json),
         FeedbackCommand::Show { id, from, json } => show(out, &id, &from, json),
         FeedbackCommand::Report(args) => report_cmd(out, &args),
-        FeedbackCommand::Accept { id, registry, json } => change(
-            out,
-            &id,
-            registry.registry.as_deref(),
-            &Change::Accept(None),
-            json,
-        ),
+        FeedbackCommand::Accept { id, registry, json } => {
+            change(out, &id, &registry, &Change::Accept(None), json)
+        }
         FeedbackCommand::Resolve {
             id,
             version,
             registry,
             json,
-        } => change(
-            out,
-            &id,
-            registry.registry.as_deref(),
-            &Change::Resolve(version),
-            json,
-        ),
+        } => change(out, &id, &registry, &Change::Resolve(version), json),
         FeedbackCommand::Decline {
             id,
             reason,
@@ -65,13 +56,8 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
                     UsageError("--reason is empty: say why the item is declined".into()).into(),
                 );
             }
-            change(
-                out,
-                &id,
-                registry.registry.as_deref(),
-                &Change::Decline(reason.trim().to_string()),
-                json,
-            )
+            let reason = reason.trim().to_string();
+            change(out, &id, &registry, &Change::Decline(reason), json)
         }
     }
 }
@@ -443,7 +429,7 @@ fn load_items(out: &Output, from: &FeedbackFrom) -> Result<Vec<Item>> {
 fn change(
     out: &Output,
     id: &str,
-    registry: Option<&str>,
+    registry: &FeedbackRegistry,
     change: &Change,
     json: bool,
 ) -> Result<ExitCode> {
@@ -459,7 +445,7 @@ fn change(
         )
         .into());
     }
-    let (sink, location) = platform_registry(out, registry)?;
+    let (sink, location) = platform_registry(out, registry.registry.as_deref())?;
     let item = match change {
         Change::Resolve(version) => {
             // The registry's versions are read before the sink's write, which holds the lock
@@ -668,6 +654,16 @@ fn say_decided(d: &report::Brief) {
     }
 }
 
+/// The counts that are not zero: `bug 2, question 1`.
+fn nonzero(counts: &BTreeMap<&str, usize>) -> String {
+    let counted: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    counted.join(", ")
+}
+
 fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
     let items = filtered(load_items(out, &args.from)?, &args.filter)?;
     let built = report::build(&items);
@@ -695,26 +691,12 @@ fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
                 .map_or_else(|| "-".to_string(), |m| format!("{m:.2}"))
         );
         for v in &bp.versions {
-            let kinds: Vec<String> = v
-                .counts
-                .kinds
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(k, n)| format!("{k} {n}"))
-                .collect();
-            let statuses: Vec<String> = v
-                .counts
-                .statuses
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(s, n)| format!("{s} {n}"))
-                .collect();
             say!(
                 "  {}: {} item(s) ({}; {}), {} project(s)",
                 v.version,
                 v.counts.items,
-                kinds.join(", "),
-                statuses.join(", "),
+                nonzero(&v.counts.kinds),
+                nonzero(&v.counts.statuses),
                 v.projects.len()
             );
             for o in &v.oldest_open {
