@@ -646,7 +646,7 @@ pub struct FeedbackFilterArgs {
     pub status: Option<String>,
 }
 
-// `pave feedback list`.
+// `pave feedback list`, and the items `report` aggregates.
 #[derive(Debug, Args)]
 pub struct FeedbackListArgs {
     #[command(flatten)]
@@ -662,12 +662,7 @@ pub struct FeedbackListArgs {
 #[derive(Debug, Args)]
 pub struct FeedbackReportArgs {
     #[command(flatten)]
-    pub from: FeedbackFrom,
-    #[command(flatten)]
-    pub filter: FeedbackFilterArgs,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
+    pub items: FeedbackListArgs,
     /// Write a self-contained HTML page (inline charts, no script) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

@@ -5,8 +5,8 @@
 //! Lines export of an http sink) and recording status changes on the git sink.
 
 use super::args::{
-    FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackRegistry, FeedbackReportArgs,
-    FeedbackSubmitArgs,
+    FeedbackCommand, FeedbackFilterArgs, FeedbackFrom, FeedbackListArgs, FeedbackRegistry,
+    FeedbackReportArgs, FeedbackSubmitArgs,
 };
 use super::{Output, UsageError, exit_code, print_json, source};
 use crate::author::bump::check_addressed_in;
@@ -33,7 +33,7 @@ pub(crate) fn run(out: &Output, cmd: FeedbackCommand) -> Result<ExitCode> {
         FeedbackCommand::Submit(args) => submit(out, args),
         FeedbackCommand::Flush { json } => flush(out, json),
         FeedbackCommand::Status { json } => status(json),
-        FeedbackCommand::List(args) => list(out, &args.from, &args.filter, args.json),
+        FeedbackCommand::List(args) => list(out, &args),
         FeedbackCommand::Show { id, from, json } => show(out, &id, &from, json),
         FeedbackCommand::Report(args) => report_cmd(out, &args),
         FeedbackCommand::Accept { id, registry, json } => {
@@ -517,14 +517,9 @@ fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> 
         .collect())
 }
 
-fn list(
-    out: &Output,
-    from: &FeedbackFrom,
-    filter: &FeedbackFilterArgs,
-    json: bool,
-) -> Result<ExitCode> {
-    let items = filtered(load_items(out, from)?, filter)?;
-    if json {
+fn list(out: &Output, args: &FeedbackListArgs) -> Result<ExitCode> {
+    let items = filtered(load_items(out, &args.from)?, &args.filter)?;
+    if args.json {
         print_json(&serde_json::to_value(&items)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -665,14 +660,14 @@ fn nonzero(counts: &BTreeMap<&str, usize>) -> String {
 }
 
 fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
-    let items = filtered(load_items(out, &args.from)?, &args.filter)?;
+    let items = filtered(load_items(out, &args.items.from)?, &args.items.filter)?;
     let built = report::build(&items);
     if let Some(path) = &args.html {
         let html = report::to_html(&built, "pave feedback report");
         spool::write_atomic(path, html.as_bytes())?;
         eprintln!("Wrote {}.", path.display());
     }
-    if args.json {
+    if args.items.json {
         print_json(&serde_json::to_value(&built)?)?;
         return Ok(ExitCode::SUCCESS);
     }
