@@ -12,6 +12,7 @@ use crate::generate;
 use crate::manifest::{IndexEntry, Maturity, Yank};
 use crate::plan::{self, Action, ApplyOptions, WritePlan};
 use crate::project;
+use crate::registry::registries::is_explicit_folder;
 use crate::registry::{Loaded, Resolved};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -42,7 +43,7 @@ pub(crate) fn run(out: &Output, args: NewArgs) -> Result<ExitCode> {
     let mut yanked = None;
     // The registry as the user knows it: its configured name, else its URL (or the folder).
     let mut registry_name = None;
-    let loaded = if source::is_folder(&args.blueprint) {
+    let loaded = if is_explicit_folder(&args.blueprint) {
         source::load(out, &args.blueprint, args.registry.as_deref())?
     } else {
         let resolved = source::resolve(out, &args.blueprint, args.registry.as_deref())?;

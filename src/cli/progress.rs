@@ -77,40 +77,35 @@ impl Reporter for TerminalReporter {
     }
 
     fn notice(&self, notice: &Notice) {
-        match notice {
-            Notice::WaitingForLock { registry } => {
-                if !self.quiet {
-                    eprintln!(
-                        "pave: waiting for another pave process using the cache of registry `{registry}`..."
-                    );
-                }
-            }
+        let note = match notice {
+            Notice::WaitingForLock { registry } => format!(
+                "pave: waiting for another pave process using the cache of registry `{registry}`..."
+            ),
             Notice::UsingCache { age, cause, .. } => {
                 let age = match age {
                     Some(age) => format!("last fetched {} ago", human_duration(*age)),
                     None => String::from("of unknown age"),
                 };
+                // A warning, said even with --quiet.
                 eprintln!("warning: {cause}\n  going on offline with the cached copy, {age}");
+                return;
             }
             Notice::Shadowed { used, over } => {
-                if !self.quiet {
-                    let over = over
-                        .iter()
-                        .map(|o| format!("`{o}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    eprintln!(
-                        "note: using `{used}`, which shadows {over}; name the registry to choose another"
-                    );
-                }
+                let over = over
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "note: using `{used}`, which shadows {over}; name the registry to choose another"
+                )
             }
-            Notice::Recloning { registry, cause } => {
-                if !self.quiet {
-                    eprintln!(
-                        "note: the cached copy of registry `{registry}` is damaged ({cause}); cloning it again"
-                    );
-                }
-            }
+            Notice::Recloning { registry, cause } => format!(
+                "note: the cached copy of registry `{registry}` is damaged ({cause}); cloning it again"
+            ),
+        };
+        if !self.quiet {
+            eprintln!("{note}");
         }
     }
 }

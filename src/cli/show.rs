@@ -2,12 +2,13 @@
 
 use super::{Output, args::ShowArgs, print_json, source};
 use crate::manifest::Parameter;
+use crate::registry::registries::is_explicit_folder;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
 pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
-    let (loaded, versions, broken, entry, registry_name) = if source::is_folder(&args.blueprint) {
+    let (loaded, versions, broken, entry, registry_name) = if is_explicit_folder(&args.blueprint) {
         let loaded = source::load(out, &args.blueprint, None)?;
         let version = loaded.blueprint.version().to_string();
         (loaded, vec![version], Vec::new(), None, None)

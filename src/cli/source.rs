@@ -6,14 +6,9 @@
 use super::{Output, progress::TerminalReporter};
 use crate::config::{self, Config};
 use crate::registry::git::GitOptions;
-use crate::registry::{Loaded, Registries, Resolved, registries::is_explicit_folder};
+use crate::registry::{Loaded, Registries, Resolved};
 use anyhow::{Context, Result};
 use std::sync::Arc;
-
-/// Whether a blueprint argument is written as a folder path (`./x`, `/x`).
-pub(super) fn is_folder(spec: &str) -> bool {
-    is_explicit_folder(spec)
-}
 
 /// The registries of the user's config; git registries report to the terminal, and git may
 /// prompt for credentials only on one.
