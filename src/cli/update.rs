@@ -55,27 +55,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
     let addressed = addressed(&prepared);
     let major = newer_major(&prepared, args.dir.as_deref());
 
-    if prepared.up_to_date {
-        if args.json {
-            print_json(&result_json(
-                &prepared,
-                &addressed,
-                major.as_ref(),
-                args.dry_run,
-                false,
-            ))?;
-        } else {
-            say!(
-                "{} is up to date: {} {} with the recorded answers; nothing was written.",
-                dir.display(),
-                prepared.record.blueprint,
-                prepared.record.version
-            );
-            print_newer_major(major.as_ref());
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let unmerged = if args.dry_run {
+    let unmerged = if args.dry_run || prepared.up_to_date {
         Vec::new()
     } else {
         let options = ApplyOptions {
@@ -91,6 +71,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             }
         }
     };
+    let wrote_conflicts = !args.dry_run && !prepared.up_to_date && prepared.has_conflicts();
     if args.json {
         print_json(&result_json(
             &prepared,
@@ -99,6 +80,14 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             args.dry_run,
             !unmerged.is_empty(),
         ))?;
+    } else if prepared.up_to_date {
+        say!(
+            "{} is up to date: {} {} with the recorded answers; nothing was written.",
+            dir.display(),
+            prepared.record.blueprint,
+            prepared.record.version
+        );
+        print_newer_major(major.as_ref());
     } else {
         print_table(&prepared, args.dry_run);
         print_answer_changes(&prepared);
@@ -107,7 +96,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
         if args.diff {
             print_diffs(&prepared);
         }
-        if !args.dry_run && prepared.has_conflicts() {
+        if wrote_conflicts {
             let staged = if unmerged.is_empty() {
                 String::new()
             } else {
@@ -118,10 +107,7 @@ pub(crate) fn run(out: &Output, args: UpdateArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(exit_code(
-        !args.dry_run && prepared.has_conflicts(),
-        ExitCode::from(CONFLICTS),
-    ))
+    Ok(exit_code(wrote_conflicts, ExitCode::from(CONFLICTS)))
 }
 
 /// What the user should know before the table: warnings, a moved tag, carried answers.
