@@ -232,16 +232,11 @@ fn print_diffs(prepared: &PreparedUpdate) {
             match (text(old), text(new)) {
                 (Some(a), Some(b)) => {
                     let diff = similar::TextDiff::from_lines(&a, &b);
-                    let from = if old.is_some() {
-                        format!("a/{}", op.path)
-                    } else {
-                        String::from("/dev/null")
+                    let name = |side: Option<&Entry>, prefix: &str| match side {
+                        Some(_) => format!("{prefix}/{}", op.path),
+                        None => String::from("/dev/null"),
                     };
-                    let to = if new.is_some() {
-                        format!("b/{}", op.path)
-                    } else {
-                        String::from("/dev/null")
-                    };
+                    let (from, to) = (name(old, "a"), name(new, "b"));
                     let shown = diff.unified_diff().header(&from, &to).to_string();
                     if !shown.is_empty() {
                         say!("{}", shown.trim_end());
