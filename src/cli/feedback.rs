@@ -225,23 +225,13 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
             "Also sent {others_sent} item(s) that were waiting in the spool."
         ));
     }
-    match mine.map(|o| &o.result) {
-        Some(Ok(sent)) => {
-            if !args.json {
-                say!("Sent feedback {} to {}.", item.id, sent.to);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Err(e)) if e.retry_later() => {
-            if !args.json {
-                say!(
-                    "Kept feedback {} in the spool: {}. `pave feedback flush` sends it later.",
-                    item.id,
-                    e.reason()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    let done = match mine.map(|o| &o.result) {
+        Some(Ok(sent)) => format!("Sent feedback {} to {}.", item.id, sent.to),
+        Some(Err(e)) if e.retry_later() => format!(
+            "Kept feedback {} in the spool: {}. `pave feedback flush` sends it later.",
+            item.id,
+            e.reason()
+        ),
         Some(Err(e)) => {
             eprintln!(
                 "error: feedback {} was not accepted: {}\n  it is kept in the spool ({}); fix the cause, then run `pave feedback flush`",
@@ -249,15 +239,14 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
                 e.reason(),
                 Spool::in_state(&state).dir().display()
             );
-            Ok(ExitCode::FAILURE)
+            return Ok(ExitCode::FAILURE);
         }
-        None => {
-            if !args.json {
-                say!("Kept feedback {} in the spool.", item.id);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        None => format!("Kept feedback {} in the spool.", item.id),
+    };
+    if !args.json {
+        say!("{done}");
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn message_from_editor(kind: Kind, subject: &Subject) -> Result<String> {
@@ -556,13 +545,10 @@ fn list(out: &Output, args: &FeedbackListArgs) -> Result<ExitCode> {
 
 fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitCode> {
     let item = match &from.from {
-        Some(file) => {
-            let items = read_items(file)?;
-            let Some(i) = items.into_iter().find(|i| i.id.eq_ignore_ascii_case(id)) else {
-                anyhow::bail!("no feedback item `{id}` in {}", file.display());
-            };
-            i
-        }
+        Some(file) => read_items(file)?
+            .into_iter()
+            .find(|i| i.id.eq_ignore_ascii_case(id))
+            .with_context(|| format!("no feedback item `{id}` in {}", file.display()))?,
         None => platform_registry(out, from.registry.as_deref())?
             .0
             .item(id)?,
