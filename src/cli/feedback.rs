@@ -251,14 +251,10 @@ fn submit(out: &Output, args: FeedbackSubmitArgs) -> Result<ExitCode> {
 
 fn message_from_editor(kind: Kind, subject: &Subject) -> Result<String> {
     let interactive = super::interactive();
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|e| !e.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|e| !e.trim().is_empty())
-        });
+    let editor = ["VISUAL", "EDITOR"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|e| !e.trim().is_empty());
     let (true, Some(editor)) = (interactive, editor) else {
         return Err(UsageError(
             "no message: give -m \"...\" (an editor opens only on a terminal with $VISUAL or $EDITOR set)".into(),
