@@ -14,6 +14,7 @@
 
 use super::item::{self, Author, Item, Status, StatusChange};
 use super::sink::{FeedbackSink, Sent, SinkError};
+use crate::error::{Classify, ErrorKind};
 use crate::manifest::DEFAULT_FEEDBACK_BRANCH;
 use crate::registry::git::write::{self, TreeChange};
 use crate::registry::git::{GitError, GitSource, PushError, RefUpdate, WriteSession};
@@ -157,16 +158,14 @@ pub enum GitSinkError {
     },
 }
 
-impl crate::error::Classify for GitSinkError {
-    fn kind(&self) -> crate::error::ErrorKind {
+impl Classify for GitSinkError {
+    fn kind(&self) -> ErrorKind {
         match self {
             GitSinkError::Registry(e) => e.kind(),
             GitSinkError::Git(e) => e.kind(),
             GitSinkError::Push(e) => e.kind(),
-            GitSinkError::NoIdentity | GitSinkError::Refused { .. } => {
-                crate::error::ErrorKind::Usage
-            }
-            _ => crate::error::ErrorKind::Failure,
+            GitSinkError::NoIdentity | GitSinkError::Refused { .. } => ErrorKind::Usage,
+            _ => ErrorKind::Failure,
         }
     }
 

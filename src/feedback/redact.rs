@@ -57,9 +57,9 @@ pub fn mask_diff(diff: &str) -> Masked {
             None => (line, ""),
         };
         let is_header = body.starts_with("+++ ") || body.starts_with("--- ");
-        let (prefix, content) = match body.chars().next() {
-            Some(c @ ('+' | '-' | ' ')) if !is_header => (c.to_string(), &body[1..]),
-            _ => (String::new(), body),
+        let (prefix, content) = match body.as_bytes().first() {
+            Some(b'+' | b'-' | b' ') if !is_header => body.split_at(1),
+            _ => ("", body),
         };
         let secret = if in_key {
             if KEY_END.is_match(content) {
@@ -74,7 +74,7 @@ pub fn mask_diff(diff: &str) -> Masked {
         };
         if secret {
             masked += 1;
-            out.push_str(&prefix);
+            out.push_str(prefix);
             out.push_str(MARKER);
             out.push_str(newline);
         } else {
