@@ -588,10 +588,8 @@ pub struct FeedbackFrom {
     /// A JSON Lines file of items (an http sink's export) instead of a git sink.
     #[arg(long, value_name = "FILE", conflicts_with = "registry")]
     pub from: Option<PathBuf>,
-    /// The registry whose git sink holds the items (a configured name or a git URL; default:
-    /// the only configured registry with a git sink).
-    #[arg(long, value_name = "NAME|URL")]
-    pub registry: Option<String>,
+    #[command(flatten)]
+    pub registry: FeedbackRegistry,
 }
 
 // `pave feedback submit`.

@@ -397,17 +397,16 @@ fn read_items(from: &Path) -> Result<Vec<Item>> {
 
 /// The git sink the platform-team commands work on (see [`route::platform_sink`]) and the
 /// location of its registry.
-fn platform_registry(out: &Output, flag: Option<&str>) -> Result<(GitSink, String)> {
-    Ok(route::platform_sink(&source::registries(out)?, flag)?)
+fn platform_registry(out: &Output, flag: &FeedbackRegistry) -> Result<(GitSink, String)> {
+    let wanted = flag.registry.as_deref();
+    Ok(route::platform_sink(&source::registries(out)?, wanted)?)
 }
 
 /// The items `--from` names, or those of the git sink.
 fn load_items(out: &Output, from: &FeedbackFrom) -> Result<Vec<Item>> {
     match &from.from {
         Some(file) => read_items(file),
-        None => Ok(platform_registry(out, from.registry.as_deref())?
-            .0
-            .items()?),
+        None => Ok(platform_registry(out, &from.registry)?.0.items()?),
     }
 }
 
@@ -430,7 +429,7 @@ fn change(
         )
         .into());
     }
-    let (sink, location) = platform_registry(out, registry.registry.as_deref())?;
+    let (sink, location) = platform_registry(out, registry)?;
     let item = match change {
         Change::Resolve(version) => {
             // The registry's versions are read before the sink's write, which holds the lock
@@ -545,9 +544,7 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
             .into_iter()
             .find(|i| i.id.eq_ignore_ascii_case(id))
             .with_context(|| format!("no feedback item `{id}` in {}", file.display()))?,
-        None => platform_registry(out, from.registry.as_deref())?
-            .0
-            .item(id)?,
+        None => platform_registry(out, &from.registry)?.0.item(id)?,
     };
     let i = &item;
     if json {

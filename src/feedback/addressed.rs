@@ -67,9 +67,7 @@ pub fn sections(changelog: &str) -> Vec<Section<'_>> {
     let mut current: Option<Section<'_>> = None;
     for line in changelog.lines() {
         if line.starts_with("## ") || line.starts_with("# ") {
-            if let Some(done) = current.take() {
-                out.push(done);
-            }
+            out.extend(current.take());
             current = heading_version(line).map(|version| Section {
                 version,
                 lines: Vec::new(),
