@@ -140,13 +140,8 @@ fn test(out: &Output, path: &Path, options: &testing::Options) -> Result<ExitCod
         bp.version(),
         bp.tests.len()
     );
-    let quiet = out.quiet;
     let mut on_event = |event: Event<'_>| match event {
-        Event::CheckStarted { case, command } => {
-            if !quiet {
-                eprintln!("  .. {case}: {command}");
-            }
-        }
+        Event::CheckStarted { case, command } => out.note(format!("  .. {case}: {command}")),
         Event::CaseDone(result) => print_case(result),
     };
     let results = testing::run(path, &loaded, options, &mut on_event)?;
