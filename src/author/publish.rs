@@ -18,7 +18,7 @@ use super::bump::{self, Bump, Required};
 use super::registry_text::{next_changelog, upsert_entry};
 use super::{lint, testing};
 use crate::blueprint::{Blueprint, Entry, FileTree};
-use crate::manifest::parse_index;
+use crate::manifest::{RegistryIndex, parse_index};
 use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, tag_name, write};
 use crate::registry::{Loaded, RegistryError, local};
 use semver::Version;
@@ -389,31 +389,30 @@ pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, Publish
     let loaded = local::load(&request.folder)?;
     let files = local::read_tree(&request.folder)?;
     let session = source.write_session()?;
-    let mut done = attempt(&session, request, &loaded, &files, None)?;
-    if done.outcome.commit.is_none() && !request.dry_run {
+    let (mut outcome, mut tree) = attempt(&session, request, &loaded, &files, None)?;
+    if outcome.commit.is_none() && !request.dry_run {
         // The branch moved: fetched again, re-applied and re-checked on the new tip, once,
         // for the same version.
         session.refetch().map_err(PushError::from)?;
-        let fixed = done.outcome.version.clone();
-        done = attempt(&session, request, &loaded, &files, Some(fixed))?;
-        if done.outcome.commit.is_none() {
+        let fixed = outcome.version.clone();
+        (outcome, tree) = attempt(&session, request, &loaded, &files, Some(fixed))?;
+        if outcome.commit.is_none() {
             return Err(PushError::NonFastForward {
                 url: session.url().to_string(),
-                refname: done.outcome.branch,
+                refname: outcome.branch,
             }
             .into());
         }
-        done.outcome.retried = true;
+        outcome.retried = true;
     }
-    let mut outcome = done.outcome;
     if !request.dry_run {
         // The version is pushed: a folder that cannot be written is reported, not an error.
         let removed: Vec<String> = files
             .keys()
-            .filter(|k| !done.tree.contains_key(*k))
+            .filter(|k| !tree.contains_key(*k))
             .cloned()
             .collect();
-        match catch_up::write_folder(&request.folder, &done.tree, &removed) {
+        match catch_up::write_folder(&request.folder, &tree, &removed) {
             Ok(written) => outcome.folder = written,
             Err(e) => outcome.folder_error = Some(e.to_string()),
         }
@@ -421,21 +420,16 @@ pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, Publish
     Ok(outcome)
 }
 
-/// One attempt's outcome and the blueprint folder it committed.
-struct Attempt {
-    outcome: Outcome,
-    tree: FileTree,
-}
-
-/// One try on the current tip. `commit: None` in the result means the push was refused as
-/// stale (retry); other refusals are errors.
+/// One try on the current tip: the outcome and the blueprint folder it committed.
+/// `commit: None` in the outcome means the push was refused as stale (retry); other refusals
+/// are errors.
 fn attempt(
     session: &WriteSession<'_>,
     request: &Request,
     loaded: &Loaded,
     files: &FileTree,
     retry_of: Option<Version>,
-) -> Result<Attempt, PublishError> {
+) -> Result<(Outcome, FileTree), PublishError> {
     let last = retry_of.is_some();
     let name = loaded.blueprint.name().to_string();
     let url = session.url().to_string();
@@ -443,24 +437,21 @@ fn attempt(
     let released = session.versions(&name)?;
     let previous = released.last().cloned();
     let (branch, tip) = session.default_branch().map_err(PushError::from)?;
+    let exists = |version: &Version, detail: String| PublishError::Exists {
+        name: name.clone(),
+        version: version.clone(),
+        registry: url.clone(),
+        detail,
+    };
     if let Some(v) = &retry_of
         && released.contains(v)
     {
-        return Err(PublishError::Exists {
-            name,
-            version: v.clone(),
-            registry: url,
-            detail: format!(" (tag {})", tag_name(loaded.blueprint.name(), v)),
-        });
+        return Err(exists(v, format!(" (tag {})", tag_name(&name, v))));
     }
-    let at_tag = |v: &Version| -> Result<Option<(FileTree, Blueprint)>, PublishError> {
-        Ok(session
-            .commit_at(&format!("refs/tags/{}", tag_name(&name, v)))
-            .map(|c| session.blueprint_at(&c, &dir))
-            .transpose()?
-            .flatten())
+    let old = match &previous {
+        Some(v) => at_tag(session, &name, v)?,
+        None => None,
     };
-    let old = previous.as_ref().map(&at_tag).transpose()?.flatten();
 
     // A folder behind the newest release: its changes merged onto that release, or refused.
     let folder_version = loaded.blueprint.version().clone();
@@ -477,16 +468,13 @@ fn attempt(
                 conflicts,
             }))
         };
-        let Some((base, _)) = at_tag(&folder_version)? else {
+        let Some((base, _)) = at_tag(session, &name, &folder_version)? else {
             return Err(behind(Vec::new()));
         };
         let prepare = |tree: &FileTree| {
             let mut tree = tree.clone();
             tree.remove("CHANGELOG.md");
-            if let Some(Entry::File { data, .. }) = tree.get_mut("blueprint.yaml") {
-                let text = String::from_utf8_lossy(data).into_owned();
-                *data = set_version(&text, newest).into_bytes().into();
-            }
+            set_tree_version(&mut tree, newest);
             tree
         };
         let labels = crate::update::text::Labels {
@@ -515,10 +503,9 @@ fn attempt(
     };
 
     // The version.
-    let mut required = None;
-    let asked = retry_of.clone().or_else(|| request.version.clone());
-    let version = match &previous {
-        None => asked.clone().unwrap_or_else(|| folder_version.clone()),
+    let asked = retry_of.or_else(|| request.version.clone());
+    let (version, required) = match &previous {
+        None => (asked.unwrap_or_else(|| folder_version.clone()), None),
         Some(prev) => {
             let need = match &old {
                 Some((_, old)) => bump::required(old, &blueprint),
@@ -527,8 +514,8 @@ fn attempt(
                     reasons: Vec::new(),
                 },
             };
-            let version = match (&asked, request.bump) {
-                (Some(v), _) => v.clone(),
+            let version = match (asked, request.bump) {
+                (Some(v), _) => v,
                 (None, Some(b)) => b.apply(prev),
                 (None, None) => need.level.apply(prev),
             };
@@ -551,18 +538,12 @@ fn attempt(
                 }
                 Some(_) => {}
             }
-            required = Some(need);
-            version
+            (version, Some(need))
         }
     };
     let tag = tag_name(&name, &version);
     if released.contains(&version) {
-        return Err(PublishError::Exists {
-            name,
-            version,
-            registry: url,
-            detail: format!(" (tag {tag})"),
-        });
+        return Err(exists(&version, format!(" (tag {tag})")));
     }
     let on_tip = match &tip {
         Some(tip) => write::read_folder(session.repo(), tip, &dir)
@@ -574,32 +555,23 @@ fn attempt(
         && on_branch.version() == &version
         && previous.as_ref() != Some(&version)
     {
-        return Err(PublishError::Exists {
-            name,
-            version,
-            registry: url,
-            detail: String::from(" (on the default branch, waiting for `pave release`)"),
-        });
+        return Err(exists(
+            &version,
+            String::from(" (on the default branch, waiting for `pave release`)"),
+        ));
     }
 
     // What is committed: the folder with its version set, and the registry's changelog with
     // the new entry on top.
     let mut published = folder;
-    if let Some(Entry::File { data, .. }) = published.get_mut("blueprint.yaml") {
-        let text = String::from_utf8_lossy(data).into_owned();
-        *data = set_version(&text, &version).into_bytes().into();
-    }
-    let registry_log = match on_tip.get("CHANGELOG.md") {
+    set_tree_version(&mut published, &version);
+    let changelog_of = |tree: &FileTree| match tree.get("CHANGELOG.md") {
         Some(Entry::File { data, .. }) => Some(String::from_utf8_lossy(data).into_owned()),
         _ => None,
     };
-    let local_log = match files.get("CHANGELOG.md") {
-        Some(Entry::File { data, .. }) => String::from_utf8_lossy(data).into_owned(),
-        _ => String::new(),
-    };
     let (log, changelog) = next_changelog(
-        registry_log.as_deref(),
-        &local_log,
+        changelog_of(&on_tip).as_deref(),
+        &changelog_of(files).unwrap_or_default(),
         &folder_version,
         &version,
         &request.date,
@@ -608,17 +580,11 @@ fn attempt(
     );
     published.insert(String::from("CHANGELOG.md"), Entry::file(log));
 
-    let index_text = match &tip {
-        Some(tip) => write::read_text(session.repo(), tip, "registry.yaml")
-            .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?,
-        None => None,
-    };
-    let index_text = index_text
-        .unwrap_or_else(|| String::from("apiVersion: pave/v1\nname: registry\nblueprints: []\n"));
-    let index = parse_index(&index_text, "registry.yaml").map_err(|e| PublishError::Index {
-        registry: url.clone(),
-        cause: e.to_string(),
-    })?;
+    let (index_text, index) = read_index(
+        session,
+        tip.as_ref(),
+        "apiVersion: pave/v1\nname: registry\nblueprints: []\n",
+    )?;
     let new_index = upsert_entry(&index_text, &index, &blueprint, &dir);
     parse_index(&new_index, "registry.yaml").map_err(|e| PublishError::Index {
         registry: url.clone(),
@@ -661,24 +627,15 @@ fn attempt(
         outcome.gate_time = started.elapsed();
     }
     if request.dry_run {
-        return Ok(Attempt {
-            outcome,
-            tree: published,
-        });
+        return Ok((outcome, published));
     }
 
-    let repo = session.repo();
-    let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
-    let git = |what: &str, e: git2::Error| {
-        PublishError::from(PushError::from(session.git_error(what, &e)))
-    };
+    let who = write::identity(session.repo()).ok_or(PublishError::NoIdentity)?;
     let change = write::TreeChange {
         dir: dir.clone(),
         files: Some(published.clone()),
         set: vec![(String::from("registry.yaml"), new_index.into_bytes())],
     };
-    let tree = write::build_tree(repo, tip.as_ref(), &change)
-        .map_err(|e| git("cannot build the tree", e))?;
     let message = format!(
         "{name} {version}{}",
         request
@@ -687,8 +644,7 @@ fn attempt(
             .map(|m| format!(": {m}"))
             .unwrap_or_default()
     );
-    let commit = write::commit(repo, tip.as_ref(), tree, &who, &message)
-        .map_err(|e| git("cannot make the commit", e))?;
+    let commit = commit_change(session, tip.as_ref(), &change, &who, &message)?;
     // The branch is the one point where racing publishers are ordered: the server moves it
     // only from the tip this commit was built on. Branch and tag go in one atomic push (both
     // or neither); a server that cannot push atomically takes each ref on its own, so there
@@ -700,8 +656,8 @@ fn attempt(
     };
     let mut tag_update = None;
     if !request.review {
-        let tag_obj = write::tag(repo, &tag, commit, &who, &message)
-            .map_err(|e| git("cannot make the tag", e))?;
+        let tag_obj = write::tag(session.repo(), &tag, commit, &who, &message)
+            .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
         let update = RefUpdate {
             name: format!("refs/tags/{tag}"),
             target: Some(tag_obj),
@@ -709,27 +665,16 @@ fn attempt(
         match session.push_atomic(&[branch_update.clone(), update.clone()]) {
             Ok(()) => {
                 outcome.commit = Some(commit.to_string());
-                return Ok(Attempt {
-                    outcome,
-                    tree: published,
-                });
+                return Ok((outcome, published));
             }
             Err(PushError::AtomicUnsupported { .. }) => tag_update = Some(update),
-            Err(e) if e.is_stale() && !last => {
-                return Ok(Attempt {
-                    outcome,
-                    tree: published,
-                });
-            }
+            Err(e) if e.is_stale() && !last => return Ok((outcome, published)),
             Err(e) => return Err(e.into()),
         }
     }
     if let Err(e) = session.push(std::slice::from_ref(&branch_update)) {
         return if e.is_stale() && !last && !request.review {
-            Ok(Attempt {
-                outcome,
-                tree: published,
-            })
+            Ok((outcome, published))
         } else {
             Err(e.into())
         };
@@ -748,10 +693,54 @@ fn attempt(
             cause: e.to_string(),
         })));
     }
-    Ok(Attempt {
-        outcome,
-        tree: published,
-    })
+    Ok((outcome, published))
+}
+
+/// The blueprint `name` as its release `version` holds it, when that tag is there.
+fn at_tag(
+    session: &WriteSession<'_>,
+    name: &str,
+    version: &Version,
+) -> Result<Option<(FileTree, Blueprint)>, RegistryError> {
+    let Some(commit) = session.commit_at(&format!("refs/tags/{}", tag_name(name, version))) else {
+        return Ok(None);
+    };
+    session.blueprint_at(&commit, &folder_of(name))
+}
+
+/// The text of `registry.yaml` on `tip` (`missing` when it has none) and the index it reads as.
+fn read_index(
+    session: &WriteSession<'_>,
+    tip: Option<&git2::Commit<'_>>,
+    missing: &str,
+) -> Result<(String, RegistryIndex), PublishError> {
+    let text = match tip {
+        Some(tip) => write::read_text(session.repo(), tip, "registry.yaml")
+            .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?,
+        None => None,
+    }
+    .unwrap_or_else(|| missing.to_string());
+    let index = parse_index(&text, "registry.yaml").map_err(|e| PublishError::Index {
+        registry: session.url().to_string(),
+        cause: e.to_string(),
+    })?;
+    Ok((text, index))
+}
+
+/// The commit of `change` on `tip` (`None`: the first commit) by `who`, with `message`; no ref
+/// moves. Publish, deprecate and yank commit this way.
+pub(super) fn commit_change(
+    session: &WriteSession<'_>,
+    tip: Option<&git2::Commit<'_>>,
+    change: &write::TreeChange,
+    who: &git2::Signature<'_>,
+    message: &str,
+) -> Result<git2::Oid, PushError> {
+    let git = |what: &str, e: git2::Error| PushError::from(session.git_error(what, &e));
+    let tree = write::build_tree(session.repo(), tip, change)
+        .map_err(|e| git("cannot build the tree", e))?;
+    write::commit(session.repo(), tip, tree, who, message)
+        .map_err(|e| git("cannot make the commit", e))
 }
 
 /// Whether the server's `tag` (fetched again) names `commit`.
@@ -858,6 +847,14 @@ pub fn set_version(text: &str, version: &Version) -> String {
     out
 }
 
+/// `tree` with the `version` of its `blueprint.yaml` set ([`set_version`]).
+fn set_tree_version(tree: &mut FileTree, version: &Version) {
+    if let Some(Entry::File { data, .. }) = tree.get_mut("blueprint.yaml") {
+        let text = String::from_utf8_lossy(data).into_owned();
+        *data = set_version(&text, version).into_bytes().into();
+    }
+}
+
 /// What `pave release` did or would do for one blueprint.
 #[derive(Debug, Clone)]
 pub struct Released {
@@ -885,13 +882,7 @@ pub fn release(
             "registry {url} has no commit on its default branch"
         )));
     };
-    let text = write::read_text(session.repo(), &tip, "registry.yaml")
-        .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?
-        .unwrap_or_default();
-    let index = parse_index(&text, "registry.yaml").map_err(|e| PublishError::Index {
-        registry: url.clone(),
-        cause: e.to_string(),
-    })?;
+    let (_, index) = read_index(&session, Some(&tip), "")?;
     if let Some(name) = only
         && !index.blueprints.iter().any(|e| e.name == name)
     {
@@ -969,30 +960,16 @@ pub fn update_folder(
 ) -> Result<(Version, Vec<String>), PublishError> {
     check_folder(folder, name)?;
     let session = source.write_session()?;
-    let dir = folder_of(name);
     let newest = session.versions(name)?.last().cloned().ok_or_else(|| {
         PublishError::Nothing(format!(
             "registry {} has no release of {name}",
             session.url()
         ))
     })?;
-    let released = session
-        .commit_at(&format!("refs/tags/{}", tag_name(name, &newest)))
-        .map(|c| session.blueprint_at(&c, &dir))
-        .transpose()?
-        .flatten();
-    let mut tree = FileTree::new();
-    let local = local::read_tree(folder)?;
-    if let Some(Entry::File { data, executable }) = local.get("blueprint.yaml") {
-        let text = set_version(&String::from_utf8_lossy(data), &newest);
-        tree.insert(
-            String::from("blueprint.yaml"),
-            Entry::File {
-                data: text.into_bytes().into(),
-                executable: *executable,
-            },
-        );
-    }
+    let released = at_tag(&session, name, &newest)?;
+    let mut tree = local::read_tree(folder)?;
+    tree.retain(|path, _| path == "blueprint.yaml");
+    set_tree_version(&mut tree, &newest);
     if let Some((files, _)) = released
         && let Some(log) = files.get("CHANGELOG.md")
     {

@@ -8,6 +8,7 @@
 //! is rewritten ([`edit_index`], through [`registry_text`]), so comments and the layout
 //! elsewhere survive.
 
+use super::publish::commit_change;
 use super::registry_text;
 use crate::manifest::{Deprecation, IndexEntry, RegistryIndex, Yank, parse_index};
 use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, write};
@@ -200,19 +201,13 @@ fn attempt(
     })?;
 
     let who = write::identity(repo).ok_or(RetireError::NoIdentity)?;
-    let git = |what: &str, e: git2::Error| {
-        RetireError::from(PushError::from(session.git_error(what, &e)))
-    };
     let tree_change = write::TreeChange {
         dir: String::new(),
         files: None,
         set: vec![(String::from("registry.yaml"), new_text.into_bytes())],
     };
-    let tree = write::build_tree(repo, Some(&tip), &tree_change)
-        .map_err(|e| git("cannot build the tree", e))?;
     let message = change.message(name);
-    let commit = write::commit(repo, Some(&tip), tree, &who, &message)
-        .map_err(|e| git("cannot make the commit", e))?;
+    let commit = commit_change(session, Some(&tip), &tree_change, &who, &message)?;
     let update = RefUpdate {
         name: branch.clone(),
         target: Some(commit),
