@@ -169,23 +169,19 @@ fn compare_parameter(before: &Parameter, after: &Parameter, reasons: &mut Vec<Re
             ),
         );
     }
-    for choice in &before.choices {
-        if !after.choices.contains(choice) {
-            push(
-                reasons,
-                Bump::Major,
-                format!("{name}: choice `{choice}` was removed"),
-            );
-        }
+    for choice in before.choices.iter().filter(|c| !after.choices.contains(c)) {
+        push(
+            reasons,
+            Bump::Major,
+            format!("{name}: choice `{choice}` was removed"),
+        );
     }
-    for choice in &after.choices {
-        if !before.choices.contains(choice) {
-            push(
-                reasons,
-                Bump::Minor,
-                format!("{name}: new choice `{choice}`"),
-            );
-        }
+    for choice in after.choices.iter().filter(|c| !before.choices.contains(c)) {
+        push(
+            reasons,
+            Bump::Minor,
+            format!("{name}: new choice `{choice}`"),
+        );
     }
     match (&before.pattern, &after.pattern) {
         (Some(a), Some(b)) if a != b => push(
