@@ -5,7 +5,10 @@
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
 //! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
 //! from a working project, proved by rendering. [`absorb`] carries a project's changes back
-//! into a blueprint folder.
+//! into a blueprint folder. Here too are the two tree helpers they share: which paths of a tree
+//! changed, and a file edited with its executable bit kept.
+
+use crate::blueprint::{Entry, FileTree};
 
 pub mod absorb;
 pub mod bump;
@@ -16,3 +19,32 @@ pub mod publish;
 pub mod registry_text;
 pub mod retire;
 pub mod testing;
+
+/// The paths where `new` differs from `old`, each with its entry in `new` (`None`: not there).
+fn changed<'a>(
+    old: &'a FileTree,
+    new: &'a FileTree,
+) -> impl Iterator<Item = (&'a String, Option<&'a Entry>)> {
+    new.iter()
+        .filter(|(path, entry)| old.get(*path) != Some(*entry))
+        .map(|(path, entry)| (path, Some(entry)))
+        .chain(
+            old.keys()
+                .filter(|path| !new.contains_key(*path))
+                .map(|path| (path, None)),
+        )
+}
+
+/// A file holding `data`, executable when `like` (the file it replaces) is.
+fn file_like(data: impl Into<Vec<u8>>, like: Option<&Entry>) -> Entry {
+    Entry::File {
+        data: data.into().into(),
+        executable: matches!(
+            like,
+            Some(Entry::File {
+                executable: true,
+                ..
+            })
+        ),
+    }
+}

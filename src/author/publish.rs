@@ -358,24 +358,14 @@ pub fn folder_of(name: &str) -> String {
 
 /// The files of `new` that differ from `old` (both relative to `dir`), sorted by path.
 fn changes(dir: &str, old: &FileTree, new: &FileTree) -> Vec<FileChange> {
-    let mut out: Vec<FileChange> = new
-        .iter()
-        .filter_map(|(path, entry)| {
-            let change = match old.get(path) {
-                None => Change::Added,
-                Some(was) if was != entry => Change::Changed,
-                Some(_) => return None,
-            };
-            Some((path, change))
-        })
-        .chain(
-            old.keys()
-                .filter(|path| !new.contains_key(*path))
-                .map(|path| (path, Change::Removed)),
-        )
-        .map(|(path, change)| FileChange {
+    let mut out: Vec<FileChange> = super::changed(old, new)
+        .map(|(path, entry)| FileChange {
             path: format!("{dir}/{path}"),
-            change,
+            change: match entry {
+                None => Change::Removed,
+                Some(_) if old.contains_key(path) => Change::Changed,
+                Some(_) => Change::Added,
+            },
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -626,10 +626,7 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
     };
     let mut after = proof::health(&loaded_with(base.build(&units, &chosen)));
     let before = if after.lint.is_empty() {
-        proof::Health {
-            lint: BTreeSet::new(),
-            ..proof::health_cases(folder)
-        }
+        proof::health_cases(folder)
     } else {
         proof::health(folder)
     };
@@ -741,17 +738,9 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
     let edited = base.build(&units, &chosen);
     let before_tree = folder_tree(bp);
     let after_tree = folder_tree(&edited);
-    let mut writes = BTreeMap::new();
-    for (path, entry) in &after_tree {
-        if before_tree.get(path) != Some(entry) {
-            writes.insert(path.clone(), Some(entry.clone()));
-        }
-    }
-    for path in before_tree.keys() {
-        if !after_tree.contains_key(path) {
-            writes.insert(path.clone(), None);
-        }
-    }
+    let writes = super::changed(&before_tree, &after_tree)
+        .map(|(path, entry)| (path.clone(), entry.cloned()))
+        .collect();
     let blueprint_diff = diff::diff_trees(
         &before_tree,
         &after_tree,
@@ -824,17 +813,7 @@ fn added_variants(
     let mut out = Vec::new();
     let free = |p: &str| !bp.template.contains_key(p);
     let text = text_of(entry);
-    let executable = matches!(
-        entry,
-        Entry::File {
-            executable: true,
-            ..
-        }
-    );
-    let file = |data: String| Entry::File {
-        data: data.into_bytes().into(),
-        executable,
-    };
+    let file = |data: String| crate::author::file_like(data, Some(entry));
     let mut vars = BTreeSet::new();
     let segments: Vec<String> = path
         .split('/')

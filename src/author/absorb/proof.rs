@@ -75,20 +75,8 @@ impl Base<'_> {
         for (key, text) in apply_edits(self.sources, lines) {
             match key {
                 SourceKey::Template(path) => {
-                    let executable = matches!(
-                        bp.template.get(&path),
-                        Some(Entry::File {
-                            executable: true,
-                            ..
-                        })
-                    );
-                    bp.template.insert(
-                        path,
-                        Entry::File {
-                            data: text.into_bytes().into(),
-                            executable,
-                        },
-                    );
+                    let file = crate::author::file_like(text, bp.template.get(&path));
+                    bp.template.insert(path, file);
                 }
                 SourceKey::Partial(name) => {
                     bp.partials.insert(name, text);
@@ -118,19 +106,12 @@ impl Base<'_> {
         }
         for (path, mut list) in hunks {
             list.sort_by_key(|h| h.old_start);
-            let Some(Entry::File { data, executable }) = tree.get(path) else {
+            let Some(Entry::File { data, .. }) = tree.get(path) else {
                 return None;
             };
-            let old = std::str::from_utf8(data).ok()?;
-            let new = apply_hunks(old, &list)?;
-            let executable = *executable;
-            tree.insert(
-                path.to_string(),
-                Entry::File {
-                    data: new.into_bytes().into(),
-                    executable,
-                },
-            );
+            let new = apply_hunks(std::str::from_utf8(data).ok()?, &list)?;
+            let file = crate::author::file_like(new, tree.get(path));
+            tree.insert(path.to_string(), file);
         }
         Some(tree)
     }
@@ -214,10 +195,7 @@ impl Base<'_> {
         for i in suspects {
             for v in 0..units[i].variants.len() {
                 chosen[i] = Some(v);
-                if self
-                    .differs(units, &chosen)
-                    .is_some_and(|bad| bad.is_empty())
-                {
+                if self.proves(units, &chosen) {
                     break;
                 }
                 chosen[i] = None;

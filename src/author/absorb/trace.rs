@@ -236,7 +236,7 @@ pub(crate) fn trace(
     let mut marked = bp.clone();
     let mut unmarkable: BTreeMap<String, &'static str> = BTreeMap::new();
     for (path, entry) in &bp.template {
-        let Entry::File { data, executable } = entry else {
+        let Entry::File { data, .. } = entry else {
             continue;
         };
         if !path.ends_with(TEMPLATE_SUFFIX) {
@@ -248,13 +248,8 @@ pub(crate) fn trace(
             .and_then(|src| mark_source(&key, src, &mut marks));
         match done {
             Some(src) => {
-                marked.template.insert(
-                    path.clone(),
-                    Entry::File {
-                        data: src.into_bytes().into(),
-                        executable: *executable,
-                    },
-                );
+                let file = crate::author::file_like(src, Some(entry));
+                marked.template.insert(path.clone(), file);
             }
             None => {
                 unmarkable.insert(path.clone(), "its template could not be traced");

@@ -56,15 +56,8 @@ pub fn merge_trees(
     if !conflicts.is_empty() {
         return Err(conflicts);
     }
-    let from_registry = tree
-        .iter()
-        .filter(|(path, entry)| ours.get(*path) != Some(*entry))
+    let from_registry = crate::author::changed(ours, &tree)
         .map(|(path, _)| path.clone())
-        .chain(
-            ours.keys()
-                .filter(|path| !tree.contains_key(*path))
-                .cloned(),
-        )
         .collect();
     Ok(Merged {
         tree,
