@@ -18,75 +18,35 @@ pub const FIRST_VERSION: &str = "0.1.0";
 pub const STARTER_SUMMARY: &str =
     "One Lambda function on a Function URL that only CloudFront can call (origin access control)";
 
+/// A starter file: its path in the new folder, its text (the file of that path under
+/// `src/author/starter/`), not executable.
+macro_rules! starter_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("starter/", $path)), false)
+    };
+}
+
 /// The starter blueprint's files; `__NAME__` and `__SUMMARY__` are filled in.
 const STARTER: &[(&str, &str, bool)] = &[
-    (
-        "blueprint.yaml",
-        include_str!("starter/blueprint.yaml"),
-        false,
-    ),
-    ("CHANGELOG.md", include_str!("starter/CHANGELOG.md"), false),
-    (
-        "tests/01-defaults.yaml",
-        include_str!("starter/tests/01-defaults.yaml"),
-        false,
-    ),
-    (
-        "template/.github/workflows/ci.yml.hbs",
-        include_str!("starter/template/.github/workflows/ci.yml.hbs"),
-        false,
-    ),
-    (
-        "template/.gitignore",
-        include_str!("starter/template/.gitignore"),
-        false,
-    ),
-    (
-        "template/Makefile.hbs",
-        include_str!("starter/template/Makefile.hbs"),
-        false,
-    ),
-    (
-        "template/README.md.hbs",
-        include_str!("starter/template/README.md.hbs"),
-        false,
-    ),
-    (
-        "template/package.json.hbs",
-        include_str!("starter/template/package.json.hbs"),
-        false,
-    ),
-    (
-        "template/samconfig.toml.hbs",
-        include_str!("starter/template/samconfig.toml.hbs"),
-        false,
-    ),
+    starter_file!("blueprint.yaml"),
+    starter_file!("CHANGELOG.md"),
+    starter_file!("tests/01-defaults.yaml"),
+    starter_file!("template/.github/workflows/ci.yml.hbs"),
+    starter_file!("template/.gitignore"),
+    starter_file!("template/Makefile.hbs"),
+    starter_file!("template/README.md.hbs"),
+    starter_file!("template/package.json.hbs"),
+    starter_file!("template/samconfig.toml.hbs"),
     (
         "template/scripts/sam-translate.py",
         // The same offline SAM transform the built-in blueprints ship.
         include_str!("../../blueprints/cloudfront-lambda-url/template/scripts/sam-translate.py"),
         true,
     ),
-    (
-        "template/src/app.mjs",
-        include_str!("starter/template/src/app.mjs"),
-        false,
-    ),
-    (
-        "template/src/package.json.hbs",
-        include_str!("starter/template/src/package.json.hbs"),
-        false,
-    ),
-    (
-        "template/template.yaml.hbs",
-        include_str!("starter/template/template.yaml.hbs"),
-        false,
-    ),
-    (
-        "template/tests/app.test.mjs",
-        include_str!("starter/template/tests/app.test.mjs"),
-        false,
-    ),
+    starter_file!("template/src/app.mjs"),
+    starter_file!("template/src/package.json.hbs"),
+    starter_file!("template/template.yaml.hbs"),
+    starter_file!("template/tests/app.test.mjs"),
 ];
 
 /// Why a blueprint folder cannot be started.
