@@ -160,22 +160,15 @@ pub fn collect(
         if params.iter().any(|p| &p.key == key) {
             continue;
         }
-        if let Some(why) = structural.get(key) {
-            unused.push(UnusedAnswer {
-                key: key.clone(),
-                why: why.clone(),
-            });
-            continue;
-        }
-        let Some(value) = value.as_str() else {
-            unused.push(UnusedAnswer {
-                key: key.clone(),
-                why: format!("not a text answer ({value}); only text answers become parameters"),
-            });
-            continue;
+        let checked = match (structural.get(key), value.as_str()) {
+            (Some(why), _) => Err(why.clone()),
+            (None, None) => Err(format!(
+                "not a text answer ({value}); only text answers become parameters"
+            )),
+            (None, Some(text)) => check_one(key, text, &params).map(|()| text),
         };
-        match check_one(key, value, &params) {
-            Ok(()) => params.push(Param {
+        match checked {
+            Ok(value) => params.push(Param {
                 key: key.clone(),
                 value: value.to_string(),
                 kind: kind_of(value),
