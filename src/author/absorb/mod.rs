@@ -668,22 +668,7 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         .collect();
 
     // Rows, the rejects and the writes.
-    let mut rows: Vec<(usize, Option<usize>, Row)> = Vec::new();
-    for (meta, outcome, reason) in early {
-        rows.push((
-            meta.file,
-            meta.hunk,
-            Row {
-                path: project_diff.files[meta.file].path.clone(),
-                header: meta.header,
-                outcome,
-                reason,
-                template: meta.template,
-                variables: Vec::new(),
-            },
-        ));
-    }
-    for (i, meta) in metas.iter().enumerate() {
+    let proved = metas.into_iter().enumerate().map(|(i, meta)| {
         let (outcome, variables) = match chosen[i].and_then(|v| units[i].variants.get(v)) {
             Some((_, vars)) if !vars.is_empty() => (
                 Outcome::AbsorbedWithVariables,
@@ -692,21 +677,27 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
             Some(_) => (Outcome::Absorbed, Vec::new()),
             None => (Outcome::NotAbsorbed, Vec::new()),
         };
-        rows.push((
-            meta.file,
-            meta.hunk,
-            Row {
+        let reason = reasons[i]
+            .take()
+            .filter(|_| outcome == Outcome::NotAbsorbed);
+        (meta, outcome, reason, variables)
+    });
+    let mut rows: Vec<(usize, Option<usize>, Row)> = early
+        .into_iter()
+        .map(|(meta, outcome, reason)| (meta, outcome, reason, Vec::new()))
+        .chain(proved)
+        .map(|(meta, outcome, reason, variables)| {
+            let row = Row {
                 path: project_diff.files[meta.file].path.clone(),
-                header: meta.header.clone(),
+                header: meta.header,
                 outcome,
-                reason: reasons[i]
-                    .clone()
-                    .filter(|_| outcome == Outcome::NotAbsorbed),
-                template: meta.template.clone(),
+                reason,
+                template: meta.template,
                 variables,
-            },
-        ));
-    }
+            };
+            (meta.file, meta.hunk, row)
+        })
+        .collect();
     rows.sort_by_key(|a| (a.0, a.1));
     let mut rejects: BTreeMap<usize, FileDiff> = BTreeMap::new();
     for (fi, hi, row) in &rows {
