@@ -8,11 +8,6 @@ use crate::blueprint::Blueprint;
 use crate::manifest::{Deprecation, RegistryIndex, Yank};
 use semver::Version;
 
-/// Why `registry.yaml`'s text could not be edited: its layout is one the edit does not handle.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LayoutError(pub String);
-
 /// The line range of the top-level `blueprints:` key: its own line up to the next top-level
 /// key (or the end); `None` when there is none.
 fn blueprints_list(lines: &[&str]) -> Option<(usize, usize)> {
@@ -46,15 +41,15 @@ fn trim_trailing(lines: &[&str], from: usize, mut to: usize) -> usize {
 
 /// `registry.yaml`'s text with the key `key` of the entry at `position` of `index` set to
 /// `rendered` (a `key:` block at column 0, indented here as the entry's keys are): the key's
-/// lines replaced, or added at the end of the entry; every other line is kept.
+/// lines replaced, or added at the end of the entry; every other line is kept. `Err` says why
+/// the text's layout is one the edit does not handle.
 pub fn set_entry_key(
     text: &str,
     index: &RegistryIndex,
     position: usize,
     key: &str,
     rendered: &str,
-) -> Result<String, LayoutError> {
-    let layout = LayoutError;
+) -> Result<String, String> {
     let name = index
         .blueprints
         .get(position)
@@ -62,11 +57,11 @@ pub fn set_entry_key(
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let blocks = entry_blocks(&lines)?;
     if blocks.len() != index.blueprints.len() {
-        return Err(layout(format!(
+        return Err(format!(
             "cannot find the entries of `blueprints:` in its text ({} items found, {} listed); record the change by hand",
             blocks.len(),
             index.blueprints.len()
-        )));
+        ));
     }
     let (start, end) = blocks[position];
     let first = lines[start];
@@ -79,9 +74,9 @@ pub fn set_entry_key(
         spaces == field && !l.trim().is_empty() && !l.trim_start().starts_with('#')
     };
     if key_of(&first[field..]) == key {
-        return Err(layout(format!(
+        return Err(format!(
             "the entry of `{name}` starts with `{key}:`; put `name:` first or record the change by hand"
-        )));
+        ));
     }
     let rendered: String = rendered.lines().map(|l| format!("{indent}{l}\n")).collect();
     let found = (start + 1..end).find(|&i| is_key_line(lines[i]) && key_of(lines[i]) == key);
@@ -119,15 +114,15 @@ fn key_of(line: &str) -> &str {
 }
 
 /// The line ranges of the items of the top-level `blueprints:` block list.
-fn entry_blocks(lines: &[&str]) -> Result<Vec<(usize, usize)>, LayoutError> {
+fn entry_blocks(lines: &[&str]) -> Result<Vec<(usize, usize)>, String> {
     let Some((start, end)) = blueprints_list(lines) else {
         return Ok(Vec::new());
     };
     let rest = lines[start]["blueprints:".len()..].trim();
     if !rest.is_empty() && !rest.starts_with('#') {
-        return Err(LayoutError(String::from(
+        return Err(String::from(
             "`blueprints:` is written in flow style ([...]); write it as a block list (`- name: ...` lines) so it can be edited",
-        )));
+        ));
     }
     let is_item = |l: &str| {
         let t = l.trim_start();

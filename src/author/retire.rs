@@ -340,8 +340,8 @@ pub fn edit_index(
         "deprecated" => registry_text::render_deprecated(&deprecated),
         _ => registry_text::render_yanked(&yanked),
     };
-    let out = registry_text::set_entry_key(text, index, position, key, &rendered)
-        .map_err(|e| layout(e.0))?;
+    let out =
+        registry_text::set_entry_key(text, index, position, key, &rendered).map_err(layout)?;
 
     let check = parse_index(&out, "registry.yaml").map_err(|e| {
         layout(format!(
