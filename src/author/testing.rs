@@ -244,11 +244,7 @@ fn render_case(loaded: &Loaded, case: TestCase) -> Result<crate::blueprint::File
         defaults: true,
         ..Supplied::default()
     };
-    let mut pinned = Loaded {
-        blueprint: loaded.blueprint.clone(),
-        registry: loaded.registry.clone(),
-        commit: loaded.commit.clone(),
-    };
+    let mut pinned = loaded.clone();
     pinned.blueprint.manifest.version =
         semver::Version::parse(SNAPSHOT_VERSION).map_err(|e| e.to_string())?;
     crate::generate::generate(&pinned, &supplied, None)
