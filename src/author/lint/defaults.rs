@@ -69,7 +69,7 @@ pub(super) fn check_against_rules(bp: &Blueprint, report: &mut Report) {
             .filter_map(|(j, q)| values(q).map(|v| (j, v)))
             .collect();
         let mut reported = BTreeSet::new();
-        for combination in Combinations::new(&enumerated).take(MAX_COMBINATIONS) {
+        for combination in combinations(&enumerated).take(MAX_COMBINATIONS) {
             let Some((ctx, unknown, default)) = context(&engine, &m.parameters[..=k], &combination)
             else {
                 continue;
@@ -205,43 +205,26 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// Every combination of one value per enumerated parameter, as (parameter index, value).
-struct Combinations<'a> {
-    sets: &'a [(usize, Vec<Value>)],
-    next: Option<Vec<usize>>,
-}
-
-impl<'a> Combinations<'a> {
-    fn new(sets: &'a [(usize, Vec<Value>)]) -> Self {
-        let next = sets
+/// Every combination of one value per enumerated parameter, as (parameter index, value), the
+/// last parameter's value changing fastest: combination `n` read as a number whose digits are
+/// value positions.
+fn combinations(sets: &[(usize, Vec<Value>)]) -> impl Iterator<Item = Vec<(usize, Value)>> + '_ {
+    let count = sets
+        .iter()
+        .try_fold(1usize, |n, (_, values)| n.checked_mul(values.len()));
+    (0..count.unwrap_or(usize::MAX)).map(move |mut n| {
+        let mut item: Vec<(usize, Value)> = sets
             .iter()
-            .all(|(_, v)| !v.is_empty())
-            .then(|| vec![0; sets.len()]);
-        Combinations { sets, next }
-    }
-}
-
-impl Iterator for Combinations<'_> {
-    type Item = Vec<(usize, Value)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let current = self.next.take()?;
-        let item = current
-            .iter()
-            .zip(self.sets)
-            .map(|(&n, (j, values))| (*j, values[n].clone()))
+            .rev()
+            .map(|(j, values)| {
+                let value = values[n % values.len()].clone();
+                n /= values.len();
+                (*j, value)
+            })
             .collect();
-        let mut odometer = current;
-        for (slot, (_, values)) in odometer.iter_mut().zip(self.sets).rev() {
-            *slot += 1;
-            if *slot < values.len() {
-                self.next = Some(odometer);
-                return Some(item);
-            }
-            *slot = 0;
-        }
-        Some(item)
-    }
+        item.reverse();
+        item
+    })
 }
 
 #[cfg(test)]
@@ -257,10 +240,10 @@ mod tests {
                 vec![Value::from("a"), Value::from("b"), Value::from("c")],
             ),
         ];
-        let all: Vec<_> = Combinations::new(&sets).collect();
+        let all: Vec<_> = combinations(&sets).collect();
         assert_eq!(all.len(), 6);
         let unique: BTreeSet<String> = all.iter().map(|c| format!("{c:?}")).collect();
         assert_eq!(unique.len(), 6);
-        assert_eq!(Combinations::new(&[]).count(), 1);
+        assert_eq!(combinations(&[]).count(), 1);
     }
 }
