@@ -306,7 +306,7 @@ fn yaml_scalar(s: &str) -> String {
     if plain {
         s.to_string()
     } else {
-        serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+        super::quoted(s)
     }
 }
 

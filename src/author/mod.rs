@@ -5,8 +5,8 @@
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
 //! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
 //! from a working project, proved by rendering. [`absorb`] carries a project's changes back
-//! into a blueprint folder. Here too are the two tree helpers they share: which paths of a tree
-//! changed, and a file edited with its executable bit kept.
+//! into a blueprint folder. Here too are the helpers they share: which paths of a tree changed,
+//! a file edited with its executable bit kept, and a text as a double-quoted YAML scalar.
 
 use crate::blueprint::{Entry, FileTree};
 
@@ -47,4 +47,9 @@ fn file_like(data: impl Into<Vec<u8>>, like: Option<&Entry>) -> Entry {
             })
         ),
     }
+}
+
+/// `s` as a double-quoted YAML scalar (a JSON string is one).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
 }

@@ -4,6 +4,7 @@
 //! a CHANGELOG.md ([`next_changelog`], [`changelog_entry`], [`add_changelog`]). Callers parse
 //! the result again; nothing here reads or writes a repository.
 
+use super::quoted;
 use crate::blueprint::Blueprint;
 use crate::manifest::{Deprecation, RegistryIndex, Yank};
 use semver::Version;
@@ -145,11 +146,6 @@ fn entry_blocks(lines: &[&str]) -> Result<Vec<(usize, usize)>, String> {
         .enumerate()
         .map(|(k, &s)| (s, starts.get(k + 1).copied().unwrap_or(end)))
         .collect())
-}
-
-/// `s` as a double-quoted YAML scalar (a JSON string is one).
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
 }
 
 /// An entry's `deprecated:` key in block style, at column 0 (for [`set_entry_key`]).

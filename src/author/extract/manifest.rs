@@ -5,6 +5,7 @@
 
 use super::params::Param;
 use crate::author::init::FIRST_VERSION;
+use crate::author::quoted;
 use crate::blueprint::{Entry, FileTree};
 use crate::manifest::ParamType;
 
@@ -24,8 +25,12 @@ pub fn is_sam(project: &FileTree) -> bool {
     }
 }
 
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
+/// A parameter's value as YAML: a string quoted, a boolean or integer as it is.
+fn value(p: &Param) -> String {
+    match p.kind {
+        ParamType::String => quoted(&p.value),
+        _ => p.value.clone(),
+    }
 }
 
 /// `key` as a question: `project_name` -> `Project name`.
@@ -65,11 +70,7 @@ pub fn manifest(
         if let Some(pattern) = p.pattern() {
             out.push_str(&format!("    pattern: '{pattern}'\n"));
         }
-        let default = match p.kind {
-            ParamType::String => quoted(&p.value),
-            _ => p.value.clone(),
-        };
-        out.push_str(&format!("    default: {default}\n"));
+        out.push_str(&format!("    default: {}\n", value(p)));
     }
     if sam {
         out.push_str("checks:\n");
@@ -91,11 +92,7 @@ pub fn case(params: &[Param]) -> String {
     }
     out.push('\n');
     for p in params {
-        let value = match p.kind {
-            ParamType::String => quoted(&p.value),
-            _ => p.value.clone(),
-        };
-        out.push_str(&format!("  {}: {value}\n", p.key));
+        out.push_str(&format!("  {}: {}\n", p.key, value(p)));
     }
     out
 }
