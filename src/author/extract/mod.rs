@@ -374,7 +374,7 @@ pub fn plan(
                     holds.then(|| String::from("a link's target is kept as it is")),
                 )
             }
-            Entry::File { data, executable } => {
+            Entry::File { data, .. } => {
                 let text = (!is_binary(data))
                     .then(|| std::str::from_utf8(data).ok())
                     .flatten();
@@ -389,10 +389,7 @@ pub fn plan(
                             escaped |= t.escaped;
                             (
                                 format!("{out_path}{TEMPLATE_SUFFIX}"),
-                                Entry::File {
-                                    data: t.text.into_bytes().into(),
-                                    executable: *executable,
-                                },
+                                super::file_like(t.text, Some(entry)),
                                 true,
                                 None,
                             )
