@@ -296,7 +296,7 @@ pub fn edit_index(
     let entry = &index.blueprints[position];
     let mut deprecated = entry.deprecated.clone();
     let mut yanked = entry.yanked.clone();
-    let key = match change {
+    let (key, rendered) = match change {
         Retirement::Deprecate {
             req,
             reason,
@@ -319,7 +319,7 @@ pub fn edit_index(
                 Some(i) => deprecated[i] = item,
                 None => deprecated.push(item),
             }
-            "deprecated"
+            ("deprecated", registry_text::render_deprecated(&deprecated))
         }
         Retirement::Yank { version, reason } => {
             if let Some(y) = entry.yank(version) {
@@ -332,13 +332,8 @@ pub fn edit_index(
                 version: version.to_string(),
                 reason: reason.clone(),
             });
-            "yanked"
+            ("yanked", registry_text::render_yanked(&yanked))
         }
-    };
-
-    let rendered = match key {
-        "deprecated" => registry_text::render_deprecated(&deprecated),
-        _ => registry_text::render_yanked(&yanked),
     };
     let out =
         registry_text::set_entry_key(text, index, position, key, &rendered).map_err(layout)?;
