@@ -364,23 +364,19 @@ pub fn upsert_entry(text: &str, index: &RegistryIndex, bp: &Blueprint, dir: &str
         .lines()
         .map(|l| format!("{}{}\n", " ".repeat(indent), &l[2..]))
         .collect();
-    let mut i = 0;
+    let mut ours = false;
     let mut placed = false;
-    while i < body.len() {
-        let l = body[i];
-        let is_ours = item_start(l)
-            && l.trim_start().trim_start_matches("- ").trim() == format!("name: {name}");
-        if is_ours {
-            out.push_str(&block);
-            placed = true;
-            i += 1;
-            while i < body.len() && !item_start(body[i]) {
-                i += 1;
+    for l in body {
+        if item_start(l) {
+            ours = l.trim_start().trim_start_matches("- ").trim() == format!("name: {name}");
+            if ours {
+                out.push_str(&block);
+                placed = true;
             }
-            continue;
         }
-        out.push_str(l);
-        i += 1;
+        if !ours {
+            out.push_str(l);
+        }
     }
     if !placed {
         if !out.ends_with('\n') {
