@@ -191,14 +191,8 @@ pub fn copy_of(
     if let Some(summary) = summary {
         manifest = set_top_level(origin, &manifest, "summary", &yaml_scalar(summary))?;
     }
-    let mut tree = FileTree::new();
+    let mut tree = super::folder_tree(bp);
     tree.insert(String::from("blueprint.yaml"), Entry::file(manifest));
-    for (path, entry) in &bp.template {
-        tree.insert(format!("template/{path}"), entry.clone());
-    }
-    for (partial, text) in &bp.partials {
-        tree.insert(format!("partials/{partial}.hbs"), Entry::file(text.clone()));
-    }
     for (case, text) in &bp.tests {
         tree.insert(format!("tests/{case}.yaml"), Entry::file(text.clone()));
     }

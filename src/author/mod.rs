@@ -5,10 +5,11 @@
 //! of `registry.yaml` and CHANGELOG.md. [`init`] gives a new blueprint
 //! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
 //! from a working project, proved by rendering. [`absorb`] carries a project's changes back
-//! into a blueprint folder. Here too are the helpers they share: which paths of a tree changed,
-//! a file edited with its executable bit kept, and a text as a double-quoted YAML scalar.
+//! into a blueprint folder. Here too are the helpers they share: a blueprint's template files and
+//! partials as files of its folder, which paths of a tree changed, a file edited with its
+//! executable bit kept, and a text as a double-quoted YAML scalar.
 
-use crate::blueprint::{Entry, FileTree};
+use crate::blueprint::{Blueprint, Entry, FileTree};
 
 pub mod absorb;
 pub mod bump;
@@ -19,6 +20,18 @@ pub mod publish;
 pub mod registry_text;
 pub mod retire;
 pub mod testing;
+
+/// The template files and partials of a blueprint, as paths of its folder.
+fn folder_tree(bp: &Blueprint) -> FileTree {
+    let mut tree = FileTree::new();
+    for (path, entry) in &bp.template {
+        tree.insert(format!("template/{path}"), entry.clone());
+    }
+    for (name, text) in &bp.partials {
+        tree.insert(format!("partials/{name}.hbs"), Entry::file(text.as_bytes()));
+    }
+    tree
+}
 
 /// The paths where `new` differs from `old`, each with its entry in `new` (`None`: not there).
 fn changed<'a>(

@@ -727,8 +727,8 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         .partition(|r| r.header.starts_with("@@"));
 
     let edited = base.build(&units, &chosen);
-    let before_tree = folder_tree(bp);
-    let after_tree = folder_tree(&edited);
+    let before_tree = super::folder_tree(bp);
+    let after_tree = super::folder_tree(&edited);
     let writes = super::changed(&before_tree, &after_tree)
         .map(|(path, entry)| (path.clone(), entry.cloned()))
         .collect();
@@ -749,18 +749,6 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
         rejected,
         diff: blueprint_diff,
     })
-}
-
-/// The template files and partials of a blueprint, as paths of its folder.
-fn folder_tree(bp: &Blueprint) -> FileTree {
-    let mut tree = FileTree::new();
-    for (path, entry) in &bp.template {
-        tree.insert(format!("template/{path}"), entry.clone());
-    }
-    for (name, text) in &bp.partials {
-        tree.insert(format!("partials/{name}.hbs"), Entry::file(text.as_bytes()));
-    }
-    tree
 }
 
 fn text_of(entry: &Entry) -> Option<String> {
