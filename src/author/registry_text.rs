@@ -81,27 +81,26 @@ pub fn set_entry_key(
     }
     let rendered: String = rendered.lines().map(|l| format!("{indent}{l}\n")).collect();
     let found = (start + 1..end).find(|&i| is_key_line(lines[i]) && key_of(lines[i]) == key);
-    let mut out = String::with_capacity(text.len() + rendered.len());
-    match found {
+    // The lines kept before the new key's, and where the lines kept after it start.
+    let (keep, stop) = match found {
         Some(at) => {
             let next = (at + 1..end)
                 .find(|&i| is_key_line(lines[i]))
                 .unwrap_or(end);
-            let stop = trim_trailing(&lines, at, next);
-            out.extend(lines[..at].iter().copied());
-            out.push_str(&rendered);
-            out.extend(lines[stop..].iter().copied());
+            (at, trim_trailing(&lines, at, next))
         }
         None => {
             let stop = trim_trailing(&lines, start, end);
-            out.extend(lines[..stop].iter().copied());
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&rendered);
-            out.extend(lines[stop..].iter().copied());
+            (stop, stop)
         }
+    };
+    let mut out = String::with_capacity(text.len() + rendered.len());
+    out.extend(lines[..keep].iter().copied());
+    if !out.ends_with('\n') {
+        out.push('\n');
     }
+    out.push_str(&rendered);
+    out.extend(lines[stop..].iter().copied());
     Ok(out)
 }
 
