@@ -472,17 +472,17 @@ fn attempt(
             base: format!("{name} {folder_version}"),
             theirs: format!("{name} {newest}"),
         };
-        let merged =
+        let (merged, from_registry) =
             catch_up::merge_trees(&prepare(&base), &prepare(files), &prepare(theirs), &labels)
                 .map_err(behind)?;
-        folder = merged.tree;
+        folder = merged;
         if let Some(log) = files.get("CHANGELOG.md") {
             folder.insert(String::from("CHANGELOG.md"), log.clone());
         }
         caught_up = Some(CaughtUp {
             folder_version: folder_version.clone(),
             newest: newest.clone(),
-            from_registry: merged.from_registry,
+            from_registry,
         });
     }
     let blueprint = if caught_up.is_some() {

@@ -8,25 +8,17 @@ use crate::update::text::{Labels, TextMerge, merge_text};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The folder's changes merged onto the registry's files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merged {
-    /// The merged folder.
-    pub tree: FileTree,
-    /// The files whose merged content differs from the folder's (the registry's changes).
-    pub from_registry: Vec<String>,
-}
-
 /// Merges `ours` (the folder) and `theirs` (the registry's newest release) from `base` (the
 /// release the folder was at), file by file: a side identical to the base gives the other
 /// side, identical changes are one change, and text changed on both sides is merged by lines.
-/// `Err` lists the files changed on both sides that do not merge cleanly.
+/// Gives the merged folder and the files whose merged content differs from the folder's (the
+/// registry's changes); `Err` lists the files changed on both sides that do not merge cleanly.
 pub fn merge_trees(
     base: &FileTree,
     ours: &FileTree,
     theirs: &FileTree,
     labels: &Labels,
-) -> Result<Merged, Vec<String>> {
+) -> Result<(FileTree, Vec<String>), Vec<String>> {
     let paths: BTreeSet<&String> = base
         .keys()
         .chain(ours.keys())
@@ -59,10 +51,7 @@ pub fn merge_trees(
     let from_registry = crate::author::changed(ours, &tree)
         .map(|(path, _)| path.clone())
         .collect();
-    Ok(Merged {
-        tree,
-        from_registry,
-    })
+    Ok((tree, from_registry))
 }
 
 /// Two different changes of one path: text files (a missing base is empty) merged by lines,
@@ -203,16 +192,16 @@ mod tests {
         let base = tree(&[("a", "1\n2\n3\n4\n5\n"), ("b", "b\n"), ("c", "c\n")]);
         let ours = tree(&[("a", "one\n2\n3\n4\n5\n"), ("b", "b\n"), ("new", "n\n")]);
         let theirs = tree(&[("a", "1\n2\n3\n4\nfive\n"), ("b", "bee\n"), ("c", "c\n")]);
-        let merged = merge_trees(&base, &ours, &theirs, &labels()).unwrap();
+        let (merged, from_registry) = merge_trees(&base, &ours, &theirs, &labels()).unwrap();
         assert_eq!(
-            merged.tree,
+            merged,
             tree(&[
                 ("a", "one\n2\n3\n4\nfive\n"),
                 ("b", "bee\n"),
                 ("new", "n\n")
             ])
         );
-        assert_eq!(merged.from_registry, vec!["a", "b"]);
+        assert_eq!(from_registry, vec!["a", "b"]);
 
         let clash = tree(&[("a", "1\n2\n3\n4\nFIVE\n"), ("b", "b\n")]);
         let err = merge_trees(&base, &clash, &theirs, &labels()).unwrap_err();
