@@ -158,24 +158,37 @@ fn compare_parameter(before: &Parameter, after: &Parameter, reasons: &mut Vec<Re
             after.name, before.name
         )
     };
+    let mut major = |text: String| push(reasons, Bump::Major, text);
     if before.kind != after.kind {
-        push(
-            reasons,
-            Bump::Major,
-            format!(
-                "{name}: type changed from {} to {}",
-                before.kind.as_str(),
-                after.kind.as_str()
-            ),
-        );
+        major(format!(
+            "{name}: type changed from {} to {}",
+            before.kind.as_str(),
+            after.kind.as_str()
+        ));
     }
     for choice in before.choices.iter().filter(|c| !after.choices.contains(c)) {
-        push(
-            reasons,
-            Bump::Major,
-            format!("{name}: choice `{choice}` was removed"),
-        );
+        major(format!("{name}: choice `{choice}` was removed"));
     }
+    match (&before.pattern, &after.pattern) {
+        (Some(a), Some(b)) if a != b => major(format!(
+            "{name}: pattern changed from `{a}` to `{b}` (any change of an existing pattern counts as narrower: pave cannot prove it accepts every value the old one did)"
+        )),
+        (None, Some(b)) => major(format!(
+            "{name}: new pattern `{b}` narrows the accepted values"
+        )),
+        _ => {}
+    }
+    match (before.min, after.min) {
+        (Some(a), Some(b)) if b > a => major(format!("{name}: min raised from {a} to {b}")),
+        (None, Some(b)) => major(format!("{name}: new min {b}")),
+        _ => {}
+    }
+    match (before.max, after.max) {
+        (Some(a), Some(b)) if b < a => major(format!("{name}: max lowered from {a} to {b}")),
+        (None, Some(b)) => major(format!("{name}: new max {b}")),
+        _ => {}
+    }
+    // Last, as `major` holds `reasons` until here; `required` sorts the reasons by level.
     for choice in after.choices.iter().filter(|c| !before.choices.contains(c)) {
         push(
             reasons,
@@ -183,58 +196,18 @@ fn compare_parameter(before: &Parameter, after: &Parameter, reasons: &mut Vec<Re
             format!("{name}: new choice `{choice}`"),
         );
     }
-    match (&before.pattern, &after.pattern) {
-        (Some(a), Some(b)) if a != b => push(
-            reasons,
-            Bump::Major,
-            format!(
-                "{name}: pattern changed from `{a}` to `{b}` (any change of an existing pattern counts as narrower: pave cannot prove it accepts every value the old one did)"
-            ),
-        ),
-        (None, Some(b)) => push(
-            reasons,
-            Bump::Major,
-            format!("{name}: new pattern `{b}` narrows the accepted values"),
-        ),
-        _ => {}
-    }
-    match (before.min, after.min) {
-        (Some(a), Some(b)) if b > a => push(
-            reasons,
-            Bump::Major,
-            format!("{name}: min raised from {a} to {b}"),
-        ),
-        (None, Some(b)) => push(reasons, Bump::Major, format!("{name}: new min {b}")),
-        _ => {}
-    }
-    match (before.max, after.max) {
-        (Some(a), Some(b)) if b < a => push(
-            reasons,
-            Bump::Major,
-            format!("{name}: max lowered from {a} to {b}"),
-        ),
-        (None, Some(b)) => push(reasons, Bump::Major, format!("{name}: new max {b}")),
-        _ => {}
-    }
 }
 
 fn compare_files(old: &Blueprint, new: &Blueprint, reasons: &mut Vec<Reason>) {
+    let mut minor = |text: String| push(reasons, Bump::Minor, text);
     for path in new.template.keys() {
         if !old.template.contains_key(path) {
-            push(
-                reasons,
-                Bump::Minor,
-                format!("template file `{path}` was added"),
-            );
+            minor(format!("template file `{path}` was added"));
         }
     }
     for path in old.template.keys() {
         if !new.template.contains_key(path) {
-            push(
-                reasons,
-                Bump::Minor,
-                format!("template file `{path}` was removed"),
-            );
+            minor(format!("template file `{path}` was removed"));
         }
     }
     let mut compared = false;
@@ -242,23 +215,15 @@ fn compare_files(old: &Blueprint, new: &Blueprint, reasons: &mut Vec<Reason>) {
         if let Some(before) = old.snapshots.get(case) {
             compared = true;
             if before != after {
-                push(
-                    reasons,
-                    Bump::Minor,
-                    format!("the rendered example `{case}` changed"),
-                );
+                minor(format!("the rendered example `{case}` changed"));
             }
         }
     }
     let templates_changed = old.template != new.template || old.partials != new.partials;
     if templates_changed && !compared {
-        push(
-            reasons,
-            Bump::Minor,
-            String::from(
-                "the templates changed and no recorded example is shared with the released version to show the render is the same",
-            ),
-        );
+        minor(String::from(
+            "the templates changed and no recorded example is shared with the released version to show the render is the same",
+        ));
     }
 }
 
