@@ -546,15 +546,9 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
                     let meta = Meta::at(fi, None, "mode", shown);
                     c.prove(meta, &file.path, Expect::Entry(expect), variants);
                 }
-                let old_text = input
-                    .old
-                    .get(&file.path)
-                    .and_then(text_of)
-                    .unwrap_or_default();
-                let theirs_text = rendered
-                    .get(&file.path)
-                    .and_then(text_of)
-                    .unwrap_or_default();
+                let text_in = |tree: &FileTree| tree.get(&file.path).and_then(text_of);
+                let old_text = text_in(&input.old).unwrap_or_default();
+                let theirs_text = text_in(rendered).unwrap_or_default();
                 let Some(ft) = trace.files.get(&file.path) else {
                     continue;
                 };
