@@ -663,6 +663,15 @@ fn four_publishes_from_one_folder_keep_every_changelog_entry() {
     let daemon = GitDaemon::writable(&s.env.path("served"), "reg.git");
     let url = daemon.url();
     let folder = blueprint(&s.env, "team-api");
+    let mode = |file: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(folder.join(file))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let modes = [mode("CHANGELOG.md"), mode("blueprint.yaml")];
 
     // 0.1.0.
     let out = publish(&s.env, &url, &["team-api", "-m", "First version"]);
@@ -760,6 +769,8 @@ fn four_publishes_from_one_folder_keep_every_changelog_entry() {
     );
     let manifest = std::fs::read_to_string(folder.join("blueprint.yaml")).unwrap();
     assert!(manifest.contains("\nversion: 1.0.0\n"), "{manifest}");
+    // The files the folder learned keep their mode (not the staging file's 0600).
+    assert_eq!([mode("CHANGELOG.md"), mode("blueprint.yaml")], modes);
 
     // `pave show` lists them.
     dev.pave()

@@ -140,11 +140,19 @@ pub fn write_folder(
             .map_err(err(&dir))?;
         std::io::Write::write_all(&mut tmp, data).map_err(err(&path))?;
         tmp.as_file().sync_all().map_err(err(&path))?;
+        // The staged file is private (0600): it takes the mode of the file it replaces, or
+        // 0644 for a new one, with the executable bits the tree asks for.
         #[cfg(unix)]
-        if *executable {
+        {
             use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            let mode = if *executable {
+                mode | ((mode & 0o444) >> 2)
+            } else {
+                mode & !0o111
+            };
             tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o755))
+                .set_permissions(std::fs::Permissions::from_mode(mode))
                 .map_err(err(&path))?;
         }
         staged.push((tmp, path));
