@@ -383,24 +383,6 @@ pub fn resolve(
     Ok(answers)
 }
 
-/// Checks every rule of the manifest against complete answers.
-pub fn check_rules(
-    manifest: &Manifest,
-    engine: &Engine,
-    answers: &Answers,
-) -> Result<(), AnswerError> {
-    let broken: Vec<RuleFailure> = RuleBook::new(manifest)?
-        .check_ready(manifest, engine, answers, &BTreeSet::new(), true)?
-        .into_iter()
-        .map(|(_, f)| f)
-        .collect();
-    if broken.is_empty() {
-        Ok(())
-    } else {
-        Err(AnswerError::Rules(broken))
-    }
-}
-
 /// The default offered for a parameter: its own, or for `project_name` without one, the
 /// target folder's name when that is a valid answer.
 fn default_for(

@@ -224,11 +224,6 @@ impl<'a> Checker<'a> {
         self
     }
 
-    /// How many registries were opened so far (each at most once).
-    pub fn registries_opened(&self) -> usize {
-        self.sources.len()
-    }
-
     /// The row of the project at `dir`.
     pub fn check(&mut self, dir: &Path) -> Row {
         let mut row = Row::new(dir);
