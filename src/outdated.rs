@@ -24,11 +24,13 @@ use crate::template::Engine;
 use semver::Version;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// What `outdated` says about one project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Row {
     /// The project's folder, as found (relative when the search root was).
     pub path: PathBuf,
@@ -67,19 +69,7 @@ impl Row {
     fn new(path: &Path) -> Self {
         Row {
             path: path.to_path_buf(),
-            registry: String::new(),
-            blueprint: String::new(),
-            version: None,
-            newest_in_major: None,
-            newest: None,
-            deprecated: false,
-            yanked: false,
-            notes: Vec::new(),
-            drift: None,
-            behind: false,
-            major_available: false,
-            error: None,
-            addressed: Vec::new(),
+            ..Row::default()
         }
     }
 
@@ -238,7 +228,7 @@ impl<'a> Checker<'a> {
         row.registry = record.registry.clone();
         row.blueprint = record.blueprint.clone();
         row.version = Some(record.version.clone());
-        let source = self.source(&record)?;
+        let source = source_of(&mut self.sources, self.registries, &record)?;
         row.registry = source.name().to_string();
         let releases = self.releases(&record)?;
         let entry = releases.entry.as_ref();
@@ -311,46 +301,35 @@ impl<'a> Checker<'a> {
             record.blueprint.clone(),
             target.clone(),
         );
-        let changelog = match self.changelogs.get(&key) {
-            Some(known) => known.clone(),
-            None => {
-                let source = source_of(&mut self.sources, self.registries, record)?;
-                let result = source
-                    .load(&record.blueprint, target)
-                    .map(|l| l.blueprint.changelog)
-                    .map_err(|e| one_line(&e));
-                self.changelogs.insert(key, result.clone());
-                result
-            }
-        }?;
+        let (sources, registries) = (&mut self.sources, self.registries);
+        let changelog = remembered(&mut self.changelogs, key, || {
+            source_of(sources, registries, record)?
+                .load(&record.blueprint, target)
+                .map(|l| l.blueprint.changelog)
+                .map_err(|e| one_line(&e))
+        })?;
         Ok(changelog.map_or_else(Vec::new, |text| {
             addressed::addressed(&text, &record.version, target, &sent)
         }))
     }
 
-    fn source(&mut self, record: &ProjectFile) -> Result<&dyn BlueprintSource, String> {
-        source_of(&mut self.sources, self.registries, record)
-    }
-
     fn releases(&mut self, record: &ProjectFile) -> Result<Releases, String> {
         let key = (record.registry.clone(), record.blueprint.clone());
-        if let Some(known) = self.releases.get(&key) {
-            return known.clone();
-        }
-        let source = source_of(&mut self.sources, self.registries, record)?;
-        let read = || -> Result<Releases, RegistryError> {
-            let versions = source.versions(&record.blueprint)?;
-            // A blueprint folder recorded by path has no index entry worth reading.
-            let entry = match source.entry(&record.blueprint) {
-                Ok(entry) => Some(entry),
-                Err(RegistryError::UnknownBlueprint { .. }) => None,
-                Err(e) => return Err(e),
+        let (sources, registries) = (&mut self.sources, self.registries);
+        remembered(&mut self.releases, key, || {
+            let source = source_of(sources, registries, record)?;
+            let read = || -> Result<Releases, RegistryError> {
+                let versions = source.versions(&record.blueprint)?;
+                // A blueprint folder recorded by path has no index entry worth reading.
+                let entry = match source.entry(&record.blueprint) {
+                    Ok(entry) => Some(entry),
+                    Err(RegistryError::UnknownBlueprint { .. }) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok(Releases { versions, entry })
             };
-            Ok(Releases { versions, entry })
-        };
-        let result = read().map_err(|e| one_line(&e));
-        self.releases.insert(key, result.clone());
-        result
+            read().map_err(|e| one_line(&e))
+        })
     }
 
     fn load(&mut self, record: &ProjectFile) -> Result<(VersionKey, Rc<Loaded>), String> {
@@ -360,44 +339,40 @@ impl<'a> Checker<'a> {
             record.version.clone(),
             record.commit.clone(),
         );
-        if let Some(known) = self.loaded.get(&key) {
-            return known.clone().map(|l| (key, l));
-        }
-        let source = source_of(&mut self.sources, self.registries, record)?;
-        let result = pristine::load_from(source, record)
-            .map(|(loaded, _moved)| Rc::new(loaded))
-            .map_err(|e: PristineError| one_line(&e));
-        self.loaded.insert(key.clone(), result.clone());
-        result.map(|l| (key, l))
+        let (sources, registries) = (&mut self.sources, self.registries);
+        let loaded = remembered(&mut self.loaded, key.clone(), || {
+            pristine::load_from(source_of(sources, registries, record)?, record)
+                .map(|(loaded, _moved)| Rc::new(loaded))
+                .map_err(|e: PristineError| one_line(&e))
+        })?;
+        Ok((key, loaded))
     }
 
     fn render(&mut self, record: &ProjectFile) -> Result<FileTree, String> {
         let (version_key, loaded) = self.load(record)?;
         let answers = serde_json::Value::Object(record.answers.clone()).to_string();
-        let key = (version_key, answers);
-        if let Some(known) = self.renders.get(&key) {
-            return known.clone();
-        }
-        let engine = match self.engines.entry(key.0.clone()) {
-            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                match Engine::new(&loaded.blueprint.partials) {
-                    Ok(engine) => slot.insert(engine),
-                    Err(e) => {
-                        let result = Err(one_line(&e));
-                        self.renders.insert(key, result.clone());
-                        return result;
-                    }
+        let engines = &mut self.engines;
+        remembered(&mut self.renders, (version_key.clone(), answers), || {
+            let engine = match engines.entry(version_key) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    slot.insert(Engine::new(&loaded.blueprint.partials).map_err(|e| one_line(&e))?)
                 }
-            }
-        };
-        let result =
+            };
             pristine::render_recorded_with(engine, &loaded, &record.answers, &Default::default())
                 .map(|r| r.tree)
-                .map_err(|e| one_line(&e));
-        self.renders.insert(key, result.clone());
-        result
+                .map_err(|e| one_line(&e))
+        })
     }
+}
+
+/// What `map` remembers under `key`, worked out by `work` the first time (an error too).
+fn remembered<K: Eq + Hash, T: Clone>(
+    map: &mut HashMap<K, Shared<T>>,
+    key: K,
+    work: impl FnOnce() -> Shared<T>,
+) -> Shared<T> {
+    map.entry(key).or_insert_with(work).clone()
 }
 
 /// The source of a recorded registry, opened on first use and kept (with its error, if it
