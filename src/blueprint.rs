@@ -33,6 +33,26 @@ impl Entry {
             executable: false,
         }
     }
+
+    /// The bytes it holds: a file's contents, a link's target.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Entry::File { data, .. } => data,
+            Entry::Symlink { target } => target.as_bytes(),
+        }
+    }
+
+    /// Its mode as git records it: `0o100644`, `0o100755` when executable, `0o120000` for a
+    /// link.
+    pub fn git_mode(&self) -> u32 {
+        match self {
+            Entry::File {
+                executable: true, ..
+            } => 0o100755,
+            Entry::File { .. } => 0o100644,
+            Entry::Symlink { .. } => 0o120000,
+        }
+    }
 }
 
 /// Files by path relative to a root, `/`-separated, sorted.

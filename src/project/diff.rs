@@ -261,14 +261,6 @@ fn write_file(out: &mut String, file: &FileDiff) {
     }
 }
 
-/// The bytes a diff compares: a file's contents, a link's target.
-fn bytes(entry: &Entry) -> &[u8] {
-    match entry {
-        Entry::File { data, .. } => data,
-        Entry::Symlink { target } => target.as_bytes(),
-    }
-}
-
 /// The paths that differ between `old` and `new`, with how, sorted; no contents are diffed.
 /// This is what `outdated` counts as drift.
 pub fn changed_paths(old: &FileTree, new: &FileTree) -> Vec<(String, Status)> {
@@ -308,8 +300,8 @@ pub fn diff_trees(old: &FileTree, new: &FileTree, old_label: &str, new_label: &s
 
 fn diff_file(path: String, status: Status, old: Option<&Entry>, new: Option<&Entry>) -> FileDiff {
     let empty: &[u8] = &[];
-    let a = old.map_or(empty, bytes);
-    let b = new.map_or(empty, bytes);
+    let a = old.map_or(empty, Entry::bytes);
+    let b = new.map_or(empty, Entry::bytes);
     let texts = match (std::str::from_utf8(a), std::str::from_utf8(b)) {
         (Ok(a), Ok(b)) if !is_binary(a.as_bytes()) && !is_binary(b.as_bytes()) => Some((a, b)),
         _ => None,
@@ -601,7 +593,8 @@ fn project_diff_limited(
             .iter()
             .filter(|(path, entry)| {
                 path.contains(SECRET_PLACEHOLDER)
-                    || bytes(entry)
+                    || entry
+                        .bytes()
                         .windows(placeholder.len())
                         .any(|w| w == placeholder)
             })
@@ -735,7 +728,7 @@ mod tests {
         for (path, entry) in &old {
             let full = dir.path().join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, bytes(entry)).unwrap();
+            std::fs::write(full, entry.bytes()).unwrap();
         }
         std::fs::write(dir.path().join("p.diff"), patch).unwrap();
         let status = std::process::Command::new("git")

@@ -14,6 +14,7 @@ use crate::manifest::{Manifest, ParamType};
 use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
 use crate::project::pristine::{self, Carried, PristineError, Rendered};
 use crate::project::{self, ProjectFile, ReadError, read_project};
+use crate::registry::git::write;
 use crate::registry::integrity::TagMoved;
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
 use crate::render::{self, RenderError};
@@ -767,38 +768,15 @@ fn register_conflicts(dir: &Path, result: &UpdateResult) -> Result<Vec<String>, 
         } else {
             format!("{rel}/{}", file.path)
         };
-        let entry =
-            |e: &Option<Entry>, stage: u16| -> Result<Option<git2::IndexEntry>, git2::Error> {
-                let Some(e) = e else {
-                    return Ok(None);
-                };
-                let (data, mode) = match e {
-                    Entry::File { data, executable } => {
-                        (&data[..], if *executable { 0o100755 } else { 0o100644 })
-                    }
-                    Entry::Symlink { target } => (target.as_bytes(), 0o120000),
-                };
-                let id = repo.blob(data)?;
-                Ok(Some(git2::IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode,
-                    uid: 0,
-                    gid: 0,
-                    file_size: u32::try_from(data.len()).unwrap_or(u32::MAX),
-                    id,
-                    flags: (stage << 12) | u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
-                    flags_extended: 0,
-                    path: path.clone().into_bytes(),
-                }))
-            };
-        let base = entry(&stages.base, 1)?;
-        let ours = entry(&stages.ours, 2)?;
-        let theirs = entry(&stages.theirs, 3)?;
         index.remove_path(Path::new(&path)).ok();
-        for staged in [base, ours, theirs].into_iter().flatten() {
+        for (stage, side) in [(1, &stages.base), (2, &stages.ours), (3, &stages.theirs)] {
+            let Some(side) = side else {
+                continue;
+            };
+            let data = side.bytes();
+            let mut staged = write::entry(&path, side.git_mode(), repo.blob(data)?, data.len());
+            // The stage is in bits 12-13; git2 fills in the path's length.
+            staged.flags = stage << 12;
             index.add(&staged)?;
         }
         registered.push(path);

@@ -18,7 +18,7 @@ pub struct TreeChange {
     pub set: Vec<(String, Vec<u8>)>,
 }
 
-fn entry(path: &str, mode: u32, id: Oid, size: usize) -> IndexEntry {
+pub(crate) fn entry(path: &str, mode: u32, id: Oid, size: usize) -> IndexEntry {
     IndexEntry {
         ctime: IndexTime::new(0, 0),
         mtime: IndexTime::new(0, 0),
@@ -49,17 +49,8 @@ pub fn build_tree(
         index.remove_dir(Path::new(&change.dir), 0)?;
         for (rel, item) in files {
             let path = format!("{}/{rel}", change.dir);
-            match item {
-                Entry::File { data, executable } => {
-                    let id = repo.blob(data)?;
-                    let mode = if *executable { 0o100755 } else { 0o100644 };
-                    index.add(&entry(&path, mode, id, data.len()))?;
-                }
-                Entry::Symlink { target } => {
-                    let id = repo.blob(target.as_bytes())?;
-                    index.add(&entry(&path, 0o120000, id, target.len()))?;
-                }
-            }
+            let data = item.bytes();
+            index.add(&entry(&path, item.git_mode(), repo.blob(data)?, data.len()))?;
         }
     }
     for (path, data) in &change.set {
