@@ -479,44 +479,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Keeps, in both trees, only the files at or below one of `paths` (project paths, see
-/// [`project_paths`]; none keeps everything). A path that holds no file on either side is
-/// [`DiffError::NotInProject`], named as `given` names it.
-fn limit_trees(
-    dir: &Path,
-    paths: &[String],
-    given: &[PathBuf],
-    old: &mut FileTree,
-    new: &mut FileTree,
-) -> Result<(), DiffError> {
-    if paths.is_empty() {
-        return Ok(());
-    }
-    let under = |file: &str, limit: &str| {
-        limit.is_empty()
-            || file == limit
-            || file
-                .strip_prefix(limit)
-                .is_some_and(|rest| rest.starts_with('/'))
-    };
-    for (i, limit) in paths.iter().enumerate() {
-        if !old.keys().chain(new.keys()).any(|f| under(f, limit)) {
-            return Err(DiffError::NotInProject {
-                path: given
-                    .get(i)
-                    .cloned()
-                    .unwrap_or_else(|| PathBuf::from(limit)),
-                dir: dir.to_path_buf(),
-                why: "neither the project nor its blueprint has a file there (ignored files and nested projects are not part of it)",
-            });
-        }
-    }
-    let keep = |file: &String| paths.iter().any(|limit| under(file, limit));
-    old.retain(|file, _| keep(file));
-    new.retain(|file, _| keep(file));
-    Ok(())
-}
-
 /// Paths to limit a diff to: the project's own (see [`project_paths`]) and, for messages, as
 /// the user gave them. Empty: the whole project.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -536,13 +498,42 @@ impl Limit {
         })
     }
 
+    /// Keeps, in both trees, only the files at or below one of the paths (none keeps
+    /// everything). A path that holds no file on either side is [`DiffError::NotInProject`],
+    /// named as it was given.
     pub(crate) fn apply(
         &self,
         dir: &Path,
         old: &mut FileTree,
         new: &mut FileTree,
     ) -> Result<(), DiffError> {
-        limit_trees(dir, &self.paths, &self.given, old, new)
+        if self.paths.is_empty() {
+            return Ok(());
+        }
+        let under = |file: &str, limit: &str| {
+            limit.is_empty()
+                || file == limit
+                || file
+                    .strip_prefix(limit)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        for (i, limit) in self.paths.iter().enumerate() {
+            if !old.keys().chain(new.keys()).any(|f| under(f, limit)) {
+                return Err(DiffError::NotInProject {
+                    path: self
+                        .given
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| PathBuf::from(limit)),
+                    dir: dir.to_path_buf(),
+                    why: "neither the project nor its blueprint has a file there (ignored files and nested projects are not part of it)",
+                });
+            }
+        }
+        let keep = |file: &String| self.paths.iter().any(|limit| under(file, limit));
+        old.retain(|file, _| keep(file));
+        new.retain(|file, _| keep(file));
+        Ok(())
     }
 }
 
@@ -623,16 +614,15 @@ pub fn blueprint_change(
     let record = pristine::read_record(dir)?;
     let loaded = pristine::load_recorded(registries, &record)?;
     let secrets = Default::default();
-    let base = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
+    let mut base = pristine::render_recorded(&loaded, &record.answers, &secrets)?;
     let source = registries.open_recorded(record.origin())?;
     let version = source.resolve(&record.blueprint, req)?;
     let target = source.load(&record.blueprint, &version)?;
     let mut theirs = pristine::render_recorded(&target, &record.answers, &secrets)?;
-    let mut base_tree = base.tree;
-    limit.apply(dir, &mut base_tree, &mut theirs.tree)?;
+    limit.apply(dir, &mut base.tree, &mut theirs.tree)?;
     let old = format!("{} {}", record.blueprint, record.version);
     let new = format!("{} {}", record.blueprint, version);
-    Ok(diff_trees(&base_tree, &theirs.tree, &old, &new))
+    Ok(diff_trees(&base.tree, &theirs.tree, &old, &new))
 }
 
 #[cfg(test)]
