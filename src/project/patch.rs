@@ -15,7 +15,7 @@ use crate::error::{Classify, ErrorKind};
 pub const MASKED: &str = "[pave: line removed, it looked like a secret]";
 
 /// One file of a patch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PatchFile {
     /// The project path.
     pub path: String,
@@ -102,12 +102,7 @@ pub fn parse(text: &str) -> Result<Vec<PatchFile>, PatchError> {
             }
             files.push(PatchFile {
                 path: path.to_string(),
-                added: false,
-                deleted: false,
-                executable: None,
-                binary: false,
-                hunks: Vec::new(),
-                truncated: false,
+                ..PatchFile::default()
             });
             continue;
         }
