@@ -356,27 +356,19 @@ impl GitSource {
         if self.state.borrow().is_none() {
             self.reopen(Want::Use)?;
         }
-        let first = self.read_once(&mut read);
-        match first {
-            Err(ReadError::Damaged(cause)) => {
-                if self.options.offline || self.recovered.get() {
-                    return Err(self.damaged(cause).into());
-                }
+        match self.read_once(&mut read) {
+            Err(ReadError::Damaged(cause)) if !self.options.offline && !self.recovered.get() => {
                 self.recovered.set(true);
-                self.options.reporter.notice(&Notice::Recloning {
-                    registry: self.name.clone(),
-                    cause,
-                });
+                self.tell_recloning(cause);
                 self.reopen(Want::Recover)?;
-                match self.read_once(&mut read) {
-                    Ok(value) => Ok(value),
-                    Err(ReadError::Damaged(cause)) => Err(self.damaged(cause).into()),
-                    Err(ReadError::Other(e)) => Err(e),
-                }
+                self.read_once(&mut read)
             }
-            Err(ReadError::Other(e)) => Err(e),
-            Ok(value) => Ok(value),
+            first => first,
         }
+        .map_err(|e| match e {
+            ReadError::Damaged(cause) => self.damaged(cause).into(),
+            ReadError::Other(e) => e,
+        })
     }
 
     fn read_once<T>(
@@ -388,6 +380,13 @@ impl GitSource {
             Some(open) => read(open),
             None => Err(ReadError::Damaged(String::from("the cache is not open"))),
         }
+    }
+
+    fn tell_recloning(&self, cause: String) {
+        self.options.reporter.notice(&Notice::Recloning {
+            registry: self.name.clone(),
+            cause,
+        });
     }
 
     fn damaged(&self, cause: String) -> GitError {
@@ -420,10 +419,7 @@ impl GitSource {
                 let age = match &cached {
                     Cached::Ready { age, .. } => *age,
                     Cached::Damaged(cause) => {
-                        self.options.reporter.notice(&Notice::Recloning {
-                            registry: self.name.clone(),
-                            cause: cause.clone(),
-                        });
+                        self.tell_recloning(cause.clone());
                         None
                     }
                     Cached::Missing => None,
@@ -445,10 +441,7 @@ impl GitSource {
                         // Release this lock before taking it again to clone.
                         drop(repo);
                         drop(lock);
-                        self.options.reporter.notice(&Notice::Recloning {
-                            registry: self.name.clone(),
-                            cause: e.message().to_string(),
-                        });
+                        self.tell_recloning(e.message().to_string());
                         return self.prepare(Want::Recover);
                     }
                 };
@@ -574,18 +567,6 @@ impl GitSource {
         }
     }
 
-    /// After a miss: fetches when [`freshness::decide`] says so (at most once per registry per
-    /// process, never offline); whether it did.
-    fn refresh_once(&self) -> Result<bool, RegistryError> {
-        match freshness::decide(self.situation(Want::Miss, self.cache_state())) {
-            Decision::UseCache => Ok(false),
-            _ => {
-                self.reopen(Want::Miss)?;
-                Ok(true)
-            }
-        }
-    }
-
     /// After a miss the cache answered as it is: the cache and its age, when it may be behind
     /// the registry (`freshness::miss_is_stale`).
     pub fn stale(&self) -> Option<StaleCache> {
@@ -640,8 +621,16 @@ impl BlueprintSource for GitSource {
         self.with_open(|open| open.load(self, blueprint, version))
     }
 
+    /// After a miss: fetches when `freshness::decide` says so (at most once per registry per
+    /// process, never offline); whether it did.
     fn refresh(&self) -> Result<bool, RegistryError> {
-        self.refresh_once()
+        match freshness::decide(self.situation(Want::Miss, self.cache_state())) {
+            Decision::UseCache => Ok(false),
+            _ => {
+                self.reopen(Want::Miss)?;
+                Ok(true)
+            }
+        }
     }
 
     fn stale_cache(&self) -> Option<StaleCache> {
@@ -664,7 +653,7 @@ impl BlueprintSource for GitSource {
         commit: &str,
     ) -> Result<Option<Loaded>, RegistryError> {
         let found = self.with_open(|open| open.load_at(self, blueprint, version, commit))?;
-        if found.is_some() || !self.refresh_once()? {
+        if found.is_some() || !self.refresh()? {
             return Ok(found);
         }
         self.with_open(|open| open.load_at(self, blueprint, version, commit))
