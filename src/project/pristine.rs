@@ -117,20 +117,13 @@ pub fn load_recorded(
     registries: &Registries,
     record: &ProjectFile,
 ) -> Result<Loaded, PristineError> {
-    load_recorded_noting(registries, record).map(|(loaded, _)| loaded)
-}
-
-/// [`load_recorded`], also saying when the recorded version's tag no longer points at the
-/// recorded commit (moved or deleted): the base is still the recorded commit.
-pub fn load_recorded_noting(
-    registries: &Registries,
-    record: &ProjectFile,
-) -> Result<(Loaded, Option<TagMoved>), PristineError> {
     let source = registries.open_recorded(record.origin())?;
-    load_from(source.as_ref(), record)
+    load_from(source.as_ref(), record).map(|(loaded, _)| loaded)
 }
 
-/// [`load_recorded_noting`] from an opened source.
+/// [`load_recorded`] from an opened source, also saying when the recorded version's tag no
+/// longer points at the recorded commit (moved or deleted): the base is still the recorded
+/// commit.
 pub fn load_from(
     source: &dyn BlueprintSource,
     record: &ProjectFile,
