@@ -112,20 +112,17 @@ impl Registries {
         if name_or_url == builtin::NAME {
             return Ok(Box::new(Builtin));
         }
-        if let Some(configured) = self.config.registry(name_or_url) {
-            return Ok(Box::new(self.git(&configured.name, &configured.url)));
+        match self.configured(name_or_url) {
+            Ok(configured) => Ok(Box::new(self.git(&configured.name, &configured.url))),
+            Err(_) if looks_like_url(name_or_url) => {
+                let name = self
+                    .name_of_url(name_or_url)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| normalize_url(name_or_url));
+                Ok(Box::new(self.git(&name, name_or_url)))
+            }
+            Err(e) => Err(e),
         }
-        if looks_like_url(name_or_url) {
-            let name = self
-                .name_of_url(name_or_url)
-                .map(str::to_string)
-                .unwrap_or_else(|| normalize_url(name_or_url));
-            return Ok(Box::new(self.git(&name, name_or_url)));
-        }
-        Err(RegistryError::UnknownRegistry {
-            name: name_or_url.to_string(),
-            known: self.config.names(),
-        })
     }
 
     /// Every registry, `builtin` first, then the configured ones in config order.
