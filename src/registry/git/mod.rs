@@ -33,7 +33,7 @@ pub use transfer::{PushStatus, TOKEN_ENV};
 
 use super::cache::{CacheEntry, EntryLock};
 use super::events::{Notice, Reporter, TransferKind};
-use super::url::{RemoteUrl, scrub};
+use super::url::RemoteUrl;
 use super::{BlueprintSource, BrokenVersion, Loaded, RegistryError, StaleCache};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::RegistryIndex;
@@ -325,12 +325,7 @@ impl GitSource {
 
     /// A libgit2 failure on the cache, as an error naming the registry.
     pub(crate) fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
-        GitError::Git {
-            registry: self.name.clone(),
-            url: self.url.clean().to_string(),
-            what: what.to_string(),
-            cause: scrub(e.message(), &self.url),
-        }
+        self.endpoint().git_error(what, e)
     }
 
     fn tell_waiting(&self) {

@@ -273,36 +273,38 @@ impl Endpoint<'_> {
         tried
     }
 
-    /// A failed clone or fetch as an error: authentication when git says so, else
-    /// unreachable, with git's words.
-    fn failure(&self, run: &Run) -> GitError {
+    /// Runs a clone or fetch. git not started is an error, and so is a failure:
+    /// authentication when git says so, else unreachable, with git's words.
+    fn transfer(&self, cmd: Command, kind: TransferKind) -> Result<(), GitError> {
+        let registry = self.name.to_string();
+        let url = self.url.clean().to_string();
+        let run = self.run(cmd, kind).map_err(|e| GitError::NoGit {
+            registry: registry.clone(),
+            url: url.clone(),
+            cause: e.to_string(),
+        })?;
+        if run.success {
+            return Ok(());
+        }
         let cause = run.cause();
-        if run.is_auth() {
+        Err(if run.is_auth() {
             GitError::Auth {
-                registry: self.name.to_string(),
-                url: self.url.clean().to_string(),
+                registry,
+                url,
                 tried: self.tried(),
                 cause,
             }
         } else {
             GitError::Unreachable {
-                registry: self.name.to_string(),
-                url: self.url.clean().to_string(),
+                registry,
+                url,
                 cause,
             }
-        }
+        })
     }
 
-    /// git could not be started.
-    fn no_git(&self, e: &std::io::Error) -> GitError {
-        GitError::NoGit {
-            registry: self.name.to_string(),
-            url: self.url.clean().to_string(),
-            cause: e.to_string(),
-        }
-    }
-
-    fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
+    /// A libgit2 failure on the cache, as an error naming the registry.
+    pub(super) fn git_error(&self, what: &str, e: &git2::Error) -> GitError {
         GitError::Git {
             registry: self.name.to_string(),
             url: self.url.clean().to_string(),
@@ -317,12 +319,7 @@ impl Endpoint<'_> {
         let mut cmd = self.git(None);
         cmd.args(["clone", "--bare", "--progress", "--", self.url.clean()])
             .arg(dir);
-        let run = self
-            .run(cmd, TransferKind::Clone)
-            .map_err(|e| self.no_git(&e))?;
-        if !run.success {
-            return Err(self.failure(&run));
-        }
+        self.transfer(cmd, TransferKind::Clone)?;
         let repo = git2::Repository::open_bare(dir)
             .map_err(|e| self.git_error("cannot open the clone", &e))?;
         self.settle(&repo)
@@ -345,10 +342,7 @@ impl Endpoint<'_> {
             self.url.clean(),
         ])
         .args(REFSPECS);
-        let run = self.run(cmd, kind).map_err(|e| self.no_git(&e))?;
-        if !run.success {
-            return Err(self.failure(&run));
-        }
+        self.transfer(cmd, kind)?;
         self.settle(repo)
     }
 
