@@ -4,8 +4,9 @@
 //! old path is merged into the new path and the old path removed.
 
 use super::text::{self, Labels, TextMerge};
-use super::{Class, FileOutcome, Op, OpKind, SIDE_SUFFIX, Stages, Summary, UpdateResult};
+use super::{Class, FileOutcome, Op, OpKind, Stages, Summary, UpdateResult};
 use crate::blueprint::{Entry, FileTree};
+use crate::plan::BESIDE_SUFFIX;
 use crate::project::FILE_NAME;
 use crate::render::Origins;
 use std::collections::{BTreeMap, BTreeSet};
@@ -283,7 +284,7 @@ fn settle(
             if !ours_at_path {
                 out.ops.push(write(path, ours.clone(), false));
             }
-            let side = format!("{path}{SIDE_SUFFIX}");
+            let side = format!("{path}{BESIDE_SUFFIX}");
             out.ops.push(write(&side, theirs.clone(), true));
             out.side_file = Some(side);
         }

@@ -19,9 +19,6 @@ pub use merge::{MergeError, MergeOptions, Trees, merge_trees};
 use crate::blueprint::{Entry, FileTree};
 use serde::Serialize;
 
-/// The suffix of the file written beside a binary file changed on both sides.
-pub const SIDE_SUFFIX: &str = ".pave-new";
-
 /// Why a file ended the way it did: one value per row of the update table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -203,24 +200,10 @@ pub struct Summary {
 impl Summary {
     /// The count of one class.
     pub fn get(&self, class: Class) -> usize {
-        match class {
-            Class::Kept => self.kept,
-            Class::Updated => self.updated,
-            Class::SameChange => self.same_change,
-            Class::Merged => self.merged,
-            Class::Conflict => self.conflict,
-            Class::Added => self.added,
-            Class::BothAddedConflict => self.both_added_conflict,
-            Class::Deleted => self.deleted,
-            Class::KeptRemovedUpstream => self.kept_removed_upstream,
-            Class::DeletedLocally => self.deleted_locally,
-            Class::Recreated => self.recreated,
-            Class::Moved => self.moved,
-            Class::BinaryConflict => self.binary_conflict,
-            Class::ModeChanged => self.mode_changed,
-        }
+        *self.clone().slot(class)
     }
 
+    /// The counter of one class: the one place that names each class's field.
     fn slot(&mut self, class: Class) -> &mut usize {
         match class {
             Class::Kept => &mut self.kept,
