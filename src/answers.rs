@@ -222,21 +222,16 @@ pub fn resolve(
     mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<Answers, AnswerError> {
     let known: Vec<String> = manifest.parameters.iter().map(|p| p.name.clone()).collect();
-    let unknown = |name: &str, source_name: &str| AnswerError::Unknown {
-        name: name.to_string(),
-        source_name: source_name.to_string(),
-        closest: crate::yaml::closest(name, known.iter().map(String::as_str)).map(str::to_string),
-        known: known.clone(),
-    };
-    for (key, _) in &supplied.set {
-        if !known.contains(key) {
-            return Err(unknown(key, "--set"));
-        }
-    }
-    for key in supplied.file.keys() {
-        if !known.contains(key) {
-            return Err(unknown(key, "the answers file"));
-        }
+    let from_set = supplied.set.iter().map(|(key, _)| (key, "--set"));
+    let from_file = supplied.file.keys().map(|key| (key, "the answers file"));
+    if let Some((name, source_name)) = from_set.chain(from_file).find(|(k, _)| !known.contains(k)) {
+        return Err(AnswerError::Unknown {
+            name: name.clone(),
+            source_name: source_name.to_string(),
+            closest: crate::yaml::closest(name, known.iter().map(String::as_str))
+                .map(str::to_string),
+            known,
+        });
     }
     let is_boolean = |name: &str| {
         manifest
