@@ -96,8 +96,8 @@ impl Trees {
 }
 
 /// Every file under tree `id` into `out`, keyed `prefix` + path. Modes: 100755 is executable,
-/// 120000 a symbolic link; submodules are skipped.
-fn collect(
+/// 120000 a symbolic link; submodules and names that are not UTF-8 are skipped.
+pub(super) fn collect(
     repo: &Repository,
     id: Oid,
     prefix: &str,

@@ -2,7 +2,7 @@
 //! built in an in-memory index on top of a commit's tree (one folder replaced, some files set),
 //! then committed with no ref moved. Refs are moved only by the caller, after a push succeeded.
 
-use crate::blueprint::{Entry, FileTree};
+use crate::blueprint::FileTree;
 use git2::{IndexEntry, IndexTime, Oid, Repository, Signature};
 use std::path::Path;
 
@@ -118,42 +118,10 @@ pub fn read_folder(
     dir: &str,
 ) -> Result<FileTree, git2::Error> {
     let mut files = FileTree::new();
-    let root = commit.tree()?;
-    let folder = match root.get_path(Path::new(dir)) {
-        Ok(entry) => repo.find_tree(entry.id())?,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(files),
+    match commit.tree()?.get_path(Path::new(dir)) {
+        Ok(entry) => super::read::collect(repo, entry.id(), "", &mut files)?,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {}
         Err(e) => return Err(e),
-    };
-    let mut failure = None;
-    folder.walk(git2::TreeWalkMode::PreOrder, |parent, item| {
-        if item.kind() != Some(git2::ObjectType::Blob) {
-            return git2::TreeWalkResult::Ok;
-        }
-        let path = format!("{parent}{}", item.name().unwrap_or_default());
-        match repo.find_blob(item.id()) {
-            Ok(blob) => {
-                let data = blob.content().to_vec();
-                let value = if item.filemode() == 0o120000 {
-                    Entry::Symlink {
-                        target: String::from_utf8_lossy(&data).into_owned(),
-                    }
-                } else {
-                    Entry::File {
-                        data: data.into(),
-                        executable: item.filemode() == 0o100755,
-                    }
-                };
-                files.insert(path, value);
-                git2::TreeWalkResult::Ok
-            }
-            Err(e) => {
-                failure = Some(e);
-                git2::TreeWalkResult::Abort
-            }
-        }
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(files),
     }
+    Ok(files)
 }
