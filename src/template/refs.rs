@@ -16,6 +16,16 @@ pub struct Use {
     pub column: usize,
 }
 
+impl Use {
+    fn at(name: impl Into<String>, (line, column): (usize, usize)) -> Self {
+        Use {
+            name: name.into(),
+            line,
+            column,
+        }
+    }
+}
+
 /// Everything a template refers to.
 #[derive(Debug, Default, Clone)]
 pub struct Refs {
@@ -73,18 +83,9 @@ fn walk(
             }
             TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos, false),
             TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+                // A name or a path, as written.
                 if let Some(name) = d.name.as_name() {
-                    out.partials.push(Use {
-                        name: name.to_string(),
-                        line: pos.0,
-                        column: pos.1,
-                    });
-                } else if let Parameter::Path(p) = &d.name {
-                    out.partials.push(Use {
-                        name: raw(p),
-                        line: pos.0,
-                        column: pos.1,
-                    });
+                    out.partials.push(Use::at(name, pos));
                 }
                 for p in &d.params {
                     param(p, is_helper, locals, out, pos);
@@ -110,26 +111,15 @@ fn helper(
     pos: (usize, usize),
     subexpression: bool,
 ) {
-    let name = match &h.name {
-        Parameter::Name(n) => Some(n.clone()),
-        Parameter::Path(p) => Some(raw(p)),
-        _ => None,
-    };
+    let name = p_name(&h.name);
     let called = name.as_deref().filter(|n| is_helper(n));
     // With arguments (or inside parentheses) a name is a helper call, never a variable.
     let call = subexpression || !h.params.is_empty() || !h.hash.is_empty();
     match (&h.name, called) {
-        (_, Some(n)) => out.helpers.push(Use {
-            name: n.to_string(),
-            line: pos.0,
-            column: pos.1,
-        }),
+        (_, Some(n)) => out.helpers.push(Use::at(n, pos)),
         (Parameter::Name(_) | Parameter::Path(_), None) if call => {
-            out.unknown_helpers.push(Use {
-                name: name.clone().unwrap_or_default(),
-                line: pos.0,
-                column: pos.1,
-            });
+            out.unknown_helpers
+                .push(Use::at(name.clone().unwrap_or_default(), pos));
         }
         (Parameter::Path(p), None) => variable(p, locals, out, pos),
         (Parameter::Name(n), None) => push_var(n, locals, out, pos),
@@ -207,11 +197,7 @@ fn push_var(name: &str, locals: &[String], out: &mut Refs, pos: (usize, usize)) 
     {
         return;
     }
-    out.variables.push(Use {
-        name: first.to_string(),
-        line: pos.0,
-        column: pos.1,
-    });
+    out.variables.push(Use::at(first, pos));
 }
 
 #[cfg(test)]
