@@ -2,7 +2,7 @@
 //! conditional files, cross-parameter rules and author checks; plus the typing of one answer
 //! (parsing `--set` text, coercing YAML values, validating against the parameter).
 
-use super::{API_VERSION, ManifestError, Problems};
+use super::{ManifestError, Problems};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -162,15 +162,7 @@ pub fn parse_manifest_prepared(
     let (manifest, checked_before): (Manifest, _) =
         crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
-    if manifest.api_version != API_VERSION {
-        problems.push(
-            "apiVersion",
-            format!(
-                "apiVersion `{}` is not supported; use `{API_VERSION}`",
-                manifest.api_version
-            ),
-        );
-    }
+    problems.api_version(&manifest.api_version);
     if let Err(e) = crate::names::blueprint(&manifest.name) {
         problems.push("name:", format!("name {e}"));
     }

@@ -1,7 +1,7 @@
 //! `registry.yaml`: the index of a registry (its name, its blueprints with summaries, tags,
 //! maturity and owners, and where feedback goes).
 
-use super::{API_VERSION, ManifestError, Problems};
+use super::{ManifestError, Problems};
 use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
@@ -229,15 +229,7 @@ pub fn parse_index_prepared(
 ) -> Result<RegistryIndex, ManifestError> {
     let (index, _): (RegistryIndex, _) = crate::yaml::parse_prepared(src, prepared, file)?;
     let mut problems = Problems::new(src);
-    if index.api_version != API_VERSION {
-        problems.push(
-            "apiVersion",
-            format!(
-                "apiVersion `{}` is not supported; use `{API_VERSION}`",
-                index.api_version
-            ),
-        );
-    }
+    problems.api_version(&index.api_version);
     let mut seen = std::collections::BTreeSet::new();
     for entry in &index.blueprints {
         if let Err(e) = crate::names::blueprint(&entry.name) {

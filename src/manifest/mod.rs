@@ -83,6 +83,16 @@ impl<'a> Problems<'a> {
         }
     }
 
+    /// Records an `apiVersion` other than [`API_VERSION`].
+    pub(crate) fn api_version(&mut self, found: &str) {
+        if found != API_VERSION {
+            self.push(
+                "apiVersion",
+                format!("apiVersion `{found}` is not supported; use `{API_VERSION}`"),
+            );
+        }
+    }
+
     pub(crate) fn finish(self, file: &str) -> Result<(), ManifestError> {
         if self.errors.is_empty() {
             Ok(())
