@@ -155,19 +155,15 @@ impl Blueprint {
         files: FileTree,
         prepared: Option<&str>,
     ) -> Result<Self, BlueprintError> {
-        let text = |path: &str, entry: &Entry| -> Result<String, BlueprintError> {
-            match entry {
-                Entry::File { data, .. } => {
-                    String::from_utf8(data.to_vec()).map_err(|_| BlueprintError::NotText {
-                        origin: origin.to_string(),
-                        path: path.to_string(),
-                    })
-                }
-                Entry::Symlink { .. } => Err(BlueprintError::NotText {
-                    origin: origin.to_string(),
-                    path: path.to_string(),
-                }),
-            }
+        let text = |path: &str, entry: &Entry| {
+            let text = match entry {
+                Entry::File { data, .. } => String::from_utf8(data.to_vec()).ok(),
+                Entry::Symlink { .. } => None,
+            };
+            text.ok_or_else(|| BlueprintError::NotText {
+                origin: origin.to_string(),
+                path: path.to_string(),
+            })
         };
         let manifest_entry =
             files
@@ -202,23 +198,18 @@ impl Blueprint {
                     target: target.clone(),
                 });
             }
+            let named = |folder: &str, ext: &str| {
+                let name = path.strip_prefix(folder)?.strip_suffix(ext)?;
+                Some(name.to_string())
+            };
             if let Some(rel) = path.strip_prefix("template/") {
                 bp.template.insert(rel.to_string(), entry);
-            } else if let Some(name) = path
-                .strip_prefix("partials/")
-                .and_then(|p| p.strip_suffix(".hbs"))
-            {
-                bp.partials.insert(name.to_string(), text(&path, &entry)?);
-            } else if let Some(case) = path
-                .strip_prefix("tests/")
-                .and_then(|p| p.strip_suffix(".yaml"))
-            {
-                bp.tests.insert(case.to_string(), text(&path, &entry)?);
-            } else if let Some(case) = path
-                .strip_prefix("snapshots/")
-                .and_then(|p| p.strip_suffix(".snap"))
-            {
-                bp.snapshots.insert(case.to_string(), text(&path, &entry)?);
+            } else if let Some(name) = named("partials/", ".hbs") {
+                bp.partials.insert(name, text(&path, &entry)?);
+            } else if let Some(case) = named("tests/", ".yaml") {
+                bp.tests.insert(case, text(&path, &entry)?);
+            } else if let Some(case) = named("snapshots/", ".snap") {
+                bp.snapshots.insert(case, text(&path, &entry)?);
             } else if path == "CHANGELOG.md" {
                 bp.changelog = Some(text(&path, &entry)?);
             }
