@@ -29,14 +29,8 @@ pub fn context(manifest: &Manifest, answers: &serde_json::Value) -> serde_json::
         serde_json::Value::Object(map) => map.clone(),
         _ => serde_json::Map::new(),
     };
-    ctx.insert(
-        BLUEPRINT_VARIABLE.to_string(),
-        serde_json::Value::String(manifest.name.clone()),
-    );
-    ctx.insert(
-        VERSION_VARIABLE.to_string(),
-        serde_json::Value::String(manifest.version.to_string()),
-    );
+    ctx.insert(BLUEPRINT_VARIABLE.into(), manifest.name.clone().into());
+    ctx.insert(VERSION_VARIABLE.into(), manifest.version.to_string().into());
     serde_json::Value::Object(ctx)
 }
 
