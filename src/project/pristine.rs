@@ -5,7 +5,7 @@
 //! cannot be had at all, the error says exactly what is missing and what the user can do.
 
 use crate::answers::{self, AnswerError, Answers, Supplied};
-use crate::blueprint::FileTree;
+use crate::blueprint::{Blueprint, FileTree};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::Manifest;
 use crate::project::{self, ProjectFile};
@@ -214,11 +214,10 @@ pub fn carry_over(manifest: &Manifest, recorded: &Map<String, Value>) -> Carried
             used.insert(param.name.clone());
             continue;
         }
-        if let Some(old) = param
+        if let Some((old, value)) = param
             .renamed_from
             .iter()
-            .find(|old| recorded.contains_key(old.as_str()))
-            && let Some(value) = recorded.get(old)
+            .find_map(|old| Some((old, recorded.get(old)?)))
         {
             carried.answers.insert(param.name.clone(), value.clone());
             carried.renamed.push((old.clone(), param.name.clone()));
@@ -274,8 +273,16 @@ pub fn render_recorded_with(
             cause: Box::new(cause),
         }
     })?;
-    let (mut tree, mut origins) =
-        render::render_traced(engine, &loaded.blueprint, &answers.context())?;
+    Ok(render_answers(engine, &loaded.blueprint, answers)?)
+}
+
+/// `blueprint` rendered with `answers`, `.pave.yaml` left out.
+pub fn render_answers(
+    engine: &mut Engine,
+    blueprint: &Blueprint,
+    answers: Answers,
+) -> Result<Rendered, RenderError> {
+    let (mut tree, mut origins) = render::render_traced(engine, blueprint, &answers.context())?;
     tree.remove(project::FILE_NAME);
     origins.remove(project::FILE_NAME);
     Ok(Rendered {

@@ -12,12 +12,12 @@ use crate::blueprint::{Entry, FileTree};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::{Manifest, ParamType};
 use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
-use crate::project::pristine::{self, Carried, PristineError, Rendered};
+use crate::project::pristine::{self, Carried, PristineError};
 use crate::project::{self, ProjectFile, ReadError, read_project};
 use crate::registry::git::write;
 use crate::registry::integrity::TagMoved;
 use crate::registry::{BlueprintSource, Loaded, Registries, RegistryError};
-use crate::render::{self, RenderError};
+use crate::render::RenderError;
 use crate::template::Engine;
 use semver::{Comparator, Op, Version, VersionReq};
 use serde_json::{Map, Value};
@@ -395,7 +395,8 @@ fn prepare_with(
         })
         .collect();
     let base = pristine::render_recorded(&base_loaded, &record.answers, &secrets)?;
-    let theirs = render_target(&target, &answers)?;
+    let mut engine = Engine::new(&target.blueprint.partials).map_err(RenderError::from)?;
+    let theirs = pristine::render_answers(&mut engine, &target.blueprint, answers.clone())?;
 
     let paths: BTreeSet<&String> = base.tree.keys().chain(theirs.tree.keys()).collect();
     let ours = read_project(dir, paths)?;
@@ -611,20 +612,6 @@ fn stale_answers(
         }
     }
     stale
-}
-
-/// The target rendered with the new answers, `.pave.yaml` left out.
-fn render_target(target: &Loaded, answers: &Answers) -> Result<Rendered, UpdateError> {
-    let mut engine = Engine::new(&target.blueprint.partials).map_err(RenderError::from)?;
-    let (mut tree, mut origins) =
-        render::render_traced(&mut engine, &target.blueprint, &answers.context())?;
-    tree.remove(project::FILE_NAME);
-    origins.remove(project::FILE_NAME);
-    Ok(Rendered {
-        tree,
-        origins,
-        answers: answers.clone(),
-    })
 }
 
 /// The write plan of an update's operations, `.pave.yaml` last (none when up to date).
