@@ -265,17 +265,13 @@ impl WriteSession<'_> {
             }
         }
         let pushed = result?;
-        let statuses: Vec<(String, Option<String>)> = pushed
-            .statuses
-            .into_iter()
-            .map(|s| (s.reference, s.rejected))
-            .collect();
         let mut rejected = Vec::new();
         let mut accepted = Vec::new();
         for update in updates {
-            match statuses.iter().find(|(name, _)| name == &update.name) {
-                Some((_, None)) => accepted.push(update.name.clone()),
-                Some((_, Some(message))) => rejected.push((update.name.clone(), message.clone())),
+            let status = pushed.statuses.iter().find(|s| s.reference == update.name);
+            match status.map(|s| &s.rejected) {
+                Some(None) => accepted.push(update.name.clone()),
+                Some(Some(message)) => rejected.push((update.name.clone(), message.clone())),
                 None => rejected.push((
                     update.name.clone(),
                     String::from("the server sent no status for this ref"),
@@ -314,8 +310,7 @@ impl WriteSession<'_> {
         atomic: bool,
     ) -> Result<super::transfer::Pushed, PushError> {
         let refspecs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        let pushed = self
-            .source
+        self.source
             .endpoint()
             .push(&self.repo, &refspecs, atomic)
             .map_err(|failure| {
@@ -334,7 +329,6 @@ impl WriteSession<'_> {
                         cause: failure.cause,
                     }
                 }
-            })?;
-        Ok(pushed)
+            })
     }
 }
