@@ -36,23 +36,6 @@ struct Stored {
 /// Verdicts by blueprint and version: the tag's target and what is wrong (`None`: nothing).
 type Known = HashMap<String, HashMap<Version, (git2::Oid, Option<String>)>>;
 
-/// Adds a verdict to `known`, making the blueprint's entry only when it has none yet.
-fn insert(
-    known: &mut Known,
-    blueprint: &str,
-    version: Version,
-    verdict: (git2::Oid, Option<String>),
-) {
-    match known.get_mut(blueprint) {
-        Some(versions) => {
-            versions.insert(version, verdict);
-        }
-        None => {
-            known.insert(blueprint.to_string(), HashMap::from([(version, verdict)]));
-        }
-    }
-}
-
 /// The verdicts of one clone: read on first use, written back when one was added.
 pub(super) struct Verdicts {
     path: PathBuf,
@@ -81,8 +64,10 @@ impl Verdicts {
             let mut known = Known::new();
             for stored in file.verdicts {
                 if let Ok(target) = git2::Oid::from_str(&stored.target) {
-                    let verdict = (target, stored.problem);
-                    insert(&mut known, &stored.blueprint, stored.version, verdict);
+                    known
+                        .entry(stored.blueprint)
+                        .or_default()
+                        .insert(stored.version, (target, stored.problem));
                 }
             }
             known
@@ -111,7 +96,10 @@ impl Verdicts {
         target: git2::Oid,
         problem: Option<String>,
     ) {
-        insert(self.known(), blueprint, version.clone(), (target, problem));
+        self.known()
+            .entry(blueprint.to_string())
+            .or_default()
+            .insert(version.clone(), (target, problem));
         self.added = true;
     }
 
