@@ -87,6 +87,7 @@ pub fn find(
     }
 }
 
+#[derive(Default)]
 struct Outcome {
     found: Vec<usize>,
     failed: Vec<(usize, RegistryError)>,
@@ -94,11 +95,7 @@ struct Outcome {
 }
 
 fn search(sources: &[Box<dyn BlueprintSource + '_>], name: &str) -> Outcome {
-    let mut outcome = Outcome {
-        found: Vec::new(),
-        failed: Vec::new(),
-        unknown: Vec::new(),
-    };
+    let mut outcome = Outcome::default();
     for (i, source) in sources.iter().enumerate() {
         match source.entry(name) {
             Ok(_) => outcome.found.push(i),
