@@ -26,7 +26,7 @@ pub struct RegistryIndex {
 }
 
 /// One blueprint in an index.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IndexEntry {
     /// The blueprint's name, as used on the command line.

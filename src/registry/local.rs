@@ -53,10 +53,7 @@ impl BlueprintSource for LocalSource {
                 path: String::from("."),
                 summary: m.summary.clone(),
                 tags: m.tags.clone(),
-                maturity: Default::default(),
-                owners: Vec::new(),
-                deprecated: Vec::new(),
-                yanked: Vec::new(),
+                ..IndexEntry::default()
             }],
             feedback: None,
         })
