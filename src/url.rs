@@ -35,53 +35,36 @@ impl RemoteUrl {
             let (authority, tail) = rest.split_at(authority_end);
             if let Some(at) = authority.rfind('@') {
                 let (userinfo, host) = (&authority[..at], &authority[at + 1..]);
-                let (user, password) = match userinfo.split_once(':') {
+                let (raw_user, password) = match userinfo.split_once(':') {
                     Some((u, p)) => (u, Some(p)),
                     None => (userinfo, None),
                 };
-                let user = (!user.is_empty()).then(|| percent_decode(user));
-                let password = password.map(percent_decode);
-                let clean = if is_ssh_scheme(scheme) {
+                let user = (!raw_user.is_empty()).then(|| percent_decode(raw_user));
+                let clean = if is_ssh_scheme(scheme) && user.is_some() {
                     // An ssh user name (`git@`) selects the account; it is not a secret.
-                    match &user {
-                        Some(_) => format!(
-                            "{scheme}://{}@{host}{tail}",
-                            &userinfo[..userinfo.find(':').unwrap_or(userinfo.len())]
-                        ),
-                        None => format!("{scheme}://{host}{tail}"),
-                    }
+                    format!("{scheme}://{raw_user}@{host}{tail}")
                 } else {
                     format!("{scheme}://{host}{tail}")
                 };
                 return RemoteUrl {
                     clean,
                     username: user,
-                    password,
+                    password: password.map(percent_decode),
                 };
             }
-            return RemoteUrl {
-                clean: url.to_string(),
-                username: None,
-                password: None,
-            };
-        }
-        if is_scp_like(url) {
+        } else if is_scp_like(url)
+            && let Some((userinfo, rest)) = url.split_once('@')
+        {
             // `user@host:path`: scp syntax has no password, but a `user:secret@` still goes.
-            if let Some(at) = url.find('@') {
-                let (userinfo, rest) = (&url[..at], &url[at + 1..]);
-                if let Some((user, password)) = userinfo.split_once(':') {
-                    return RemoteUrl {
-                        clean: format!("{user}@{rest}"),
-                        username: Some(user.to_string()),
-                        password: Some(password.to_string()),
-                    };
-                }
-                return RemoteUrl {
-                    clean: url.to_string(),
-                    username: Some(userinfo.to_string()),
-                    password: None,
-                };
-            }
+            let (user, password) = match userinfo.split_once(':') {
+                Some((u, p)) => (u, Some(p.to_string())),
+                None => (userinfo, None),
+            };
+            return RemoteUrl {
+                clean: format!("{user}@{rest}"),
+                username: Some(user.to_string()),
+                password,
+            };
         }
         RemoteUrl {
             clean: url.to_string(),
