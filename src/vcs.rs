@@ -63,18 +63,14 @@ pub fn init_and_commit(dir: &Path, message: &str) -> Result<(), git2::Error> {
 }
 
 fn commit_all(dir: &Path, message: &str) -> Result<(), git2::Error> {
-    let repo = match git2::Repository::open(dir) {
-        Ok(repo) => repo,
-        Err(_) => git2::Repository::init(dir)?,
-    };
+    let repo = git2::Repository::open(dir).or_else(|_| git2::Repository::init(dir))?;
     let mut index = repo.index()?;
     index.add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)?;
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
-    let signature = match repo.signature() {
-        Ok(sig) => sig,
-        Err(_) => git2::Signature::now("pave", "pave@localhost")?,
-    };
+    let signature = repo
+        .signature()
+        .or_else(|_| git2::Signature::now("pave", "pave@localhost"))?;
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
     repo.commit(

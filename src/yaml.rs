@@ -105,10 +105,10 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     let field = &rest[..rest.find('`')?];
     let expected = &rest[rest.find("expected")?..];
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match closest(field, known.iter().copied()) {
-        Some(best) => Some(format!("did you mean `{best}`?")),
-        None => Some(format!("known fields: {}", known.join(", "))),
-    }
+    Some(match closest(field, known.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("known fields: {}", known.join(", ")),
+    })
 }
 
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
