@@ -230,14 +230,14 @@ fn same_data(a: Option<&Entry>, b: &Entry) -> bool {
     }
 }
 
-fn outcome(path: &str, class: Class) -> FileOutcome {
+fn outcome(path: &str, class: Class, ops: Vec<Op>) -> FileOutcome {
     FileOutcome {
         path: path.to_string(),
         class,
         conflict: class.is_conflict(),
         from: None,
         side_file: None,
-        ops: Vec::new(),
+        ops,
         stages: None,
     }
 }
@@ -267,7 +267,7 @@ fn settle(
     stages: (Option<&Entry>, &Entry, &Entry),
     ours_at_path: bool,
 ) -> FileOutcome {
-    let mut out = outcome(path, class);
+    let mut out = outcome(path, class, Vec::new());
     let (base, ours, theirs) = stages;
     match keep {
         Keep::Ours => {
@@ -309,25 +309,15 @@ fn one_path(
     labels: &Labels,
 ) -> Result<FileOutcome, MergeError> {
     Ok(match (base, theirs, ours) {
-        (_, None, None) => outcome(path, Class::SameChange),
-        (Some(b), None, Some(o)) if b == o => {
-            let mut out = outcome(path, Class::Deleted);
-            out.ops.push(delete(path));
-            out
-        }
-        (_, None, Some(_)) => outcome(path, Class::KeptRemovedUpstream),
-        (None, Some(t), None) => {
-            let mut out = outcome(path, Class::Added);
-            out.ops.push(write(path, t.clone(), false));
-            out
-        }
-        (Some(b), Some(t), None) if b == t => outcome(path, Class::Kept),
+        (_, None, None) => outcome(path, Class::SameChange, Vec::new()),
+        (Some(b), None, Some(o)) if b == o => outcome(path, Class::Deleted, vec![delete(path)]),
+        (_, None, Some(_)) => outcome(path, Class::KeptRemovedUpstream, Vec::new()),
+        (None, Some(t), None) => outcome(path, Class::Added, vec![write(path, t.clone(), false)]),
+        (Some(b), Some(t), None) if b == t => outcome(path, Class::Kept, Vec::new()),
         (Some(_), Some(t), None) if options.recreate_deleted => {
-            let mut out = outcome(path, Class::Recreated);
-            out.ops.push(write(path, t.clone(), false));
-            out
+            outcome(path, Class::Recreated, vec![write(path, t.clone(), false)])
         }
-        (Some(_), Some(_), None) => outcome(path, Class::DeletedLocally),
+        (Some(_), Some(_), None) => outcome(path, Class::DeletedLocally, Vec::new()),
         (b, Some(t), Some(o)) => {
             let (class, keep) = three_way(path, b, o, t, labels)?;
             settle(path, class, keep, (b, o, t), true)
@@ -374,11 +364,9 @@ fn one_move(
         }
         (None, None) => {
             let mut out = if options.recreate_deleted {
-                let mut out = outcome(to, Class::Recreated);
-                out.ops.push(write(to, theirs.clone(), false));
-                out
+                outcome(to, Class::Recreated, vec![write(to, theirs.clone(), false)])
             } else {
-                outcome(to, Class::DeletedLocally)
+                outcome(to, Class::DeletedLocally, Vec::new())
             };
             out.from = Some(from.to_string());
             vec![out]
