@@ -53,15 +53,7 @@ fn apply_new(plan: &WritePlan, options: &ApplyOptions<'_>) -> Result<(), PlanErr
     let staging = staging_in(&parent)?;
     let root = staging.path().join("project");
     fs_err::create_dir(&root).map_err(io_err("cannot create the staging folder"))?;
-    let mut folders = Folders::default();
-    for file in plan.files.iter().filter(|f| f.changes()) {
-        if cancelled(options) {
-            return Err(PlanError::Interrupted(plan.target.clone()));
-        }
-        if let Some(entry) = &file.entry {
-            write_entry(&root.join(file.dest()), entry, &mut folders)?;
-        }
-    }
+    stage(plan, options, &root)?;
     if let Some(finish) = options.finish {
         finish(&root).map_err(PlanError::Finish)?;
     }
@@ -72,6 +64,20 @@ fn apply_new(plan: &WritePlan, options: &ApplyOptions<'_>) -> Result<(), PlanErr
         "cannot move the project into {}",
         plan.target.display()
     )))
+}
+
+/// Writes every new content of the plan under `root`, at its destination path.
+fn stage(plan: &WritePlan, options: &ApplyOptions<'_>, root: &Path) -> Result<(), PlanError> {
+    let mut folders = Folders::default();
+    for file in plan.files.iter().filter(|f| f.changes()) {
+        if cancelled(options) {
+            return Err(PlanError::Interrupted(plan.target.clone()));
+        }
+        if let Some(entry) = &file.entry {
+            write_entry(&root.join(file.dest()), entry, &mut folders)?;
+        }
+    }
+    Ok(())
 }
 
 fn staging_in(parent: &Path) -> Result<tempfile::TempDir, PlanError> {
@@ -145,15 +151,7 @@ fn apply_in_place(
     })?;
     let staging = staging_in(parent)?;
     let new_root = staging.path().join("new");
-    let mut folders = Folders::default();
-    for file in plan.files.iter().filter(|f| f.changes()) {
-        if cancelled(options) {
-            return Err(PlanError::Interrupted(plan.target.clone()));
-        }
-        if let Some(entry) = &file.entry {
-            write_entry(&new_root.join(file.dest()), entry, &mut folders)?;
-        }
-    }
+    stage(plan, options, &new_root)?;
     let mut journal = Vec::new();
     let mut commit = Commit {
         plan,
