@@ -2,7 +2,8 @@
 //! literal values it compares them with, and a readable form for messages
 //! (`{{eq waf 'existing'}}` reads `waf=existing`).
 
-use super::{HELPERS, TemplateError, refs};
+use super::refs::{self, name_of};
+use super::{HELPERS, TemplateError};
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use serde_json::Value;
 
@@ -81,14 +82,6 @@ pub fn describe(src: &str, is_boolean: &dyn Fn(&str) -> bool) -> String {
         }
     });
     readable.unwrap_or_else(|| src.trim().to_string())
-}
-
-fn name_of(p: &Parameter) -> Option<String> {
-    match p {
-        Parameter::Name(n) => Some(n.clone()),
-        Parameter::Path(path) => Some(refs::raw(path)),
-        _ => None,
-    }
 }
 
 fn expression(h: &HelperTemplate, is_boolean: &dyn Fn(&str) -> bool) -> Option<String> {

@@ -111,7 +111,7 @@ fn helper(
     pos: (usize, usize),
     subexpression: bool,
 ) {
-    let name = p_name(&h.name);
+    let name = name_of(&h.name);
     let called = name.as_deref().filter(|n| is_helper(n));
     // With arguments (or inside parentheses) a name is a helper call, never a variable.
     let call = subexpression || !h.params.is_empty() || !h.hash.is_empty();
@@ -131,8 +131,8 @@ fn helper(
     let changes_context = matches!(called, Some("each" | "with"));
     let mut inner: Vec<String> = locals.to_vec();
     match &h.block_param {
-        Some(BlockParam::Single(p)) => inner.extend(p_name(p)),
-        Some(BlockParam::Pair((a, b))) => inner.extend(p_name(a).into_iter().chain(p_name(b))),
+        Some(BlockParam::Single(p)) => inner.extend(name_of(p)),
+        Some(BlockParam::Pair((a, b))) => inner.extend(name_of(a).into_iter().chain(name_of(b))),
         _ => {}
     }
     if let Some(t) = &h.template
@@ -145,10 +145,12 @@ fn helper(
     }
 }
 
-fn p_name(p: &Parameter) -> Option<String> {
+/// A name or a path as written (a local `@name` with its `@`); `None` for other parameters.
+pub(super) fn name_of(p: &Parameter) -> Option<String> {
     match p {
         Parameter::Name(n) => Some(n.clone()),
-        Parameter::Path(path) => Some(raw(path)),
+        Parameter::Path(Path::Relative((_, raw))) => Some(raw.clone()),
+        Parameter::Path(Path::Local((_, name, _))) => Some(format!("@{name}")),
         _ => None,
     }
 }
@@ -170,13 +172,6 @@ fn param(
         }
         Parameter::Literal(_) => {}
         _ => {}
-    }
-}
-
-pub(super) fn raw(path: &Path) -> String {
-    match path {
-        Path::Relative((_, raw)) => raw.clone(),
-        Path::Local((_, name, _)) => format!("@{name}"),
     }
 }
 
