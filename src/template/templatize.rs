@@ -206,7 +206,7 @@ impl Substitutions {
                 if !text[at..].starts_with(&s.text) {
                     continue;
                 }
-                if boundary_before(text, at) && boundary_after(text, at + s.text.len()) {
+                if boundary(text, at) && boundary(text, at + s.text.len()) {
                     taken = Some(s);
                     break;
                 }
@@ -257,28 +257,18 @@ fn utf8_tail(rest: &[u8]) -> usize {
     rest.iter().take_while(|b| (**b & 0xC0) == 0x80).count()
 }
 
-/// A token boundary before byte `at`: the start of the text, a character that is not a letter
-/// or digit, or a change from lower case (or a digit) to upper case (`orders` + `Api`).
-fn boundary_before(text: &str, at: usize) -> bool {
+/// A token boundary at byte `at`: the start or the end of the text, a character that is not a
+/// letter or digit on either side, or a change from lower case (or a digit) to upper case
+/// (`orders` + `Api`).
+fn boundary(text: &str, at: usize) -> bool {
     match (text[..at].chars().next_back(), text[at..].chars().next()) {
-        (Some(prev), Some(first)) => is_boundary(prev, first),
+        (Some(before), Some(after)) => {
+            !before.is_alphanumeric()
+                || !after.is_alphanumeric()
+                || ((before.is_lowercase() || before.is_ascii_digit()) && after.is_uppercase())
+        }
         _ => true,
     }
-}
-
-/// A token boundary at byte `at`, just after a match: the end of the text, or a boundary as
-/// [`boundary_before`] sees one.
-fn boundary_after(text: &str, at: usize) -> bool {
-    match (text[..at].chars().next_back(), text[at..].chars().next()) {
-        (Some(last), Some(next)) => is_boundary(last, next),
-        _ => true,
-    }
-}
-
-fn is_boundary(before: char, after: char) -> bool {
-    !before.is_alphanumeric()
-        || !after.is_alphanumeric()
-        || ((before.is_lowercase() || before.is_ascii_digit()) && after.is_uppercase())
 }
 
 #[cfg(test)]
