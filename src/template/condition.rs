@@ -2,23 +2,15 @@
 //! literal values it compares them with, and a readable form for messages
 //! (`{{eq waf 'existing'}}` reads `waf=existing`).
 
+use super::engine::template_error;
 use super::refs::{self, name_of};
 use super::{HELPERS, TemplateError};
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use serde_json::Value;
 
-fn compile(what: &str, src: &str) -> Result<Template, TemplateError> {
-    Template::compile(src).map_err(|e| TemplateError {
-        file: what.to_string(),
-        line: e.pos().map(|p| p.0),
-        column: e.pos().map(|p| p.1),
-        message: e.reason().to_string(),
-    })
-}
-
 /// The variables a condition reads, each once, in order of first use.
 pub fn variables(what: &str, src: &str) -> Result<Vec<String>, TemplateError> {
-    let template = compile(what, src)?;
+    let template = Template::compile(src).map_err(|e| template_error(what, &e))?;
     let mut names: Vec<String> = Vec::new();
     for used in refs::refs(&template, &|n| HELPERS.contains(&n)).variables {
         if !names.contains(&used.name) {

@@ -440,15 +440,12 @@ fn shifted(mut err: TemplateError, name: &str, lines: usize) -> TemplateError {
     err
 }
 
-fn template_error(name: &str, err: &handlebars::TemplateError) -> TemplateError {
-    let (line, column) = match err.pos() {
-        Some((line, column)) => (Some(line), Some(column)),
-        None => (None, None),
-    };
+/// A handlebars parse error of the template `name`, as it places it.
+pub(super) fn template_error(name: &str, err: &handlebars::TemplateError) -> TemplateError {
     TemplateError {
         file: name.to_string(),
-        line,
-        column,
+        line: err.pos().map(|p| p.0),
+        column: err.pos().map(|p| p.1),
         message: err.reason().to_string(),
     }
 }
