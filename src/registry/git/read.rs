@@ -368,20 +368,18 @@ impl Open {
         let tag = tag_name(blueprint, version);
         let tree = commit.tree_id();
         let folder = self.blueprint_folder(tree, blueprint);
+        let inconsistent = |what: String| {
+            let message = format!("registry `{}`: {what}", source.name);
+            ReadError::Other(RegistryError::Inconsistent(message))
+        };
         let sub = match self.trees.get(&self.repo, tree, &folder) {
             Ok(Some(item)) if item.kind == Some(ObjectType::Tree) => item.id,
             Ok(Some(_)) => {
-                return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                    "registry `{}`: `{folder}` at tag {tag} is not a folder",
-                    source.name
-                ))));
+                return Err(inconsistent(format!(
+                    "`{folder}` at tag {tag} is not a folder"
+                )));
             }
-            Ok(None) => {
-                return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                    "registry `{}`: tag {tag} has no folder `{folder}`",
-                    source.name
-                ))));
-            }
+            Ok(None) => return Err(inconsistent(format!("tag {tag} has no folder `{folder}`"))),
             Err(e) => return Err(damage_or(source, "read a tree")(e)),
         };
         let mut files = FileTree::new();
@@ -389,18 +387,14 @@ impl Open {
         let origin = format!("{}:{tag}", source.name);
         let bp = Blueprint::from_tree(&origin, files).map_err(|e| ReadError::Other(e.into()))?;
         if bp.name() != blueprint {
-            return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                "registry `{}`: tag {tag} holds a blueprint named `{}`",
-                source.name,
-                bp.name()
-            ))));
+            let what = format!("tag {tag} holds a blueprint named `{}`", bp.name());
+            return Err(inconsistent(what));
         }
         if bp.version() != version {
-            return Err(ReadError::Other(RegistryError::Inconsistent(format!(
-                "registry `{}`: tag {tag} holds blueprint.yaml with version {}; a version's tag and manifest must agree",
-                source.name,
+            return Err(inconsistent(format!(
+                "tag {tag} holds blueprint.yaml with version {}; a version's tag and manifest must agree",
                 bp.version()
-            ))));
+            )));
         }
         Ok(Loaded {
             blueprint: bp,
