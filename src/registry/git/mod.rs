@@ -565,14 +565,11 @@ impl GitSource {
     /// After a miss the cache answered as it is: the cache and its age, when it may be behind
     /// the registry (`freshness::miss_is_stale`).
     pub fn stale(&self) -> Option<StaleCache> {
-        let cache = self.cache_state();
-        let age = match cache {
-            CacheState::Ready { age } => age,
-            _ => None,
-        };
-        freshness::miss_is_stale(self.situation(Want::Miss, cache)).then(|| StaleCache {
-            registry: self.name.clone(),
-            age,
+        freshness::miss_is_stale(self.situation(Want::Miss, self.cache_state())).then(|| {
+            StaleCache {
+                registry: self.name.clone(),
+                age: self.cache_age(),
+            }
         })
     }
 

@@ -175,14 +175,11 @@ impl WriteSession<'_> {
 
     /// The default branch's ref name and its tip (`None` in an empty repository).
     pub fn default_branch(&self) -> Result<(String, Option<git2::Commit<'_>>), GitError> {
-        let name = match self.repo.find_reference("HEAD") {
-            Ok(head) => head
-                .symbolic_target()
-                .ok()
-                .flatten()
-                .map_or_else(|| String::from("refs/heads/main"), str::to_string),
-            Err(_) => String::from("refs/heads/main"),
-        };
+        let head = self.repo.find_reference("HEAD").ok();
+        let name = head
+            .as_ref()
+            .and_then(|head| head.symbolic_target().ok().flatten())
+            .map_or_else(|| String::from("refs/heads/main"), str::to_string);
         let tip = match self.repo.find_reference(&name) {
             Ok(r) => Some(
                 r.peel_to_commit()
