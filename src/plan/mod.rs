@@ -314,12 +314,10 @@ impl WritePlan {
     /// none may go through a symbolic link or be a folder on disk. A planned file may sit
     /// below a file that the plan deletes (the file gives way to a folder).
     pub fn in_place(target: &Path, files: Vec<PlannedFile>) -> Result<WritePlan, PlanError> {
-        match std::fs::symlink_metadata(target) {
-            Err(e) => return Err(io_err(format!("cannot read {}", target.display()))(e)),
-            Ok(_) if !target.is_dir() => {
-                return Err(PlanError::NotADirectory(target.to_path_buf()));
-            }
-            Ok(_) => {}
+        std::fs::symlink_metadata(target)
+            .map_err(io_err(format!("cannot read {}", target.display())))?;
+        if !target.is_dir() {
+            return Err(PlanError::NotADirectory(target.to_path_buf()));
         }
         let mut dests = BTreeSet::new();
         for file in &files {
