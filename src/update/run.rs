@@ -10,7 +10,7 @@ use super::{MergeError, MergeOptions, OpKind, Trees, UpdateResult};
 use crate::answers::{self, AnswerError, Answers, Prompter, Supplied};
 use crate::blueprint::{Entry, FileTree};
 use crate::error::{Classify, ErrorKind};
-use crate::manifest::{Manifest, ParamType};
+use crate::manifest::{Manifest, ParamType, Parameter};
 use crate::plan::{ApplyOptions, PlanError, PlannedFile, WritePlan};
 use crate::project::pristine::{self, Carried, PristineError};
 use crate::project::{self, ProjectFile, ReadError, read_project};
@@ -269,20 +269,12 @@ struct Noting<'p> {
 }
 
 impl Prompter for Noting<'_> {
-    fn ask(
-        &mut self,
-        param: &crate::manifest::Parameter,
-        default: Option<&Value>,
-    ) -> Result<Value, AnswerError> {
+    fn ask(&mut self, param: &Parameter, default: Option<&Value>) -> Result<Value, AnswerError> {
         self.asked.insert(param.name.clone());
         self.inner.ask(param, default)
     }
 
-    fn rejected(
-        &mut self,
-        param: &crate::manifest::Parameter,
-        message: &str,
-    ) -> Result<(), AnswerError> {
+    fn rejected(&mut self, param: &Parameter, message: &str) -> Result<(), AnswerError> {
         self.inner.rejected(param, message)
     }
 }
@@ -482,8 +474,7 @@ fn new_answers(
     let overridden = |name: &str| {
         supplied.set.iter().any(|(k, _)| k == name) || supplied.file.contains_key(name)
     };
-    let stale = stale_answers(manifest, &file);
-    let stale: Vec<_> = stale
+    let stale: Vec<_> = stale_answers(manifest, &file)
         .into_iter()
         .filter(|(n, _, _)| !overridden(n))
         .collect();
@@ -598,20 +589,16 @@ fn stale_answers(
     manifest: &Manifest,
     answers: &Map<String, Value>,
 ) -> Vec<(String, String, String)> {
-    let mut stale = Vec::new();
-    for param in &manifest.parameters {
-        let Some(value) = answers.get(&param.name) else {
-            continue;
+    let stale = |param: &Parameter| {
+        let value = answers.get(&param.name)?;
+        let why = param.coerce(value).and_then(|v| param.validate(&v)).err()?;
+        let shown = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
         };
-        if let Err(why) = param.coerce(value).and_then(|v| param.validate(&v)) {
-            let shown = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            stale.push((param.name.clone(), shown, why));
-        }
-    }
-    stale
+        Some((param.name.clone(), shown, why))
+    };
+    manifest.parameters.iter().filter_map(stale).collect()
 }
 
 /// The write plan of an update's operations, `.pave.yaml` last (none when up to date).
