@@ -281,22 +281,17 @@ impl Prompter for Noting<'_> {
 
 /// The requirement of a default update: the newest release with the recorded major.
 pub fn same_major(version: &Version) -> VersionReq {
+    let bound = |op, major| Comparator {
+        op,
+        major,
+        minor: Some(0),
+        patch: Some(0),
+        pre: semver::Prerelease::EMPTY,
+    };
     VersionReq {
         comparators: vec![
-            Comparator {
-                op: Op::GreaterEq,
-                major: version.major,
-                minor: Some(0),
-                patch: Some(0),
-                pre: semver::Prerelease::EMPTY,
-            },
-            Comparator {
-                op: Op::Less,
-                major: version.major + 1,
-                minor: Some(0),
-                patch: Some(0),
-                pre: semver::Prerelease::EMPTY,
-            },
+            bound(Op::GreaterEq, version.major),
+            bound(Op::Less, version.major + 1),
         ],
     }
 }
