@@ -114,13 +114,7 @@ impl Classify for UpdateError {
         match self {
             UpdateError::Pristine(e) => e.kind(),
             UpdateError::Registry(e) => e.kind(),
-            UpdateError::Answers(e) => {
-                if e.is_usage() {
-                    ErrorKind::Usage
-                } else {
-                    ErrorKind::Failure
-                }
-            }
+            UpdateError::Answers(e) => e.kind(),
             UpdateError::Render(e) => e.kind(),
             UpdateError::Plan(e) => e.kind(),
             UpdateError::Yaml(e) => e.kind(),

@@ -660,13 +660,7 @@ impl Classify for GitError {
     fn kind(&self) -> ErrorKind {
         match self {
             GitError::Cache(e) => e.kind(),
-            GitError::Unreachable { .. }
-            | GitError::Auth { .. }
-            | GitError::NoGit { .. }
-            | GitError::OfflineNoCache { .. }
-            | GitError::Damaged { .. }
-            | GitError::NoIndex { .. }
-            | GitError::Git { .. } => ErrorKind::Failure,
+            _ => ErrorKind::Failure,
         }
     }
 
