@@ -660,7 +660,13 @@ impl Classify for GitError {
     fn kind(&self) -> ErrorKind {
         match self {
             GitError::Cache(e) => e.kind(),
-            _ => ErrorKind::Failure,
+            GitError::Unreachable { .. }
+            | GitError::Auth { .. }
+            | GitError::NoGit { .. }
+            | GitError::OfflineNoCache { .. }
+            | GitError::Damaged { .. }
+            | GitError::NoIndex { .. }
+            | GitError::Git { .. } => ErrorKind::Failure,
         }
     }
 
