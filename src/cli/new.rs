@@ -242,7 +242,7 @@ fn plan_json(
     let files: Vec<_> = plan
         .files
         .iter()
-        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": f.entry.as_ref().map_or(0, size)}))
+        .map(|f| json!({"path": f.path, "action": f.action.as_str(), "bytes": f.entry.as_ref().map_or(0, |e| e.bytes().len())}))
         .collect();
     json!({
         "target": plan.target.display().to_string(), "registry": loaded.registry,
@@ -251,13 +251,6 @@ fn plan_json(
         "warnings": notes.warnings,
         "yanked": notes.yanked.map(|y| json!({"version": y.version, "reason": y.reason})),
     })
-}
-
-fn size(entry: &Entry) -> usize {
-    match entry {
-        Entry::File { data, .. } => data.len(),
-        Entry::Symlink { target } => target.len(),
-    }
 }
 
 fn print_plan(plan: &WritePlan) {
@@ -270,7 +263,7 @@ fn print_plan(plan: &WritePlan) {
             "  {:9}  {}  ({} bytes)",
             file.action.as_str(),
             file.path,
-            file.entry.as_ref().map_or(0, size)
+            file.entry.as_ref().map_or(0, |e| e.bytes().len())
         );
         if file.action == Action::Overwrite
             && let (Some(Entry::File { data: old, .. }), Some(Entry::File { data, .. })) =
