@@ -486,7 +486,7 @@ fn attempt(
         });
     }
     let blueprint = if caught_up.is_some() {
-        Blueprint::from_tree(&display(&request.folder), folder.clone())
+        Blueprint::from_tree(&request.folder.display().to_string(), folder.clone())
             .map_err(RegistryError::from)?
     } else {
         loaded.blueprint.clone()
@@ -933,7 +933,7 @@ pub fn check_folder(folder: &Path, name: &str) -> Result<(), PublishError> {
         return Ok(());
     }
     Err(PublishError::WrongFolder {
-        folder: display(folder),
+        folder: folder.display().to_string(),
         found: loaded.blueprint.name().to_string(),
         name: name.to_string(),
     })
@@ -975,11 +975,6 @@ pub fn today() -> String {
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date()
         .to_string()
-}
-
-/// The folder argument as a path (for messages).
-pub fn display(path: &Path) -> String {
-    path.display().to_string()
 }
 
 #[cfg(test)]

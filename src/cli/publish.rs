@@ -254,7 +254,7 @@ fn print_outcome(o: &Outcome, request: &Request, url: &str) {
         };
         say!(
             "{} now holds what {holder} holds: wrote {} (each replaced whole, atomically)",
-            publish::display(&request.folder),
+            request.folder.display(),
             o.folder.join(", ")
         );
     }
@@ -323,7 +323,7 @@ pub(crate) fn release(out: &Output, args: ReleaseArgs) -> Result<ExitCode> {
     }
     if let (Some(folder), Some(name), false) = (&args.path, &args.name, args.dry_run) {
         let (version, written) = publish::update_folder(&source, name, folder)?;
-        let folder = publish::display(folder);
+        let folder = folder.display();
         if written.is_empty() {
             say!("{folder} already holds the version and changelog of {name} {version}");
         } else {
