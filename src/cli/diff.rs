@@ -5,7 +5,7 @@
 
 use super::{Output, args::DiffArgs, exit_code, print_json, source};
 use crate::error::UsageError;
-use crate::project::diff::{Limit, blueprint_change, project_diff};
+use crate::project::diff::{Limit, ProjectDiffOptions, blueprint_change, project_diff};
 use anyhow::Result;
 use semver::VersionReq;
 use std::process::ExitCode;
@@ -23,7 +23,7 @@ pub(crate) fn run(out: &Output, args: DiffArgs) -> Result<ExitCode> {
             })?;
             blueprint_change(&registries, &dir, &req, &limit)?
         }
-        None => project_diff(&registries, &dir, &limit)?,
+        None => project_diff(&registries, &dir, ProjectDiffOptions::default(), &limit)?,
     };
     if args.json {
         print_json(&serde_json::to_value(&diff)?)?;

@@ -9,7 +9,7 @@ use super::route::Sinks;
 use super::spool::{FlushScope, Outcome, SentLog, Spool, SpoolError};
 use crate::config::ConfigError;
 use crate::error::{Classify, ErrorKind};
-use crate::project::diff::{DiffError, ProjectDiff, ProjectDiffOptions, project_diff_with};
+use crate::project::diff::{DiffError, Limit, ProjectDiff, ProjectDiffOptions, project_diff};
 use crate::project::pristine::read_record;
 use std::path::{Path, PathBuf};
 
@@ -150,10 +150,10 @@ pub fn submit(
         let options = ProjectDiffOptions {
             leave_out_secrets: true,
         };
-        let project_diff =
-            project_diff_with(sinks.registries()?, dir, options).map_err(SubmitError::Diff)?;
-        masked = attach_diff(&mut item, &project_diff);
-        left_out = project_diff.left_out;
+        let diff = project_diff(sinks.registries()?, dir, options, &Limit::default())
+            .map_err(SubmitError::Diff)?;
+        masked = attach_diff(&mut item, &diff);
+        left_out = diff.left_out;
         // What `blueprint absorb --feedback` replays the diff with: the answers exactly as the
         // record holds them, which never holds a secret.
         let record = read_record(dir).map_err(|e| SubmitError::Diff(e.into()))?;

@@ -5,7 +5,7 @@
 //! the project's answers ([`blueprint_change`]). The result, [`ProjectDiff`], renders itself
 //! as a git-style patch ([`ProjectDiff::unified`]) or per-file counts ([`ProjectDiff::stat`]);
 //! nothing here prints. A diff that leaves the machine (`pave feedback submit --include-diff`)
-//! asks [`project_diff_with`] to leave secrets out: secret answers are never recorded, so they
+//! asks [`project_diff`] to leave secrets out: secret answers are never recorded, so they
 //! render as a placeholder, and every file that renders one is left out on both sides and
 //! named instead, so a secret on disk never reaches the diff. Both comparisons can be limited
 //! to some of the project's paths ([`project_paths`] turns the command line's paths, relative
@@ -419,7 +419,7 @@ impl Classify for DiffError {
 /// renders a secret.
 pub const SECRET_PLACEHOLDER: &str = "pave-secret-answer-not-recorded";
 
-/// How [`project_diff_with`] compares.
+/// How [`project_diff`] compares.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProjectDiffOptions {
     /// Render every secret parameter as [`SECRET_PLACEHOLDER`] and leave out, on both sides,
@@ -539,25 +539,9 @@ impl Limit {
 
 /// What the project at `dir` changed against the pristine render of its recorded version with
 /// its recorded answers (`.pave.yaml` left out; secrets, never recorded, render as if not
-/// given), limited to `limit`. The project's files are those [`tree::read`] finds.
+/// given, or as `options` say), limited to `limit`. The project's files are those
+/// [`tree::read`] finds.
 pub fn project_diff(
-    registries: &Registries,
-    dir: &Path,
-    limit: &Limit,
-) -> Result<ProjectDiff, DiffError> {
-    project_diff_limited(registries, dir, ProjectDiffOptions::default(), limit)
-}
-
-/// [`project_diff`] of the whole project with `options`.
-pub fn project_diff_with(
-    registries: &Registries,
-    dir: &Path,
-    options: ProjectDiffOptions,
-) -> Result<ProjectDiff, DiffError> {
-    project_diff_limited(registries, dir, options, &Limit::default())
-}
-
-fn project_diff_limited(
     registries: &Registries,
     dir: &Path,
     options: ProjectDiffOptions,
