@@ -634,7 +634,7 @@ fn attempt(
             .map(|m| format!(": {m}"))
             .unwrap_or_default()
     );
-    let commit = commit_change(session, tip.as_ref(), &change, &who, &message)?;
+    let commit = session.commit_change(tip.as_ref(), &change, &who, &message)?;
     // The branch is the one point where racing publishers are ordered: the server moves it
     // only from the tip this commit was built on. Branch and tag go in one atomic push (both
     // or neither); a server that cannot push atomically takes each ref on its own, so there
@@ -646,12 +646,7 @@ fn attempt(
     };
     let mut tag_update = None;
     if !request.review {
-        let tag_obj = write::tag(session.repo(), &tag, commit, &who, &message)
-            .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
-        let update = RefUpdate {
-            name: format!("refs/tags/{tag}"),
-            target: Some(tag_obj),
-        };
+        let update = session.tag(&tag, commit, &who, &message)?;
         match session.push_atomic(&[branch_update.clone(), update.clone()]) {
             Ok(()) => {
                 outcome.commit = Some(commit.to_string());
@@ -705,8 +700,7 @@ fn read_index(
     missing: &str,
 ) -> Result<(String, RegistryIndex), PublishError> {
     let text = match tip {
-        Some(tip) => write::read_text(session.repo(), tip, "registry.yaml")
-            .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?,
+        Some(tip) => session.read_text(tip, "registry.yaml")?,
         None => None,
     }
     .unwrap_or_else(|| missing.to_string());
@@ -715,22 +709,6 @@ fn read_index(
         cause: e.to_string(),
     })?;
     Ok((text, index))
-}
-
-/// The commit of `change` on `tip` (`None`: the first commit) by `who`, with `message`; no ref
-/// moves. Publish, deprecate and yank commit this way.
-pub(super) fn commit_change(
-    session: &WriteSession<'_>,
-    tip: Option<&git2::Commit<'_>>,
-    change: &write::TreeChange,
-    who: &git2::Signature<'_>,
-    message: &str,
-) -> Result<git2::Oid, PushError> {
-    let git = |what: &str, e: git2::Error| PushError::from(session.git_error(what, &e));
-    let tree = write::build_tree(session.repo(), tip, change)
-        .map_err(|e| git("cannot build the tree", e))?;
-    write::commit(session.repo(), tip, tree, who, message)
-        .map_err(|e| git("cannot make the commit", e))
 }
 
 /// Whether the server's `tag` (fetched again) names `commit`.
@@ -905,22 +883,11 @@ pub fn release(
     if dry_run || todo.is_empty() {
         return Ok(todo);
     }
-    let repo = session.repo();
-    let who = write::identity(repo).ok_or(PublishError::NoIdentity)?;
+    let who = write::identity(session.repo()).ok_or(PublishError::NoIdentity)?;
     let mut updates = Vec::new();
     for r in &todo {
-        let obj = write::tag(
-            repo,
-            &r.tag,
-            tip.id(),
-            &who,
-            &format!("{} {}", r.name, r.version),
-        )
-        .map_err(|e| PushError::from(session.git_error("cannot make the tag", &e)))?;
-        updates.push(RefUpdate {
-            name: format!("refs/tags/{}", r.tag),
-            target: Some(obj),
-        });
+        let message = format!("{} {}", r.name, r.version);
+        updates.push(session.tag(&r.tag, tip.id(), &who, &message)?);
     }
     session.push(&updates)?;
     Ok(todo)

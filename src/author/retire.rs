@@ -8,7 +8,6 @@
 //! is rewritten ([`edit_index`], through [`registry_text`]), so comments and the layout
 //! elsewhere survive.
 
-use super::publish::commit_change;
 use super::registry_text;
 use crate::manifest::{Deprecation, IndexEntry, RegistryIndex, Yank, parse_index};
 use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, write};
@@ -181,9 +180,8 @@ fn attempt(
     let Some(tip) = tip else {
         return Err(RetireError::NoIndex(url));
     };
-    let repo = session.repo();
-    let text = write::read_text(repo, &tip, "registry.yaml")
-        .map_err(|e| PushError::from(session.git_error("cannot read registry.yaml", &e)))?
+    let text = session
+        .read_text(&tip, "registry.yaml")?
         .ok_or_else(|| RetireError::NoIndex(url.clone()))?;
     let index = parse_index(&text, "registry.yaml").map_err(|e| RetireError::Index {
         registry: url.clone(),
@@ -200,14 +198,14 @@ fn attempt(
         },
     })?;
 
-    let who = write::identity(repo).ok_or(RetireError::NoIdentity)?;
+    let who = write::identity(session.repo()).ok_or(RetireError::NoIdentity)?;
     let tree_change = write::TreeChange {
         dir: String::new(),
         files: None,
         set: vec![(String::from("registry.yaml"), new_text.into_bytes())],
     };
     let message = change.message(name);
-    let commit = commit_change(session, Some(&tip), &tree_change, &who, &message)?;
+    let commit = session.commit_change(Some(&tip), &tree_change, &who, &message)?;
     let update = RefUpdate {
         name: branch.clone(),
         target: Some(commit),

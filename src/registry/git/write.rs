@@ -2,6 +2,7 @@
 //! built in an in-memory index on top of a commit's tree (one folder replaced, some files set),
 //! then committed with no ref moved. Refs are moved only by the caller, after a push succeeded.
 
+use super::{PushError, RefUpdate, WriteSession};
 use crate::blueprint::FileTree;
 use git2::{IndexEntry, IndexTime, Oid, Repository, Signature};
 use std::path::Path;
@@ -73,16 +74,57 @@ pub fn commit(
     repo.commit(None, who, who, message, &tree, &parents)
 }
 
-/// An annotated tag object named `name` on `target`; no ref is created.
-pub fn tag(
-    repo: &Repository,
-    name: &str,
-    target: Oid,
-    who: &Signature<'_>,
-    message: &str,
-) -> Result<Oid, git2::Error> {
-    let object = repo.find_object(target, None)?;
-    repo.tag_annotation_create(name, &object, who, message)
+impl WriteSession<'_> {
+    /// The commit of `change` on `tip` (`None`: the first commit) by `who`, with `message`; no
+    /// ref moves. Publish, deprecate and yank commit this way.
+    pub fn commit_change(
+        &self,
+        tip: Option<&git2::Commit<'_>>,
+        change: &TreeChange,
+        who: &Signature<'_>,
+        message: &str,
+    ) -> Result<Oid, PushError> {
+        let git = |what: &str, e: git2::Error| PushError::from(self.git_error(what, &e));
+        let tree =
+            build_tree(self.repo(), tip, change).map_err(|e| git("cannot build the tree", e))?;
+        commit(self.repo(), tip, tree, who, message).map_err(|e| git("cannot make the commit", e))
+    }
+
+    /// An annotated tag object named `name` on `target`, as the update that pushes it to
+    /// `refs/tags/<name>`; no ref is created.
+    pub fn tag(
+        &self,
+        name: &str,
+        target: Oid,
+        who: &Signature<'_>,
+        message: &str,
+    ) -> Result<RefUpdate, PushError> {
+        let repo = self.repo();
+        let id = repo
+            .find_object(target, None)
+            .and_then(|object| repo.tag_annotation_create(name, &object, who, message))
+            .map_err(|e| PushError::from(self.git_error("cannot make the tag", &e)))?;
+        Ok(RefUpdate {
+            name: format!("refs/tags/{name}"),
+            target: Some(id),
+        })
+    }
+
+    /// The text of the file at `path` in `commit`'s tree, if it is there.
+    pub fn read_text(
+        &self,
+        commit: &git2::Commit<'_>,
+        path: &str,
+    ) -> Result<Option<String>, PushError> {
+        let git = |e| PushError::from(self.git_error(&format!("cannot read {path}"), &e));
+        let entry = match commit.tree().map_err(git)?.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git(e)),
+        };
+        let blob = self.repo().find_blob(entry.id()).map_err(git)?;
+        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    }
 }
 
 /// The user's git identity: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when both are set (as git
@@ -93,22 +135,6 @@ pub fn identity(repo: &Repository) -> Option<Signature<'static>> {
         return Signature::now(&name, &email).ok();
     }
     repo.signature().ok()
-}
-
-/// The text of the file at `path` in `commit`'s tree, if it is there.
-pub fn read_text(
-    repo: &Repository,
-    commit: &git2::Commit<'_>,
-    path: &str,
-) -> Result<Option<String>, git2::Error> {
-    let tree = commit.tree()?;
-    let entry = match tree.get_path(Path::new(path)) {
-        Ok(entry) => entry,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let blob = repo.find_blob(entry.id())?;
-    Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
 }
 
 /// Every file under `dir` in `commit`'s tree, as a [`FileTree`] relative to `dir`.
