@@ -58,6 +58,21 @@ impl Entry {
 /// Files by path relative to a root, `/`-separated, sorted.
 pub type FileTree = BTreeMap<String, Entry>;
 
+/// The paths where `new` differs from `old`, each with its entry in `new` (`None`: not there).
+pub fn changed<'a>(
+    old: &'a FileTree,
+    new: &'a FileTree,
+) -> impl Iterator<Item = (&'a String, Option<&'a Entry>)> {
+    new.iter()
+        .filter(|(path, entry)| old.get(*path) != Some(*entry))
+        .map(|(path, entry)| (path, Some(entry)))
+        .chain(
+            old.keys()
+                .filter(|path| !new.contains_key(*path))
+                .map(|path| (path, None)),
+        )
+}
+
 /// How many leading bytes are searched for a NUL. git and libgit2 look at 8000; 8 KiB covers
 /// them, so every file libgit2 would refuse is already called binary here.
 pub const BINARY_SNIFF_LEN: usize = 8192;

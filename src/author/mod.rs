@@ -6,8 +6,8 @@
 //! folder's files (the starter, or a renamed copy of a released blueprint); [`extract`] makes one
 //! from a working project, proved by rendering. [`absorb`] carries a project's changes back
 //! into a blueprint folder. Here too are the helpers they share: a blueprint's template files and
-//! partials as files of its folder, which paths of a tree changed, a file edited with its
-//! executable bit kept, and a text as a double-quoted YAML scalar.
+//! partials as files of its folder, a file edited with its executable bit kept, and a text as a
+//! double-quoted YAML scalar.
 
 use crate::blueprint::{Blueprint, Entry, FileTree};
 
@@ -31,21 +31,6 @@ fn folder_tree(bp: &Blueprint) -> FileTree {
         tree.insert(format!("partials/{name}.hbs"), Entry::file(text.as_bytes()));
     }
     tree
-}
-
-/// The paths where `new` differs from `old`, each with its entry in `new` (`None`: not there).
-fn changed<'a>(
-    old: &'a FileTree,
-    new: &'a FileTree,
-) -> impl Iterator<Item = (&'a String, Option<&'a Entry>)> {
-    new.iter()
-        .filter(|(path, entry)| old.get(*path) != Some(*entry))
-        .map(|(path, entry)| (path, Some(entry)))
-        .chain(
-            old.keys()
-                .filter(|path| !new.contains_key(*path))
-                .map(|path| (path, None)),
-        )
 }
 
 /// A file holding `data`, executable when `like` (the file it replaces) is.

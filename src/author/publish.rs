@@ -19,6 +19,7 @@ use super::registry_text::{next_changelog, upsert_entry};
 use super::{lint, testing};
 use crate::blueprint::{Blueprint, Entry, FileTree};
 use crate::manifest::{RegistryIndex, parse_index};
+use crate::project::diff::{Status, changed_paths};
 use crate::registry::git::{GitSource, PushError, RefUpdate, WriteSession, tag_name, write};
 use crate::registry::{Loaded, RegistryError, local};
 use semver::Version;
@@ -358,18 +359,17 @@ pub fn folder_of(name: &str) -> String {
 
 /// The files of `new` that differ from `old` (both relative to `dir`), sorted by path.
 fn changes(dir: &str, old: &FileTree, new: &FileTree) -> Vec<FileChange> {
-    let mut out: Vec<FileChange> = super::changed(old, new)
-        .map(|(path, entry)| FileChange {
+    changed_paths(old, new)
+        .into_iter()
+        .map(|(path, status)| FileChange {
             path: format!("{dir}/{path}"),
-            change: match entry {
-                None => Change::Removed,
-                Some(_) if old.contains_key(path) => Change::Changed,
-                Some(_) => Change::Added,
+            change: match status {
+                Status::Added => Change::Added,
+                Status::Modified => Change::Changed,
+                Status::Removed => Change::Removed,
             },
         })
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+        .collect()
 }
 
 /// Publishes the folder of `request` to `source`. After a push, the folder is brought to what

@@ -13,8 +13,7 @@
 
 use super::pristine::{self, PristineError};
 use super::tree::{self, WalkError};
-use crate::blueprint::is_binary;
-use crate::blueprint::{Entry, FileTree};
+use crate::blueprint::{Entry, FileTree, changed, is_binary};
 use crate::error::{Classify, ErrorKind};
 use crate::manifest::ParamType;
 use crate::registry::{Registries, RegistryError};
@@ -264,19 +263,16 @@ fn write_file(out: &mut String, file: &FileDiff) {
 /// The paths that differ between `old` and `new`, with how, sorted; no contents are diffed.
 /// This is what `outdated` counts as drift.
 pub fn changed_paths(old: &FileTree, new: &FileTree) -> Vec<(String, Status)> {
-    let mut out = Vec::new();
-    for (path, entry) in old {
-        match new.get(path) {
-            None => out.push((path.clone(), Status::Removed)),
-            Some(other) if other != entry => out.push((path.clone(), Status::Modified)),
-            Some(_) => {}
-        }
-    }
-    for path in new.keys() {
-        if !old.contains_key(path) {
-            out.push((path.clone(), Status::Added));
-        }
-    }
+    let mut out: Vec<(String, Status)> = changed(old, new)
+        .map(|(path, entry)| {
+            let status = match entry {
+                None => Status::Removed,
+                Some(_) if old.contains_key(path) => Status::Modified,
+                Some(_) => Status::Added,
+            };
+            (path.clone(), status)
+        })
+        .collect();
     out.sort();
     out
 }

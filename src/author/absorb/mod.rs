@@ -723,7 +723,7 @@ pub fn plan(input: &Input, folder: &Loaded, options: &Options) -> Result<Absorb,
     let edited = base.build(&units, &chosen);
     let before_tree = super::folder_tree(bp);
     let after_tree = super::folder_tree(&edited);
-    let writes = super::changed(&before_tree, &after_tree)
+    let writes = crate::blueprint::changed(&before_tree, &after_tree)
         .map(|(path, entry)| (path.clone(), entry.cloned()))
         .collect();
     let blueprint_diff = diff::diff_trees(

@@ -48,7 +48,7 @@ pub fn merge_trees(
     if !conflicts.is_empty() {
         return Err(conflicts);
     }
-    let from_registry = crate::author::changed(ours, &tree)
+    let from_registry = crate::blueprint::changed(ours, &tree)
         .map(|(path, _)| path.clone())
         .collect();
     Ok((tree, from_registry))
