@@ -840,7 +840,6 @@ pub fn release(
     source: &GitSource,
     only: Option<&str>,
     dry_run: bool,
-    run_gate: bool,
 ) -> Result<Vec<Released>, PublishError> {
     let session = source.write_session()?;
     let url = session.url().to_string();
@@ -871,9 +870,7 @@ pub fn release(
         if session.versions(&entry.name)?.contains(&version) {
             continue;
         }
-        if run_gate {
-            gate(&files, &entry.name, &version)?;
-        }
+        gate(&files, &entry.name, &version)?;
         todo.push(Released {
             name: entry.name.clone(),
             tag: tag_name(&entry.name, &version),

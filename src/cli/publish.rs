@@ -313,7 +313,7 @@ pub(crate) fn release(out: &Output, args: ReleaseArgs) -> Result<ExitCode> {
     if let (Some(folder), Some(name)) = (&args.path, &args.name) {
         publish::check_folder(folder, name)?;
     }
-    let done = publish::release(&source, args.name.as_deref(), args.dry_run, true)?;
+    let done = publish::release(&source, args.name.as_deref(), args.dry_run)?;
     if done.is_empty() {
         say!("nothing to release: every version on the default branch is tagged");
     }
