@@ -384,15 +384,8 @@ pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, Publish
         // The branch moved: fetched again, re-applied and re-checked on the new tip, once,
         // for the same version.
         session.refetch().map_err(PushError::from)?;
-        let fixed = outcome.version.clone();
-        (outcome, tree) = attempt(&session, request, &loaded, &files, Some(fixed))?;
-        if outcome.commit.is_none() {
-            return Err(PushError::NonFastForward {
-                url: session.url().to_string(),
-                refname: outcome.branch,
-            }
-            .into());
-        }
+        let fixed = Some(outcome.version.clone());
+        (outcome, tree) = attempt(&session, request, &loaded, &files, fixed)?;
         outcome.retried = true;
     }
     if !request.dry_run {
@@ -411,8 +404,8 @@ pub fn publish(source: &GitSource, request: &Request) -> Result<Outcome, Publish
 }
 
 /// One try on the current tip: the outcome and the blueprint folder it committed.
-/// `commit: None` in the outcome means the push was refused as stale (retry); other refusals
-/// are errors.
+/// `commit: None` in the outcome of a first try means the push was refused as stale (retry);
+/// other refusals, and any on the retry (`retry_of`), are errors.
 fn attempt(
     session: &WriteSession<'_>,
     request: &Request,

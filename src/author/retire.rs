@@ -150,31 +150,25 @@ pub fn retire(source: &GitSource, name: &str, change: &Retirement) -> Result<Ret
         return Err(RetireError::NoReason);
     }
     let session = source.write_session()?;
-    if let Some(done) = attempt(&session, name, change, false)? {
-        return Ok(done);
-    }
-    // The branch moved: fetched again and the change re-applied on the new tip, once.
-    session.refetch().map_err(PushError::from)?;
-    match attempt(&session, name, change, true)? {
-        Some(mut done) => {
+    match attempt(&session, name, change) {
+        Err(RetireError::Push(e)) if e.is_stale() => {
+            // The branch moved: fetched again and the change re-applied on the new tip, once.
+            session.refetch().map_err(PushError::from)?;
+            let mut done = attempt(&session, name, change)?;
             done.retried = true;
             Ok(done)
         }
-        None => Err(PushError::NonFastForward {
-            url: session.url().to_string(),
-            refname: session.default_branch().map(|(b, _)| b).unwrap_or_default(),
-        }
-        .into()),
+        done => done,
     }
 }
 
-/// One try on the current tip; `None` means the push was refused as stale.
+/// One try on the current tip; a push refused because the branch moved is an error that
+/// [`retire`] retries once ([`PushError::is_stale`]).
 fn attempt(
     session: &WriteSession<'_>,
     name: &str,
     change: &Retirement,
-    last: bool,
-) -> Result<Option<Retired>, RetireError> {
+) -> Result<Retired, RetireError> {
     let url = session.url().to_string();
     let (branch, tip) = session.default_branch().map_err(PushError::from)?;
     let Some(tip) = tip else {
@@ -210,18 +204,15 @@ fn attempt(
         name: branch.clone(),
         target: Some(commit),
     };
-    match session.push(std::slice::from_ref(&update)) {
-        Ok(()) => Ok(Some(Retired {
-            name: name.to_string(),
-            message,
-            commit: commit.to_string(),
-            branch,
-            covers,
-            retried: false,
-        })),
-        Err(e) if e.is_stale() && !last => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    session.push(std::slice::from_ref(&update))?;
+    Ok(Retired {
+        name: name.to_string(),
+        message,
+        commit: commit.to_string(),
+        branch,
+        covers,
+        retried: false,
+    })
 }
 
 /// The released versions `change` covers; a yank must name a release, a deprecation must
