@@ -81,13 +81,7 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
         };
         let kind = meta.file_type();
         if last {
-            if kind.is_symlink() {
-                let target = std::fs::read_link(&at).map_err(io_err(&at))?;
-                return Ok(Some(Entry::Symlink {
-                    target: target.to_string_lossy().replace('\\', "/"),
-                }));
-            }
-            if !kind.is_file() {
+            let Some(entry) = entry(&at, &meta).map_err(io_err(&at))? else {
                 return Err(ReadError::WrongKind {
                     path: path.to_string(),
                     at,
@@ -98,12 +92,8 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
                     },
                     expected: "a file",
                 });
-            }
-            let data = std::fs::read(&at).map_err(io_err(&at))?;
-            return Ok(Some(Entry::File {
-                data: data.into(),
-                executable: crate::mode::is_executable(&meta),
-            }));
+            };
+            return Ok(Some(entry));
         }
         if kind.is_symlink() {
             return Err(ReadError::ThroughSymlink {
@@ -121,4 +111,23 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
         }
     }
     Ok(None)
+}
+
+/// The file or link at `path`, whose metadata (of the link itself, not followed) is `meta`;
+/// `None` for a folder or a special file.
+pub(super) fn entry(path: &Path, meta: &std::fs::Metadata) -> io::Result<Option<Entry>> {
+    let kind = meta.file_type();
+    Ok(Some(if kind.is_symlink() {
+        let target = std::fs::read_link(path)?;
+        Entry::Symlink {
+            target: target.to_string_lossy().replace('\\', "/"),
+        }
+    } else if kind.is_file() {
+        Entry::File {
+            data: std::fs::read(path)?.into(),
+            executable: crate::mode::is_executable(meta),
+        }
+    } else {
+        return Ok(None);
+    }))
 }

@@ -4,8 +4,8 @@
 //! subfolders that hold their own `.pave.yaml` (another project). The files the blueprint
 //! renders are always read, wherever they are. Links are read as links, never followed.
 
-use super::read::{ReadError, read_project};
-use crate::blueprint::{Entry, FileTree};
+use super::read::{ReadError, entry, read_project};
+use crate::blueprint::FileTree;
 use crate::error::{Classify, ErrorKind};
 use crate::project;
 use std::io;
@@ -73,8 +73,7 @@ pub fn read(dir: &Path, rendered: &FileTree) -> Result<FileTree, WalkError> {
                 .into_io_error()
                 .unwrap_or_else(|| io::Error::other("a folder loop")),
         })?;
-        let kind = item.file_type();
-        if kind.is_dir() {
+        if item.file_type().is_dir() {
             continue;
         }
         let Ok(rel) = item.path().strip_prefix(dir) else {
@@ -88,18 +87,8 @@ pub fn read(dir: &Path, rendered: &FileTree) -> Result<FileTree, WalkError> {
             path: item.path().to_path_buf(),
             source,
         };
-        let entry = if kind.is_symlink() {
-            let target = std::fs::read_link(item.path()).map_err(io_err)?;
-            Entry::Symlink {
-                target: target.to_string_lossy().replace('\\', "/"),
-            }
-        } else if kind.is_file() {
-            let meta = item.metadata().map_err(|e| io_err(e.into()))?;
-            Entry::File {
-                data: std::fs::read(item.path()).map_err(io_err)?.into(),
-                executable: crate::mode::is_executable(&meta),
-            }
-        } else {
+        let meta = item.metadata().map_err(|e| io_err(e.into()))?;
+        let Some(entry) = entry(item.path(), &meta).map_err(io_err)? else {
             // Sockets, fifos and devices are no project files.
             continue;
         };
