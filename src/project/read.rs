@@ -115,7 +115,7 @@ fn read_one(dir: &Path, path: &str) -> Result<Option<Entry>, ReadError> {
 
 /// The file or link at `path`, whose metadata (of the link itself, not followed) is `meta`;
 /// `None` for a folder or a special file.
-pub(super) fn entry(path: &Path, meta: &std::fs::Metadata) -> io::Result<Option<Entry>> {
+pub fn entry(path: &Path, meta: &std::fs::Metadata) -> io::Result<Option<Entry>> {
     let kind = meta.file_type();
     Ok(Some(if kind.is_symlink() {
         let target = std::fs::read_link(path)?;

@@ -156,32 +156,26 @@ pub fn read(dir: &Path, excludes: &Excludes) -> Result<(FileTree, Vec<LeftOut>),
             path: item.path().to_path_buf(),
             why: e.to_string(),
         };
-        if kind.is_symlink() {
-            let target = std::fs::read_link(item.path()).map_err(read_err)?;
-            let target = target.to_string_lossy().replace('\\', "/");
-            if crate::blueprint::link_stays_inside(&rel, &target) {
-                tree.insert(rel, Entry::Symlink { target });
-            } else {
+        if kind.is_dir() {
+            continue;
+        }
+        let meta = item.metadata().map_err(|e| read_err(e.into()))?;
+        match crate::project::read::entry(item.path(), &meta).map_err(read_err)? {
+            Some(Entry::Symlink { target })
+                if !crate::blueprint::link_stays_inside(&rel, &target) =>
+            {
                 left_out.push(LeftOut {
                     path: rel,
                     why: format!("a link to `{target}`, outside the project"),
                 });
             }
-        } else if kind.is_file() {
-            let meta = item.metadata().map_err(|e| read_err(e.into()))?;
-            let data = std::fs::read(item.path()).map_err(read_err)?;
-            tree.insert(
-                rel,
-                Entry::File {
-                    data: data.into(),
-                    executable: crate::mode::is_executable(&meta),
-                },
-            );
-        } else if !kind.is_dir() {
-            left_out.push(LeftOut {
+            Some(entry) => {
+                tree.insert(rel, entry);
+            }
+            None => left_out.push(LeftOut {
                 path: rel,
                 why: String::from("not a file, folder or link"),
-            });
+            }),
         }
     }
     Ok((tree, left_out))
