@@ -96,35 +96,14 @@ impl Outcome {
     }
 }
 
-/// How one file changes against the default branch's tip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// Not there yet.
-    Added,
-    /// There with other contents (or executable bit, or link target).
-    Changed,
-    /// There, and not in the folder.
-    Removed,
-}
-
-impl Change {
-    /// `added`, `changed` or `removed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Change::Added => "added",
-            Change::Changed => "changed",
-            Change::Removed => "removed",
-        }
-    }
-}
-
 /// One file that a publish changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
     /// The path from the registry's root (`blueprints/<name>/...`).
     pub path: String,
-    /// How it changes.
-    pub change: Change,
+    /// How it differs from the default branch's tip: added (not there yet), modified (other
+    /// contents, executable bit or link target) or removed (there, and not in the folder).
+    pub change: Status,
 }
 
 /// What a publish does to the blueprint's `registry.yaml` entry.
@@ -361,13 +340,9 @@ pub fn folder_of(name: &str) -> String {
 fn changes(dir: &str, old: &FileTree, new: &FileTree) -> Vec<FileChange> {
     changed_paths(old, new)
         .into_iter()
-        .map(|(path, status)| FileChange {
+        .map(|(path, change)| FileChange {
             path: format!("{dir}/{path}"),
-            change: match status {
-                Status::Added => Change::Added,
-                Status::Modified => Change::Changed,
-                Status::Removed => Change::Removed,
-            },
+            change,
         })
         .collect()
 }

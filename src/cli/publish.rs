@@ -6,6 +6,7 @@ use super::{Output, UsageError, print_json};
 use crate::author::bump::Bump;
 use crate::author::publish::{self, IndexEdit, Outcome, Request};
 use crate::feedback::git::Change;
+use crate::project::diff::Status;
 use crate::registry::Registries;
 use crate::registry::git::GitSource;
 use crate::registry::url::looks_like_url;
@@ -164,6 +165,14 @@ fn mark_addressed(
     marked
 }
 
+/// How a file changes, as publish says it: `changed` where the diff says `modified`.
+fn change_word(change: Status) -> &'static str {
+    match change {
+        Status::Modified => "changed",
+        other => other.as_str(),
+    }
+}
+
 fn index_word(edit: IndexEdit) -> &'static str {
     match edit {
         IndexEdit::Added => "added",
@@ -232,7 +241,7 @@ fn print_outcome(o: &Outcome, request: &Request, url: &str) {
             } else {
                 ""
             };
-            say!("  {:<8} {}{why}", c.change.as_str(), c.path);
+            say!("  {:<8} {}{why}", change_word(c.change), c.path);
         }
         match o.index {
             IndexEdit::Added => say!("  changed  registry.yaml (entry {} added)", o.name),
@@ -291,7 +300,7 @@ fn outcome_json(
         })),
         "changes": o.changes.iter().map(|c| serde_json::json!({
             "path": c.path,
-            "change": c.change.as_str(),
+            "change": change_word(c.change),
         })).collect::<Vec<_>>(),
         "registry_entry": index_word(o.index),
         "changelog": o.changelog,
