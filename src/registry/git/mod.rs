@@ -384,6 +384,14 @@ impl GitSource {
         });
     }
 
+    fn offline_no_cache(&self) -> RegistryError {
+        GitError::OfflineNoCache {
+            registry: self.name.clone(),
+            url: self.url.clean().to_string(),
+        }
+        .into()
+    }
+
     fn damaged(&self, cause: String) -> GitError {
         GitError::Damaged {
             registry: self.name.clone(),
@@ -450,11 +458,7 @@ impl GitSource {
                     trees: read::Trees::default(),
                 })
             }
-            Cached::Missing => Err(GitError::OfflineNoCache {
-                registry: self.name.clone(),
-                url: self.url.clean().to_string(),
-            }
-            .into()),
+            Cached::Missing => Err(self.offline_no_cache()),
             Cached::Damaged(cause) => Err(self.damaged(cause).into()),
         }
     }
@@ -496,11 +500,7 @@ impl GitSource {
             Decision::Clone => Ok(Some(Action::Clone)),
             Decision::Fetch => Ok(Some(Action::Fetch)),
             Decision::UseCache => Ok(None),
-            Decision::FailOffline => Err(GitError::OfflineNoCache {
-                registry: self.name.clone(),
-                url: self.url.clean().to_string(),
-            }
-            .into()),
+            Decision::FailOffline => Err(self.offline_no_cache()),
             Decision::FailDamaged => {
                 let cause = match cached {
                     Cached::Damaged(cause) => cause.clone(),
