@@ -104,7 +104,7 @@ impl TerminalPrompter {
 
     /// `✘ reason`, wrapped to the terminal.
     fn error_lines(&self, reason: &str) -> Vec<String> {
-        wrap(reason, self.columns() - INDENT.len() - 1)
+        self.wrapped(reason)
             .into_iter()
             .enumerate()
             .map(|(i, line)| {
