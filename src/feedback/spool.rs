@@ -89,10 +89,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SpoolError> {
         .map_err(io(&dir))?;
     tmp.write_all(bytes).map_err(io(path))?;
     tmp.as_file().sync_all().map_err(io(path))?;
-    tmp.persist(path).map_err(|e| SpoolError::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    tmp.persist(path).map_err(|e| io(path)(e.error))?;
     // Make the rename itself durable; not every file system lets a folder be synced.
     if let Ok(folder) = std::fs::File::open(&dir) {
         let _ = folder.sync_all();
