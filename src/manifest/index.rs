@@ -266,10 +266,10 @@ pub fn parse_index_prepared(
 /// The problems of an entry's `deprecated:` and `yanked:` items, positioned after its name.
 fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
     let anchor = format!("name: {}", entry.name);
+    let mut push = |near: &str, message: String| problems.push_after(&anchor, near, message);
     for d in &entry.deprecated {
         if let Err(e) = VersionReq::parse(&d.versions) {
-            problems.push_after(
-                &anchor,
+            push(
                 &d.versions,
                 format!(
                     "`deprecated: versions: {}` of `{}` is not a version requirement ({e}); write e.g. \"*\", \"<2.0.0\" or \"=1.2.0\"",
@@ -278,8 +278,7 @@ fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
             );
         }
         if d.reason.trim().is_empty() {
-            problems.push_after(
-                &anchor,
+            push(
                 "reason",
                 format!(
                     "a `deprecated:` item of `{}` has an empty `reason`; say why",
@@ -290,14 +289,12 @@ fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
         if let Some(other) = &d.replacement {
             let name = other.rsplit_once('/').map_or(other.as_str(), |(_, n)| n);
             if let Err(e) = crate::names::blueprint(name) {
-                problems.push_after(
-                    &anchor,
+                push(
                     other,
                     format!("`use: {other}` in `deprecated:` of `{}`: {e}", entry.name),
                 );
             } else if name == entry.name && !other.contains('/') {
-                problems.push_after(
-                    &anchor,
+                push(
                     other,
                     format!(
                         "`use: {other}` names `{}` itself; name the blueprint that replaces it",
@@ -312,8 +309,7 @@ fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
         match Version::parse(y.version.trim()) {
             Ok(v) => {
                 if !seen.insert(v) {
-                    problems.push_after(
-                        &anchor,
+                    push(
                         &y.version,
                         format!(
                             "`{}` {} is yanked twice; keep one item",
@@ -322,8 +318,7 @@ fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
                     );
                 }
             }
-            Err(e) => problems.push_after(
-                &anchor,
+            Err(e) => push(
                 &y.version,
                 format!(
                     "`yanked: version: {}` of `{}` is not an exact version ({e}); write e.g. 1.2.0",
@@ -332,8 +327,7 @@ fn retirement_problems(entry: &IndexEntry, problems: &mut Problems<'_>) {
             ),
         }
         if y.reason.trim().is_empty() {
-            problems.push_after(
-                &anchor,
+            push(
                 "reason",
                 format!(
                     "a `yanked:` item of `{}` has an empty `reason`; say why",
