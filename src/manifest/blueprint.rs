@@ -259,34 +259,24 @@ fn check_parameter(
     if earlier.contains(&name.as_str()) {
         problems.push(at, format!("parameter `{name}` is declared twice"));
     }
+    // Each problem below is the parameter's own, said after its name.
+    let mut bad = |what: &str| problems.push(at, format!("parameter `{name}`: {what}"));
     let kind = param.kind;
     let has_choices = matches!(kind, ParamType::Choice | ParamType::Multichoice);
     if has_choices && param.choices.is_empty() {
-        problems.push(
-            at,
-            format!("parameter `{name}`: type {} needs `choices`", kind.as_str()),
-        );
+        bad(&format!("type {} needs `choices`", kind.as_str()));
     }
     if !has_choices && !param.choices.is_empty() {
-        problems.push(
-            at,
-            format!("parameter `{name}`: `choices` only applies to choice and multichoice"),
-        );
+        bad("`choices` only applies to choice and multichoice");
     }
     if param.pattern.is_some() && !matches!(kind, ParamType::String | ParamType::Secret) {
-        problems.push(
-            at,
-            format!("parameter `{name}`: `pattern` only applies to string and secret"),
-        );
+        bad("`pattern` only applies to string and secret");
     }
     if let Some(pattern) = &param.pattern
         && compile
         && let Err(e) = super::pattern::anchored(pattern)
     {
-        problems.push(
-            at,
-            format!("parameter `{name}`: pattern does not compile: {e}"),
-        );
+        bad(&format!("pattern does not compile: {e}"));
     }
     if (param.min.is_some() || param.max.is_some())
         && !matches!(
@@ -294,44 +284,29 @@ fn check_parameter(
             ParamType::Integer | ParamType::String | ParamType::Secret
         )
     {
-        problems.push(
-            at,
-            format!("parameter `{name}`: `min`/`max` only apply to integer (value) and string or secret (length)"),
-        );
+        bad("`min`/`max` only apply to integer (value) and string or secret (length)");
     }
     if let (Some(min), Some(max)) = (param.min, param.max)
         && min > max
     {
-        problems.push(
-            at,
-            format!("parameter `{name}`: min {min} is greater than max {max}"),
-        );
+        bad(&format!("min {min} is greater than max {max}"));
     }
     if let Some(when) = &param.when
         && let Some(e) = template_problem(when)
     {
-        problems.push(
-            at,
-            format!("parameter `{name}`: `when` does not parse: {e}"),
-        );
+        bad(&format!("`when` does not parse: {e}"));
     }
     match &param.default {
         Some(Value::String(s)) if s.contains("{{") => {
             if let Some(e) = template_problem(s) {
-                problems.push(
-                    at,
-                    format!("parameter `{name}`: default does not parse: {e}"),
-                );
+                bad(&format!("default does not parse: {e}"));
             }
         }
         Some(value) => {
             if kind == ParamType::Secret {
-                problems.push(
-                    at,
-                    format!("parameter `{name}`: a secret cannot have a default"),
-                );
+                bad("a secret cannot have a default");
             } else if compile && let Err(e) = param.coerce(value).and_then(|v| param.validate(&v)) {
-                problems.push(at, format!("parameter `{name}`: default is not valid: {e}"));
+                bad(&format!("default is not valid: {e}"));
             }
         }
         None => {}
