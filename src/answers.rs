@@ -387,15 +387,17 @@ fn default_for(
     supplied: &Supplied,
 ) -> Result<Option<Value>, AnswerError> {
     let own = default_value(engine, param, ctx)?;
-    if own.is_some() || param.name != "project_name" {
-        return Ok(own);
-    }
-    Ok(supplied.folder_name.as_deref().and_then(|folder| {
-        param
-            .parse_input(folder)
-            .ok()
-            .filter(|v| param.validate(v).is_ok())
-    }))
+    Ok(own.or_else(|| folder_answer(param, supplied)?.ok()))
+}
+
+/// For `project_name`, when a folder was named: the folder's name as its answer, or why it
+/// cannot be.
+fn folder_answer(param: &Parameter, supplied: &Supplied) -> Option<Result<Value, String>> {
+    let folder = supplied.folder_name.as_deref()?;
+    (param.name == "project_name").then(|| {
+        let value = param.parse_input(folder)?;
+        param.validate(&value).map(|()| value)
+    })
 }
 
 /// A parameter's default, rendered over earlier answers and typed.
@@ -450,13 +452,7 @@ fn missing_entry(param: &Parameter, supplied: &Supplied) -> Missing {
 /// Why the project folder's name is not `project_name`'s answer, when a folder was named.
 fn folder_refused(param: &Parameter, supplied: &Supplied) -> Option<String> {
     let folder = supplied.folder_name.as_deref()?;
-    if param.name != "project_name" {
-        return None;
-    }
-    let why = match param.parse_input(folder) {
-        Ok(value) => param.validate(&value).err()?,
-        Err(e) => e,
-    };
+    let why = folder_answer(param, supplied)?.err()?;
     Some(format!(
         "the folder name `{folder}` cannot be the answer: {why}"
     ))
