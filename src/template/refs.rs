@@ -51,19 +51,16 @@ pub fn refs(template: &Template, is_helper: &dyn Fn(&str) -> bool) -> Refs {
 pub fn refs_in_pieces(pieces: &[(usize, Template)], is_helper: &dyn Fn(&str) -> bool) -> Refs {
     let mut out = Refs::default();
     for (before, template) in pieces {
-        let mut piece = refs(template, is_helper);
-        for list in [
-            &mut piece.variables,
-            &mut piece.helpers,
-            &mut piece.unknown_helpers,
-            &mut piece.partials,
+        let piece = refs(template, is_helper);
+        for (all, mut uses) in [
+            (&mut out.variables, piece.variables),
+            (&mut out.helpers, piece.helpers),
+            (&mut out.unknown_helpers, piece.unknown_helpers),
+            (&mut out.partials, piece.partials),
         ] {
-            list.iter_mut().for_each(|u| u.line += before);
+            uses.iter_mut().for_each(|u| u.line += before);
+            all.append(&mut uses);
         }
-        out.variables.append(&mut piece.variables);
-        out.helpers.append(&mut piece.helpers);
-        out.unknown_helpers.append(&mut piece.unknown_helpers);
-        out.partials.append(&mut piece.partials);
     }
     out
 }
@@ -78,10 +75,9 @@ fn walk(
     for (i, element) in template.elements.iter().enumerate() {
         let pos = template.mapping.get(i).map_or(at, |m| (m.0, m.1));
         match element {
-            TemplateElement::Expression(h) | TemplateElement::HtmlExpression(h) => {
-                helper(h, is_helper, locals, out, pos, false);
-            }
-            TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos, false),
+            TemplateElement::Expression(h)
+            | TemplateElement::HtmlExpression(h)
+            | TemplateElement::HelperBlock(h) => helper(h, is_helper, locals, out, pos, false),
             TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
                 // A name or a path, as written.
                 if let Some(name) = d.name.as_name() {
