@@ -45,7 +45,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
                     "tags": e.tags, "maturity": e.maturity.as_str(), "owners": e.owners,
                     "broken": r.broken,
                     "deprecated": r.deprecated.as_ref().map(|d| json!({"versions": d.versions, "reason": d.reason, "use": d.replacement})),
-                    "yanked": e.yanked.iter().map(|y| json!({"version": y.version, "reason": y.reason})).collect::<Vec<_>>(),
+                    "yanked": e.yanked,
                 })
             })
             .collect();

@@ -48,7 +48,7 @@ pub(crate) fn run(out: &Output, args: ShowArgs) -> Result<ExitCode> {
             "maturity": maturity, "owners": owners,
             "versions": versions, "parameters": params,
             "deprecated": deprecated.iter().map(|d| json!({"versions": d.versions, "reason": d.reason, "use": d.replacement})).collect::<Vec<_>>(),
-            "yanked": yanked.iter().map(|y| json!({"version": y.version, "reason": y.reason})).collect::<Vec<_>>(),
+            "yanked": yanked,
             "this_version": {"deprecated": this_deprecated.is_some(), "yanked": this_yanked.is_some()},
             "broken": broken.iter().map(|b| json!({"version": b.version.to_string(), "reason": b.reason})).collect::<Vec<_>>(),
             "rules": m.rules.iter().map(|r| json!({"when": r.when, "error": r.error})).collect::<Vec<_>>(),
