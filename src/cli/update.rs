@@ -318,12 +318,6 @@ fn result_json(
     dry_run: bool,
     unmerged: bool,
 ) -> serde_json::Value {
-    let files: Vec<_> = prepared
-        .result
-        .files
-        .iter()
-        .map(|f| serde_json::to_value(f).unwrap_or_default())
-        .collect();
     json!({
         "dir": prepared.dir.display().to_string(),
         "registry": prepared.record.registry,
@@ -340,7 +334,7 @@ fn result_json(
         "unmerged_in_index": unmerged,
         "conflicts": prepared.result.summary.conflicts(),
         "summary": prepared.result.summary,
-        "files": files,
+        "files": prepared.result.files,
         "addressed": addressed,
         "newer_major": major.map(|m| json!({"version": m.version.to_string(), "command": m.command})),
     })
