@@ -320,7 +320,7 @@ fn flush(out: &Output, json: bool) -> Result<ExitCode> {
                 Err(e) => json!({"id": o.id, "sent": false, "reason": e.reason(), "retry": e.retry_later()}),
             })
             .collect();
-        print_json(&json!(rows))?;
+        print_json(&rows)?;
     } else if outcomes.is_empty() {
         say!("Nothing waits in the spool.");
     } else {
@@ -449,7 +449,7 @@ fn change(
         _ => sink.change(id, change)?,
     };
     if json {
-        print_json(&serde_json::to_value(&item)?)?;
+        print_json(&item)?;
         return Ok(ExitCode::SUCCESS);
     }
     let what = match change {
@@ -504,7 +504,7 @@ fn filtered(items: Vec<Item>, filter: &FeedbackFilterArgs) -> Result<Vec<Item>> 
 fn list(out: &Output, args: &FeedbackListArgs) -> Result<ExitCode> {
     let items = filtered(load_items(out, &args.from)?, &args.filter)?;
     if args.json {
-        print_json(&serde_json::to_value(&items)?)?;
+        print_json(&items)?;
         return Ok(ExitCode::SUCCESS);
     }
     // Columns line up whatever is missing: each as wide as its widest cell.
@@ -548,7 +548,7 @@ fn show(out: &Output, id: &str, from: &FeedbackFrom, json: bool) -> Result<ExitC
     };
     let i = &item;
     if json {
-        print_json(&serde_json::to_value(i)?)?;
+        print_json(i)?;
         return Ok(ExitCode::SUCCESS);
     }
     say!("id:        {}", i.id);
@@ -647,7 +647,7 @@ fn report_cmd(out: &Output, args: &FeedbackReportArgs) -> Result<ExitCode> {
         eprintln!("Wrote {}.", path.display());
     }
     if args.items.json {
-        print_json(&serde_json::to_value(&built)?)?;
+        print_json(&built)?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.html.is_some() {

@@ -49,7 +49,7 @@ pub(crate) fn run(out: &Output, args: ListArgs) -> Result<ExitCode> {
                 })
             })
             .collect();
-        return print_json(&json!(items)).map(|()| code);
+        return print_json(&items).map(|()| code);
     }
     let qualify = sources.len() > 1;
     let name = |r: &Row| {

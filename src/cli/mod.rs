@@ -181,7 +181,7 @@ pub(crate) fn interactive() -> bool {
 }
 
 /// Prints `value` as pretty JSON on stdout.
-pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }

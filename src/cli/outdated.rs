@@ -33,7 +33,7 @@ pub(crate) fn run(out: &Output, args: OutdatedArgs) -> Result<ExitCode> {
     let rows: Vec<Row> = projects.iter().map(|dir| checker.check(dir)).collect();
     let code = exit_code(rows.iter().any(Row::needs_attention), ExitCode::FAILURE);
     if args.json {
-        print_json(&serde_json::to_value(&rows)?)?;
+        print_json(&rows)?;
         return Ok(code);
     }
     if rows.is_empty() {

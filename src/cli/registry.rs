@@ -138,7 +138,7 @@ fn list(out: &Output, json: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        return print_json(&json!(items)).map(|()| ExitCode::SUCCESS);
+        return print_json(&items).map(|()| ExitCode::SUCCESS);
     }
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
     let url_width = rows.iter().map(|r| r.url.len()).max().unwrap_or(3).max(3);
