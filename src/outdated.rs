@@ -66,13 +66,6 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(path: &Path) -> Self {
-        Row {
-            path: path.to_path_buf(),
-            ..Row::default()
-        }
-    }
-
     /// Whether the row needs attention: behind in its major, a newer major released, the
     /// recorded version deprecated or yanked, or an error.
     pub fn needs_attention(&self) -> bool {
@@ -86,18 +79,16 @@ impl Row {
     /// The row's states, in the order the table shows them: `behind`, `major available`,
     /// `deprecated`, `yanked`, `error`; `current` when there is none.
     pub fn statuses(&self) -> Vec<&'static str> {
-        let mut status = Vec::new();
-        for (on, word) in [
+        let mut status: Vec<&str> = [
             (self.behind, "behind"),
             (self.major_available, "major available"),
             (self.deprecated, "deprecated"),
             (self.yanked, "yanked"),
             (self.error.is_some(), "error"),
-        ] {
-            if on {
-                status.push(word);
-            }
-        }
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
+        .collect();
         if status.is_empty() {
             status.push("current");
         }
@@ -216,7 +207,10 @@ impl<'a> Checker<'a> {
 
     /// The row of the project at `dir`.
     pub fn check(&mut self, dir: &Path) -> Row {
-        let mut row = Row::new(dir);
+        let mut row = Row {
+            path: dir.to_path_buf(),
+            ..Row::default()
+        };
         if let Err(e) = self.fill(dir, &mut row) {
             row.error = Some(e);
         }
