@@ -204,11 +204,8 @@ impl GitSource {
 
     /// How long ago the cache was last fetched, if it exists.
     pub fn cache_age(&self) -> Option<Duration> {
-        if self.entry.exists() {
-            self.entry.age()
-        } else {
-            None
-        }
+        // The stamp is inside the clone: no clone, no age.
+        self.entry.age()
     }
 
     /// Fetches now (cloning if needed); a failure is an error. Says what it brought.
