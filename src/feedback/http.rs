@@ -75,10 +75,6 @@ impl HttpSink {
             client,
         }
     }
-
-    fn shown_url(&self) -> String {
-        redact_url(&self.url)
-    }
 }
 
 impl FeedbackSink for HttpSink {
@@ -91,14 +87,14 @@ impl FeedbackSink for HttpSink {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let shown = self.shown_url();
+        let shown = redact_url(&self.url);
         let response = request.send().map_err(|e| {
             let why = if e.is_timeout() {
-                "timed out".to_string()
+                "timed out"
             } else if e.is_connect() {
-                "cannot connect".to_string()
+                "cannot connect"
             } else {
-                "request failed".to_string()
+                "request failed"
             };
             let cause = std::error::Error::source(&e)
                 .map(|s| format!(": {}", scrub(&s.to_string(), self.token.as_deref())))
@@ -125,7 +121,7 @@ impl FeedbackSink for HttpSink {
     }
 
     fn describe(&self) -> String {
-        self.shown_url()
+        redact_url(&self.url)
     }
 }
 
