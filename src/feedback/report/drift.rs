@@ -162,6 +162,7 @@ fn is_change(line: &str) -> bool {
     line.starts_with('-') || line.starts_with('+')
 }
 
+#[derive(Default)]
 struct GroupAcc {
     header: String,
     hunk: Vec<String>,
@@ -216,15 +217,9 @@ impl DriftAcc {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let group = self.groups.entry(key).or_insert_with(|| GroupAcc {
-                header: hunk.header.to_string(),
-                hunk: lines.clone(),
-                example: item.id.clone(),
-                ids: BTreeSet::new(),
-                projects: BTreeSet::new(),
-            });
+            let group = self.groups.entry(key).or_default();
             // The oldest item's hunk is the example, whatever the order items come in.
-            if item.id < group.example {
+            if group.ids.is_empty() || item.id < group.example {
                 group.header = hunk.header.to_string();
                 group.hunk = lines;
                 group.example = item.id.clone();
