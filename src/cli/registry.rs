@@ -9,7 +9,7 @@ use super::{
     source,
 };
 use crate::project::{self, ProjectFile};
-use crate::registry::git::Synced;
+use crate::registry::git::{Synced, tag_name};
 use crate::registry::integrity::check_tag_moved;
 use crate::registry::{BlueprintSource, builtin};
 use crate::url::RemoteUrl;
@@ -259,7 +259,7 @@ fn verify(out: &Output, dir: &Path) -> Result<ExitCode> {
     let source = source::registries(out)?.open_recorded(project.origin())?;
     // A tag can move at any time: look at the server now, unless offline.
     source.refresh()?;
-    let tag = format!("{}/v{}", project.blueprint, project.version);
+    let tag = tag_name(&project.blueprint, &project.version);
     match check_tag_moved(project.origin(), source.as_ref())? {
         None => {
             say!(
