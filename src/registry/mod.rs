@@ -85,7 +85,7 @@ pub enum RegistryError {
         qualified: Vec<String>,
     },
     /// A registry name that is neither `builtin` nor configured (a usage error).
-    #[error("unknown registry `{name}`; known: {} (add one with `pave registry add {name} <url>`, or pass a git URL)", .known.join(", "))]
+    #[error("unknown registry `{name}`; known: {}", .known.join(", "))]
     UnknownRegistry {
         /// The name given.
         name: String,

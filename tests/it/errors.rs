@@ -172,3 +172,20 @@ fn a_hint_the_message_lacks_is_printed_once_and_one_it_holds_is_not_repeated() {
         run.stderr()
     );
 }
+
+#[test]
+fn an_unknown_registry_names_the_known_ones_and_gives_the_fix_once() {
+    let env = Env::new();
+    let run = env
+        .run(["new", "acme/team-api", "svc", "--defaults"])
+        .code(2)
+        .stderr_has("error: unknown registry `acme`; known: builtin\n")
+        .stderr_has("hint: add it with `pave registry add acme <git-url>`, or pass a git URL");
+    assert_eq!(
+        run.stderr().matches("pave registry add").count(),
+        1,
+        "{}",
+        run.stderr()
+    );
+    assert!(!env.work().join("svc").exists());
+}
