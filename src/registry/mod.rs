@@ -554,9 +554,12 @@ impl Classify for RegistryError {
             RegistryError::FolderWithRegistry { .. } => {
                 Some(String::from("drop --registry, or name a blueprint"))
             }
-            RegistryError::UnknownRegistry { name, .. } => Some(format!(
-                "add it with `pave registry add {name} <git-url>`, or pass a git URL"
-            )),
+            RegistryError::UnknownRegistry { name, known } => Some(
+                match crate::yaml::closest(name, known.iter().map(String::as_str)) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("add it with `pave registry add {name} <git-url>`, or pass a git URL"),
+                },
+            ),
             RegistryError::OnlyYanked { name, yanked, .. } => yanked.last().map(|(v, _)| {
                 format!("a yanked version is used only when pinned exactly: `{name}@={v}`; better, pick a version that is not yanked")
             }),

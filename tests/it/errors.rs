@@ -189,3 +189,20 @@ fn an_unknown_registry_names_the_known_ones_and_gives_the_fix_once() {
     );
     assert!(!env.work().join("svc").exists());
 }
+
+#[test]
+fn a_misspelt_registry_is_named_by_the_one_meant() {
+    let env = Env::new();
+    env.run([
+        "registry",
+        "add",
+        "acme",
+        "https://127.0.0.1:9/reg.git",
+        "--offline",
+    ])
+    .code(0);
+    env.run(["new", "acmee/team-api", "svc", "--defaults"])
+        .code(2)
+        .stderr_has("error: unknown registry `acmee`; known: builtin, acme\n")
+        .stderr_has("hint: did you mean `acme`?");
+}
