@@ -39,7 +39,10 @@ pub(super) fn git_registry(registries: &Registries, name_or_url: &str) -> Result
             "the built-in registry is part of pave itself (its blueprints/ and registry.yaml) and takes no publishes",
         )
     } else {
-        format!("unknown registry `{name_or_url}`")
+        match crate::yaml::closest(name_or_url, configured.iter().copied()) {
+            Some(c) => format!("unknown registry `{name_or_url}` (did you mean `{c}`?)"),
+            None => format!("unknown registry `{name_or_url}`"),
+        }
     };
     Err(UsageError(format!(
         "{what}; this command writes to a git registry: a configured one ({choices}) or a git URL"

@@ -205,4 +205,7 @@ fn a_misspelt_registry_is_named_by_the_one_meant() {
         .code(2)
         .stderr_has("error: unknown registry `acmee`; known: builtin, acme\n")
         .stderr_has("hint: did you mean `acme`?");
+    env.run(["publish", "team-api", "--registry", "acem", "-m", "x"])
+        .code(2)
+        .stderr_has("error: unknown registry `acem` (did you mean `acme`?); this command writes to a git registry");
 }
